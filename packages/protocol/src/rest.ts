@@ -1,0 +1,179 @@
+/**
+ * Every REST request and response body. Routes are listed in ROUTES (rest-routes.ts);
+ * docs/protocol.md and the served OpenAPI document are generated from / checked against them.
+ */
+import { z } from 'zod';
+import { LIMITS } from './limits';
+import {
+  ClientMessageIdSchema,
+  ConversationEventSchema,
+  ConversationIdSchema,
+  ConversationSchema,
+  MeSchema,
+  MessageIdSchema,
+  MessageSchema,
+  PresenceSchema,
+  PrivacySchema,
+  PublicUserSchema,
+  ReceiptSchema,
+  RoleSchema,
+  Seq,
+  UserEventSchema,
+  UserIdSchema,
+} from './models';
+
+/** Trimmed text that must not be empty after trimming and contains no NUL or other C0 controls except newline/tab. */
+function text(max: number) {
+  return z
+    .string()
+    .max(max)
+    .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), 'control characters are not allowed');
+}
+function nonEmptyText(max: number) {
+  return text(max).refine((s) => s.trim().length > 0, 'must not be empty');
+}
+
+export const UsernameSchema = z
+  .string()
+  .min(LIMITS.usernameMin)
+  .max(LIMITS.usernameMax)
+  .regex(/^[a-z0-9_.]+$/, 'lowercase letters, digits, "_" and "." only');
+export const PasswordSchema = z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax);
+export const DisplayNameSchema = nonEmptyText(LIMITS.displayNameMax);
+export const AvatarUrlSchema = z
+  .string()
+  .max(LIMITS.avatarUrlMax)
+  .refine((s) => /^https?:\/\//i.test(s) && URL.canParse(s), 'must be an http(s) URL');
+export const MessageTitleSchema = text(LIMITS.titleMax);
+export const MessageBodySchema = nonEmptyText(LIMITS.bodyMax);
+
+// ---- auth
+export const RegisterBody = z.strictObject({
+  username: UsernameSchema,
+  password: PasswordSchema,
+  displayName: DisplayNameSchema.optional(),
+});
+export const LoginBody = z.strictObject({ username: z.string().min(1).max(LIMITS.usernameMax), password: z.string().min(1).max(LIMITS.passwordMax) });
+export const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512) });
+export const LogoutBody = RefreshBody;
+export const SessionResponse = z.strictObject({
+  user: MeSchema,
+  accessToken: z.string(),
+  /** Seconds until the access token expires. */
+  expiresIn: z.number().int(),
+  refreshToken: z.string(),
+});
+export type SessionResponse = z.infer<typeof SessionResponse>;
+
+// ---- profile and users
+export const UpdateProfileBody = z
+  .strictObject({ displayName: DisplayNameSchema.optional(), avatarUrl: AvatarUrlSchema.nullable().optional() })
+  .refine((b) => b.displayName !== undefined || b.avatarUrl !== undefined, 'nothing to change');
+export const UpdatePrivacyBody = PrivacySchema.partial().refine((b) => Object.keys(b).length > 0, 'nothing to change');
+export const UserSearchQuery = z.strictObject({
+  prefix: z.string().min(1).max(LIMITS.searchPrefixMax),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+export const UserListResponse = z.strictObject({ users: z.array(PublicUserSchema) });
+export const UserResponse = z.strictObject({ user: PublicUserSchema, presence: PresenceSchema });
+
+// ---- conversations
+export const CreateDirectBody = z.strictObject({ userId: UserIdSchema });
+export const CreateGroupBody = z.strictObject({
+  title: nonEmptyText(LIMITS.groupTitleMax),
+  memberIds: z.array(UserIdSchema).max(LIMITS.addMembersPerRequest).default([]),
+});
+export const RenameBody = z.strictObject({ title: nonEmptyText(LIMITS.groupTitleMax) });
+export const AddMembersBody = z.strictObject({ userIds: z.array(UserIdSchema).min(1).max(LIMITS.addMembersPerRequest) });
+export const SetRoleBody = z.strictObject({ role: z.enum(['admin', 'member']) });
+export const ConversationListQuery = z.strictObject({
+  archived: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageMax).default(LIMITS.pageDefault),
+  /** Keyset cursor from the previous page's nextCursor. */
+  cursor: z.string().max(200).optional(),
+});
+export const ConversationListResponse = z.strictObject({
+  conversations: z.array(ConversationSchema),
+  nextCursor: z.string().nullable(),
+});
+export const ConversationResponse = z.strictObject({ conversation: ConversationSchema });
+
+// ---- messages
+export const SendBody = z.strictObject({
+  clientMessageId: ClientMessageIdSchema,
+  title: MessageTitleSchema.nullable().optional(),
+  body: MessageBodySchema,
+});
+export const ComposeBody = z.strictObject({
+  /** Recipient's username. */
+  recipient: z.string().min(1).max(LIMITS.usernameMax),
+  clientMessageId: ClientMessageIdSchema,
+  title: nonEmptyText(LIMITS.titleMax),
+  body: MessageBodySchema,
+});
+export const EditBody = z.strictObject({ body: MessageBodySchema, title: MessageTitleSchema.nullable().optional() });
+export const DeleteQuery = z.strictObject({ for: z.enum(['me', 'everyone']) });
+export const HistoryQuery = z
+  .strictObject({
+    /** Messages with seq < before (older page). */
+    before: z.coerce.number().int().min(1).optional(),
+    /** Messages with seq > after (newer page). */
+    after: z.coerce.number().int().min(0).optional(),
+    limit: z.coerce.number().int().min(1).max(LIMITS.pageMax).default(LIMITS.pageDefault),
+  })
+  .refine((q) => q.before === undefined || q.after === undefined, 'use before or after, not both');
+export const HistoryResponse = z.strictObject({ messages: z.array(MessageSchema), hasMore: z.boolean() });
+export const MessageResponse = z.strictObject({ message: MessageSchema });
+export const ComposeResponse = z.strictObject({ message: MessageSchema, conversation: ConversationSchema });
+export const MailboxQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageMax).default(LIMITS.pageDefault),
+  cursor: z.string().max(200).optional(),
+});
+export const MailboxResponse = z.strictObject({
+  messages: z.array(MessageSchema.extend({ sender: PublicUserSchema, conversationTitle: z.string().nullable() })),
+  nextCursor: z.string().nullable(),
+});
+export const MarkBody = z.strictObject({ seq: Seq });
+export const EventsQuery = z.strictObject({
+  after: z.coerce.number().int().min(0),
+  limit: z.coerce.number().int().min(1).max(LIMITS.syncEventsMax).default(LIMITS.syncEventsMax),
+});
+export const EventsResponse = z.strictObject({ events: z.array(ConversationEventSchema), hasMore: z.boolean() });
+
+// ---- catch-up (also a WebSocket request)
+export const SyncRequest = z.strictObject({
+  /** What the client holds: per conversation, the highest seq and receiptsVersion it has applied. */
+  conversations: z
+    .array(z.strictObject({ id: ConversationIdSchema, seq: Seq, receiptsVersion: Seq.default(0) }))
+    .max(LIMITS.syncConversationsMax)
+    .default([]),
+  /** The highest per-user event seq the client has applied. */
+  userSeq: Seq.default(0),
+});
+export type SyncRequest = z.input<typeof SyncRequest>;
+export const SyncConversation = z.strictObject({
+  id: ConversationIdSchema,
+  /** Events after the client's seq, in order, at most LIMITS.syncEventsMax. */
+  events: z.array(ConversationEventSchema),
+  /** Present when receipts changed since the client's receiptsVersion: every member's watermarks. */
+  receipts: z.array(ReceiptSchema).optional(),
+  receiptsVersion: Seq,
+  lastSeq: Seq,
+  /** More events remain: sync again from the last event's seq. */
+  hasMore: z.boolean(),
+  /** The client named it but is no longer a member (or it never existed): drop it. */
+  removed: z.boolean(),
+});
+export const SyncResponse = z.strictObject({
+  conversations: z.array(SyncConversation),
+  userEvents: z.array(UserEventSchema),
+  userSeq: Seq,
+  hasMore: z.boolean(),
+});
+export type SyncResponse = z.infer<typeof SyncResponse>;
+
+export const IdParams = z.strictObject({ id: ConversationIdSchema });
+export const MessageParams = z.strictObject({ id: ConversationIdSchema, messageId: MessageIdSchema });
+export const MemberParams = z.strictObject({ id: ConversationIdSchema, userId: UserIdSchema });
+export const UserParams = z.strictObject({ userId: UserIdSchema });
+export { RoleSchema };

@@ -1,0 +1,36 @@
+/**
+ * The fan-out bus port: how a node tells the other nodes (and itself) that something
+ * happened. Adapters: local.ts (in-process, the default) and redis.ts.
+ *
+ * Guarantees:
+ * - At most once. A message may be dropped (a Redis restart, a slow subscriber); the
+ *   database stays the source of truth and clients recover by sequence numbers.
+ * - In order per topic from one publisher while the connection holds.
+ * - subscribe resolves once the subscription is active, so a caller can subscribe,
+ *   then read the store, and miss nothing published after the read.
+ * - Payloads are opaque strings: a frame is serialized once by the publisher and
+ *   delivered as-is to every subscribing node.
+ */
+import type { ConversationId, UserId } from '@parley/protocol';
+
+/** Topics are domain names; adapters map them to their own channel names. */
+export type Topic = `conversation:${ConversationId}` | `user:${UserId}`;
+
+export const conversationTopic = (id: ConversationId): Topic => `conversation:${id}`;
+export const userTopic = (id: UserId): Topic => `user:${id}`;
+
+export type BusHandler = (payload: string, topic: Topic) => void;
+
+export interface Bus {
+  /** Fire and forget. Never throws; failures are counted and logged by the adapter. */
+  publish(topic: Topic, payload: string): void;
+  /**
+   * Registers the node's single handler for a topic. Subscribing twice to the same
+   * topic is a caller bug (the gateway ref-counts); adapters may throw on it.
+   */
+  subscribe(topic: Topic, handler: BusHandler): Promise<void>;
+  unsubscribe(topic: Topic): Promise<void>;
+  /** True while the adapter believes it is connected (for /readyz). */
+  healthy(): boolean;
+  close(): Promise<void>;
+}

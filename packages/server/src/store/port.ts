@@ -1,0 +1,235 @@
+/**
+ * The storage port. Two adapters implement it (sqlite/ embedded default, postgres/)
+ * and both pass the one contract suite in contract.ts.
+ *
+ * Guarantees every adapter gives:
+ * - Each conversation is an append-only event log. Every change (message, edit,
+ *   delete for everyone, membership, title) is appended with seq = lastSeq + 1 in the
+ *   same transaction that stores the change. Seqs are gapless and strictly increasing.
+ * - A method resolves only after its transaction committed; a rejected call changed
+ *   nothing.
+ * - appendMessages is idempotent per (senderId, clientMessageId): a repeat returns the
+ *   stored message with duplicate = true and appends nothing.
+ * - Errors are StoreError with a port code; no driver error or SQL escapes an adapter.
+ * - Membership is checked inside the transaction that writes, so a removed member can
+ *   never append after its removal.
+ */
+import type {
+  ClientMessageId,
+  ConversationEvent,
+  ConversationId,
+  Message,
+  MessageId,
+  Privacy,
+  Receipt,
+  Role,
+  UserEvent,
+  UserId,
+} from '@parley/protocol';
+
+export type StoreErrorCode =
+  | 'NOT_FOUND'
+  | 'NOT_MEMBER'
+  | 'CONFLICT'
+  | 'FORBIDDEN'
+  | 'LIMIT_EXCEEDED'
+  | 'UNAVAILABLE';
+
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
+
+export interface UserRecord {
+  id: UserId;
+  username: string;
+  displayName: string;
+  avatarUrl: string | null;
+  passwordHash: string;
+  privacy: Privacy;
+  role: 'user' | 'admin';
+  /** Bumped by "log out everywhere": access tokens carrying an older value are refused. */
+  sessionVersion: number;
+  suspendedAt: number | null;
+  lastSeenAt: number | null;
+  createdAt: number;
+}
+
+export interface NewUser {
+  id: UserId;
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface RefreshTokenRecord {
+  id: string;
+  userId: UserId;
+  familyId: string;
+  tokenHash: string;
+  expiresAt: number;
+  /** Set when the token was traded for a new one; using it again is reuse. */
+  usedAt: number | null;
+  revokedAt: number | null;
+  createdAt: number;
+}
+
+export interface MemberRecord {
+  userId: UserId;
+  role: Role;
+  deliveredSeq: number;
+  readSeq: number;
+  archived: boolean;
+  joinedAt: number;
+}
+
+export interface ConversationRecord {
+  id: ConversationId;
+  kind: 'direct' | 'group';
+  title: string | null;
+  lastSeq: number;
+  receiptsVersion: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A conversation as one member sees it in a list. */
+export interface ConversationView extends ConversationRecord {
+  members: (MemberRecord & { user: PublicUserRecord; readReceipts: boolean })[];
+  me: MemberRecord;
+  lastMessage: Message | null;
+  unreadCount: number;
+}
+
+export interface PublicUserRecord {
+  id: UserId;
+  username: string;
+  displayName: string;
+  avatarUrl: string | null;
+}
+
+export interface SendInput {
+  conversationId: ConversationId;
+  senderId: UserId;
+  clientMessageId: ClientMessageId;
+  /** Server-made, used only when the message is new. */
+  messageId: MessageId;
+  title: string | null;
+  body: string;
+  at: number;
+}
+
+/** One result per SendInput, in the same order. A failed item does not fail the batch. */
+export type SendResult =
+  | { ok: true; message: Message; duplicate: boolean; event: ConversationEvent | null }
+  | { ok: false; code: 'NOT_FOUND' | 'NOT_MEMBER' };
+
+export interface MailboxItem extends Message {
+  sender: PublicUserRecord;
+  conversationTitle: string | null;
+}
+
+/** Keyset cursor for lists ordered newest first: (time, id) of the last item returned. */
+export interface TimeCursor {
+  at: number;
+  id: string;
+}
+
+export interface EventPage {
+  events: ConversationEvent[];
+  hasMore: boolean;
+}
+
+export interface Store {
+  readonly backend: 'sqlite' | 'postgres';
+
+  // ---- users and sessions
+  /** Throws CONFLICT when the username is taken. */
+  createUser(user: NewUser): Promise<UserRecord>;
+  getUser(id: UserId): Promise<UserRecord | null>;
+  getUserByUsername(username: string): Promise<UserRecord | null>;
+  getPublicUsers(ids: readonly UserId[]): Promise<PublicUserRecord[]>;
+  searchUsers(prefix: string, limit: number): Promise<PublicUserRecord[]>;
+  updateProfile(id: UserId, patch: { displayName?: string; avatarUrl?: string | null }): Promise<UserRecord>;
+  updatePrivacy(id: UserId, patch: Partial<Privacy>): Promise<UserRecord>;
+  setLastSeen(id: UserId, at: number): Promise<void>;
+  /** Increments sessionVersion and revokes every refresh token of the user; returns the new version. */
+  revokeAllSessions(id: UserId, at: number): Promise<number>;
+
+  insertRefreshToken(token: RefreshTokenRecord): Promise<void>;
+  getRefreshTokenByHash(tokenHash: string): Promise<RefreshTokenRecord | null>;
+  /**
+   * Atomically marks the token used if it is still unused and unrevoked; returns
+   * false when it was already used or revoked (the caller then treats it as reuse).
+   */
+  markRefreshTokenUsed(id: string, at: number): Promise<boolean>;
+  revokeRefreshFamily(familyId: string, at: number): Promise<void>;
+
+  // ---- conversations
+  /** Returns the existing direct conversation of the pair, or creates it (created = true). */
+  getOrCreateDirect(input: { id: ConversationId; a: UserId; b: UserId; at: number }): Promise<{ conversation: ConversationRecord; created: boolean; events: ConversationEvent[] }>;
+  /** Creates a group with the creator as owner; appends conversation.created and member.added events. */
+  createGroup(input: { id: ConversationId; ownerId: UserId; title: string; memberIds: readonly UserId[]; maxMembers: number; at: number }): Promise<{ conversation: ConversationRecord; events: ConversationEvent[] }>;
+  getConversation(id: ConversationId): Promise<ConversationRecord | null>;
+  /** null when the user is not a member (callers answer 404). */
+  getMember(conversationId: ConversationId, userId: UserId): Promise<MemberRecord | null>;
+  listMembers(conversationId: ConversationId): Promise<MemberRecord[]>;
+  /** Every conversation id the user is a member of (for subscribing a connection). */
+  listConversationIds(userId: UserId): Promise<ConversationId[]>;
+  /** One member's view of a conversation; null when not a member. */
+  getConversationView(conversationId: ConversationId, userId: UserId): Promise<ConversationView | null>;
+  /** The user's conversations ordered by updatedAt desc (then id), keyset-paged. */
+  listConversationViews(userId: UserId, opts: { archived: boolean; limit: number; cursor?: TimeCursor }): Promise<ConversationView[]>;
+
+  /**
+   * Appends a group change as an event. Checks, in the transaction, that the actor is
+   * a member (NOT_MEMBER) with the needed role (FORBIDDEN), and the change is valid
+   * (CONFLICT, LIMIT_EXCEEDED, NOT_FOUND for an unknown target user).
+   */
+  renameGroup(input: { conversationId: ConversationId; actorId: UserId; title: string; at: number }): Promise<ConversationEvent[]>;
+  addMembers(input: { conversationId: ConversationId; actorId: UserId; userIds: readonly UserId[]; maxMembers: number; at: number }): Promise<ConversationEvent[]>;
+  /** Removes userId; when userId === actorId it is a leave (member.left). An owner leaving hands ownership to the oldest admin, else the oldest member. */
+  removeMember(input: { conversationId: ConversationId; actorId: UserId; userId: UserId; at: number }): Promise<ConversationEvent[]>;
+  setMemberRole(input: { conversationId: ConversationId; actorId: UserId; userId: UserId; role: 'admin' | 'member'; at: number }): Promise<ConversationEvent[]>;
+
+  // ---- messages
+  /** Group commit: all inputs in one transaction. See SendResult and the idempotency guarantee above. */
+  appendMessages(inputs: readonly SendInput[]): Promise<SendResult[]>;
+  getMessage(conversationId: ConversationId, messageId: MessageId): Promise<Message | null>;
+  /** Author only (FORBIDDEN otherwise); NOT_FOUND for a deleted or unknown message. */
+  editMessage(input: { conversationId: ConversationId; messageId: MessageId; actorId: UserId; title: string | null | undefined; body: string; at: number }): Promise<{ message: Message; event: ConversationEvent }>;
+  /** Author, or group owner/admin (FORBIDDEN otherwise). Body and title are erased. */
+  deleteMessageForEveryone(input: { conversationId: ConversationId; messageId: MessageId; actorId: UserId; at: number }): Promise<ConversationEvent>;
+  /** Hides the message for the user only and appends a message.hidden user event. */
+  hideMessage(input: { conversationId: ConversationId; messageId: MessageId; userId: UserId; at: number }): Promise<UserEvent>;
+  /** Messages by seq excluding the ones the viewer hid; `before` pages back (results ascending), `after` forward. */
+  history(input: { conversationId: ConversationId; viewerId: UserId; before?: number; after?: number; limit: number }): Promise<{ messages: Message[]; hasMore: boolean }>;
+  /** Events with seq > after, ascending, at most limit. */
+  eventsAfter(conversationId: ConversationId, after: number, limit: number): Promise<EventPage>;
+  /** Received (sent by others in my conversations) or sent by me, newest first. */
+  mailbox(input: { userId: UserId; box: 'received' | 'sent'; limit: number; cursor?: TimeCursor }): Promise<MailboxItem[]>;
+
+  // ---- receipts and per-user state
+  /**
+   * Raises a watermark (never lowers it; capped at lastSeq). Read implies delivered.
+   * Returns the member's receipt after the change and whether anything changed.
+   */
+  advanceWatermark(input: { conversationId: ConversationId; userId: UserId; kind: 'delivered' | 'read'; seq: number }): Promise<{ receipt: Receipt; changed: boolean }>;
+  /** Every member's watermarks (readSeq null for members who do not share read receipts). */
+  receipts(conversationId: ConversationId): Promise<{ receipts: Receipt[]; receiptsVersion: number }>;
+  setArchived(input: { conversationId: ConversationId; userId: UserId; archived: boolean; at: number }): Promise<UserEvent | null>;
+  userEventsAfter(userId: UserId, after: number, limit: number): Promise<{ events: UserEvent[]; hasMore: boolean; userSeq: number }>;
+  /** For catch-up: the user's conversations with their lastSeq and receiptsVersion. */
+  conversationHeads(userId: UserId): Promise<{ id: ConversationId; lastSeq: number; receiptsVersion: number }[]>;
+
+  // ---- operations
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
