@@ -149,6 +149,12 @@ export const SyncRequest = z.strictObject({
     .default([]),
   /** The highest per-user event seq the client has applied. */
   userSeq: Seq.default(0),
+  /**
+   * What to return for my conversations the request does not name: 'events' (all their
+   * events, for conversations created while I was away) or 'heads' (no events, just
+   * lastSeq and receiptsVersion: a fresh client's baseline).
+   */
+  unknown: z.enum(['events', 'heads']).default('events'),
 });
 export type SyncRequest = z.input<typeof SyncRequest>;
 export const SyncConversation = z.strictObject({
