@@ -1,0 +1,190 @@
+/**
+ * Messages: the group-commit append (hot path), edits, deletes, hiding, history,
+ * the event log read and the mailbox lists.
+ */
+import type { ConversationId } from '@parley/protocol';
+import type { MailboxItem, SendResult } from '../port';
+import type { SqliteContext, SyncStore } from './context';
+import { forbidden, notFound } from './errors';
+import { MESSAGE_COLUMNS, toEvent, toMessage, toPublicUser, toUserEvent, type EventRow, type MessageRow, type UserEventRow } from './rows';
+
+type MessageMethods = Pick<
+  SyncStore,
+  'appendMessages' | 'getMessage' | 'editMessage' | 'deleteMessageForEveryone' | 'hideMessage' | 'history' | 'eventsAfter' | 'mailbox'
+>;
+
+const NOT_HIDDEN = 'NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = @viewer AND h.message_id = m.id)';
+
+interface MailboxRow extends MessageRow {
+  sender_username: string;
+  sender_display_name: string;
+  sender_avatar_url: string | null;
+  conversation_title: string | null;
+}
+
+export function messageMethods(ctx: SqliteContext): MessageMethods {
+  const { db } = ctx;
+  // One lookup answers both "does the conversation exist" and "is the sender a member".
+  const conversationAndMember = db.prepare(
+    'SELECT c.id AS conversation_id, me.user_id AS member_id FROM conversations c LEFT JOIN members me ON me.conversation_id = c.id AND me.user_id = ? WHERE c.id = ?',
+  );
+  const byClientId = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sender_id = ? AND m.client_message_id = ?`);
+  const insertMessage = db.prepare(
+    'INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, title, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const byId = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = ? AND m.id = ?`);
+  const applyEdit = db.prepare('UPDATE messages SET title = ?, body = ?, edited_at = ? WHERE id = ?');
+  const applyDelete = db.prepare('UPDATE messages SET title = NULL, body = \'\', deleted_at = ? WHERE id = ?');
+  const hiddenSeq = db.prepare('SELECT user_seq FROM hidden_messages WHERE user_id = ? AND message_id = ?');
+  const insertHidden = db.prepare('INSERT INTO hidden_messages (user_id, message_id, user_seq) VALUES (?, ?, ?)');
+  const userEventAt = db.prepare('SELECT user_seq, type, at, payload FROM user_events WHERE user_id = ? AND user_seq = ?');
+
+  const historyBase = `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = @conversationId AND ${NOT_HIDDEN}`;
+  const historyLatest = db.prepare(`${historyBase} ORDER BY m.seq DESC LIMIT @limit`);
+  const historyBefore = db.prepare(`${historyBase} AND m.seq < @before ORDER BY m.seq DESC LIMIT @limit`);
+  const historyAfter = db.prepare(`${historyBase} AND m.seq > @after ORDER BY m.seq ASC LIMIT @limit`);
+  const historyBetween = db.prepare(`${historyBase} AND m.seq > @after AND m.seq < @before ORDER BY m.seq ASC LIMIT @limit`);
+
+  const eventsAfter = db.prepare(
+    'SELECT conversation_id, seq, type, actor_id, at, payload FROM events WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+  );
+
+  const mailboxSelect = `SELECT ${MESSAGE_COLUMNS}, u.username AS sender_username, u.display_name AS sender_display_name,
+      u.avatar_url AS sender_avatar_url, c.title AS conversation_title`;
+  const mailboxFilter = `m.deleted_at IS NULL AND ${NOT_HIDDEN}`;
+  const cursorFilter = 'AND (m.created_at < @at OR (m.created_at = @at AND m.id < @id))';
+  const mailboxOrder = 'ORDER BY m.created_at DESC, m.id DESC LIMIT @limit';
+  const receivedSql = (cursor: string) => `${mailboxSelect}
+    FROM members me
+    JOIN messages m ON m.conversation_id = me.conversation_id
+    JOIN users u ON u.id = m.sender_id
+    JOIN conversations c ON c.id = m.conversation_id
+    WHERE me.user_id = @viewer AND m.sender_id <> @viewer AND ${mailboxFilter} ${cursor} ${mailboxOrder}`;
+  const sentSql = (cursor: string) => `${mailboxSelect}
+    FROM messages m
+    JOIN members me ON me.conversation_id = m.conversation_id AND me.user_id = @viewer
+    JOIN users u ON u.id = m.sender_id
+    JOIN conversations c ON c.id = m.conversation_id
+    WHERE m.sender_id = @viewer AND ${mailboxFilter} ${cursor} ${mailboxOrder}`;
+  const mailbox = {
+    received: db.prepare(receivedSql('')),
+    receivedAfterCursor: db.prepare(receivedSql(cursorFilter)),
+    sent: db.prepare(sentSql('')),
+    sentAfterCursor: db.prepare(sentSql(cursorFilter)),
+  };
+
+  const requireMessage = (conversationId: ConversationId, messageId: string) => {
+    const row = byId.get(conversationId, messageId) as MessageRow | undefined;
+    if (!row) throw notFound('message');
+    return toMessage(row);
+  };
+
+  return {
+    appendMessages(inputs) {
+      return ctx.write(() =>
+        inputs.map((input): SendResult => {
+          const found = conversationAndMember.get(input.senderId, input.conversationId) as
+            | { conversation_id: string; member_id: string | null }
+            | undefined;
+          if (!found) return { ok: false, code: 'NOT_FOUND' };
+          if (found.member_id === null) return { ok: false, code: 'NOT_MEMBER' };
+          const existing = byClientId.get(input.senderId, input.clientMessageId) as MessageRow | undefined;
+          if (existing) return { ok: true, message: toMessage(existing), duplicate: true, event: null };
+          const event = ctx.appendEvent(input.conversationId, input.senderId, input.at, (seq) => {
+            insertMessage.run(input.messageId, input.conversationId, seq, input.senderId, input.clientMessageId, input.title, input.body, input.at);
+            return {
+              type: 'message.created',
+              message: {
+                id: input.messageId,
+                conversationId: input.conversationId,
+                seq,
+                senderId: input.senderId,
+                clientMessageId: input.clientMessageId,
+                title: input.title,
+                body: input.body,
+                createdAt: input.at,
+                editedAt: null,
+                deletedAt: null,
+              },
+            };
+          });
+          const message = (event as Extract<typeof event, { type: 'message.created' }>).message;
+          return { ok: true, message, duplicate: false, event };
+        }),
+      );
+    },
+    getMessage(conversationId, messageId) {
+      const row = byId.get(conversationId, messageId) as MessageRow | undefined;
+      return row ? toMessage(row) : null;
+    },
+    editMessage({ conversationId, messageId, actorId, title, body, at }) {
+      return ctx.write(() => {
+        ctx.requireMembership(conversationId, actorId);
+        const message = requireMessage(conversationId, messageId);
+        if (message.deletedAt !== null) throw notFound('message');
+        if (message.senderId !== actorId) throw forbidden('author only');
+        const newTitle = title === undefined ? message.title : title;
+        applyEdit.run(newTitle, body, at, messageId);
+        const event = ctx.appendEvent(conversationId, actorId, at, { type: 'message.edited', messageId, title: newTitle, body, editedAt: at });
+        return { message: { ...message, title: newTitle, body, editedAt: at }, event };
+      });
+    },
+    deleteMessageForEveryone({ conversationId, messageId, actorId, at }) {
+      return ctx.write(() => {
+        const { conversation, member } = ctx.requireMembership(conversationId, actorId);
+        const message = requireMessage(conversationId, messageId);
+        if (message.deletedAt !== null) throw notFound('message');
+        const moderator = conversation.kind === 'group' && (member.role === 'owner' || member.role === 'admin');
+        if (message.senderId !== actorId && !moderator) throw forbidden('author or group owner/admin only');
+        applyDelete.run(at, messageId);
+        return ctx.appendEvent(conversationId, actorId, at, { type: 'message.deleted', messageId });
+      });
+    },
+    hideMessage({ conversationId, messageId, userId, at }) {
+      return ctx.write(() => {
+        ctx.requireMembership(conversationId, userId);
+        requireMessage(conversationId, messageId);
+        const already = hiddenSeq.get(userId, messageId) as { user_seq: number } | undefined;
+        if (already) {
+          return toUserEvent(userEventAt.get(userId, already.user_seq) as UserEventRow);
+        }
+        const event = ctx.appendUserEvent(userId, at, { type: 'message.hidden', conversationId, messageId });
+        insertHidden.run(userId, messageId, event.userSeq);
+        return event;
+      });
+    },
+    history({ conversationId, viewerId, before, after, limit }) {
+      return ctx.read(() => {
+        ctx.requireMembership(conversationId, viewerId);
+        const params = { conversationId, viewer: viewerId, before, after, limit: Math.max(0, limit) + 1 };
+        const page = (stmt: typeof historyLatest, descending: boolean) => {
+          const rows = (stmt.all(params) as MessageRow[]).map(toMessage);
+          const hasMore = rows.length > limit;
+          const kept = rows.slice(0, Math.max(0, limit));
+          return { messages: descending ? kept.reverse() : kept, hasMore };
+        };
+        if (after !== undefined && before !== undefined) return page(historyBetween, false);
+        if (after !== undefined) return page(historyAfter, false);
+        if (before !== undefined) return page(historyBefore, true);
+        return page(historyLatest, true);
+      });
+    },
+    eventsAfter(conversationId, after, limit) {
+      const rows = eventsAfter.all(conversationId, after, Math.max(0, limit) + 1) as EventRow[];
+      const hasMore = rows.length > limit;
+      return { events: rows.slice(0, Math.max(0, limit)).map(toEvent), hasMore };
+    },
+    mailbox({ userId, box, limit, cursor }) {
+      const stmt = box === 'received' ? (cursor ? mailbox.receivedAfterCursor : mailbox.received) : cursor ? mailbox.sentAfterCursor : mailbox.sent;
+      const params: Record<string, unknown> = { viewer: userId, limit: Math.max(0, limit) };
+      if (cursor) Object.assign(params, { at: cursor.at, id: cursor.id });
+      return (stmt.all(params) as MailboxRow[]).map(
+        (r): MailboxItem => ({
+          ...toMessage(r),
+          sender: toPublicUser({ id: r.sender_id, username: r.sender_username, display_name: r.sender_display_name, avatar_url: r.sender_avatar_url }),
+          conversationTitle: r.conversation_title,
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Versioned, forward-only schema migrations. Each runs in its own transaction together
+ * with its row in schema_migrations, so a crash leaves the schema at a known version.
+ * Re-running is a no-op.
+ */
+import type { Database } from 'better-sqlite3';
+import { initialSchema } from './migrations/0001-initial';
+
+export interface SqliteMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Ordered by version; append only. */
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
+  { version: 1, name: 'initial', sql: initialSchema },
+];
+
+export function migrateSqlite(db: Database, now: () => number = Date.now): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  ) STRICT`);
+  const applied = new Set(listAppliedMigrations(db));
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const newlyApplied: number[] = [];
+  for (const migration of SQLITE_MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, now());
+    }).immediate();
+    newlyApplied.push(migration.version);
+  }
+  return newlyApplied;
+}
+
+/** Versions already applied, ascending. */
+export function listAppliedMigrations(db: Database): number[] {
+  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  if (!exists) return [];
+  return (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version);
+}

@@ -1,0 +1,173 @@
+/** Row shapes as SQLite returns them, and their mapping to port records. */
+import type { ConversationEvent, ConversationId, Message, MessageId, UserEvent, UserId, ClientMessageId, Role } from '@parley/protocol';
+import type { ConversationRecord, MemberRecord, PublicUserRecord, RefreshTokenRecord, UserRecord } from '../port';
+
+export interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  avatar_url: string | null;
+  password_hash: string;
+  privacy_last_seen: string;
+  privacy_read_receipts: number;
+  role: string;
+  session_version: number;
+  suspended_at: number | null;
+  last_seen_at: number | null;
+  created_at: number;
+}
+
+export function toUser(r: UserRow): UserRecord {
+  return {
+    id: r.id as UserId,
+    username: r.username,
+    displayName: r.display_name,
+    avatarUrl: r.avatar_url,
+    passwordHash: r.password_hash,
+    privacy: { lastSeen: r.privacy_last_seen as 'everyone' | 'nobody', readReceipts: r.privacy_read_receipts === 1 },
+    role: r.role as 'user' | 'admin',
+    sessionVersion: r.session_version,
+    suspendedAt: r.suspended_at,
+    lastSeenAt: r.last_seen_at,
+    createdAt: r.created_at,
+  };
+}
+
+export interface PublicUserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  avatar_url: string | null;
+}
+
+export function toPublicUser(r: PublicUserRow): PublicUserRecord {
+  return { id: r.id as UserId, username: r.username, displayName: r.display_name, avatarUrl: r.avatar_url };
+}
+
+export interface RefreshTokenRow {
+  id: string;
+  user_id: string;
+  family_id: string;
+  token_hash: string;
+  expires_at: number;
+  used_at: number | null;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+export function toRefreshToken(r: RefreshTokenRow): RefreshTokenRecord {
+  return {
+    id: r.id,
+    userId: r.user_id as UserId,
+    familyId: r.family_id,
+    tokenHash: r.token_hash,
+    expiresAt: r.expires_at,
+    usedAt: r.used_at,
+    revokedAt: r.revoked_at,
+    createdAt: r.created_at,
+  };
+}
+
+export interface ConversationRow {
+  id: string;
+  kind: string;
+  title: string | null;
+  last_seq: number;
+  receipts_version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export function toConversation(r: ConversationRow): ConversationRecord {
+  return {
+    id: r.id as ConversationId,
+    kind: r.kind as 'direct' | 'group',
+    title: r.title,
+    lastSeq: r.last_seq,
+    receiptsVersion: r.receipts_version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export interface MemberRow {
+  user_id: string;
+  role: string;
+  delivered_seq: number;
+  read_seq: number;
+  archived: number;
+  joined_at: number;
+}
+
+export function toMember(r: MemberRow): MemberRecord {
+  return {
+    userId: r.user_id as UserId,
+    role: r.role as Role,
+    deliveredSeq: r.delivered_seq,
+    readSeq: r.read_seq,
+    archived: r.archived === 1,
+    joinedAt: r.joined_at,
+  };
+}
+
+export interface MessageRow {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  sender_id: string;
+  client_message_id: string;
+  title: string | null;
+  body: string;
+  created_at: number;
+  edited_at: number | null;
+  deleted_at: number | null;
+}
+
+export const MESSAGE_COLUMNS = 'm.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.title, m.body, m.created_at, m.edited_at, m.deleted_at';
+
+export function toMessage(r: MessageRow): Message {
+  return {
+    id: r.id as MessageId,
+    conversationId: r.conversation_id as ConversationId,
+    seq: r.seq,
+    senderId: r.sender_id as UserId,
+    clientMessageId: r.client_message_id as ClientMessageId,
+    title: r.title,
+    body: r.body,
+    createdAt: r.created_at,
+    editedAt: r.edited_at,
+    deletedAt: r.deleted_at,
+  };
+}
+
+export interface EventRow {
+  conversation_id: string;
+  seq: number;
+  type: string;
+  actor_id: string;
+  at: number;
+  payload: string;
+}
+
+/** Rebuilds the protocol's event object: the common columns plus the type-specific JSON payload. */
+export function toEvent(r: EventRow): ConversationEvent {
+  return {
+    ...(JSON.parse(r.payload) as object),
+    conversationId: r.conversation_id,
+    seq: r.seq,
+    type: r.type,
+    actorId: r.actor_id,
+    at: r.at,
+  } as ConversationEvent;
+}
+
+export interface UserEventRow {
+  user_seq: number;
+  type: string;
+  at: number;
+  payload: string;
+}
+
+export function toUserEvent(r: UserEventRow): UserEvent {
+  return { ...(JSON.parse(r.payload) as object), userSeq: r.user_seq, type: r.type, at: r.at } as UserEvent;
+}

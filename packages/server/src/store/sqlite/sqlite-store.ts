@@ -1,0 +1,81 @@
+/**
+ * The embedded storage adapter (the default): one better-sqlite3 connection per store.
+ *
+ * better-sqlite3 is synchronous, so every port call runs to completion on the event
+ * loop before the next one starts: calls from one process never interleave, and write
+ * transactions start with BEGIN IMMEDIATE so other processes on the same file are
+ * serialised by SQLite's lock (busy_timeout waits for it) instead of failing mid-way.
+ */
+import Database from 'better-sqlite3';
+import type { Store } from '../port';
+import { StoreError } from '../port';
+import { createContext, type SyncStore } from './context';
+import { conversationMethods } from './conversations';
+import { translateSqliteError } from './errors';
+import { messageMethods } from './messages';
+import { migrateSqlite } from './migrations';
+import { receiptMethods } from './receipts';
+import { userMethods } from './users';
+import { viewMethods } from './views';
+
+export interface SqliteStoreOptions {
+  /** A file path, or ':memory:' for tests. */
+  path: string;
+  /** FULL (default) survives power loss; NORMAL in WAL mode may lose the last commits on power loss but never corrupts. */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** How long a write waits for another process's lock before UNAVAILABLE. */
+  busyTimeoutMs?: number;
+}
+
+export function openSqliteStore(opts: SqliteStoreOptions): Store {
+  let db: Database.Database;
+  try {
+    db = new Database(opts.path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}`);
+    db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+    migrateSqlite(db);
+  } catch (err) {
+    throw translateSqliteError(err);
+  }
+
+  const ctx = createContext(db);
+  const sync: SyncStore = {
+    ...userMethods(ctx),
+    ...conversationMethods(ctx),
+    ...viewMethods(ctx),
+    ...messageMethods(ctx),
+    ...receiptMethods(ctx),
+  };
+
+  const guarded = Object.fromEntries(
+    Object.entries(sync).map(([name, fn]) => [
+      name,
+      async (...args: unknown[]) => {
+        if (!db.open) throw new StoreError('UNAVAILABLE', 'storage closed');
+        try {
+          return (fn as (...a: unknown[]) => unknown)(...args);
+        } catch (err) {
+          throw translateSqliteError(err);
+        }
+      },
+    ]),
+  ) as unknown as Omit<Store, 'backend' | 'ping' | 'close'>;
+
+  return {
+    backend: 'sqlite',
+    ...guarded,
+    async ping() {
+      if (!db.open) throw new StoreError('UNAVAILABLE', 'storage closed');
+      try {
+        db.prepare('SELECT 1').get();
+      } catch (err) {
+        throw translateSqliteError(err);
+      }
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
