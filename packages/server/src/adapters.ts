@@ -1,0 +1,50 @@
+/**
+ * Chooses adapters from configuration only: a postgres:// PARLEY_DATABASE_URL selects
+ * PostgreSQL, anything else is a SQLite file; PARLEY_REDIS_URL selects the Redis bus,
+ * presence and rate limits, else they are in-process.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config';
+import type { Bus } from './bus/port';
+import type { PresenceRegistry } from './presence/port';
+import type { RateLimiter } from './rate-limit/port';
+import type { Store } from './store/port';
+import { LocalBus } from './bus/local';
+import { MemoryPresence } from './presence/memory';
+import { MemoryRateLimiter } from './rate-limit/memory';
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+export async function openStore(config: Config): Promise<Store> {
+  if (isPostgresUrl(config.databaseUrl)) {
+    const { openPostgresStore } = await import('./store/postgres/postgres-store');
+    return openPostgresStore({ url: config.databaseUrl });
+  }
+  const file = config.databaseUrl.replace(/^sqlite:(\/\/)?/i, '');
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const { openSqliteStore } = await import('./store/sqlite/sqlite-store');
+  return openSqliteStore({ path: file, synchronous: config.sqliteSynchronous });
+}
+
+export interface SharedAdapters {
+  bus: Bus;
+  presence: PresenceRegistry;
+  limiter: RateLimiter;
+}
+
+export async function openShared(config: Config): Promise<SharedAdapters> {
+  if (!config.redisUrl) return { bus: new LocalBus(), presence: new MemoryPresence(), limiter: new MemoryRateLimiter() };
+  const [{ RedisBus }, { RedisPresence }, { RedisRateLimiter }] = await Promise.all([
+    import('./bus/redis'),
+    import('./presence/redis'),
+    import('./rate-limit/redis'),
+  ]);
+  return {
+    bus: new RedisBus({ url: config.redisUrl }),
+    presence: new RedisPresence({ url: config.redisUrl }),
+    limiter: new RedisRateLimiter({ url: config.redisUrl }),
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * All settings come from environment variables (README lists them). Parsed once at
+ * start; a bad value stops the process with a clear message rather than running
+ * half-configured.
+ */
+import path from 'node:path';
+
+export interface RateRuleConfig {
+  limit: number;
+  windowMs: number;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** A SQLite file path, or a postgres:// URL. */
+  databaseUrl: string;
+  redisUrl: string | null;
+  /** Shared secret for access tokens; generated into dataDir when unset. */
+  jwtSecret: string | null;
+  accessTokenTtlSec: number;
+  refreshTokenTtlSec: number;
+  logLevel: string;
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+  trustProxy: boolean;
+  /** Most sends committed in one transaction. */
+  groupCommitMax: number;
+  maxGroupMembers: number;
+  /** Serve the built web app from this folder when it exists. */
+  webDir: string;
+  rateLimits: {
+    login: RateRuleConfig;
+    register: RateRuleConfig;
+    send: RateRuleConfig;
+    typing: RateRuleConfig;
+    request: RateRuleConfig;
+  };
+  /** Pushes buffered for one socket before it is closed as a slow consumer. */
+  socketBufferMaxBytes: number;
+  nodeId: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, def: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return n;
+}
+
+/** "LIMIT/SECONDS", e.g. "30/10" = 30 per 10 s. */
+function rule(env: Env, name: string, def: RateRuleConfig): RateRuleConfig {
+  const raw = env[name];
+  if (!raw) return def;
+  const m = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(raw);
+  if (!m) throw new Error(`${name} must look like LIMIT/SECONDS (e.g. 30/10), got "${raw}"`);
+  return { limit: Number(m[1]), windowMs: Math.round(Number(m[2]) * 1000) };
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const dataDir = path.resolve(env.PARLEY_DATA_DIR ?? './data');
+  const sync = (env.PARLEY_SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
+  if (sync !== 'FULL' && sync !== 'NORMAL') throw new Error('PARLEY_SQLITE_SYNCHRONOUS must be FULL or NORMAL');
+  return {
+    host: env.HOST ?? '0.0.0.0',
+    port: int(env, 'PORT', 8080),
+    dataDir,
+    databaseUrl: env.PARLEY_DATABASE_URL ?? path.join(dataDir, 'parley.db'),
+    redisUrl: env.PARLEY_REDIS_URL || null,
+    jwtSecret: env.PARLEY_JWT_SECRET || null,
+    accessTokenTtlSec: int(env, 'PARLEY_ACCESS_TOKEN_TTL', 900, 5),
+    refreshTokenTtlSec: int(env, 'PARLEY_REFRESH_TOKEN_TTL', 30 * 24 * 3600, 60),
+    logLevel: env.PARLEY_LOG_LEVEL ?? 'info',
+    sqliteSynchronous: sync,
+    trustProxy: env.PARLEY_TRUST_PROXY === '1' || env.PARLEY_TRUST_PROXY === 'true',
+    groupCommitMax: int(env, 'PARLEY_GROUP_COMMIT_MAX', 512, 1),
+    maxGroupMembers: int(env, 'PARLEY_MAX_GROUP_MEMBERS', 2000, 2),
+    webDir: path.resolve(env.PARLEY_WEB_DIR ?? path.join(import.meta.dirname, '../../../apps/web/dist')),
+    rateLimits: {
+      login: rule(env, 'PARLEY_RATE_LOGIN', { limit: 10, windowMs: 15 * 60_000 }),
+      register: rule(env, 'PARLEY_RATE_REGISTER', { limit: 20, windowMs: 60 * 60_000 }),
+      send: rule(env, 'PARLEY_RATE_SEND', { limit: 100, windowMs: 10_000 }),
+      typing: rule(env, 'PARLEY_RATE_TYPING', { limit: 30, windowMs: 10_000 }),
+      request: rule(env, 'PARLEY_RATE_REQUEST', { limit: 600, windowMs: 60_000 }),
+    },
+    socketBufferMaxBytes: int(env, 'PARLEY_SOCKET_BUFFER_MAX', 4 * 1024 * 1024, 1024),
+    nodeId: env.PARLEY_NODE_ID ?? `node-${process.pid}`,
+  };
+}

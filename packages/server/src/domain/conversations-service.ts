@@ -1,0 +1,111 @@
+import type { Conversation, ConversationId, Receipt, UserId } from '@parley/protocol';
+import { AppError, notFound } from './errors';
+import type { Deps } from './deps';
+import type { Fanout } from './fanout';
+import { newConversationId } from './ids';
+import { conversation, decodeCursor, encodeCursor } from './views';
+import { StoreError } from '../store/port';
+
+/** Conversations, membership, per-member state (archive, watermarks). */
+export class ConversationsService {
+  constructor(
+    private readonly deps: Deps,
+    private readonly fanout: Fanout,
+  ) {}
+
+  async view(userId: UserId, id: ConversationId): Promise<Conversation> {
+    const v = await this.deps.store.getConversationView(id, userId);
+    if (!v) throw notFound('conversation not found');
+    return conversation(v);
+  }
+
+  async list(userId: UserId, q: { archived: boolean; limit: number; cursor?: string | undefined }) {
+    const cursor = decodeCursor(q.cursor);
+    if (cursor === null) throw new AppError('BAD_REQUEST', 'invalid cursor');
+    const views = await this.deps.store.listConversationViews(userId, { archived: q.archived, limit: q.limit + 1, ...(cursor ? { cursor } : {}) });
+    const page = views.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return {
+      conversations: page.map(conversation),
+      nextCursor: views.length > q.limit && last ? encodeCursor(last.updatedAt, last.id) : null,
+    };
+  }
+
+  async openDirect(userId: UserId, otherId: UserId): Promise<{ conversation: Conversation; created: boolean }> {
+    if (userId === otherId) throw new AppError('CONFLICT', 'a direct conversation needs another user');
+    const other = await this.deps.store.getUser(otherId);
+    if (!other) throw new AppError('USER_NOT_FOUND', 'no such user');
+    const { conversation: c, created, events } = await this.deps.store.getOrCreateDirect({ id: newConversationId(), a: userId, b: otherId, at: this.deps.clock() });
+    this.fanout.events(events);
+    return { conversation: await this.view(userId, c.id), created };
+  }
+
+  async createGroup(ownerId: UserId, title: string, memberIds: readonly UserId[]): Promise<Conversation> {
+    const { conversation: c, events } = await this.deps.store
+      .createGroup({ id: newConversationId(), ownerId, title: title.trim(), memberIds, maxMembers: this.deps.config.maxGroupMembers, at: this.deps.clock() })
+      .catch(userNotFound);
+    this.fanout.events(events);
+    return this.view(ownerId, c.id);
+  }
+
+  async rename(actorId: UserId, id: ConversationId, title: string): Promise<Conversation> {
+    this.fanout.events(await this.deps.store.renameGroup({ conversationId: id, actorId, title: title.trim(), at: this.deps.clock() }));
+    return this.view(actorId, id);
+  }
+
+  async addMembers(actorId: UserId, id: ConversationId, userIds: readonly UserId[]): Promise<Conversation> {
+    await this.requireMember(actorId, id);
+    const events = await this.deps.store
+      .addMembers({ conversationId: id, actorId, userIds, maxMembers: this.deps.config.maxGroupMembers, at: this.deps.clock() })
+      .catch(userNotFound);
+    this.fanout.events(events);
+    return this.view(actorId, id);
+  }
+
+  async removeMember(actorId: UserId, id: ConversationId, userId: UserId): Promise<void> {
+    await this.requireMember(actorId, id);
+    this.fanout.events(await this.deps.store.removeMember({ conversationId: id, actorId, userId, at: this.deps.clock() }));
+  }
+
+  async setRole(actorId: UserId, id: ConversationId, userId: UserId, role: 'admin' | 'member'): Promise<Conversation> {
+    await this.requireMember(actorId, id);
+    this.fanout.events(await this.deps.store.setMemberRole({ conversationId: id, actorId, userId, role, at: this.deps.clock() }));
+    return this.view(actorId, id);
+  }
+
+  async setArchived(userId: UserId, id: ConversationId, archived: boolean): Promise<void> {
+    const event = await this.deps.store.setArchived({ conversationId: id, userId, archived, at: this.deps.clock() });
+    if (event) this.fanout.userEvent(userId, event);
+  }
+
+  /** Raises my delivered or read watermark; others (and my other devices) see the receipt. */
+  async mark(userId: UserId, id: ConversationId, kind: 'delivered' | 'read', seq: number): Promise<Receipt> {
+    const { receipt, changed } = await this.deps.store.advanceWatermark({ conversationId: id, userId, kind, seq });
+    if (changed) this.fanout.receipt(receipt);
+    return receipt;
+  }
+
+  async events(userId: UserId, id: ConversationId, after: number, limit: number) {
+    await this.requireMember(userId, id);
+    return this.deps.store.eventsAfter(id, after, limit);
+  }
+
+  async typing(userId: UserId, id: ConversationId, state: 'start' | 'stop'): Promise<void> {
+    await this.requireMember(userId, id);
+    this.fanout.typing(id, userId, state);
+  }
+
+  /** A non-member gets NOT_FOUND: for them the conversation does not exist. */
+  async requireMember(userId: UserId, id: ConversationId): Promise<void> {
+    if (!(await this.deps.store.getMember(id, userId))) throw notFound('conversation not found');
+  }
+}
+
+/**
+ * createGroup and addMembers (after requireMember) can only miss a *user*: say so with
+ * USER_NOT_FOUND rather than a NOT_FOUND that reads as "no such conversation".
+ */
+function userNotFound(err: unknown): never {
+  if (err instanceof StoreError && err.code === 'NOT_FOUND') throw new AppError('USER_NOT_FOUND', 'no such user');
+  throw err;
+}

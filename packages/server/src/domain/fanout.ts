@@ -1,0 +1,67 @@
+/**
+ * Publishes what happened, after it was committed, to the bus. Each frame is
+ * serialized once here and delivered as the same string to every socket.
+ *
+ * The bus payload is an internal envelope, never sent to clients:
+ *   "<routing>\n<frame JSON>"
+ * where routing tells gateways about membership changes without parsing the frame:
+ *   "-"                  nothing to do
+ *   "x<userId>"          (conversation topic) that member left or was removed: stop
+ *                        routing the conversation to them after this frame
+ *   "+<conversationId>"  (user topic) the user joined that conversation: route it to them
+ *   "x<conversationId>"  (user topic) the user left it
+ *   "!"                  (user topic) the session was revoked: close the user's sockets
+ */
+import type { ConversationEvent, Presence, PushFrame, Receipt, UserEvent, UserId, ConversationId } from '@parley/protocol';
+import { conversationTopic, userTopic, type Bus } from '../bus/port';
+
+export function envelope(routing: string, frame: PushFrame | string): string {
+  return `${routing}\n${typeof frame === 'string' ? frame : JSON.stringify(frame)}`;
+}
+
+export class Fanout {
+  constructor(private readonly bus: Bus) {}
+
+  events(events: readonly ConversationEvent[]): void {
+    for (const event of events) {
+      const frame = JSON.stringify({ type: 'event', event } satisfies PushFrame);
+      const topic = conversationTopic(event.conversationId);
+      switch (event.type) {
+        case 'member.added':
+          this.bus.publish(topic, envelope('-', frame));
+          // The new member's node may not hold this conversation's topic yet.
+          this.bus.publish(userTopic(event.userId), envelope(`+${event.conversationId}`, frame));
+          break;
+        case 'member.removed':
+        case 'member.left':
+          this.bus.publish(topic, envelope(`x${event.userId}`, frame));
+          // The removed member no longer matches the conversation's local members.
+          this.bus.publish(userTopic(event.userId), envelope(`x${event.conversationId}`, frame));
+          break;
+        default:
+          this.bus.publish(topic, envelope('-', frame));
+      }
+    }
+  }
+
+  receipt(receipt: Receipt): void {
+    this.bus.publish(conversationTopic(receipt.conversationId), envelope('-', { type: 'receipt', receipt }));
+  }
+
+  typing(conversationId: ConversationId, userId: UserId, state: 'start' | 'stop'): void {
+    this.bus.publish(conversationTopic(conversationId), envelope('-', { type: 'typing', conversationId, userId, state }));
+  }
+
+  presence(conversationIds: readonly ConversationId[], presence: Presence): void {
+    const payload = envelope('-', { type: 'presence', presence });
+    for (const id of conversationIds) this.bus.publish(conversationTopic(id), payload);
+  }
+
+  userEvent(userId: UserId, event: UserEvent): void {
+    this.bus.publish(userTopic(userId), envelope('-', { type: 'user_event', event }));
+  }
+
+  sessionRevoked(userId: UserId): void {
+    this.bus.publish(userTopic(userId), '!\n');
+  }
+}

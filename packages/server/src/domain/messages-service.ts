@@ -1,0 +1,106 @@
+import type { ClientMessageId, ConversationId, Message, MessageId, UserId } from '@parley/protocol';
+import { AppError, notFound } from './errors';
+import type { Deps } from './deps';
+import type { Fanout } from './fanout';
+import { newMessageId } from './ids';
+import { SendBatcher } from './send-batcher';
+import { decodeCursor, encodeCursor, publicUser } from './views';
+import type { SendResult } from '../store/port';
+
+export interface SendRequest {
+  conversationId: ConversationId;
+  clientMessageId: ClientMessageId;
+  title?: string | null | undefined;
+  body: string;
+}
+
+/** Messages: sending (group-committed), editing, deleting, history and mailboxes. */
+export class MessagesService {
+  private readonly batcher: SendBatcher;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly fanout: Fanout,
+  ) {
+    this.batcher = new SendBatcher(deps.store, deps.config.groupCommitMax, (results, size) => {
+      deps.metrics.commitBatchSize.observe(size);
+      for (const r of results) {
+        if (r.ok && r.event) {
+          this.fanout.events([r.event]);
+          deps.metrics.messagesSent.inc();
+        }
+      }
+    });
+  }
+
+  async send(senderId: UserId, req: SendRequest): Promise<{ message: Message; duplicate: boolean }> {
+    await this.rateLimit(`send:${senderId}`, this.deps.config.rateLimits.send);
+    const at = this.deps.clock();
+    const result: SendResult = await this.batcher.submit({
+      conversationId: req.conversationId,
+      senderId,
+      clientMessageId: req.clientMessageId,
+      messageId: newMessageId(),
+      title: normalizeTitle(req.title),
+      body: req.body,
+      at,
+    });
+    if (!result.ok) throw notFound('conversation not found');
+    return { message: result.message, duplicate: result.duplicate };
+  }
+
+  async edit(actorId: UserId, conversationId: ConversationId, messageId: MessageId, input: { body: string; title?: string | null | undefined }): Promise<Message> {
+    const { message, event } = await this.deps.store.editMessage({
+      conversationId,
+      messageId,
+      actorId,
+      title: input.title === undefined ? undefined : normalizeTitle(input.title),
+      body: input.body,
+      at: this.deps.clock(),
+    });
+    this.fanout.events([event]);
+    return message;
+  }
+
+  async delete(actorId: UserId, conversationId: ConversationId, messageId: MessageId, scope: 'me' | 'everyone'): Promise<void> {
+    const at = this.deps.clock();
+    if (scope === 'everyone') {
+      const event = await this.deps.store.deleteMessageForEveryone({ conversationId, messageId, actorId, at });
+      this.fanout.events([event]);
+    } else {
+      const event = await this.deps.store.hideMessage({ conversationId, messageId, userId: actorId, at });
+      this.fanout.userEvent(actorId, event);
+    }
+  }
+
+  history(viewerId: UserId, conversationId: ConversationId, q: { before?: number | undefined; after?: number | undefined; limit: number }) {
+    return this.deps.store.history({ conversationId, viewerId, limit: q.limit, ...(q.before !== undefined ? { before: q.before } : {}), ...(q.after !== undefined ? { after: q.after } : {}) });
+  }
+
+  async mailbox(userId: UserId, box: 'received' | 'sent', q: { limit: number; cursor?: string | undefined }) {
+    const cursor = decodeCursor(q.cursor);
+    if (cursor === null) throw new AppError('BAD_REQUEST', 'invalid cursor');
+    const items = await this.deps.store.mailbox({ userId, box, limit: q.limit + 1, ...(cursor ? { cursor } : {}) });
+    const page = items.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return {
+      messages: page.map((m) => ({ ...m, sender: publicUser(m.sender) })),
+      nextCursor: items.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    };
+  }
+
+  /** Every send acknowledged before this resolves has been committed (used when draining). */
+  drained(): Promise<void> {
+    return this.batcher.idle();
+  }
+
+  private async rateLimit(key: string, rule: { limit: number; windowMs: number }): Promise<void> {
+    const verdict = await this.deps.limiter.hit(key, rule, this.deps.clock());
+    if (!verdict.ok) throw new AppError('RATE_LIMITED', 'sending too fast, wait and retry', { retryAfterMs: verdict.retryAfterMs });
+  }
+}
+
+function normalizeTitle(title: string | null | undefined): string | null {
+  const t = title?.trim();
+  return t ? t : null;
+}

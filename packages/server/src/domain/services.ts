@@ -1,0 +1,32 @@
+import type { Deps } from './deps';
+import { AuthService } from './auth/auth-service';
+import { AccessTokens } from './auth/tokens';
+import { ConversationsService } from './conversations-service';
+import { Fanout } from './fanout';
+import { MessagesService } from './messages-service';
+import { SyncService } from './sync-service';
+import { UsersService } from './users-service';
+
+export interface Services {
+  deps: Deps;
+  fanout: Fanout;
+  auth: AuthService;
+  users: UsersService;
+  conversations: ConversationsService;
+  messages: MessagesService;
+  sync: SyncService;
+}
+
+export function buildServices(deps: Deps, jwtSecret: Uint8Array): Services {
+  const fanout = new Fanout(deps.bus);
+  const tokens = new AccessTokens(jwtSecret, deps.config.accessTokenTtlSec);
+  return {
+    deps,
+    fanout,
+    auth: new AuthService(deps, tokens, fanout),
+    users: new UsersService(deps, fanout),
+    conversations: new ConversationsService(deps, fanout),
+    messages: new MessagesService(deps, fanout),
+    sync: new SyncService(deps),
+  };
+}

@@ -1,0 +1,60 @@
+import type { Presence, UserId } from '@parley/protocol';
+import { AppError } from './errors';
+import type { Deps } from './deps';
+import type { Fanout } from './fanout';
+import { me, publicUser } from './views';
+import type { UserRecord } from '../store/port';
+
+/** Profiles, privacy, people search and presence (online / last seen). */
+export class UsersService {
+  constructor(
+    private readonly deps: Deps,
+    private readonly fanout: Fanout,
+  ) {}
+
+  async updateProfile(userId: UserId, patch: { displayName?: string | undefined; avatarUrl?: string | null | undefined }) {
+    const clean: { displayName?: string; avatarUrl?: string | null } = {};
+    if (patch.displayName !== undefined) clean.displayName = patch.displayName.trim();
+    if (patch.avatarUrl !== undefined) clean.avatarUrl = patch.avatarUrl;
+    return me(await this.deps.store.updateProfile(userId, clean));
+  }
+
+  async updatePrivacy(userId: UserId, patch: { lastSeen?: 'everyone' | 'nobody' | undefined; readReceipts?: boolean | undefined }) {
+    const clean: { lastSeen?: 'everyone' | 'nobody'; readReceipts?: boolean } = {};
+    if (patch.lastSeen !== undefined) clean.lastSeen = patch.lastSeen;
+    if (patch.readReceipts !== undefined) clean.readReceipts = patch.readReceipts;
+    return me(await this.deps.store.updatePrivacy(userId, clean));
+  }
+
+  async search(prefix: string, limit: number) {
+    return (await this.deps.store.searchUsers(prefix.toLowerCase(), limit)).map(publicUser);
+  }
+
+  async get(viewerId: UserId, userId: UserId) {
+    const user = await this.deps.store.getUser(userId);
+    if (!user) throw new AppError('USER_NOT_FOUND', 'no such user');
+    return { user: publicUser(user), presence: await this.presenceOf(viewerId, user) };
+  }
+
+  async presenceOf(viewerId: UserId, user: UserRecord): Promise<Presence> {
+    if (user.privacy.lastSeen === 'nobody' && viewerId !== user.id) return { userId: user.id, status: 'hidden', lastSeenAt: null };
+    const online = (await this.deps.presence.onlineAmong([user.id])).has(user.id);
+    return { userId: user.id, status: online ? 'online' : 'offline', lastSeenAt: online ? null : user.lastSeenAt };
+  }
+
+  /** A user's first connection anywhere: tell the people they share conversations with. */
+  async cameOnline(userId: UserId): Promise<void> {
+    const user = await this.deps.store.getUser(userId);
+    if (!user || user.privacy.lastSeen === 'nobody') return;
+    this.fanout.presence(await this.deps.store.listConversationIds(userId), { userId, status: 'online', lastSeenAt: null });
+  }
+
+  /** A user's last connection closed everywhere: record last seen and tell their contacts. */
+  async wentOffline(userId: UserId): Promise<void> {
+    const at = this.deps.clock();
+    await this.deps.store.setLastSeen(userId, at);
+    const user = await this.deps.store.getUser(userId);
+    if (!user || user.privacy.lastSeen === 'nobody') return;
+    this.fanout.presence(await this.deps.store.listConversationIds(userId), { userId, status: 'offline', lastSeenAt: at });
+  }
+}

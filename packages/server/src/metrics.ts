@@ -1,0 +1,22 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics, one registry per app instance (several nodes may share a process in tests). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'parley_process_' });
+  const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+  return {
+    registry,
+    connections: new Gauge({ name: 'parley_ws_connections', help: 'Open WebSocket connections on this node', registers: [registry] }),
+    messagesSent: new Counter({ name: 'parley_messages_sent_total', help: 'Messages committed (new, not retries)', registers: [registry] }),
+    messagesDelivered: new Counter({ name: 'parley_messages_delivered_total', help: 'Message pushes written to sockets', registers: [registry] }),
+    sendAckSeconds: new Histogram({ name: 'parley_send_ack_seconds', help: 'Time from a send request to its acknowledgement (after commit)', buckets: latencyBuckets, registers: [registry] }),
+    sendDeliverSeconds: new Histogram({ name: 'parley_send_deliver_seconds', help: 'Time from a message commit to its push on this node (bus lag included)', buckets: latencyBuckets, registers: [registry] }),
+    commitBatchSize: new Histogram({ name: 'parley_commit_batch_size', help: 'Sends per group-commit transaction', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], registers: [registry] }),
+    errors: new Counter({ name: 'parley_errors_total', help: 'Errors returned to clients, by code', labelNames: ['code'] as const, registers: [registry] }),
+    httpRequests: new Counter({ name: 'parley_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'] as const, registers: [registry] }),
+    slowConsumers: new Counter({ name: 'parley_ws_slow_consumer_closes_total', help: 'Sockets closed because their send buffer overflowed', registers: [registry] }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

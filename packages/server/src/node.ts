@@ -1,0 +1,39 @@
+/**
+ * Starting and stopping one real node from configuration: adapters, secrets, app.
+ * Used by the `parley serve` command and by tests that run real nodes.
+ */
+import { buildApp, type ParleyApp } from './app';
+import { openShared, openStore } from './adapters';
+import type { Config } from './config';
+import { createLogger } from './logger';
+import { loadJwtSecret } from './secrets';
+
+export interface RunningNode {
+  app: ParleyApp;
+  url: string;
+  /** Drain, then close everything this node opened. */
+  stop(): Promise<void>;
+}
+
+export async function startNode(config: Config): Promise<RunningNode> {
+  const log = createLogger(config.logLevel, { node: config.nodeId });
+  const store = await openStore(config);
+  const shared = await openShared(config);
+  const app = await buildApp({ config, store, ...shared, log, jwtSecret: loadJwtSecret(config.dataDir, config.jwtSecret) });
+  const url = await app.listen();
+  log.info({ url, backend: store.backend, redis: Boolean(config.redisUrl) }, 'parley listening');
+  let stopping: Promise<void> | null = null;
+  return {
+    app,
+    url,
+    stop() {
+      stopping ??= (async () => {
+        await app.drain();
+        await app.close();
+        await Promise.allSettled([shared.bus.close(), shared.presence.close(), shared.limiter.close()]);
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { UserId } from '@parley/protocol';
+import type { WebSocket } from 'ws';
+
+/**
+ * One authenticated socket. Pushes are pre-encoded Buffers shared by every recipient
+ * (one serialization per fan-out). A socket whose unsent data passes the limit is
+ * closed as a slow consumer: it reconnects and catches up from the store instead of
+ * growing this process's memory without bound.
+ */
+export class ClientConnection {
+  lastFrameAt: number;
+  closed = false;
+  /** Set once the gateway has removed it from routing and presence. */
+  released = false;
+
+  constructor(
+    readonly id: string,
+    readonly userId: UserId,
+    readonly ws: WebSocket,
+    private readonly maxBufferedBytes: number,
+    private readonly onSlow: (conn: ClientConnection) => void,
+    now: number,
+  ) {
+    this.lastFrameAt = now;
+  }
+
+  /** Returns false when the frame was not queued (socket closed or too slow). */
+  push(frame: Buffer | string): boolean {
+    if (this.closed) return false;
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+      this.onSlow(this);
+      return false;
+    }
+    this.ws.send(frame, { binary: false });
+    return true;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ws.close(code, reason);
+    // A peer that never answers the close handshake must not hold the socket open.
+    setTimeout(() => this.ws.terminate(), 2000).unref();
+  }
+}

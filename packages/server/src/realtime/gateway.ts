@@ -1,0 +1,199 @@
+/**
+ * The WebSocket gateway on the HTTP server's port, path /ws. A socket must say hello
+ * (protocol version + access token) first; then it sends requests and receives
+ * replies and pushes. Every inbound frame is validated against the protocol schemas;
+ * a bad frame gets an error reply and changes nothing.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import {
+  CLOSE,
+  HEARTBEAT_INTERVAL_MS,
+  HelloFrame,
+  LIMITS,
+  PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  type ConversationEvent,
+  type ConversationId,
+  type UserId,
+  type WelcomeFrame,
+} from '@parley/protocol';
+import { AppError } from '../domain/errors';
+import type { Services } from '../domain/services';
+import { ClientConnection } from './connection';
+import { RequestDispatcher } from './dispatcher';
+import { LocalRouting } from './routing';
+
+const HELLO_TIMEOUT_MS = 10_000;
+
+export class Gateway {
+  private readonly wss: WebSocketServer;
+  readonly routing: LocalRouting;
+  private readonly dispatcher: RequestDispatcher;
+  private readonly timer: NodeJS.Timeout;
+  private accepting = true;
+
+  constructor(private readonly services: Services) {
+    const { deps } = services;
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.frameBytesMax, perMessageDeflate: false, clientTracking: false });
+    this.routing = new LocalRouting(deps.bus, {
+      joined: (userId, id, frame) => void this.catchUpJoined(userId, id, frame),
+      delivered: (n) => deps.metrics.messagesDelivered.inc(n),
+    });
+    this.dispatcher = new RequestDispatcher(services);
+    this.timer = setInterval(() => void this.tick(), Math.min(10_000, HEARTBEAT_INTERVAL_MS / 2));
+    this.timer.unref();
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = req.url ?? '';
+    if (!this.accepting || (url !== '/ws' && !url.startsWith('/ws?'))) {
+      socket.write(`HTTP/1.1 ${this.accepting ? '404 Not Found' : '503 Service Unavailable'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.destroy();
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
+  }
+
+  private onSocket(ws: WebSocket): void {
+    const { deps } = this.services;
+    let conn: ClientConnection | null = null;
+    let helloDone = false;
+    const helloTimer = setTimeout(() => ws.close(CLOSE.PROTOCOL_ERROR, 'hello required'), HELLO_TIMEOUT_MS);
+    helloTimer.unref();
+
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      clearTimeout(helloTimer);
+      if (conn) void this.onClose(conn);
+    });
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (conn) {
+        conn.lastFrameAt = deps.clock();
+        void this.dispatcher.handle(conn, data, isBinary);
+        return;
+      }
+      if (helloDone) return; // hello in progress: frames sent before welcome are ignored
+      helloDone = true;
+      clearTimeout(helloTimer);
+      void this.hello(ws, data, isBinary).then((c) => {
+        conn = c;
+        if (c && ws.readyState !== ws.OPEN) void this.onClose(c);
+      });
+    });
+  }
+
+  private async hello(ws: WebSocket, data: RawData, isBinary: boolean): Promise<ClientConnection | null> {
+    const { deps, auth, users } = this.services;
+    let frame: HelloFrame;
+    try {
+      if (isBinary) throw new Error('binary');
+      frame = HelloFrame.parse(JSON.parse(data.toString()));
+    } catch {
+      ws.close(CLOSE.PROTOCOL_ERROR, 'first frame must be hello');
+      return null;
+    }
+    if (!SUPPORTED_PROTOCOL_VERSIONS.includes(frame.protocol)) {
+      ws.close(CLOSE.PROTOCOL_UNSUPPORTED, `protocol ${PROTOCOL_VERSION} required`);
+      return null;
+    }
+    let userId: UserId;
+    let conversationIds: ConversationId[];
+    try {
+      userId = (await auth.authenticate(frame.token)).userId;
+      conversationIds = await deps.store.listConversationIds(userId);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'ACCOUNT_SUSPENDED') ws.close(CLOSE.SESSION_REVOKED, 'suspended');
+      else if (err instanceof AppError && err.code === 'UNAUTHENTICATED') ws.close(CLOSE.UNAUTHENTICATED, 'unauthenticated');
+      else {
+        deps.log.error({ err }, 'hello failed');
+        ws.close(CLOSE.TRY_AGAIN_LATER, 'try again later');
+      }
+      return null;
+    }
+    if (ws.readyState !== ws.OPEN) return null;
+    const conn = new ClientConnection(randomUUID(), userId, ws, deps.config.socketBufferMaxBytes, (c) => this.slow(c), deps.clock());
+    await this.routing.add(conn, conversationIds);
+    deps.metrics.connections.inc();
+    try {
+      if (await deps.presence.connected(userId, conn.id)) void users.cameOnline(userId).catch((err) => deps.log.warn({ err }, 'presence publish failed'));
+    } catch (err) {
+      deps.log.warn({ err }, 'presence unavailable');
+    }
+    const welcome: WelcomeFrame = { type: 'welcome', protocol: frame.protocol, userId, heartbeatMs: HEARTBEAT_INTERVAL_MS, serverTime: deps.clock() };
+    conn.push(JSON.stringify(welcome));
+    return conn;
+  }
+
+  private async onClose(conn: ClientConnection): Promise<void> {
+    const { deps, users } = this.services;
+    if (conn.released) return;
+    conn.released = true;
+    conn.closed = true;
+    deps.metrics.connections.dec();
+    await this.routing.remove(conn);
+    try {
+      if (await deps.presence.disconnected(conn.userId, conn.id)) await users.wentOffline(conn.userId);
+    } catch (err) {
+      deps.log.warn({ err }, 'presence update failed');
+    }
+  }
+
+  private slow(conn: ClientConnection): void {
+    this.services.deps.metrics.slowConsumers.inc();
+    conn.close(CLOSE.SLOW_CONSUMER, 'too slow, reconnect and catch up');
+  }
+
+  /**
+   * A user just routed into a conversation may have missed events published while the
+   * node subscribed to it; send them what came after the join (the client drops
+   * duplicates by seq).
+   */
+  private async catchUpJoined(userId: UserId, id: ConversationId, frame: string): Promise<void> {
+    try {
+      const joined = (JSON.parse(frame) as { event: ConversationEvent }).event.seq;
+      const { events } = await this.services.deps.store.eventsAfter(id, joined, LIMITS.syncEventsMax);
+      for (const event of events) {
+        const buf = Buffer.from(JSON.stringify({ type: 'event', event }));
+        for (const conn of this.routing.connectionsOf(userId) ?? []) conn.push(buf);
+      }
+    } catch (err) {
+      this.services.deps.log.warn({ err }, 'join catch-up failed');
+    }
+  }
+
+  /** Closes silent sockets and renews this node's presence entries. */
+  private async tick(): Promise<void> {
+    const { deps } = this.services;
+    const now = deps.clock();
+    const entries: { userId: UserId; connectionId: string }[] = [];
+    for (const conn of this.routing.connections()) {
+      if (now - conn.lastFrameAt > HEARTBEAT_INTERVAL_MS * 2) conn.close(CLOSE.HEARTBEAT_TIMEOUT, 'heartbeat timeout');
+      else entries.push({ userId: conn.userId, connectionId: conn.id });
+    }
+    try {
+      await deps.presence.heartbeat(entries);
+    } catch (err) {
+      deps.log.warn({ err }, 'presence heartbeat failed');
+    }
+  }
+
+  get connectionCount(): number {
+    return this.routing.connectionCount;
+  }
+
+  /** Stop taking sockets, let in-flight sends commit, then ask every client to reconnect elsewhere. */
+  async drain(): Promise<void> {
+    this.accepting = false;
+    await this.services.messages.drained();
+    for (const conn of [...this.routing.connections()]) conn.close(CLOSE.GOING_AWAY, 'server going away');
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    for (const conn of [...this.routing.connections()]) conn.ws.terminate();
+    this.wss.close();
+  }
+}

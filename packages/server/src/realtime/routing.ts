@@ -1,0 +1,134 @@
+/**
+ * Which local sockets receive which bus topics. The node subscribes to a
+ * conversation's topic while at least one local connected user is a member, and to a
+ * user's topic while that user has a local socket, so a node receives only what its
+ * clients need (DESIGN.md: channels per user or conversation).
+ */
+import { CLOSE, type ConversationId, type UserId } from '@parley/protocol';
+import { conversationTopic, userTopic, type Bus, type Topic } from '../bus/port';
+import type { ClientConnection } from './connection';
+
+export interface RoutingHooks {
+  /** After a user was routed into a conversation they just joined: close the subscribe race. */
+  joined(userId: UserId, conversationId: ConversationId, frame: string): void;
+  delivered(count: number): void;
+}
+
+export class LocalRouting {
+  private readonly byUser = new Map<UserId, Set<ClientConnection>>();
+  private readonly membersByConversation = new Map<ConversationId, Set<UserId>>();
+  private readonly conversationsByUser = new Map<UserId, Set<ConversationId>>();
+  /** A user's topics being subscribed: a second socket of the same user waits for the first. */
+  private readonly ready = new Map<UserId, Promise<void>>();
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly hooks: RoutingHooks,
+  ) {}
+
+  get connectionCount(): number {
+    let n = 0;
+    for (const set of this.byUser.values()) n += set.size;
+    return n;
+  }
+
+  connections(): IterableIterator<ClientConnection> {
+    return (function* (m: Map<UserId, Set<ClientConnection>>) {
+      for (const set of m.values()) yield* set;
+    })(this.byUser);
+  }
+
+  connectionsOf(userId: UserId): ReadonlySet<ClientConnection> | undefined {
+    return this.byUser.get(userId);
+  }
+
+  /** Resolves once every topic the connection needs is subscribed, so a sync after it misses nothing. */
+  async add(conn: ClientConnection, conversationIds: readonly ConversationId[]): Promise<void> {
+    let conns = this.byUser.get(conn.userId);
+    if (!conns) {
+      this.byUser.set(conn.userId, (conns = new Set()));
+      const subscribing = (async () => {
+        await this.subscribe(userTopic(conn.userId), (payload) => this.onUserPayload(conn.userId, payload));
+        await Promise.all(conversationIds.map((id) => this.route(conn.userId, id)));
+      })();
+      this.ready.set(conn.userId, subscribing);
+      try {
+        await subscribing;
+      } finally {
+        this.ready.delete(conn.userId);
+      }
+    } else {
+      await this.ready.get(conn.userId);
+    }
+    conns.add(conn);
+  }
+
+  async remove(conn: ClientConnection): Promise<void> {
+    const conns = this.byUser.get(conn.userId);
+    if (!conns || !conns.delete(conn) || conns.size > 0) return;
+    this.byUser.delete(conn.userId);
+    await this.bus.unsubscribe(userTopic(conn.userId));
+    for (const id of this.conversationsByUser.get(conn.userId) ?? []) await this.unroute(conn.userId, id);
+    this.conversationsByUser.delete(conn.userId);
+  }
+
+  private async route(userId: UserId, id: ConversationId): Promise<void> {
+    let mine = this.conversationsByUser.get(userId);
+    if (!mine) this.conversationsByUser.set(userId, (mine = new Set()));
+    mine.add(id);
+    let members = this.membersByConversation.get(id);
+    if (members) {
+      members.add(userId);
+      return;
+    }
+    this.membersByConversation.set(id, (members = new Set([userId])));
+    await this.subscribe(conversationTopic(id), (payload) => this.onConversationPayload(id, payload));
+  }
+
+  private async unroute(userId: UserId, id: ConversationId): Promise<void> {
+    this.conversationsByUser.get(userId)?.delete(id);
+    const members = this.membersByConversation.get(id);
+    if (!members || !members.delete(userId) || members.size > 0) return;
+    this.membersByConversation.delete(id);
+    await this.bus.unsubscribe(conversationTopic(id));
+  }
+
+  private async subscribe(topic: Topic, handler: (payload: string) => void): Promise<void> {
+    await this.bus.subscribe(topic, handler);
+  }
+
+  private onConversationPayload(id: ConversationId, payload: string): void {
+    const nl = payload.indexOf('\n');
+    const routing = payload.slice(0, nl);
+    const members = this.membersByConversation.get(id);
+    if (members) {
+      const frame = Buffer.from(payload.slice(nl + 1));
+      let n = 0;
+      for (const userId of members) {
+        for (const conn of this.byUser.get(userId) ?? []) if (conn.push(frame)) n++;
+      }
+      this.hooks.delivered(n);
+    }
+    if (routing.startsWith('x')) void this.unroute(routing.slice(1) as UserId, id);
+  }
+
+  private onUserPayload(userId: UserId, payload: string): void {
+    const nl = payload.indexOf('\n');
+    const routing = payload.slice(0, nl);
+    const conns = this.byUser.get(userId);
+    if (!conns) return;
+    if (routing === '!') {
+      for (const conn of [...conns]) conn.close(CLOSE.SESSION_REVOKED, 'session revoked');
+      return;
+    }
+    const text = payload.slice(nl + 1);
+    const frame = Buffer.from(text);
+    for (const conn of conns) conn.push(frame);
+    if (routing.startsWith('+')) {
+      const id = routing.slice(1) as ConversationId;
+      void this.route(userId, id).then(() => this.hooks.joined(userId, id, text));
+    } else if (routing.startsWith('x')) {
+      void this.unroute(userId, routing.slice(1) as ConversationId);
+    }
+  }
+}
