@@ -31,12 +31,18 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
   let db: Database.Database;
   try {
     db = new Database(opts.path);
+  } catch (err) {
+    // e.g. a missing directory or no permission: the storage is not there to use.
+    throw new StoreError('UNAVAILABLE', 'cannot open the database', { cause: err });
+  }
+  try {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}`);
     db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
     migrateSqlite(db);
   } catch (err) {
+    db.close();
     throw translateSqliteError(err);
   }
 
