@@ -1,0 +1,147 @@
+/**
+ * Group commit: a batch of sends from any conversations in one transaction and a
+ * constant number of round trips (lock, read, write), whatever the batch size.
+ *
+ * Safe with many server processes on one database:
+ * - the batch's conversation rows are locked in id order (no deadlock between two
+ *   batches), and seqs are assigned from lastSeq read under that lock (gapless);
+ * - membership and idempotency keys are read AFTER the lock, in a new statement (so a
+ *   new snapshot), hence a retry of the same client id on another node either waits
+ *   and then sees the first insert, or is seen by it;
+ * - a remaining race (the same sender and client id sent to two different
+ *   conversations at once) ends in a unique violation on message_keys; the batch is
+ *   then retried and the loser finds the winner's message.
+ */
+import type { ConversationEvent, Message } from '@parley/protocol';
+import { StoreError, type SendInput, type SendResult } from '../port';
+import type { Sql, Tx } from './db';
+import { isRetryableConflict, isUniqueViolation } from './errors';
+import { toMessage, type MessageRow } from './rows';
+
+const MAX_ATTEMPTS = 3;
+
+const WRITE_BATCH = `
+  WITH msg AS (
+    INSERT INTO messages (conversation_id, seq, id, sender_id, client_message_id, title, body, created_at)
+    SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+  ), keys AS (
+    INSERT INTO message_keys (sender_id, client_message_id, message_id, conversation_id, seq, created_at)
+    SELECT * FROM unnest($4::text[], $5::text[], $3::text[], $1::text[], $2::bigint[], $8::bigint[])
+  ), ev AS (
+    INSERT INTO events (conversation_id, seq, type, actor_id, at, message_id, payload)
+    SELECT c, s, 'message.created', a, w, m, p::jsonb
+    FROM unnest($1::text[], $2::bigint[], $4::text[], $8::bigint[], $3::text[], $9::text[]) AS x(c, s, a, w, m, p)
+  )
+  UPDATE conversations c SET last_seq = u.seq, updated_at = u.at
+  FROM unnest($10::text[], $11::bigint[], $12::bigint[]) AS u(id, seq, at)
+  WHERE c.id = u.id
+`;
+
+interface Head {
+  lastSeq: number;
+  at: number;
+  changed: boolean;
+}
+
+const keyOf = (senderId: string, clientMessageId: string) => `${senderId}\u0000${clientMessageId}`;
+
+async function appendOnce(tx: Tx, inputs: readonly SendInput[]): Promise<SendResult[]> {
+  const convIds = [...new Set(inputs.map((i) => i.conversationId))].sort();
+  const locked = await tx<{ id: string; last_seq: number; updated_at: number }[]>`
+    SELECT id, last_seq, updated_at FROM conversations WHERE id = ANY(${convIds}::text[]) ORDER BY id FOR NO KEY UPDATE
+  `;
+  const heads = new Map<string, Head>(locked.map((r) => [r.id, { lastSeq: r.last_seq, at: r.updated_at, changed: false }]));
+  const live = inputs.filter((i) => heads.has(i.conversationId));
+  if (live.length === 0) return inputs.map(() => ({ ok: false, code: 'NOT_FOUND' }));
+
+  // Read under the lock, in statements that take a fresh snapshot.
+  const [memberRows, existingRows] = await Promise.all([
+    tx<{ conversation_id: string; user_id: string }[]>`
+      SELECT m.conversation_id, m.user_id
+      FROM unnest(${live.map((i) => i.conversationId)}::text[], ${live.map((i) => i.senderId)}::text[]) AS x(c, u)
+      JOIN members m ON m.conversation_id = x.c AND m.user_id = x.u
+    `,
+    tx<MessageRow[]>`
+      SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.title, m.body, m.created_at, m.edited_at, m.deleted_at
+      FROM unnest(${live.map((i) => i.senderId)}::text[], ${live.map((i) => i.clientMessageId)}::text[]) AS x(s, c)
+      JOIN message_keys k ON k.sender_id = x.s AND k.client_message_id = x.c
+      JOIN messages m ON m.conversation_id = k.conversation_id AND m.seq = k.seq AND m.created_at = k.created_at
+    `,
+  ]);
+  const members = new Set(memberRows.map((r) => keyOf(r.conversation_id, r.user_id)));
+  const stored = new Map<string, Message>(existingRows.map((r) => [keyOf(r.sender_id, r.client_message_id), toMessage(r)]));
+
+  const fresh: { message: Message; event: ConversationEvent }[] = [];
+  const results = inputs.map((input): SendResult => {
+    const head = heads.get(input.conversationId);
+    if (!head) return { ok: false, code: 'NOT_FOUND' };
+    if (!members.has(keyOf(input.conversationId, input.senderId))) return { ok: false, code: 'NOT_MEMBER' };
+    const key = keyOf(input.senderId, input.clientMessageId);
+    const existing = stored.get(key);
+    if (existing) return { ok: true, message: existing, duplicate: true, event: null };
+    head.lastSeq += 1;
+    head.at = input.at;
+    head.changed = true;
+    const message: Message = {
+      id: input.messageId,
+      conversationId: input.conversationId,
+      seq: head.lastSeq,
+      senderId: input.senderId,
+      clientMessageId: input.clientMessageId,
+      title: input.title,
+      body: input.body,
+      createdAt: input.at,
+      editedAt: null,
+      deletedAt: null,
+    };
+    const event: ConversationEvent = {
+      type: 'message.created',
+      conversationId: input.conversationId,
+      seq: message.seq,
+      actorId: input.senderId,
+      at: input.at,
+      message,
+    };
+    stored.set(key, message);
+    fresh.push({ message, event });
+    return { ok: true, message, duplicate: false, event };
+  });
+  if (fresh.length === 0) return results;
+
+  const msgs = fresh.map((f) => f.message);
+  const moved = [...heads].filter(([, h]) => h.changed);
+  await tx.unsafe(
+    WRITE_BATCH,
+    [
+      msgs.map((m) => m.conversationId),
+      msgs.map((m) => m.seq),
+      msgs.map((m) => m.id),
+      msgs.map((m) => m.senderId),
+      msgs.map((m) => m.clientMessageId),
+      msgs.map((m) => m.title),
+      msgs.map((m) => m.body),
+      msgs.map((m) => m.createdAt),
+      fresh.map((f) => JSON.stringify(f.event)),
+      moved.map(([id]) => id),
+      moved.map(([, h]) => h.lastSeq),
+      moved.map(([, h]) => h.at),
+    ] as never,
+    { prepare: true },
+  );
+  return results;
+}
+
+export async function appendMessages(sql: Sql, inputs: readonly SendInput[]): Promise<SendResult[]> {
+  if (inputs.length === 0) return [];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await sql.begin((tx) => appendOnce(tx, inputs))) as SendResult[];
+    } catch (err) {
+      const retryable = isUniqueViolation(err) || isRetryableConflict(err);
+      if (!retryable || attempt >= MAX_ATTEMPTS) {
+        if (isUniqueViolation(err)) throw new StoreError('CONFLICT', 'message already exists', { cause: err });
+        throw err;
+      }
+    }
+  }
+}

@@ -1,0 +1,209 @@
+/** Conversations and membership changes; every change is appended to the event log. */
+import type { ConversationEvent, ConversationId, Role, UserId } from '@parley/protocol';
+import { StoreError, type ConversationRecord, type MemberRecord, type PublicUserRecord } from '../port';
+import type { Sql, Tx } from './db';
+import {
+  CONVERSATION_COLUMNS,
+  MEMBER_COLUMNS,
+  appendEvents,
+  findMember,
+  lockConversation,
+  requireMember,
+  type EventDraft,
+} from './event-log';
+import { toConversation, toMember, toPublicUser, type ConversationRow, type MemberRow, type PublicUserRow } from './rows';
+
+function directKey(a: UserId, b: UserId): string {
+  return a < b ? `${a}:${b}` : `${b}:${a}`;
+}
+
+/** Public users by id, in the order asked; NOT_FOUND if any is unknown. */
+async function requireUsers(tx: Tx, ids: readonly UserId[]): Promise<PublicUserRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await tx<PublicUserRow[]>`
+    SELECT id, username, display_name, avatar_url FROM users WHERE id = ANY(${[...ids]}::text[])
+  `;
+  const byId = new Map(rows.map((r) => [r.id, toPublicUser(r)]));
+  return ids.map((id) => {
+    const u = byId.get(id);
+    if (!u) throw new StoreError('NOT_FOUND', 'user not found');
+    return u;
+  });
+}
+
+async function insertMembers(tx: Tx, conversationId: ConversationId, members: { userId: UserId; role: Role }[], at: number): Promise<void> {
+  if (members.length === 0) return;
+  // WITH ORDINALITY keeps join_order in the given order.
+  await tx`
+    INSERT INTO members (conversation_id, user_id, role, joined_at)
+    SELECT ${conversationId}, u, r, ${at}
+    FROM unnest(${members.map((m) => m.userId)}::text[], ${members.map((m) => m.role)}::text[]) WITH ORDINALITY AS x(u, r, n)
+    ORDER BY n
+  `;
+}
+
+function canManage(role: Role): boolean {
+  return role === 'owner' || role === 'admin';
+}
+
+export function conversationQueries(sql: Sql) {
+  async function findDirect(key: string): Promise<ConversationRow | undefined> {
+    const [row] = await sql<ConversationRow[]>`
+      SELECT ${sql.unsafe(CONVERSATION_COLUMNS)} FROM conversations WHERE direct_key = ${key}
+    `;
+    return row;
+  }
+
+  return {
+    async getOrCreateDirect(input: { id: ConversationId; a: UserId; b: UserId; at: number }) {
+      const key = directKey(input.a, input.b);
+      const existing = await findDirect(key);
+      if (existing) return { conversation: toConversation(existing), created: false, events: [] as ConversationEvent[] };
+      const made = (await sql.begin(async (tx) => {
+        const [ua, ub] = await requireUsers(tx, [input.a, input.b]);
+        // A concurrent creator of the same pair wins the unique key; we then read its row.
+        const [conv] = await tx<ConversationRow[]>`
+          INSERT INTO conversations (id, kind, title, direct_key, created_at, updated_at)
+          VALUES (${input.id}, 'direct', NULL, ${key}, ${input.at}, ${input.at})
+          ON CONFLICT (direct_key) DO NOTHING
+          RETURNING ${tx.unsafe(CONVERSATION_COLUMNS)}
+        `;
+        if (!conv) return null;
+        await insertMembers(tx, input.id, [{ userId: input.a, role: 'member' }, { userId: input.b, role: 'member' }], input.at);
+        const base = { actorId: input.a, at: input.at };
+        const events = await appendEvents(tx, conv, [
+          { ...base, type: 'conversation.created', kind: 'direct', title: null },
+          { ...base, type: 'member.added', userId: input.a, role: 'member', user: ua! },
+          { ...base, type: 'member.added', userId: input.b, role: 'member', user: ub! },
+        ]);
+        return { conversation: toConversation(conv), created: true, events };
+      })) as { conversation: ConversationRecord; created: boolean; events: ConversationEvent[] } | null;
+      if (made) return made;
+      const winner = await findDirect(key);
+      if (!winner) throw new StoreError('CONFLICT', 'direct conversation vanished');
+      return { conversation: toConversation(winner), created: false, events: [] as ConversationEvent[] };
+    },
+
+    async createGroup(input: { id: ConversationId; ownerId: UserId; title: string; memberIds: readonly UserId[]; maxMembers: number; at: number }) {
+      const others = [...new Set(input.memberIds)].filter((id) => id !== input.ownerId);
+      return (await sql.begin(async (tx) => {
+        const [owner, ...users] = await requireUsers(tx, [input.ownerId, ...others]);
+        if (1 + others.length > input.maxMembers) throw new StoreError('LIMIT_EXCEEDED', 'too many members');
+        const [conv] = await tx<ConversationRow[]>`
+          INSERT INTO conversations (id, kind, title, created_at, updated_at)
+          VALUES (${input.id}, 'group', ${input.title}, ${input.at}, ${input.at})
+          RETURNING ${tx.unsafe(CONVERSATION_COLUMNS)}
+        `;
+        await insertMembers(tx, input.id, [{ userId: input.ownerId, role: 'owner' }, ...others.map((userId) => ({ userId, role: 'member' as const }))], input.at);
+        const base = { actorId: input.ownerId, at: input.at };
+        const events = await appendEvents(tx, conv!, [
+          { ...base, type: 'conversation.created', kind: 'group', title: input.title },
+          { ...base, type: 'member.added', userId: input.ownerId, role: 'owner', user: owner! },
+          ...users.map((user): EventDraft => ({ ...base, type: 'member.added', userId: user.id, role: 'member', user })),
+        ]);
+        return { conversation: toConversation(conv!), events };
+      })) as { conversation: ConversationRecord; events: ConversationEvent[] };
+    },
+
+    async getConversation(id: ConversationId): Promise<ConversationRecord | null> {
+      const [row] = await sql<ConversationRow[]>`SELECT ${sql.unsafe(CONVERSATION_COLUMNS)} FROM conversations WHERE id = ${id}`;
+      return row ? toConversation(row) : null;
+    },
+
+    async getMember(conversationId: ConversationId, userId: UserId): Promise<MemberRecord | null> {
+      const row = await findMember(sql, conversationId, userId);
+      return row ? toMember(row) : null;
+    },
+
+    async listMembers(conversationId: ConversationId): Promise<MemberRecord[]> {
+      const rows = await sql<MemberRow[]>`
+        SELECT ${sql.unsafe(MEMBER_COLUMNS)} FROM members WHERE conversation_id = ${conversationId} ORDER BY join_order
+      `;
+      return rows.map(toMember);
+    },
+
+    async listConversationIds(userId: UserId): Promise<ConversationId[]> {
+      const rows = await sql<{ conversation_id: string }[]>`
+        SELECT conversation_id FROM members WHERE user_id = ${userId} ORDER BY conversation_id
+      `;
+      return rows.map((r) => r.conversation_id as ConversationId);
+    },
+
+    async renameGroup(input: { conversationId: ConversationId; actorId: UserId; title: string; at: number }) {
+      return (await sql.begin(async (tx) => {
+        const conv = await lockConversation(tx, input.conversationId);
+        const actor = await requireMember(tx, input.conversationId, input.actorId);
+        if (conv.kind === 'direct' || !canManage(actor.role)) throw new StoreError('FORBIDDEN', 'not allowed');
+        await tx`UPDATE conversations SET title = ${input.title} WHERE id = ${input.conversationId}`;
+        return appendEvents(tx, conv, [{ type: 'conversation.renamed', actorId: input.actorId, at: input.at, title: input.title }]);
+      })) as ConversationEvent[];
+    },
+
+    async addMembers(input: { conversationId: ConversationId; actorId: UserId; userIds: readonly UserId[]; maxMembers: number; at: number }) {
+      return (await sql.begin(async (tx) => {
+        const conv = await lockConversation(tx, input.conversationId);
+        const actor = await requireMember(tx, input.conversationId, input.actorId);
+        if (conv.kind === 'direct' || !canManage(actor.role)) throw new StoreError('FORBIDDEN', 'not allowed');
+        const wanted = [...new Set(input.userIds)];
+        const users = await requireUsers(tx, wanted);
+        const current = await tx<{ user_id: string }[]>`SELECT user_id FROM members WHERE conversation_id = ${input.conversationId}`;
+        const present = new Set(current.map((r) => r.user_id));
+        const fresh = users.filter((u) => !present.has(u.id));
+        if (fresh.length === 0) return [];
+        if (present.size + fresh.length > input.maxMembers) throw new StoreError('LIMIT_EXCEEDED', 'too many members');
+        await insertMembers(tx, input.conversationId, fresh.map((u) => ({ userId: u.id, role: 'member' as const })), input.at);
+        return appendEvents(
+          tx,
+          conv,
+          fresh.map((user): EventDraft => ({ type: 'member.added', actorId: input.actorId, at: input.at, userId: user.id, role: 'member', user })),
+        );
+      })) as ConversationEvent[];
+    },
+
+    async removeMember(input: { conversationId: ConversationId; actorId: UserId; userId: UserId; at: number }) {
+      return (await sql.begin(async (tx) => {
+        const conv = await lockConversation(tx, input.conversationId);
+        const actor = await requireMember(tx, input.conversationId, input.actorId);
+        const base = { actorId: input.actorId, at: input.at };
+        if (input.actorId === input.userId) {
+          if (conv.kind === 'direct') throw new StoreError('FORBIDDEN', 'cannot leave a direct conversation');
+          await tx`DELETE FROM members WHERE conversation_id = ${input.conversationId} AND user_id = ${input.userId}`;
+          const drafts: EventDraft[] = [{ ...base, type: 'member.left', userId: input.userId }];
+          if (actor.role === 'owner') {
+            // Oldest admin first, else the oldest member.
+            const [heir] = await tx<{ user_id: string }[]>`
+              SELECT user_id FROM members WHERE conversation_id = ${input.conversationId}
+              ORDER BY (role = 'admin') DESC, joined_at, join_order
+              LIMIT 1
+            `;
+            if (heir) {
+              await tx`UPDATE members SET role = 'owner' WHERE conversation_id = ${input.conversationId} AND user_id = ${heir.user_id}`;
+              drafts.push({ ...base, type: 'member.role', userId: heir.user_id as UserId, role: 'owner' });
+            }
+          }
+          return appendEvents(tx, conv, drafts);
+        }
+        if (conv.kind === 'direct' || !canManage(actor.role)) throw new StoreError('FORBIDDEN', 'not allowed');
+        const target = await findMember(tx, input.conversationId, input.userId);
+        if (!target) throw new StoreError('NOT_FOUND', 'not a member');
+        if (actor.role === 'admin' && target.role !== 'member') throw new StoreError('FORBIDDEN', 'not allowed');
+        await tx`DELETE FROM members WHERE conversation_id = ${input.conversationId} AND user_id = ${input.userId}`;
+        return appendEvents(tx, conv, [{ ...base, type: 'member.removed', userId: input.userId }]);
+      })) as ConversationEvent[];
+    },
+
+    async setMemberRole(input: { conversationId: ConversationId; actorId: UserId; userId: UserId; role: 'admin' | 'member'; at: number }) {
+      return (await sql.begin(async (tx) => {
+        const conv = await lockConversation(tx, input.conversationId);
+        const actor = await requireMember(tx, input.conversationId, input.actorId);
+        if (actor.role !== 'owner') throw new StoreError('FORBIDDEN', 'owner only');
+        const target = await findMember(tx, input.conversationId, input.userId);
+        if (!target) throw new StoreError('NOT_FOUND', 'not a member');
+        if (target.role === 'owner') throw new StoreError('FORBIDDEN', 'cannot change the owner');
+        await tx`UPDATE members SET role = ${input.role} WHERE conversation_id = ${input.conversationId} AND user_id = ${input.userId}`;
+        return appendEvents(tx, conv, [{ type: 'member.role', actorId: input.actorId, at: input.at, userId: input.userId, role: input.role }]);
+      })) as ConversationEvent[];
+    },
+
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Driver errors become port errors here and nowhere else. The StoreError message is a
+ * fixed phrase: SQL text, parameters and driver messages stay in `cause` only.
+ */
+import { StoreError } from '../port';
+
+const CONNECTION_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+const DRIVER_CONNECTION_CODES = new Set([
+  'CONNECTION_ENDED',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+]);
+
+/**
+ * SQLSTATEs meaning the server cannot serve us right now: class 08 (connection
+ * exception), 57P01..57P05 (admin/crash shutdown, cannot connect now, idle session
+ * timeout), 53300 (too many connections).
+ */
+function isUnavailableSqlState(code: string): boolean {
+  return code.startsWith('08') || /^57P0[1-5]$/.test(code) || code === '53300';
+}
+
+function errorCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  return errorCode(err) === '23505';
+}
+
+/** Deadlock or serialization failure: retrying the whole transaction can succeed. */
+export function isRetryableConflict(err: unknown): boolean {
+  const code = errorCode(err);
+  return code === '40P01' || code === '40001';
+}
+
+export function isUnavailable(err: unknown): boolean {
+  const code = errorCode(err);
+  if (code === undefined) return false;
+  return CONNECTION_ERRNOS.has(code) || DRIVER_CONNECTION_CODES.has(code) || isUnavailableSqlState(code);
+}
+
+/** Maps anything thrown by the driver to a StoreError; unexpected errors pass through as-is. */
+export function translateError(err: unknown): unknown {
+  if (err instanceof StoreError) return err;
+  if (isUniqueViolation(err)) return new StoreError('CONFLICT', 'already exists', { cause: err });
+  if (isUnavailable(err)) return new StoreError('UNAVAILABLE', 'database unavailable', { cause: err });
+  return err;
+}
+
+/** Runs fn and rethrows its failure translated. */
+export async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw translateError(err);
+  }
+}

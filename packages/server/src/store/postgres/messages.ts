@@ -1,0 +1,156 @@
+/** Reading and changing messages, and reading the conversation event log. */
+import type { ConversationEvent, ConversationId, Message, MessageId, UserEvent, UserId } from '@parley/protocol';
+import { StoreError, type EventPage } from '../port';
+import type { Db, Sql, Tx } from './db';
+import { appendEvents, lockConversation, requireMember } from './event-log';
+import { toMessage, toUserEvent, type EventRow, type MessageRow, type UserEventRow } from './rows';
+
+export const MESSAGE_COLUMNS = 'm.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.title, m.body, m.created_at, m.edited_at, m.deleted_at';
+
+/** Finds a message through message_keys, which pins its partition (created_at). */
+export async function findMessage(db: Db, conversationId: ConversationId, messageId: MessageId): Promise<MessageRow | null> {
+  const [row] = await db<MessageRow[]>`
+    SELECT ${db.unsafe(MESSAGE_COLUMNS)}
+    FROM message_keys k
+    JOIN messages m ON m.conversation_id = k.conversation_id AND m.seq = k.seq AND m.created_at = k.created_at
+    WHERE k.message_id = ${messageId} AND k.conversation_id = ${conversationId}
+  `;
+  return row ?? null;
+}
+
+async function requireLiveMessage(tx: Tx, conversationId: ConversationId, messageId: MessageId): Promise<MessageRow> {
+  const row = await findMessage(tx, conversationId, messageId);
+  if (!row || row.deleted_at !== null) throw new StoreError('NOT_FOUND', 'message not found');
+  return row;
+}
+
+/** Next gapless per-user seq; the row lock serializes the user's concurrent events. */
+export async function appendUserEvent(
+  tx: Tx,
+  userId: UserId,
+  draft: { type: UserEvent['type']; at: number; conversationId: ConversationId; messageId?: MessageId },
+): Promise<UserEvent> {
+  const [row] = await tx<{ user_seq: number }[]>`
+    UPDATE users SET user_seq = user_seq + 1 WHERE id = ${userId} RETURNING user_seq
+  `;
+  if (!row) throw new StoreError('NOT_FOUND', 'user not found');
+  const [ev] = await tx<UserEventRow[]>`
+    INSERT INTO user_events (user_id, user_seq, type, at, conversation_id, message_id)
+    VALUES (${userId}, ${row.user_seq}, ${draft.type}, ${draft.at}, ${draft.conversationId}, ${draft.messageId ?? null})
+    RETURNING user_seq, type, at, conversation_id, message_id
+  `;
+  return toUserEvent(ev!);
+}
+
+export function messageQueries(sql: Sql) {
+  return {
+    async getMessage(conversationId: ConversationId, messageId: MessageId): Promise<Message | null> {
+      const row = await findMessage(sql, conversationId, messageId);
+      return row ? toMessage(row) : null;
+    },
+
+    async editMessage(input: { conversationId: ConversationId; messageId: MessageId; actorId: UserId; title: string | null | undefined; body: string; at: number }) {
+      return (await sql.begin(async (tx) => {
+        const conv = await lockConversation(tx, input.conversationId);
+        await requireMember(tx, input.conversationId, input.actorId);
+        const current = await requireLiveMessage(tx, input.conversationId, input.messageId);
+        if (current.sender_id !== input.actorId) throw new StoreError('FORBIDDEN', 'author only');
+        const title = input.title === undefined ? current.title : input.title;
+        const [row] = await tx<MessageRow[]>`
+          UPDATE messages m SET title = ${title}, body = ${input.body}, edited_at = ${input.at}
+          WHERE m.conversation_id = ${current.conversation_id} AND m.seq = ${current.seq} AND m.created_at = ${current.created_at}
+          RETURNING ${tx.unsafe(MESSAGE_COLUMNS)}
+        `;
+        const [event] = await appendEvents(tx, conv, [
+          { type: 'message.edited', actorId: input.actorId, at: input.at, messageId: input.messageId, title, body: input.body, editedAt: input.at },
+        ]);
+        return { message: toMessage(row!), event: event! };
+      })) as { message: Message; event: ConversationEvent };
+    },
+
+    async deleteMessageForEveryone(input: { conversationId: ConversationId; messageId: MessageId; actorId: UserId; at: number }) {
+      return (await sql.begin(async (tx) => {
+        const conv = await lockConversation(tx, input.conversationId);
+        const actor = await requireMember(tx, input.conversationId, input.actorId);
+        const current = await requireLiveMessage(tx, input.conversationId, input.messageId);
+        const moderator = conv.kind === 'group' && (actor.role === 'owner' || actor.role === 'admin');
+        if (current.sender_id !== input.actorId && !moderator) throw new StoreError('FORBIDDEN', 'not allowed');
+        await tx`
+          UPDATE messages SET deleted_at = ${input.at}, body = '', title = NULL
+          WHERE conversation_id = ${current.conversation_id} AND seq = ${current.seq} AND created_at = ${current.created_at}
+        `;
+        const [event] = await appendEvents(tx, conv, [
+          { type: 'message.deleted', actorId: input.actorId, at: input.at, messageId: input.messageId },
+        ]);
+        return event!;
+      })) as ConversationEvent;
+    },
+
+    async hideMessage(input: { conversationId: ConversationId; messageId: MessageId; userId: UserId; at: number }) {
+      return (await sql.begin(async (tx) => {
+        await requireMember(tx, input.conversationId, input.userId);
+        // Lock the user first so a concurrent hide of the same message waits and then
+        // finds the mark instead of racing to insert it.
+        await tx`SELECT 1 FROM users WHERE id = ${input.userId} FOR NO KEY UPDATE`;
+        const message = await findMessage(tx, input.conversationId, input.messageId);
+        if (!message) throw new StoreError('NOT_FOUND', 'message not found');
+        const [prior] = await tx<UserEventRow[]>`
+          SELECT e.user_seq, e.type, e.at, e.conversation_id, e.message_id
+          FROM hidden_messages h
+          JOIN user_events e ON e.user_id = h.user_id AND e.user_seq = h.user_seq
+          WHERE h.conversation_id = ${input.conversationId} AND h.message_id = ${input.messageId} AND h.user_id = ${input.userId}
+        `;
+        if (prior) return toUserEvent(prior);
+        const event = await appendUserEvent(tx, input.userId, {
+          type: 'message.hidden',
+          at: input.at,
+          conversationId: input.conversationId,
+          messageId: input.messageId,
+        });
+        await tx`
+          INSERT INTO hidden_messages (conversation_id, message_id, user_id, user_seq)
+          VALUES (${input.conversationId}, ${input.messageId}, ${input.userId}, ${event.userSeq})
+        `;
+        return event;
+      })) as UserEvent;
+    },
+
+    async history(input: { conversationId: ConversationId; viewerId: UserId; before?: number; after?: number; limit: number }) {
+      await requireMember(sql, input.conversationId, input.viewerId);
+      const notHidden = sql`
+        NOT EXISTS (
+          SELECT 1 FROM hidden_messages h
+          WHERE h.conversation_id = m.conversation_id AND h.message_id = m.id AND h.user_id = ${input.viewerId}
+        )
+      `;
+      const take = input.limit + 1;
+      let rows: MessageRow[];
+      if (input.after !== undefined) {
+        rows = await sql<MessageRow[]>`
+          SELECT ${sql.unsafe(MESSAGE_COLUMNS)} FROM messages m
+          WHERE m.conversation_id = ${input.conversationId} AND m.seq > ${input.after}
+            AND m.seq < ${input.before ?? Number.MAX_SAFE_INTEGER} AND ${notHidden}
+          ORDER BY m.seq ASC LIMIT ${take}
+        `;
+      } else {
+        rows = await sql<MessageRow[]>`
+          SELECT ${sql.unsafe(MESSAGE_COLUMNS)} FROM messages m
+          WHERE m.conversation_id = ${input.conversationId} AND m.seq < ${input.before ?? Number.MAX_SAFE_INTEGER} AND ${notHidden}
+          ORDER BY m.seq DESC LIMIT ${take}
+        `;
+      }
+      const hasMore = rows.length > input.limit;
+      const page = rows.slice(0, input.limit).map(toMessage);
+      if (input.after === undefined) page.reverse();
+      return { messages: page, hasMore };
+    },
+
+    async eventsAfter(conversationId: ConversationId, after: number, limit: number): Promise<EventPage> {
+      const rows = await sql<EventRow[]>`
+        SELECT payload FROM events WHERE conversation_id = ${conversationId} AND seq > ${after}
+        ORDER BY seq LIMIT ${limit + 1}
+      `;
+      return { events: rows.slice(0, limit).map((r) => r.payload), hasMore: rows.length > limit };
+    },
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * Versioned, forward-only schema migrations. Each step is applied once, in order, in
+ * the same transaction that records it in schema_migrations. A transaction-scoped
+ * advisory lock (keyed by the current schema) makes nodes that start together queue
+ * up: the first one migrates, the others then find nothing left to do.
+ *
+ * Never edit a released step; add a new one.
+ */
+import type { Sql, Tx } from './db';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: string;
+}
+
+/** Advisory lock class shared by every Parley schema-level lock (see also partitions.ts). */
+export const ADVISORY_CLASS = 0x7061726c; // 'parl'
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'users and sessions',
+    up: `
+      CREATE TABLE users (
+        id text PRIMARY KEY,
+        -- Byte order: usernames are lowercase ASCII-ish, prefix search and ordering must
+        -- match the embedded adapter, and the one btree serves both.
+        username text COLLATE "C" NOT NULL,
+        display_name text NOT NULL,
+        avatar_url text,
+        password_hash text NOT NULL,
+        last_seen_visibility text NOT NULL DEFAULT 'everyone' CHECK (last_seen_visibility IN ('everyone', 'nobody')),
+        read_receipts boolean NOT NULL DEFAULT true,
+        role text NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin')),
+        session_version integer NOT NULL DEFAULT 1,
+        suspended_at bigint,
+        last_seen_at bigint,
+        created_at bigint NOT NULL,
+        CONSTRAINT users_username_key UNIQUE (username)
+      );
+      CREATE TABLE refresh_tokens (
+        id text PRIMARY KEY,
+        user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        family_id text NOT NULL,
+        token_hash text NOT NULL,
+        expires_at bigint NOT NULL,
+        used_at bigint,
+        revoked_at bigint,
+        created_at bigint NOT NULL,
+        CONSTRAINT refresh_tokens_hash_key UNIQUE (token_hash)
+      );
+      CREATE INDEX refresh_tokens_user_idx ON refresh_tokens (user_id);
+      CREATE INDEX refresh_tokens_family_idx ON refresh_tokens (family_id);
+    `,
+  },
+  {
+    version: 2,
+    name: 'conversations, members and the event log',
+    up: `
+      CREATE TABLE conversations (
+        id text PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('direct', 'group')),
+        title text,
+        -- "min:max" of the two user ids; the unique key makes concurrent creators agree.
+        direct_key text,
+        last_seq bigint NOT NULL DEFAULT 0,
+        receipts_version bigint NOT NULL DEFAULT 0,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        CONSTRAINT conversations_direct_key UNIQUE (direct_key)
+      );
+      CREATE TABLE members (
+        conversation_id text NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        role text NOT NULL CHECK (role IN ('owner', 'admin', 'member')),
+        delivered_seq bigint NOT NULL DEFAULT 0,
+        read_seq bigint NOT NULL DEFAULT 0,
+        archived boolean NOT NULL DEFAULT false,
+        joined_at bigint NOT NULL,
+        -- Tie-breaker for "oldest admin/member" when several joined in the same millisecond.
+        join_order bigint GENERATED ALWAYS AS IDENTITY,
+        PRIMARY KEY (conversation_id, user_id)
+      );
+      CREATE INDEX members_user_idx ON members (user_id, conversation_id);
+      CREATE TABLE events (
+        conversation_id text NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        seq bigint NOT NULL,
+        type text NOT NULL,
+        actor_id text NOT NULL,
+        at bigint NOT NULL,
+        -- Set for message.* events so retention can find them.
+        message_id text,
+        -- The whole ConversationEvent as appended; never rewritten.
+        payload jsonb NOT NULL,
+        PRIMARY KEY (conversation_id, seq)
+      );
+      CREATE INDEX events_message_idx ON events (message_id) WHERE message_id IS NOT NULL;
+    `,
+  },
+  {
+    version: 3,
+    name: 'messages partitioned by month',
+    up: `
+      -- Partition key created_at (epoch ms). Monthly partitions come from
+      -- ensurePartitions; the DEFAULT partition catches anything outside them.
+      CREATE TABLE messages (
+        conversation_id text NOT NULL,
+        seq bigint NOT NULL,
+        id text NOT NULL,
+        sender_id text NOT NULL,
+        client_message_id text NOT NULL,
+        title text,
+        body text NOT NULL,
+        created_at bigint NOT NULL,
+        edited_at bigint,
+        deleted_at bigint,
+        PRIMARY KEY (conversation_id, seq, created_at)
+      ) PARTITION BY RANGE (created_at);
+      CREATE TABLE messages_default PARTITION OF messages DEFAULT;
+      -- Received lists walk each conversation newest first; sent lists walk the sender's.
+      CREATE INDEX messages_conversation_time_idx ON messages (conversation_id, created_at DESC, id DESC);
+      CREATE INDEX messages_sender_time_idx ON messages (sender_id, created_at DESC, id DESC);
+
+      -- Idempotency and id lookup live outside the partitioned table because a unique
+      -- index there would have to include created_at. The row locates the message
+      -- exactly (conversation, seq, created_at), so lookups prune to one partition.
+      CREATE TABLE message_keys (
+        sender_id text NOT NULL,
+        client_message_id text NOT NULL,
+        message_id text NOT NULL,
+        conversation_id text NOT NULL,
+        seq bigint NOT NULL,
+        created_at bigint NOT NULL,
+        PRIMARY KEY (sender_id, client_message_id),
+        CONSTRAINT message_keys_message_key UNIQUE (message_id)
+      );
+
+      CREATE TABLE hidden_messages (
+        conversation_id text NOT NULL,
+        message_id text NOT NULL,
+        user_id text NOT NULL,
+        user_seq bigint NOT NULL,
+        PRIMARY KEY (conversation_id, message_id, user_id)
+      );
+    `,
+  },
+  {
+    version: 4,
+    name: 'per-user event log',
+    up: `
+      ALTER TABLE users ADD COLUMN user_seq bigint NOT NULL DEFAULT 0;
+      CREATE TABLE user_events (
+        user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        user_seq bigint NOT NULL,
+        type text NOT NULL,
+        at bigint NOT NULL,
+        conversation_id text NOT NULL,
+        message_id text,
+        PRIMARY KEY (user_id, user_seq)
+      );
+    `,
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+async function ensureLedger(tx: Tx): Promise<void> {
+  await tx`
+    CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )
+  `;
+}
+
+async function appliedIn(db: Sql | Tx): Promise<number[]> {
+  const rows = await db<{ version: number }[]>`
+    SELECT version FROM schema_migrations ORDER BY version
+  `;
+  return rows.map((r) => r.version);
+}
+
+/**
+ * Applies every pending step up to `target` (default: all). Safe to call from many
+ * processes at once. Returns the versions applied by this call.
+ */
+export async function migratePostgres(sql: Sql, opts: { target?: number } = {}): Promise<number[]> {
+  const target = opts.target ?? LATEST_VERSION;
+  return (await sql.begin(async (tx) => {
+    await tx`SELECT pg_advisory_xact_lock(${ADVISORY_CLASS}, hashtext(coalesce(current_schema(), '')))`;
+    await ensureLedger(tx);
+    const done = new Set(await appliedIn(tx));
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (m.version > target || done.has(m.version)) continue;
+      await tx.unsafe(m.up);
+      await tx`INSERT INTO schema_migrations (version, name) VALUES (${m.version}, ${m.name})`;
+      applied.push(m.version);
+    }
+    return applied;
+  })) as number[];
+}
+
+/** Versions recorded in schema_migrations, ascending (empty before the first migration). */
+export async function appliedMigrations(sql: Sql): Promise<number[]> {
+  const [exists] = await sql<{ present: boolean }[]>`
+    SELECT to_regclass('schema_migrations') IS NOT NULL AS present
+  `;
+  if (!exists?.present) return [];
+  return appliedIn(sql);
+}

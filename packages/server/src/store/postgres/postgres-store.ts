@@ -1,0 +1,68 @@
+/**
+ * The PostgreSQL adapter of the storage port (production mode: several stateless
+ * server nodes on one database). Opening it creates the schema if asked, runs pending
+ * migrations and makes sure this and next months' message partitions exist.
+ */
+import type { Store } from '../port';
+import { appendMessages } from './append-messages';
+import { conversationQueries } from './conversations';
+import { connect, type ConnectOptions, type Sql } from './db';
+import { guarded, translateError } from './errors';
+import { messageQueries } from './messages';
+import { migratePostgres } from './migrations';
+import { ensurePartitions } from './partitions';
+import { receiptQueries } from './receipts';
+import { userQueries } from './users';
+import { viewQueries } from './views';
+
+export interface PostgresStoreOptions extends ConnectOptions {
+  /** Months of message partitions created ahead of the current one on open (default 2). */
+  partitionMonthsAhead?: number;
+  /** Clock for partition upkeep (default Date.now). */
+  now?: () => number;
+}
+
+/** Wraps every method so driver errors leave as StoreError (see errors.ts). */
+function guardAll<T extends object>(methods: T): T {
+  const out = {} as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(methods)) {
+    out[name] = typeof fn === 'function' ? (...args: unknown[]) => guarded(() => fn(...args)) : fn;
+  }
+  return out as T;
+}
+
+export function createPostgresStore(sql: Sql): Store {
+  const methods = guardAll({
+    ...userQueries(sql),
+    ...conversationQueries(sql),
+    ...messageQueries(sql),
+    ...viewQueries(sql),
+    ...receiptQueries(sql),
+    appendMessages: (inputs: Parameters<Store['appendMessages']>[0]) => appendMessages(sql, inputs),
+    async ping(): Promise<void> {
+      await sql`SELECT 1`;
+    },
+  });
+  return {
+    backend: 'postgres',
+    ...methods,
+    async close(): Promise<void> {
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
+
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Store> {
+  const sql = connect(opts);
+  try {
+    if (opts.schema !== undefined) {
+      await sql`CREATE SCHEMA IF NOT EXISTS ${sql(opts.schema)}`;
+    }
+    await migratePostgres(sql);
+    await ensurePartitions(sql, (opts.now ?? Date.now)(), opts.partitionMonthsAhead ?? 2);
+  } catch (err) {
+    await sql.end({ timeout: 1 }).catch(() => {});
+    throw translateError(err);
+  }
+  return createPostgresStore(sql);
+}

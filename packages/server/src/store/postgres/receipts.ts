@@ -1,0 +1,114 @@
+/** Watermarks (delivered/read), archive state and the per-user event log. */
+import type { ConversationId, Receipt, UserEvent, UserId } from '@parley/protocol';
+import { StoreError } from '../port';
+import type { Sql } from './db';
+import { notMemberError } from './event-log';
+import { appendUserEvent } from './messages';
+import { toUserEvent, type UserEventRow } from './rows';
+
+export function receiptQueries(sql: Sql) {
+  return {
+    async advanceWatermark(input: { conversationId: ConversationId; userId: UserId; kind: 'delivered' | 'read'; seq: number }) {
+      return (await sql.begin(async (tx) => {
+        const [cur] = await tx<{ delivered_seq: number; read_seq: number; last_seq: number; receipts_version: number; read_receipts: boolean }[]>`
+          SELECT mb.delivered_seq, mb.read_seq, c.last_seq, c.receipts_version, u.read_receipts
+          FROM members mb
+          JOIN conversations c ON c.id = mb.conversation_id
+          JOIN users u ON u.id = mb.user_id
+          WHERE mb.conversation_id = ${input.conversationId} AND mb.user_id = ${input.userId}
+        `;
+        if (!cur) throw await notMemberError(tx, input.conversationId);
+        const target = Math.min(input.seq, cur.last_seq);
+        const read = input.kind === 'read' ? Math.max(cur.read_seq, target) : cur.read_seq;
+        const delivered = Math.max(cur.delivered_seq, target, read);
+        const receipt = (deliveredSeq: number, readSeq: number, receiptsVersion: number): Receipt => ({
+          conversationId: input.conversationId,
+          userId: input.userId,
+          deliveredSeq,
+          readSeq: cur.read_receipts ? readSeq : null,
+          receiptsVersion,
+        });
+        if (read === cur.read_seq && delivered === cur.delivered_seq) {
+          return { receipt: receipt(cur.delivered_seq, cur.read_seq, cur.receipts_version), changed: false };
+        }
+        // Lock order everywhere is conversation row, then member row (as membership
+        // changes do), so the version bump comes first. GREATEST keeps the marks
+        // monotonic if another advance landed since the read above.
+        const [conv] = await tx<{ receipts_version: number }[]>`
+          UPDATE conversations SET receipts_version = receipts_version + 1
+          WHERE id = ${input.conversationId} RETURNING receipts_version
+        `;
+        const [mb] = await tx<{ delivered_seq: number; read_seq: number }[]>`
+          UPDATE members SET delivered_seq = GREATEST(delivered_seq, ${delivered}), read_seq = GREATEST(read_seq, ${read})
+          WHERE conversation_id = ${input.conversationId} AND user_id = ${input.userId}
+          RETURNING delivered_seq, read_seq
+        `;
+        if (!conv || !mb) throw new StoreError('NOT_MEMBER', 'not a member');
+        return { receipt: receipt(mb.delivered_seq, mb.read_seq, conv.receipts_version), changed: true };
+      })) as { receipt: Receipt; changed: boolean };
+    },
+
+    async receipts(conversationId: ConversationId): Promise<{ receipts: Receipt[]; receiptsVersion: number }> {
+      const [conv] = await sql<{ receipts_version: number }[]>`SELECT receipts_version FROM conversations WHERE id = ${conversationId}`;
+      if (!conv) throw new StoreError('NOT_FOUND', 'conversation not found');
+      const rows = await sql<{ user_id: string; delivered_seq: number; read_seq: number; read_receipts: boolean }[]>`
+        SELECT mb.user_id, mb.delivered_seq, mb.read_seq, u.read_receipts
+        FROM members mb JOIN users u ON u.id = mb.user_id
+        WHERE mb.conversation_id = ${conversationId}
+        ORDER BY mb.join_order
+      `;
+      return {
+        receiptsVersion: conv.receipts_version,
+        receipts: rows.map((r) => ({
+          conversationId,
+          userId: r.user_id as UserId,
+          deliveredSeq: r.delivered_seq,
+          readSeq: r.read_receipts ? r.read_seq : null,
+          receiptsVersion: conv.receipts_version,
+        })),
+      };
+    },
+
+    async setArchived(input: { conversationId: ConversationId; userId: UserId; archived: boolean; at: number }) {
+      return (await sql.begin(async (tx) => {
+        const [mb] = await tx<{ archived: boolean }[]>`
+          SELECT archived FROM members WHERE conversation_id = ${input.conversationId} AND user_id = ${input.userId} FOR NO KEY UPDATE
+        `;
+        if (!mb) throw await notMemberError(tx, input.conversationId);
+        if (mb.archived === input.archived) return null;
+        await tx`UPDATE members SET archived = ${input.archived} WHERE conversation_id = ${input.conversationId} AND user_id = ${input.userId}`;
+        return appendUserEvent(tx, input.userId, {
+          type: input.archived ? 'conversation.archived' : 'conversation.unarchived',
+          at: input.at,
+          conversationId: input.conversationId,
+        });
+      })) as UserEvent | null;
+    },
+
+    async userEventsAfter(userId: UserId, after: number, limit: number) {
+      const [rows, [user]] = await Promise.all([
+        sql<UserEventRow[]>`
+          SELECT user_seq, type, at, conversation_id, message_id FROM user_events
+          WHERE user_id = ${userId} AND user_seq > ${after}
+          ORDER BY user_seq LIMIT ${limit + 1}
+        `,
+        sql<{ user_seq: number }[]>`SELECT user_seq FROM users WHERE id = ${userId}`,
+      ]);
+      return {
+        events: rows.slice(0, limit).map(toUserEvent),
+        hasMore: rows.length > limit,
+        userSeq: user?.user_seq ?? 0,
+      };
+    },
+
+    async conversationHeads(userId: UserId) {
+      const rows = await sql<{ id: string; last_seq: number; receipts_version: number }[]>`
+        SELECT c.id, c.last_seq, c.receipts_version
+        FROM members mb JOIN conversations c ON c.id = mb.conversation_id
+        WHERE mb.user_id = ${userId}
+        ORDER BY c.id
+      `;
+      return rows.map((r) => ({ id: r.id as ConversationId, lastSeq: r.last_seq, receiptsVersion: r.receipts_version }));
+    },
+  };
+}

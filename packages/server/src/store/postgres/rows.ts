@@ -1,0 +1,172 @@
+/**
+ * Row shapes as PostgreSQL returns them (snake_case, BIGINT already parsed to number)
+ * and their mapping to port records. SELECT lists below are the single source for
+ * the columns each mapper needs.
+ */
+import type {
+  ClientMessageId,
+  ConversationEvent,
+  ConversationId,
+  Message,
+  MessageId,
+  Role,
+  UserEvent,
+  UserId,
+} from '@parley/protocol';
+import type { ConversationRecord, MemberRecord, PublicUserRecord, RefreshTokenRecord, UserRecord } from '../port';
+
+export interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  avatar_url: string | null;
+  password_hash: string;
+  last_seen_visibility: 'everyone' | 'nobody';
+  read_receipts: boolean;
+  role: 'user' | 'admin';
+  session_version: number;
+  suspended_at: number | null;
+  last_seen_at: number | null;
+  created_at: number;
+}
+
+export function toUser(r: UserRow): UserRecord {
+  return {
+    id: r.id as UserId,
+    username: r.username,
+    displayName: r.display_name,
+    avatarUrl: r.avatar_url,
+    passwordHash: r.password_hash,
+    privacy: { lastSeen: r.last_seen_visibility, readReceipts: r.read_receipts },
+    role: r.role,
+    sessionVersion: r.session_version,
+    suspendedAt: r.suspended_at,
+    lastSeenAt: r.last_seen_at,
+    createdAt: r.created_at,
+  };
+}
+
+export interface PublicUserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  avatar_url: string | null;
+}
+
+export function toPublicUser(r: PublicUserRow): PublicUserRecord {
+  return { id: r.id as UserId, username: r.username, displayName: r.display_name, avatarUrl: r.avatar_url };
+}
+
+export interface RefreshTokenRow {
+  id: string;
+  user_id: string;
+  family_id: string;
+  token_hash: string;
+  expires_at: number;
+  used_at: number | null;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+export function toRefreshToken(r: RefreshTokenRow): RefreshTokenRecord {
+  return {
+    id: r.id,
+    userId: r.user_id as UserId,
+    familyId: r.family_id,
+    tokenHash: r.token_hash,
+    expiresAt: r.expires_at,
+    usedAt: r.used_at,
+    revokedAt: r.revoked_at,
+    createdAt: r.created_at,
+  };
+}
+
+export interface ConversationRow {
+  id: string;
+  kind: 'direct' | 'group';
+  title: string | null;
+  last_seq: number;
+  receipts_version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export function toConversation(r: ConversationRow): ConversationRecord {
+  return {
+    id: r.id as ConversationId,
+    kind: r.kind,
+    title: r.title,
+    lastSeq: r.last_seq,
+    receiptsVersion: r.receipts_version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export interface MemberRow {
+  user_id: string;
+  role: Role;
+  delivered_seq: number;
+  read_seq: number;
+  archived: boolean;
+  joined_at: number;
+}
+
+export function toMember(r: MemberRow): MemberRecord {
+  return {
+    userId: r.user_id as UserId,
+    role: r.role,
+    deliveredSeq: r.delivered_seq,
+    readSeq: r.read_seq,
+    archived: r.archived,
+    joinedAt: r.joined_at,
+  };
+}
+
+export interface MessageRow {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  sender_id: string;
+  client_message_id: string;
+  title: string | null;
+  body: string;
+  created_at: number;
+  edited_at: number | null;
+  deleted_at: number | null;
+}
+
+export function toMessage(r: MessageRow): Message {
+  return {
+    id: r.id as MessageId,
+    conversationId: r.conversation_id as ConversationId,
+    seq: r.seq,
+    senderId: r.sender_id as UserId,
+    clientMessageId: r.client_message_id as ClientMessageId,
+    title: r.title,
+    body: r.body,
+    createdAt: r.created_at,
+    editedAt: r.edited_at,
+    deletedAt: r.deleted_at,
+  };
+}
+
+export interface EventRow {
+  payload: ConversationEvent;
+}
+
+export interface UserEventRow {
+  user_seq: number;
+  type: UserEvent['type'];
+  at: number;
+  conversation_id: string;
+  message_id: string | null;
+}
+
+export function toUserEvent(r: UserEventRow): UserEvent {
+  const conversationId = r.conversation_id as ConversationId;
+  if (r.type === 'message.hidden') {
+    return { userSeq: r.user_seq, at: r.at, type: r.type, conversationId, messageId: r.message_id as MessageId };
+  }
+  return { userSeq: r.user_seq, at: r.at, type: r.type, conversationId };
+}
