@@ -1,0 +1,532 @@
+/**
+ * ParleyClient wires the parts together: REST with token refresh (http, session), one
+ * socket at a time (connection) kept alive across failures (reconnect), the ordered
+ * exactly-once event stream (sequencer, catch-up) and safe sends (outbox).
+ *
+ * Lifecycle: idle → connect() → connecting → online ⇄ offline (reconnecting with
+ * back-off) → stopped (disconnect(), logout, a revoked session, an unsupported protocol).
+ * `online` means welcomed AND caught up: the app has everything up to now.
+ */
+import {
+  CLOSE,
+  shouldReconnect,
+  type ClientMessageId,
+  type ConversationId,
+  type ConversationEvent,
+  type Me,
+  type Message,
+  type Presence,
+  type Receipt,
+  type RouteName,
+  type RouteResponse,
+  type SessionResponse,
+  type UserEvent,
+  type UserId,
+  type RouteBody,
+} from '@parley/protocol';
+import { CatchUp } from './catch-up';
+import { Connection, type CloseInfo, type WebSocketCtor } from './connection';
+import { Emitter } from './emitter';
+import { Http, type RequestArgsTuple } from './http';
+import { Outbox, type OutboxItem } from './outbox';
+import { ParleyError } from './parley-error';
+import { Backoff } from './reconnect';
+import { Sequencer, type Released } from './sequencer';
+import { SessionManager } from './session';
+import { memoryStorage, type KeyValueStorage } from './storage';
+
+export interface ParleyClientOptions {
+  /** Where the server is, e.g. `https://chat.example.com` (an empty string means this page's origin). */
+  baseUrl: string;
+  /** Defaults to globalThis.WebSocket; in Node pass the `ws` package's WebSocket. */
+  WebSocket?: WebSocketCtor;
+  fetch?: typeof fetch;
+  /** Defaults to memory: nothing survives a reload. Pass localStorage to keep the session and outbox. */
+  storage?: KeyValueStorage;
+  /** Prefix of the storage keys, so several clients can share one storage. Default 'parley'. */
+  storageKey?: string;
+  /** Send 'delivered' for received messages. Default true. */
+  autoDelivered?: boolean;
+  reconnect?: { minDelayMs?: number; maxDelayMs?: number };
+}
+
+export type ClientStatus = 'idle' | 'connecting' | 'online' | 'offline' | 'stopped';
+
+export interface ClientEvents {
+  status(s: ClientStatus): void;
+  event(e: ConversationEvent): void;
+  receipt(r: Receipt): void;
+  typing(t: { conversationId: ConversationId; userId: UserId; state: 'start' | 'stop' }): void;
+  presence(p: Presence): void;
+  userEvent(e: UserEvent): void;
+  outbox(items: readonly OutboxItem[]): void;
+  /** 'logout', 'revoked' (logged out everywhere, or suspended), 'refresh_failed', 'suspended'. */
+  sessionEnded(reason: string): void;
+}
+
+/** A 'start' typing frame is sent at most this often per conversation. */
+const TYPING_THROTTLE_MS = 3000;
+/** Received messages are acknowledged as delivered in batches, at most this often. */
+const DELIVERED_BATCH_MS = 100;
+
+interface Ready {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(e: unknown): void;
+  settled: boolean;
+}
+
+export class ParleyClient {
+  private readonly emitter = new Emitter<ClientEvents>();
+  private readonly session: SessionManager;
+  private readonly http: Http;
+  private readonly sequencer = new Sequencer();
+  private readonly catchUp: CatchUp;
+  private readonly outboxQueue: Outbox;
+  private readonly backoff: Backoff;
+  private readonly autoDelivered: boolean;
+  private readonly WebSocketImpl: WebSocketCtor | undefined;
+
+  private currentStatus: ClientStatus = 'idle';
+  private conn: Connection | null = null;
+  /** Bumped on every start and stop, so callbacks of an older run do nothing. */
+  private runId = 0;
+  private running = false;
+  private ready: Ready | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private unauthorizedStreak = 0;
+  private detachOnline: (() => void) | null = null;
+
+  private readonly typingSentAt = new Map<ConversationId, number>();
+  private readonly deliveredPending = new Map<ConversationId, number>();
+  private readonly deliveredSent = new Map<ConversationId, number>();
+  private deliveredTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly opts: ParleyClientOptions) {
+    const storage = opts.storage ?? memoryStorage();
+    const key = opts.storageKey ?? 'parley';
+    this.autoDelivered = opts.autoDelivered ?? true;
+    this.WebSocketImpl = opts.WebSocket ?? (globalThis as { WebSocket?: WebSocketCtor }).WebSocket;
+    this.backoff = new Backoff(opts.reconnect ?? {});
+    const fetchImpl = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+    this.session = new SessionManager({
+      storage,
+      key: `${key}.session`,
+      refresh: (refreshToken) => this.http.request('refresh', { body: { refreshToken } }),
+      onEnded: (reason) => this.endSession(reason),
+    });
+    this.http = new Http({
+      baseUrl: opts.baseUrl,
+      fetch: fetchImpl,
+      tokens: { accessToken: () => this.session.accessToken(), refresh: (stale) => this.session.refresh(stale) },
+    });
+    this.catchUp = new CatchUp({
+      sequencer: this.sequencer,
+      sync: (req) => this.requireConn().request('sync', req),
+      release: (r) => this.release(r),
+      passThrough: (f) => {
+        if (f.type === 'typing') this.emitter.emit('typing', { conversationId: f.conversationId, userId: f.userId, state: f.state });
+        else this.emitter.emit('presence', f.presence);
+      },
+      isOnline: () => this.conn?.isWelcomed ?? false,
+    });
+    this.outboxQueue = new Outbox({
+      storage,
+      key: `${key}.outbox`,
+      send: (item) =>
+        this.requireConn().request('send', {
+          conversationId: item.conversationId,
+          clientMessageId: item.clientMessageId,
+          body: item.body,
+          title: item.title,
+        }),
+      onChange: (items) => this.emitter.emit('outbox', items),
+    });
+  }
+
+  // ---- state
+
+  get user(): Me | null {
+    return this.session.current?.user ?? null;
+  }
+
+  get status(): ClientStatus {
+    return this.currentStatus;
+  }
+
+  get outbox(): readonly OutboxItem[] {
+    return this.outboxQueue.items;
+  }
+
+  heldSeq(conversationId: ConversationId): number {
+    return this.sequencer.held(conversationId);
+  }
+
+  on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void {
+    return this.emitter.on(event, listener);
+  }
+
+  // ---- auth
+
+  async register(input: RouteBody<'register'>): Promise<Me> {
+    return this.adopt(await this.http.request('register', { body: input }));
+  }
+
+  async login(input: RouteBody<'login'>): Promise<Me> {
+    return this.adopt(await this.http.request('login', { body: input }));
+  }
+
+  /** Picks up the session saved in storage; true when there was one (no server call). */
+  restoreSession(): boolean {
+    if (!this.session.restore()) return false;
+    this.outboxQueue.load(this.session.current!.user.id);
+    return true;
+  }
+
+  /** Ends this device's session on the server (best effort), disconnects and clears storage. */
+  async logout(): Promise<void> {
+    const s = this.session.current;
+    this.stop(new ParleyError('UNAUTHENTICATED', 'logged out', { retryable: false }));
+    if (s) {
+      try {
+        await this.http.request('logout', { body: { refreshToken: s.refreshToken } });
+      } catch {
+        // Offline or already revoked: the local session is gone either way.
+      }
+    }
+    this.endSession('logout');
+  }
+
+  /** Ends every session of this user on every device. Throws (and keeps this session) when the server cannot be told. */
+  async logoutAll(): Promise<void> {
+    await this.http.request('logoutAll');
+    this.endSession('logout');
+  }
+
+  // ---- REST
+
+  async request<N extends RouteName>(name: N, ...args: RequestArgsTuple<N>): Promise<RouteResponse<N>> {
+    const res = await this.http.request(name, ...args);
+    if (name === 'me' || name === 'updateProfile' || name === 'updatePrivacy') {
+      this.session.setUser((res as unknown as RouteResponse<'me'>).user);
+    }
+    return res;
+  }
+
+  // ---- connection
+
+  /** Resolves once welcomed and caught up; keeps the connection up (reconnecting) until disconnect(). */
+  connect(): Promise<void> {
+    if (!this.session.current) return Promise.reject(new ParleyError('UNAUTHENTICATED', 'not logged in', { retryable: false }));
+    if (this.running && this.ready) return this.ready.promise;
+    if (!this.WebSocketImpl) return Promise.reject(new ParleyError('UNAVAILABLE', 'no WebSocket implementation: pass options.WebSocket', { retryable: false }));
+    this.running = true;
+    const run = ++this.runId;
+    this.ready = newReady();
+    this.listenForNetwork(run);
+    void this.attempt(run);
+    return this.ready.promise;
+  }
+
+  disconnect(): void {
+    this.stop(new ParleyError('UNAVAILABLE', 'disconnected', { retryable: false }));
+  }
+
+  /** Asks the server for anything missed (normally automatic). */
+  async syncNow(): Promise<void> {
+    if (!this.conn?.isWelcomed) throw new ParleyError('UNAVAILABLE', 'not connected', { retryable: true });
+    await this.catchUp.run();
+  }
+
+  // ---- actions
+
+  send(conversationId: ConversationId, input: { body: string; title?: string | null }): { clientMessageId: ClientMessageId; done: Promise<Message> } {
+    const clientMessageId = newClientMessageId();
+    if (!this.session.current) {
+      const done = Promise.reject(new ParleyError('UNAUTHENTICATED', 'not logged in', { retryable: false }));
+      done.catch(() => {});
+      return { clientMessageId, done };
+    }
+    const done = this.outboxQueue.add({ clientMessageId, conversationId, body: input.body, title: input.title ?? null, createdAt: Date.now() });
+    return { clientMessageId, done };
+  }
+
+  /** Fire and forget; 'start' is sent at most every 3 s per conversation, 'stop' only after a 'start'. */
+  typing(conversationId: ConversationId, state: 'start' | 'stop'): void {
+    const conn = this.onlineConn();
+    if (!conn) return;
+    const now = Date.now();
+    if (state === 'start') {
+      if (now - (this.typingSentAt.get(conversationId) ?? -Infinity) < TYPING_THROTTLE_MS) return;
+      this.typingSentAt.set(conversationId, now);
+    } else {
+      if (!this.typingSentAt.delete(conversationId)) return;
+    }
+    conn.request('typing', { conversationId, state }).catch(() => {});
+  }
+
+  async markRead(conversationId: ConversationId, seq: number): Promise<void> {
+    const conn = this.onlineConn();
+    if (conn) {
+      try {
+        await conn.request('read', { conversationId, seq });
+        return;
+      } catch (err) {
+        if (!isConnectionLoss(err)) throw err;
+      }
+    }
+    await this.http.request('markRead', { params: { id: conversationId }, body: { seq } });
+  }
+
+  /**
+   * Moves my delivered watermark. Offline, the newest mark per conversation is kept
+   * and sent when the connection is back (there is no REST route for it).
+   */
+  async markDelivered(conversationId: ConversationId, seq: number): Promise<void> {
+    if (seq <= (this.deliveredSent.get(conversationId) ?? 0)) return;
+    const conn = this.onlineConn();
+    if (!conn) {
+      this.deliveredPending.set(conversationId, Math.max(seq, this.deliveredPending.get(conversationId) ?? 0));
+      return;
+    }
+    try {
+      await conn.request('delivered', { conversationId, seq });
+      this.deliveredSent.set(conversationId, Math.max(seq, this.deliveredSent.get(conversationId) ?? 0));
+    } catch (err) {
+      if (!isConnectionLoss(err)) throw err;
+      this.deliveredPending.set(conversationId, Math.max(seq, this.deliveredPending.get(conversationId) ?? 0));
+    }
+  }
+
+  // ---- internals: connection loop
+
+  private async attempt(run: number): Promise<void> {
+    if (run !== this.runId) return;
+    this.setStatus('connecting');
+    let token: string;
+    try {
+      token = await this.session.accessToken();
+    } catch {
+      // A refused refresh ended the session (and stopped this run); anything else is transient.
+      if (run === this.runId) this.retryLater(run);
+      return;
+    }
+    if (run !== this.runId) return;
+    const conn = new Connection({
+      url: wsUrlOf(this.opts.baseUrl),
+      WebSocket: this.WebSocketImpl!,
+      accessToken: token,
+      onPush: (frame) => {
+        if (this.conn === conn) this.catchUp.onPush(frame);
+      },
+      onClose: (info) => this.onClose(run, conn, token, info),
+    });
+    this.conn = conn;
+    try {
+      await conn.opened;
+    } catch {
+      return; // onClose decides what comes next
+    }
+    if (run !== this.runId || this.conn !== conn) return conn.close();
+    this.unauthorizedStreak = 0;
+    try {
+      await this.catchUp.run();
+    } catch {
+      // Not caught up means not online: start over (onClose schedules the retry).
+      if (this.conn === conn) conn.close(CLOSE.TRY_AGAIN_LATER, 'sync failed');
+      return;
+    }
+    if (run !== this.runId || this.conn !== conn) return;
+    this.backoff.reset();
+    this.setStatus('online');
+    this.outboxQueue.setOnline(true);
+    this.flushDelivered();
+    if (this.ready && !this.ready.settled) {
+      this.ready.settled = true;
+      this.ready.resolve();
+    }
+  }
+
+  private onClose(run: number, conn: Connection, token: string, info: CloseInfo): void {
+    if (this.conn !== conn) return;
+    this.conn = null;
+    this.outboxQueue.setOnline(false);
+    if (run !== this.runId) return;
+    if (info.code === CLOSE.UNAUTHENTICATED) {
+      this.setStatus('offline');
+      // Refresh, then reconnect at once; a second refusal in a row backs off.
+      const streak = ++this.unauthorizedStreak;
+      this.session.refresh(token).then(
+        () => {
+          if (run !== this.runId) return;
+          if (streak > 1) this.retryLater(run);
+          else void this.attempt(run);
+        },
+        () => {
+          if (run === this.runId) this.retryLater(run);
+        },
+      );
+      return;
+    }
+    if (info.code === CLOSE.SESSION_REVOKED) return this.endSession('revoked');
+    if (!shouldReconnect(info.code)) {
+      const code = info.code === CLOSE.PROTOCOL_UNSUPPORTED ? 'PROTOCOL_VERSION_UNSUPPORTED' : 'BAD_REQUEST';
+      return this.stop(new ParleyError(code, `connection closed by the server (${info.code})`, { retryable: false }));
+    }
+    this.retryLater(run);
+  }
+
+  private retryLater(run: number): void {
+    this.setStatus('offline');
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.attempt(run);
+    }, this.backoff.next());
+  }
+
+  /** In a browser, coming back online retries at once instead of waiting out the back-off. */
+  private listenForNetwork(run: number): void {
+    const target = globalThis as { addEventListener?: (t: string, l: () => void) => void; removeEventListener?: (t: string, l: () => void) => void };
+    if (typeof target.addEventListener !== 'function') return;
+    const onOnline = () => {
+      if (run !== this.runId || !this.retryTimer) return;
+      clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      void this.attempt(run);
+    };
+    target.addEventListener('online', onOnline);
+    this.detachOnline = () => target.removeEventListener?.('online', onOnline);
+  }
+
+  private stop(reason: ParleyError): void {
+    this.running = false;
+    this.runId++;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.deliveredTimer) clearTimeout(this.deliveredTimer);
+    this.retryTimer = this.deliveredTimer = null;
+    this.detachOnline?.();
+    this.detachOnline = null;
+    this.catchUp.stop();
+    this.outboxQueue.setOnline(false);
+    const conn = this.conn;
+    this.conn = null;
+    conn?.close(1000, 'client stopped');
+    if (this.ready && !this.ready.settled) {
+      this.ready.settled = true;
+      this.ready.reject(reason);
+    }
+    this.ready = null;
+    this.setStatus('stopped');
+  }
+
+  /** The session is over (logout, revoked, refresh refused): forget everything this user had here. */
+  private endSession(reason: string): void {
+    const err = new ParleyError('UNAUTHENTICATED', 'session ended', { retryable: false });
+    this.stop(err);
+    this.session.clear();
+    this.outboxQueue.clear(err);
+    this.sequencer.reset();
+    this.typingSentAt.clear();
+    this.deliveredPending.clear();
+    this.deliveredSent.clear();
+    this.setStatus('stopped');
+    this.emitter.emit('sessionEnded', reason);
+  }
+
+  private adopt(res: SessionResponse): Me {
+    const previous = this.session.current?.user.id;
+    if (previous !== undefined && previous !== res.user.id) {
+      // Another account on the same client: nothing of the previous one may leak into it.
+      const err = new ParleyError('UNAUTHENTICATED', 'another user logged in', { retryable: false });
+      this.stop(err);
+      this.outboxQueue.clear(err);
+      this.sequencer.reset();
+    }
+    this.session.set(res);
+    this.outboxQueue.load(res.user.id);
+    return res.user;
+  }
+
+  // ---- internals: released items
+
+  private release(r: Released): void {
+    for (const id of r.removed) {
+      this.deliveredSent.delete(id);
+      this.deliveredPending.delete(id);
+      this.typingSentAt.delete(id);
+    }
+    const me = this.user?.id;
+    for (const e of r.events) {
+      this.emitter.emit('event', e);
+      if (this.autoDelivered && e.type === 'message.created' && e.message.senderId !== me) {
+        this.deliveredPending.set(e.conversationId, Math.max(e.seq, this.deliveredPending.get(e.conversationId) ?? 0));
+      }
+    }
+    for (const receipt of r.receipts) this.emitter.emit('receipt', receipt);
+    for (const e of r.userEvents) this.emitter.emit('userEvent', e);
+    if (this.deliveredPending.size > 0 && !this.deliveredTimer && this.onlineConn()) {
+      this.deliveredTimer = setTimeout(() => {
+        this.deliveredTimer = null;
+        this.flushDelivered();
+      }, DELIVERED_BATCH_MS);
+    }
+  }
+
+  private flushDelivered(): void {
+    const pending = [...this.deliveredPending];
+    this.deliveredPending.clear();
+    for (const [id, seq] of pending) this.markDelivered(id, seq).catch(() => {});
+  }
+
+  private onlineConn(): Connection | null {
+    return this.currentStatus === 'online' && this.conn?.isWelcomed ? this.conn : null;
+  }
+
+  private requireConn(): Connection {
+    if (!this.conn?.isWelcomed) throw new ParleyError('UNAVAILABLE', 'not connected', { retryable: true });
+    return this.conn;
+  }
+
+  private setStatus(s: ClientStatus): void {
+    if (s === this.currentStatus) return;
+    this.currentStatus = s;
+    this.emitter.emit('status', s);
+  }
+}
+
+function newReady(): Ready {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // connect() callers may not wait; a stop before the first welcome must not be an unhandled rejection.
+  promise.catch(() => {});
+  return { promise, resolve, reject, settled: false };
+}
+
+function isConnectionLoss(err: unknown): boolean {
+  return err instanceof ParleyError && err.code === 'UNAVAILABLE' && err.retryable && err.status === undefined;
+}
+
+function newClientMessageId(): ClientMessageId {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string; getRandomValues?: (a: Uint8Array) => Uint8Array } }).crypto;
+  if (c?.randomUUID) return c.randomUUID() as ClientMessageId;
+  const bytes = new Uint8Array(16);
+  if (c?.getRandomValues) c.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('') as ClientMessageId;
+}
+
+/** ws(s)://host[/prefix]/ws for an http(s) base URL; a relative base resolves against the page. */
+export function wsUrlOf(baseUrl: string): string {
+  const page = (globalThis as { location?: { href?: string } }).location?.href;
+  const u = new URL(baseUrl || '/', page);
+  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  u.pathname = `${u.pathname.replace(/\/+$/, '')}/ws`;
+  u.search = '';
+  u.hash = '';
+  return u.toString();
+}

@@ -1,0 +1,16 @@
+/**
+ * @parley/client — the Parley SDK for browsers and Node.
+ *
+ *   const client = new ParleyClient({ baseUrl: 'https://chat.example.com', storage: localStorage });
+ *   if (!client.restoreSession()) await client.login({ username, password });
+ *   client.on('event', (e) => render(e));
+ *   await client.connect();
+ *   const { done } = client.send(conversationId, { body: 'hi' });
+ */
+export { ParleyClient, type ParleyClientOptions, type ClientEvents, type ClientStatus } from './client';
+export { ParleyError } from './parley-error';
+export type { OutboxItem } from './outbox';
+export type { KeyValueStorage } from './storage';
+export { memoryStorage } from './storage';
+export type { WebSocketCtor, WebSocketLike } from './connection';
+export type { RequestArgs } from './http';

@@ -1,0 +1,176 @@
+/**
+ * The outbox: messages the user sent that the server has not acknowledged yet.
+ *
+ * Guarantees:
+ * - An item is persisted before `add` returns, so it survives a page reload, and it
+ *   keeps its clientMessageId for every attempt: the server turns a retry into the
+ *   original message (duplicate: true), so a message is never stored twice.
+ * - Items are sent one at a time, in the order they were added.
+ * - An item leaves only when the server answered: ok, or an error a retry cannot fix
+ *   (its `done` rejects). Retryable errors and lost connections keep it for later.
+ */
+import type { ClientMessageId, ConversationId, Message, ReplyData, UserId } from '@parley/protocol';
+import { ParleyError } from './parley-error';
+import { Backoff } from './reconnect';
+import { readJson, removeKey, writeJson, type KeyValueStorage } from './storage';
+
+export interface OutboxItem {
+  clientMessageId: ClientMessageId;
+  conversationId: ConversationId;
+  body: string;
+  title: string | null;
+  createdAt: number;
+}
+
+interface Persisted {
+  userId: UserId;
+  items: OutboxItem[];
+}
+
+export interface OutboxDeps {
+  storage: KeyValueStorage;
+  key: string;
+  /** The send op over the live connection. */
+  send(item: OutboxItem): Promise<ReplyData['send']>;
+  onChange(items: readonly OutboxItem[]): void;
+  /** Delays between retries of retryable failures (not connection losses). */
+  backoff?: Backoff;
+}
+
+interface Deferred {
+  promise: Promise<Message>;
+  resolve(m: Message): void;
+  reject(e: unknown): void;
+}
+
+export class Outbox {
+  private list: OutboxItem[] = [];
+  private userId: UserId | null = null;
+  private readonly waiting = new Map<string, Deferred>();
+  private online = false;
+  private pumping = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private wake: (() => void) | null = null;
+  private readonly backoff: Backoff;
+
+  constructor(private readonly deps: OutboxDeps) {
+    this.backoff = deps.backoff ?? new Backoff({ minDelayMs: 1000, maxDelayMs: 30_000 });
+  }
+
+  get items(): readonly OutboxItem[] {
+    return this.list;
+  }
+
+  /** Loads the saved outbox of this user; another user's leftovers are discarded. */
+  load(userId: UserId): void {
+    this.userId = userId;
+    const saved = readJson<Persisted>(this.deps.storage, this.deps.key);
+    const items = saved && saved.userId === userId && Array.isArray(saved.items) ? saved.items : [];
+    const known = new Set(this.list.map((i) => i.clientMessageId));
+    this.list = [...this.list, ...items.filter((i) => !known.has(i.clientMessageId))];
+    if (!saved || saved.userId !== userId) this.persist();
+    this.deps.onChange(this.list);
+    this.pump();
+  }
+
+  add(item: OutboxItem): Promise<Message> {
+    const d = deferred();
+    this.waiting.set(item.clientMessageId, d);
+    this.list = [...this.list, item];
+    this.persist();
+    this.deps.onChange(this.list);
+    this.pump();
+    return d.promise;
+  }
+
+  /** Called when the connection comes and goes; coming online sends what waits. */
+  setOnline(online: boolean): void {
+    this.online = online;
+    if (online) {
+      this.backoff.reset();
+      this.wakeUp();
+      this.pump();
+    }
+  }
+
+  /** Drops everything (logout, session ended); pending `done` promises reject with `reason`. */
+  clear(reason: ParleyError): void {
+    const waiting = [...this.waiting.values()];
+    this.waiting.clear();
+    this.list = [];
+    this.userId = null;
+    removeKey(this.deps.storage, this.deps.key);
+    this.wakeUp();
+    for (const d of waiting) d.reject(reason);
+    this.deps.onChange(this.list);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.online && this.list.length > 0) {
+        const item = this.list[0]!;
+        try {
+          const { message } = await this.deps.send(item);
+          this.settle(item, (d) => d.resolve(message));
+        } catch (err) {
+          const e = err instanceof ParleyError ? err : new ParleyError('INTERNAL', String(err));
+          if (!e.retryable) {
+            this.settle(item, (d) => d.reject(e));
+            continue;
+          }
+          if (!this.online) break; // the connection went: the next one resumes
+          await this.sleep(e.retryAfterMs ?? this.backoff.next());
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** Removes the item if it is still here (a clear may have raced the reply). */
+  private settle(item: OutboxItem, fn: (d: Deferred) => void): void {
+    const idx = this.list.findIndex((i) => i.clientMessageId === item.clientMessageId);
+    if (idx < 0) return;
+    this.list = this.list.filter((_, i) => i !== idx);
+    this.persist();
+    const d = this.waiting.get(item.clientMessageId);
+    this.waiting.delete(item.clientMessageId);
+    if (d) fn(d);
+    this.deps.onChange(this.list);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve;
+      this.retryTimer = setTimeout(() => this.wakeUp(), ms);
+    });
+  }
+
+  private wakeUp(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  private persist(): void {
+    if (!this.userId) return;
+    if (this.list.length === 0) removeKey(this.deps.storage, this.deps.key);
+    else writeJson(this.deps.storage, this.deps.key, { userId: this.userId, items: this.list } satisfies Persisted);
+  }
+}
+
+function deferred(): Deferred {
+  let resolve!: (m: Message) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<Message>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // An app may ignore `done`; a rejected send must not become an unhandled rejection.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
