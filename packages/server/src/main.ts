@@ -1,10 +1,17 @@
 /**
- * The `parley` command line: serve (default), migrate. Run with `npm start` or
- * `npm run parley -- <command>`.
+ * The `parley` command line. Run with `npm run parley -- <command>` (npm start = serve).
+ *
+ *   serve                         start a node (drains on SIGTERM)
+ *   migrate                       apply pending migrations and exit
+ *   user add <username>           create an account (password from PARLEY_USER_PASSWORD or stdin)
+ *   backup <file>                 online backup of the configured database
+ *   restore <file> [--force]      restore into the configured database (server stopped)
  */
 import { loadConfig } from './config';
 import { startNode } from './node';
 import { openStore } from './adapters';
+import { backup, restore } from './ops/backup';
+import { addUser } from './ops/users';
 
 async function serve(): Promise<void> {
   const node = await startNode(loadConfig());
@@ -26,9 +33,45 @@ async function migrate(): Promise<void> {
   await store.close();
 }
 
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function user(args: string[]): Promise<void> {
+  const [sub, username] = args;
+  if (sub !== 'add' || !username) throw new Error('usage: parley user add <username>  (password from PARLEY_USER_PASSWORD or stdin)');
+  const password = process.env.PARLEY_USER_PASSWORD ?? (await readStdin());
+  const store = await openStore(loadConfig());
+  try {
+    const created = await addUser(store, { username, password });
+    console.log(`created user ${created.username} (${created.id})`);
+  } finally {
+    await store.close();
+  }
+}
+
+async function backupCommand(args: string[]): Promise<void> {
+  const [file] = args;
+  if (!file) throw new Error('usage: parley backup <file>');
+  await backup(loadConfig().databaseUrl, file);
+  console.log(`backup written to ${file}`);
+}
+
+async function restoreCommand(args: string[]): Promise<void> {
+  const file = args.find((a) => !a.startsWith('--'));
+  if (!file) throw new Error('usage: parley restore <file> [--force]');
+  await restore(loadConfig().databaseUrl, file, { force: args.includes('--force') });
+  console.log(`restored from ${file}`);
+}
+
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve,
   migrate,
+  user,
+  backup: backupCommand,
+  restore: restoreCommand,
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -1,0 +1,59 @@
+/**
+ * Backup and restore, by backend:
+ * - SQLite: an online copy through SQLite's backup API (consistent while the server
+ *   keeps writing); restore copies the file into place while the server is stopped.
+ * - PostgreSQL: the database's own tools (pg_dump custom format / pg_restore), which
+ *   must be installed and at least as new as the server.
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { isPostgresUrl } from '../adapters';
+
+const run = promisify(execFile);
+
+export function sqliteFileOf(databaseUrl: string): string {
+  return path.resolve(databaseUrl.replace(/^sqlite:(\/\/)?/i, ''));
+}
+
+export async function backup(databaseUrl: string, destination: string): Promise<void> {
+  mkdirSync(path.dirname(path.resolve(destination)), { recursive: true });
+  if (isPostgresUrl(databaseUrl)) {
+    await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--file=${destination}`, `--dbname=${databaseUrl}`]);
+    return;
+  }
+  const file = sqliteFileOf(databaseUrl);
+  if (!existsSync(file)) throw new Error(`no database at ${file}`);
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    await db.backup(destination);
+  } finally {
+    db.close();
+  }
+}
+
+/** Restores into the configured database, which must be empty or absent unless `force`. Stop the server first. */
+export async function restore(databaseUrl: string, source: string, opts: { force?: boolean } = {}): Promise<void> {
+  if (!existsSync(source)) throw new Error(`no backup at ${source}`);
+  if (isPostgresUrl(databaseUrl)) {
+    const args = ['--no-owner', '--no-privileges', '--exit-on-error', `--dbname=${databaseUrl}`];
+    if (opts.force) args.push('--clean', '--if-exists');
+    await run('pg_restore', [...args, source]);
+    return;
+  }
+  const file = sqliteFileOf(databaseUrl);
+  if (existsSync(file) && !opts.force) throw new Error(`${file} exists; stop the server and pass --force to replace it`);
+  mkdirSync(path.dirname(file), { recursive: true });
+  for (const suffix of ['-wal', '-shm']) rmSync(file + suffix, { force: true });
+  copyFileSync(source, file);
+  // Prove the copy is a readable database before reporting success.
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    const check = db.pragma('integrity_check', { simple: true });
+    if (check !== 'ok') throw new Error(`restored database failed its integrity check: ${String(check)}`);
+  } finally {
+    db.close();
+  }
+}
