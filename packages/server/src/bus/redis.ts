@@ -1,0 +1,164 @@
+/**
+ * Redis pub/sub bus: one publisher and one subscriber connection per node (a node is
+ * one RedisBus). Domain topics become channels `${prefix}${topic}`; no channel name
+ * leaves this file, and tests isolate themselves with a random prefix.
+ *
+ * Construction: `new RedisBus({ url, prefix?, sharded?, onError? })`. The bus owns both
+ * connections (a subscriber connection cannot be shared with other users of Redis) and
+ * closes them in close().
+ *
+ * Delivery is at most once, as the port allows:
+ * - publish is fire and forget on an auto-pipelined connection (no round trip is awaited
+ *   on the hot path). Before the publisher's first connection, publishes wait in the
+ *   client's offline queue; after it has been connected once, publishes made while it is
+ *   down are dropped and counted instead of piling up in memory for a burst on reconnect.
+ * - on reconnect ioredis resubscribes to every channel (autoResubscribe); messages
+ *   published while the subscriber was away are lost, and clients catch up by sequence.
+ *
+ * Redis Cluster: classic PUBLISH is broadcast to every shard of a cluster, which stops
+ * scaling with the number of shards. Redis 7 sharded pub/sub (SPUBLISH/SSUBSCRIBE) routes
+ * a channel by its key slot to one shard only. `sharded: true` switches this adapter to
+ * those commands; it works against a single Redis 7 too (which is how it is tested). A
+ * real cluster additionally needs ioredis `Cluster` clients (with `shardedSubscribers`)
+ * in place of the two `Redis` connections below, since each SSUBSCRIBE must reach the
+ * shard owning the channel's slot; the topic→channel mapping needs no change.
+ */
+import { Redis } from 'ioredis';
+import type { Bus, BusHandler, Topic } from './port';
+
+export interface RedisBusOptions {
+  url: string;
+  /** Channel name prefix; default 'parley:'. */
+  prefix?: string;
+  /** Use SPUBLISH/SSUBSCRIBE (Redis 7+, see the file comment). Default false. */
+  sharded?: boolean;
+  /**
+   * Told about connection and publish failures (for logging). The error carries the
+   * driver's message only, never the command arguments, so no payload reaches a log.
+   */
+  onError?: (err: Error) => void;
+}
+
+export interface RedisBusStats {
+  /** Publishes rejected by Redis or lost with the connection. */
+  publishFailures: number;
+  /** Publishes dropped without trying because the publisher was disconnected. */
+  publishesDropped: number;
+}
+
+export class RedisBus implements Bus {
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private readonly prefix: string;
+  private readonly sharded: boolean;
+  private readonly onError: (err: Error) => void;
+  /** Keyed by channel name, so an incoming message finds its handler without parsing. */
+  private readonly handlers = new Map<string, { topic: Topic; handler: BusHandler }>();
+  private publisherWasReady = false;
+  private closed = false;
+  private readonly counters: RedisBusStats = { publishFailures: 0, publishesDropped: 0 };
+
+  constructor(options: RedisBusOptions) {
+    this.prefix = options.prefix ?? 'parley:';
+    this.sharded = options.sharded ?? false;
+    this.onError = options.onError ?? (() => {});
+    this.pub = new Redis(options.url, {
+      enableAutoPipelining: true,
+      connectionName: 'parley-bus-pub',
+    });
+    this.sub = new Redis(options.url, {
+      autoResubscribe: true,
+      connectionName: 'parley-bus-sub',
+    });
+    this.pub.on('ready', () => {
+      this.publisherWasReady = true;
+    });
+    // Without an 'error' listener ioredis prints every reconnect attempt to stderr.
+    this.pub.on('error', (err: Error) => this.report(err));
+    this.sub.on('error', (err: Error) => this.report(err));
+    this.sub.on(this.sharded ? 'smessage' : 'message', (channel: string, payload: string) => {
+      const entry = this.handlers.get(channel);
+      if (!entry) return;
+      try {
+        entry.handler(payload, entry.topic);
+      } catch {
+        // A failing subscriber must not break the connection's reader; at most once allows the drop.
+      }
+    });
+  }
+
+  publish(topic: Topic, payload: string): void {
+    if (this.closed) return;
+    if (this.publisherWasReady && this.pub.status !== 'ready') {
+      this.counters.publishesDropped += 1;
+      return;
+    }
+    const channel = this.channel(topic);
+    const sent = this.sharded ? this.pub.spublish(channel, payload) : this.pub.publish(channel, payload);
+    sent.catch((err: Error) => {
+      this.counters.publishFailures += 1;
+      this.report(err);
+    });
+  }
+
+  async subscribe(topic: Topic, handler: BusHandler): Promise<void> {
+    if (this.closed) throw new Error('bus is closed');
+    const channel = this.channel(topic);
+    if (this.handlers.has(channel)) throw new Error(`already subscribed to ${topic}`);
+    // Registered before the command so nothing published after the reply is missed.
+    const entry = { topic, handler };
+    this.handlers.set(channel, entry);
+    try {
+      if (this.sharded) await this.sub.ssubscribe(channel);
+      else await this.sub.subscribe(channel);
+    } catch (err) {
+      if (this.handlers.get(channel) === entry) this.handlers.delete(channel);
+      throw err;
+    }
+  }
+
+  async unsubscribe(topic: Topic): Promise<void> {
+    const channel = this.channel(topic);
+    // Delivery stops at once; the server-side unsubscribe follows.
+    if (!this.handlers.delete(channel) || this.closed) return;
+    if (this.sharded) await this.sub.sunsubscribe(channel);
+    else await this.sub.unsubscribe(channel);
+  }
+
+  /** Ready means both connections are up; the subscriber resubscribes as it becomes ready. */
+  healthy(): boolean {
+    return !this.closed && this.pub.status === 'ready' && this.sub.status === 'ready';
+  }
+
+  stats(): RedisBusStats {
+    return { ...this.counters };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.handlers.clear();
+    await Promise.all([quitOrDrop(this.pub), quitOrDrop(this.sub)]);
+  }
+
+  private channel(topic: Topic): string {
+    return this.prefix + topic;
+  }
+
+  private report(err: Error): void {
+    this.onError(new Error(err.message));
+  }
+}
+
+/** QUIT flushes pending publishes; a connection that is not up has nothing to flush. */
+async function quitOrDrop(client: Redis): Promise<void> {
+  if (client.status === 'ready') {
+    try {
+      await client.quit();
+      return;
+    } catch {
+      // fall through: the connection died while quitting
+    }
+  }
+  client.disconnect();
+}
