@@ -8,6 +8,7 @@
  * user event and receipt that comes back is validated against the protocol schema.
  */
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConversationEventSchema,
@@ -143,6 +144,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
           store.createUser({ id: fresh('u') as UserId, username: a.username, displayName: 'X', passwordHash: 'h', createdAt: T0 }),
           'CONFLICT',
         );
+        await expectCode(store.createUser({ id: a.id, username: fresh('u').toLowerCase(), displayName: 'X', passwordHash: 'h', createdAt: T0 }), 'CONFLICT');
+        expect(await store.getUser(a.id)).toEqual(a);
       });
 
       it('returns public users, leaving unknown ids out', async () => {
@@ -584,6 +587,51 @@ export function storeContract(name: string, factory: StoreFactory): void {
       });
     });
 
+    describe('exactly once under retries (property)', () => {
+      it('any interleaving of concurrent batches with retries stores each send once, with gapless seqs', async () => {
+        const [a, b, c] = await users(3);
+        const people = [a!, b!, c!];
+        // A send is (sender index, client id index); a batch lists sends; batches run concurrently.
+        const sendArb = fc.record({ sender: fc.nat({ max: 2 }), key: fc.nat({ max: 7 }), conversation: fc.nat({ max: 1 }) });
+        const scenario = fc.array(fc.array(sendArb, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 6 });
+        await fc.assert(
+          fc.asyncProperty(scenario, async (batches) => {
+            const convs = [await group(a!, [b!, c!]), await group(b!, [a!, c!])];
+            const keyPrefix = fresh('p');
+            const results = await Promise.all(
+              batches.map((batch) =>
+                store.appendMessages(
+                  batch.map((s) =>
+                    input(convs[s.conversation]!, people[s.sender]!, { clientMessageId: `${keyPrefix}-${s.sender}-${s.key}` as ClientMessageId }),
+                  ),
+                ),
+              ),
+            );
+            const flat = results.flat().map(okMessage);
+            // One stored message per (sender, client id), whatever the order of retries.
+            const byKey = new Map<string, string>();
+            for (const m of flat) {
+              const key = `${m.senderId}/${m.clientMessageId}`;
+              expect(byKey.get(key) ?? m.id).toBe(m.id);
+              byKey.set(key, m.id);
+            }
+            const newCount = results.flat().filter((r) => r.ok && !r.duplicate).length;
+            expect(newCount).toBe(byKey.size);
+            // Each conversation's log is gapless and holds exactly the new messages.
+            let created = 0;
+            for (const id of convs) {
+              const events = await allEvents(id);
+              expect(seqs(events)).toEqual(range(1, events.length));
+              created += events.filter((e) => e.type === 'message.created').length;
+              expect(await lastSeq(id)).toBe(events.length);
+            }
+            expect(created).toBe(byKey.size);
+          }),
+          { numRuns: 15 },
+        );
+      });
+    });
+
     describe('the event log', () => {
       it('numbers every kind of change with one gapless seq and keeps events as appended', async () => {
         const [o, a, b] = await users(3);
@@ -728,6 +776,9 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
         await expectCode(store.hideMessage({ conversationId: id, messageId: m1.id, userId: out!.id, at: T0 + 8 }), 'NOT_MEMBER');
         await expectCode(store.hideMessage({ conversationId: id, messageId: msgId(), userId: a!.id, at: T0 + 8 }), 'NOT_FOUND');
+        // A message id from another conversation is unknown here.
+        const elsewhere = await send(await direct(a!, out!), out!);
+        await expectCode(store.hideMessage({ conversationId: id, messageId: elsewhere.id, userId: a!.id, at: T0 + 8 }), 'NOT_FOUND');
         expect((await store.userEventsAfter(a!.id, 0, 10)).userSeq).toBe(0);
       });
     });
