@@ -52,14 +52,21 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
   const mailboxSelect = `SELECT ${MESSAGE_COLUMNS}, u.username AS sender_username, u.display_name AS sender_display_name,
       u.avatar_url AS sender_avatar_url, c.title AS conversation_title`;
   const mailboxFilter = `m.deleted_at IS NULL AND ${NOT_HIDDEN}`;
-  const cursorFilter = 'AND (m.created_at < @at OR (m.created_at = @at AND m.id < @id))';
+  const cursorFilter = (t: string) => `AND (${t}.created_at < @at OR (${t}.created_at = @at AND ${t}.id < @id))`;
   const mailboxOrder = 'ORDER BY m.created_at DESC, m.id DESC LIMIT @limit';
+  // Received: the newest `limit` candidates of each of my conversations (a backward walk
+  // of messages_received per conversation), then the newest `limit` of those. Work is
+  // proportional to conversations x page size, not to every message I can see.
   const receivedSql = (cursor: string) => `${mailboxSelect}
     FROM members me
-    JOIN messages m ON m.conversation_id = me.conversation_id
+    JOIN messages m ON m.rowid IN (
+      SELECT r.rowid FROM messages r
+      WHERE r.conversation_id = me.conversation_id AND r.sender_id <> @viewer AND r.deleted_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = @viewer AND h.message_id = r.id) ${cursor}
+      ORDER BY r.created_at DESC, r.id DESC LIMIT @limit)
     JOIN users u ON u.id = m.sender_id
     JOIN conversations c ON c.id = m.conversation_id
-    WHERE me.user_id = @viewer AND m.sender_id <> @viewer AND ${mailboxFilter} ${cursor} ${mailboxOrder}`;
+    WHERE me.user_id = @viewer ${mailboxOrder}`;
   const sentSql = (cursor: string) => `${mailboxSelect}
     FROM messages m
     JOIN members me ON me.conversation_id = m.conversation_id AND me.user_id = @viewer
@@ -68,9 +75,9 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
     WHERE m.sender_id = @viewer AND ${mailboxFilter} ${cursor} ${mailboxOrder}`;
   const mailbox = {
     received: db.prepare(receivedSql('')),
-    receivedAfterCursor: db.prepare(receivedSql(cursorFilter)),
+    receivedAfterCursor: db.prepare(receivedSql(cursorFilter('r'))),
     sent: db.prepare(sentSql('')),
-    sentAfterCursor: db.prepare(sentSql(cursorFilter)),
+    sentAfterCursor: db.prepare(sentSql(cursorFilter('m'))),
   };
 
   const requireMessage = (conversationId: ConversationId, messageId: string) => {
