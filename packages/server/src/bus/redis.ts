@@ -3,7 +3,7 @@
  * one RedisBus). Domain topics become channels `${prefix}${topic}`; no channel name
  * leaves this file, and tests isolate themselves with a random prefix.
  *
- * Construction: `new RedisBus({ url, prefix?, sharded?, onError? })`. The bus owns both
+ * Construction: `new RedisBus({ url, prefix?, nodeName?, sharded?, onError? })`. The bus owns both
  * connections (a subscriber connection cannot be shared with other users of Redis) and
  * closes them in close().
  *
@@ -30,6 +30,8 @@ export interface RedisBusOptions {
   url: string;
   /** Channel name prefix; default 'parley:'. */
   prefix?: string;
+  /** Shown in CLIENT LIST as parley-bus-pub:<nodeName> / parley-bus-sub:<nodeName>. */
+  nodeName?: string;
   /** Use SPUBLISH/SSUBSCRIBE (Redis 7+, see the file comment). Default false. */
   sharded?: boolean;
   /**
@@ -62,13 +64,18 @@ export class RedisBus implements Bus {
     this.prefix = options.prefix ?? 'parley:';
     this.sharded = options.sharded ?? false;
     this.onError = options.onError ?? (() => {});
+    // Connection names may not contain spaces.
+    const suffix = options.nodeName ? `:${options.nodeName.replace(/\s/g, '_')}` : '';
     this.pub = new Redis(options.url, {
       enableAutoPipelining: true,
-      connectionName: 'parley-bus-pub',
+      // A publish in flight when the connection drops fails (and is counted) instead of
+      // being sent again on reconnect, where it could arrive twice.
+      autoResendUnfulfilledCommands: false,
+      connectionName: `parley-bus-pub${suffix}`,
     });
     this.sub = new Redis(options.url, {
       autoResubscribe: true,
-      connectionName: 'parley-bus-sub',
+      connectionName: `parley-bus-sub${suffix}`,
     });
     this.pub.on('ready', () => {
       this.publisherWasReady = true;

@@ -1,0 +1,116 @@
+/**
+ * RedisBus behaviour the port cannot express: recovery after a dropped connection,
+ * readiness reporting, and failure counting. The port-level behaviour is in
+ * redis.contract.test.ts.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { newConversationId } from '../domain/ids';
+import { conversationTopic } from './port';
+import { RedisBus } from './redis';
+import { randomPrefix, redisTestEnv } from './redis-test-env';
+
+const redis = await redisTestEnv();
+
+/** Polls until `check` holds; a bound only turns a hang into a clear failure. */
+async function until(what: string, check: () => boolean | Promise<boolean>, patienceMs = 10_000): Promise<void> {
+  const deadline = Date.now() + patienceMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+describe.skipIf(!redis.available)(`RedisBus specifics${redis.skipNote}`, () => {
+  const opened: { close(): Promise<unknown> }[] = [];
+  const track = <T extends { close(): Promise<unknown> }>(thing: T): T => {
+    opened.push(thing);
+    return thing;
+  };
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((thing) => thing.close()));
+  });
+
+  /** Server-side kill of one named connection, as a Redis restart or network cut would do. */
+  async function killConnection(name: string): Promise<void> {
+    const admin = new Redis(redis.url);
+    try {
+      const list = await admin.client('LIST');
+      const line = String(list)
+        .split('\n')
+        .find((l) => l.includes(` name=${name} `));
+      const id = line?.match(/\bid=(\d+)/)?.[1];
+      if (!id) throw new Error(`no connection named ${name}`);
+      await admin.client('KILL', 'ID', id);
+    } finally {
+      await admin.quit();
+    }
+  }
+
+  function newNode(prefix: string) {
+    const nodeName = randomBytes(6).toString('hex');
+    const bus = track(new RedisBus({ url: redis.url, prefix, nodeName }));
+    return { bus, nodeName };
+  }
+
+  it('becomes healthy once both connections are ready', async () => {
+    const { bus } = newNode(randomPrefix());
+    await until('healthy', () => bus.healthy());
+    await bus.close();
+    expect(bus.healthy()).toBe(false);
+  });
+
+  it('resubscribes after its subscriber connection is killed', async () => {
+    const prefix = randomPrefix();
+    const subscriber = newNode(prefix);
+    const publisher = newNode(prefix);
+    const topic = conversationTopic(newConversationId());
+    const received: string[] = [];
+    await subscriber.bus.subscribe(topic, (payload) => received.push(payload));
+    await until('both healthy', () => subscriber.bus.healthy() && publisher.bus.healthy());
+
+    await killConnection(`parley-bus-sub:${subscriber.nodeName}`);
+    await until('unhealthy after the kill', () => !subscriber.bus.healthy());
+    await until('healthy again', () => subscriber.bus.healthy());
+
+    // Messages sent before the resubscription completes may be lost (at most once), so
+    // keep publishing until one arrives; the same subscription must receive it.
+    let n = 0;
+    await until('delivery after reconnect', () => {
+      publisher.bus.publish(topic, `probe ${n++}`);
+      return received.length > 0;
+    });
+    expect(received[0]).toMatch(/^probe \d+$/);
+  });
+
+  it('drops publishes while its publisher is down, then publishes again', async () => {
+    const prefix = randomPrefix();
+    const subscriber = newNode(prefix);
+    const publisher = newNode(prefix);
+    const topic = conversationTopic(newConversationId());
+    const received: string[] = [];
+    await subscriber.bus.subscribe(topic, (payload) => received.push(payload));
+    await until('publisher healthy', () => publisher.bus.healthy());
+
+    await killConnection(`parley-bus-pub:${publisher.nodeName}`);
+    await until('unhealthy after the kill', () => !publisher.bus.healthy());
+    expect(() => publisher.bus.publish(topic, 'while down')).not.toThrow();
+    expect(publisher.bus.stats().publishesDropped).toBeGreaterThanOrEqual(1);
+
+    await until('healthy again', () => publisher.bus.healthy());
+    publisher.bus.publish(topic, 'after reconnect');
+    await until('delivery after reconnect', () => received.includes('after reconnect'));
+    expect(received).not.toContain('while down');
+  });
+
+  it('reports an unreachable server as unhealthy and never throws from publish', async () => {
+    const errors: Error[] = [];
+    const bus = track(new RedisBus({ url: 'redis://127.0.0.1:1', onError: (err) => errors.push(err) }));
+    expect(bus.healthy()).toBe(false);
+    expect(() => bus.publish(conversationTopic(newConversationId()), 'nowhere')).not.toThrow();
+    await until('a connection error is reported', () => errors.length > 0);
+    expect(bus.healthy()).toBe(false);
+  });
+});
