@@ -81,7 +81,13 @@ export const ReplyFrame = z.union([
 /** Server-initiated pushes. */
 export const PushFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('event'), event: ConversationEventSchema }),
-  z.strictObject({ type: z.literal('receipt'), receipt: ReceiptSchema }),
+  /**
+   * Watermark changes in one conversation, coalesced over a short window (one frame per
+   * window, not one per reader: in a big group every member acking every message would
+   * otherwise cost members² frames). Covers every change after fromVersion up to
+   * receiptsVersion; a client holding an older version than fromVersion has a gap and syncs.
+   */
+  z.strictObject({ type: z.literal('receipts'), conversationId: ConversationIdSchema, fromVersion: Seq, receiptsVersion: Seq, receipts: z.array(ReceiptSchema) }),
   z.strictObject({ type: z.literal('typing'), conversationId: ConversationIdSchema, userId: UserIdSchema, state: z.enum(['start', 'stop']) }),
   z.strictObject({ type: z.literal('presence'), presence: PresenceSchema }),
   z.strictObject({ type: z.literal('user_event'), event: UserEventSchema }),

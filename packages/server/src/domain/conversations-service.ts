@@ -3,15 +3,20 @@ import { AppError, notFound } from './errors';
 import type { Deps } from './deps';
 import type { Fanout } from './fanout';
 import { newConversationId } from './ids';
+import { ReceiptCoalescer } from './receipt-coalescer';
 import { conversation, decodeCursor, encodeCursor } from './views';
 import { StoreError } from '../store/port';
 
 /** Conversations, membership, per-member state (archive, watermarks). */
 export class ConversationsService {
+  private readonly receipts: ReceiptCoalescer;
+
   constructor(
     private readonly deps: Deps,
     private readonly fanout: Fanout,
-  ) {}
+  ) {
+    this.receipts = new ReceiptCoalescer(fanout);
+  }
 
   async view(userId: UserId, id: ConversationId): Promise<Conversation> {
     const v = await this.deps.store.getConversationView(id, userId);
@@ -81,7 +86,7 @@ export class ConversationsService {
   /** Raises my delivered or read watermark; others (and my other devices) see the receipt. */
   async mark(userId: UserId, id: ConversationId, kind: 'delivered' | 'read', seq: number): Promise<Receipt> {
     const { receipt, changed } = await this.deps.store.advanceWatermark({ conversationId: id, userId, kind, seq });
-    if (changed) this.fanout.receipt(receipt);
+    if (changed) this.receipts.add(receipt);
     return receipt;
   }
 
@@ -93,6 +98,11 @@ export class ConversationsService {
   async typing(userId: UserId, id: ConversationId, state: 'start' | 'stop'): Promise<void> {
     await this.requireMember(userId, id);
     this.fanout.typing(id, userId, state);
+  }
+
+  /** Pushes pending receipts now (when draining). */
+  flushReceipts(): void {
+    this.receipts.flush();
   }
 
   /** A non-member gets NOT_FOUND: for them the conversation does not exist. */

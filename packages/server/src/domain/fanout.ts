@@ -44,8 +44,9 @@ export class Fanout {
     }
   }
 
-  receipt(receipt: Receipt): void {
-    this.bus.publish(conversationTopic(receipt.conversationId), envelope('-', { type: 'receipt', receipt }));
+  receipts(conversationId: ConversationId, fromVersion: number, receipts: Receipt[]): void {
+    const receiptsVersion = Math.max(...receipts.map((r) => r.receiptsVersion));
+    this.bus.publish(conversationTopic(conversationId), envelope('-', { type: 'receipts', conversationId, fromVersion, receiptsVersion, receipts }));
   }
 
   typing(conversationId: ConversationId, userId: UserId, state: 'start' | 'stop'): void {
