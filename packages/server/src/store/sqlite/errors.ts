@@ -12,6 +12,10 @@ export function translateSqliteError(err: unknown): unknown {
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
     return new StoreError('CONFLICT', 'conflicting record', { cause: err });
   }
+  // A reference to a row that does not exist (e.g. a refresh token for an unknown user).
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+    return new StoreError('NOT_FOUND', 'referenced record not found', { cause: err });
+  }
   if (UNAVAILABLE_PREFIXES.some((p) => code.startsWith(p))) {
     return new StoreError('UNAVAILABLE', 'storage unavailable', { cause: err });
   }

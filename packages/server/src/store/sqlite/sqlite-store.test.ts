@@ -85,6 +85,16 @@ describe('SQLite adapter specifics', () => {
     expect((err as StoreError).code).toBe('UNAVAILABLE');
   });
 
+  it('translates driver errors into port codes without SQL text', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    const token = { id: 't1', userId: 'nobody' as UserId, familyId: 'f', tokenHash: 'h', expiresAt: 9, usedAt: null, revokedAt: null, createdAt: 1 };
+    const err = await store.insertRefreshToken(token).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).code).toBe('NOT_FOUND');
+    expect((err as StoreError).message).not.toMatch(/INSERT|refresh_tokens|FOREIGN/i);
+    await store.close();
+  });
+
   it('counts unread messages through the (conversation_id, seq) index', () => {
     const db = new Database(':memory:');
     migrateSqlite(db);
