@@ -1,0 +1,97 @@
+/**
+ * The ceiling: a bare WebSocket relay (the `ws` library, no auth, no storage, no
+ * acknowledgement). A client connects to /?id=<client>&rooms=<a,b>; each text frame
+ * is parsed once (a real router must read the addressee) and the received bytes are
+ * forwarded unchanged to the addressee's sockets ("u:<id>") or to every other member
+ * of a room ("r:<room>"). GET /page answers a prebuilt 50-message page, the ceiling
+ * for a history request. Run as its own process; prints "RELAY LISTENING <port>".
+ */
+import http from 'node:http';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+
+interface RelayFrame {
+  data?: { to?: unknown };
+}
+
+function buildPage(): string {
+  const messages = Array.from({ length: 50 }, (_, i) => ({
+    id: `0192f0c0a1b2c3d4e5f6a7b8c9d0e1${String(i).padStart(2, '0')}`,
+    conversationId: '0192f0c0a1b2c3d4e5f6a7b8c9d0e1f2',
+    seq: 999_950 + i,
+    senderId: '0192f0c0a1b2c3d4e5f6a7b8c9d0e1f3',
+    clientMessageId: `h-${i}`,
+    title: null,
+    body: 'x'.repeat(100),
+    createdAt: 1_700_000_000_000 + i,
+    editedAt: null,
+    deletedAt: null,
+  }));
+  return JSON.stringify({ messages, hasMore: true });
+}
+
+function main(): void {
+  const port = Number(process.env.PORT ?? 0);
+  const byClient = new Map<string, Set<WebSocket>>();
+  const byRoom = new Map<string, Set<WebSocket>>();
+  const page = buildPage();
+
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/page')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(page);
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  const wss = new WebSocketServer({ server, perMessageDeflate: false, clientTracking: false, maxPayload: 64 * 1024 });
+
+  const join = (map: Map<string, Set<WebSocket>>, key: string, ws: WebSocket) => {
+    let set = map.get(key);
+    if (!set) map.set(key, (set = new Set()));
+    set.add(ws);
+  };
+  const leave = (map: Map<string, Set<WebSocket>>, key: string, ws: WebSocket) => {
+    const set = map.get(key);
+    if (set && set.delete(ws) && set.size === 0) map.delete(key);
+  };
+
+  wss.on('connection', (ws, req) => {
+    const url = new URL(req.url ?? '/', 'http://relay');
+    const id = url.searchParams.get('id') ?? '';
+    const rooms = (url.searchParams.get('rooms') ?? '').split(',').filter(Boolean);
+    join(byClient, id, ws);
+    for (const r of rooms) join(byRoom, r, ws);
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      leave(byClient, id, ws);
+      for (const r of rooms) leave(byRoom, r, ws);
+    });
+    ws.on('message', (data: RawData) => {
+      let to: unknown;
+      try {
+        to = (JSON.parse(data.toString()) as RelayFrame).data?.to;
+      } catch {
+        return;
+      }
+      if (typeof to !== 'string') return;
+      const targets = to.startsWith('r:') ? byRoom.get(to.slice(2)) : byClient.get(to.slice(2));
+      if (!targets) return;
+      for (const peer of targets) if (peer !== ws) peer.send(data, { binary: false });
+    });
+  });
+
+  server.listen(port, '127.0.0.1', () => {
+    const addr = server.address();
+    console.log(`RELAY LISTENING ${typeof addr === 'object' && addr ? addr.port : port}`);
+  });
+  const stop = () => {
+    wss.close();
+    server.close();
+    setTimeout(() => process.exit(0), 200).unref();
+    server.closeAllConnections();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main();

@@ -1,0 +1,44 @@
+import { Generators } from '../core/generators';
+import type { BenchResult } from '../core/result';
+import type { Target } from '../targets/target';
+
+export interface RunContext {
+  /** smoke = tiny sizes for the test suite (correctness only). */
+  scale: 'full' | 'smoke';
+  /** Load-generator processes per target. */
+  workers: number;
+  /** Folder for server CPU profiles, or null. */
+  profileDir: string | null;
+  log: (line: string) => void;
+  /** Saturation rates found by earlier workloads of the same run, by target name (msg/s). */
+  directMax: Map<string, number>;
+}
+
+export type Workload = (ctx: RunContext) => Promise<BenchResult[]>;
+
+/** Starts a target and its generators, connects every client, runs fn, and always cleans up. */
+export async function withTarget<T>(
+  ctx: RunContext,
+  start: () => Promise<Target>,
+  fn: (target: Target, gens: Generators) => Promise<T>,
+  opts: { workers?: number; concurrency?: number } = {},
+): Promise<T> {
+  const target = await start();
+  const gens = Generators.start(opts.workers ?? ctx.workers);
+  try {
+    const began = Date.now();
+    const setup = await gens.setup(target.kind, target.clients, opts.concurrency ?? 64);
+    if (setup.failed > 0) throw new Error(`${target.name}: ${setup.failed} of ${target.clients.length} clients failed to connect: ${setup.errors.join('; ')}`);
+    ctx.log(`${target.name}: ${setup.connected} clients connected in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+    return await fn(target, gens);
+  } finally {
+    await gens.close();
+    await target.stop();
+  }
+}
+
+/** Relay rows carry no goal; Parley rows compare to the relay row of the same run. */
+export function ratio(value: number | null, ceiling: number | null): number | null {
+  if (value === null || ceiling === null || ceiling === 0) return null;
+  return value / ceiling;
+}

@@ -1,0 +1,100 @@
+/**
+ * direct: 50 pairs online, each user sending 100-byte messages to the other in their
+ * direct conversation. Durable: Parley acknowledges after commit (embedded SQLite with
+ * synchronous=FULL, or PostgreSQL with synchronous_commit on). Saturation by stepping
+ * the offered rate, then latency at 50 % of it.
+ */
+import type { Generators } from '../core/generators';
+import { PhaseRunner, totals, type PhaseOutcome, type Sender } from '../core/measure';
+import { latencyOf, mb, type BenchResult } from '../core/result';
+import { findSaturation } from '../core/saturation';
+import { connectionsByConversation, pairs, type Population } from '../targets/population';
+import { startParley } from '../targets/parley-target';
+import { startRelay } from '../targets/relay-target';
+import type { Target } from '../targets/target';
+import { ratio, withTarget, type RunContext } from './context';
+
+export const MESSAGE_BYTES = 100;
+
+export function pairSenders(p: Population, target: Target): Sender[] {
+  return connectionsByConversation(p).flatMap((conns, k) => conns.map((client) => ({ client, conversationId: target.conversationIds[k]!, recipients: conns.length - 1 })));
+}
+
+export interface DirectSizes {
+  pairs: number;
+  stepSeconds: number;
+  maxSteps: number;
+  startRate: number;
+  measureSeconds: number;
+}
+
+export function directSizes(ctx: RunContext): DirectSizes {
+  return ctx.scale === 'smoke'
+    ? { pairs: 5, stepSeconds: 0.5, maxSteps: 2, startRate: 200, measureSeconds: 0.5 }
+    : { pairs: 50, stepSeconds: 1.5, maxSteps: 8, startRate: 1000, measureSeconds: 4 };
+}
+
+export interface DirectMeasurement {
+  maxMessages: number;
+  steps: PhaseOutcome[];
+  atHalf: PhaseOutcome;
+}
+
+/** Saturation search, then a run at half of it. */
+export async function measureDirect(ctx: RunContext, target: Target, gens: Generators, p: Population, s: DirectSizes): Promise<DirectMeasurement> {
+  const senders = pairSenders(p, target);
+  const runner = new PhaseRunner(gens, target.serverPids);
+  await runner.run(runner.plan(senders, Math.min(500, s.startRate), 0.5, MESSAGE_BYTES), senders); // warm-up (JIT, caches)
+  const sat = await findSaturation(runner, senders, { startRate: s.startRate, stepSeconds: s.stepSeconds, maxSteps: s.maxSteps, size: MESSAGE_BYTES, log: ctx.log, label: target.name });
+  const half = Math.max(1, sat.maxMessages / 2);
+  const atHalf = await runner.run(runner.plan(senders, half, s.measureSeconds, MESSAGE_BYTES), senders);
+  ctx.log(`${target.name}: at 50 % (${Math.round(half)} msg/s) p99 ${atHalf.hist.quantileMs(0.99).toFixed(2)} ms`);
+  return { maxMessages: sat.maxMessages, steps: sat.steps, atHalf };
+}
+
+export function directRow(workload: string, target: Target, m: DirectMeasurement, goal: string): BenchResult {
+  const t = totals([...m.steps, m.atHalf]);
+  return {
+    workload,
+    target: target.name,
+    throughput: m.maxMessages,
+    unit: 'msg/s',
+    latencyMs: latencyOf(m.atHalf.hist),
+    sent: t.sent,
+    delivered: t.delivered,
+    lost: t.lost,
+    duplicated: t.duplicated,
+    serverCpuPct: m.atHalf.cpuPct,
+    serverRssMb: mb(m.atHalf.rssBytes),
+    ratio: null,
+    goal,
+    pass: null,
+    notes: {
+      latencyAt: `50% of max (${Math.round(m.atHalf.offeredRate)} msg/s)`,
+      maxStepCpuPct: Math.round(Math.max(...m.steps.map((x) => x.cpuPct))),
+      ...(Object.keys(t.errors).length ? { errors: JSON.stringify(t.errors) } : {}),
+    },
+  };
+}
+
+export async function runDirectVariant(ctx: RunContext, workload: string, database: 'sqlite' | 'postgres', goalRatio: number, withLatencyGoal: boolean): Promise<BenchResult[]> {
+  const s = directSizes(ctx);
+  const p = pairs(s.pairs);
+  const relay = await withTarget(ctx, () => startRelay(p), async (t, g) => directRow(workload, t, await measureDirect(ctx, t, g, p, s), ''));
+  const name = database === 'postgres' ? 'parley-pg' : 'parley';
+  const parley = await withTarget(
+    ctx,
+    () => startParley(p, { name, database, profileDir: ctx.profileDir, log: ctx.log }),
+    async (t, g) => directRow(workload, t, await measureDirect(ctx, t, g, p, s), ''),
+  );
+  ctx.directMax.set(`${workload}:relay`, relay.throughput ?? 0);
+  ctx.directMax.set(`${workload}:${name}`, parley.throughput ?? 0);
+  parley.ratio = ratio(parley.throughput, relay.throughput);
+  const p99 = parley.latencyMs?.p99 ?? Infinity;
+  parley.goal = withLatencyGoal ? `>= ${goalRatio}x relay; p99 <= 50 ms at 50%` : `>= ${goalRatio}x relay`;
+  parley.pass = (parley.ratio ?? 0) >= goalRatio && (!withLatencyGoal || p99 <= 50) && parley.lost === 0 && parley.duplicated === 0;
+  relay.goal = 'ceiling';
+  return [relay, parley];
+}
+
+export const direct = (ctx: RunContext) => runDirectVariant(ctx, 'direct', 'sqlite', 0.5, true);
