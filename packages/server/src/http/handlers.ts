@@ -73,7 +73,9 @@ export function buildHandlers(s: Services): Handlers {
       const recipient = await s.deps.store.getUserByUsername(ctx.body.recipient.toLowerCase());
       if (!recipient || recipient.id === me) throw new AppError('USER_NOT_FOUND', 'no such recipient');
       const { conversation } = await s.conversations.openDirect(me, recipient.id);
-      const { message } = await s.messages.send(me, { conversationId: conversation.id, clientMessageId: ctx.body.clientMessageId, title: ctx.body.title, body: ctx.body.body });
+      const { message, duplicate } = await s.messages.send(me, { conversationId: conversation.id, clientMessageId: ctx.body.clientMessageId, title: ctx.body.title, body: ctx.body.body });
+      // A retry answers like send's: 200 with the original, so clients can tell.
+      if (duplicate) ctx.reply.code(200);
       return { message, conversation: await s.conversations.view(me, conversation.id) };
     },
     received: async (ctx) => s.messages.mailbox(uid(ctx), 'received', ctx.query),
