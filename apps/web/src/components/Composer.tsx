@@ -1,0 +1,81 @@
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { LIMITS } from '@parley/protocol';
+import { useChat, useStore } from '../state/app-context';
+import { describeError } from '../state/errors';
+import { checkBody } from '../state/validate';
+import { FormError } from './FormError';
+import { Icon } from './Icon';
+
+/** Stop the typing indicator after this long without a keystroke. */
+const TYPING_IDLE_MS = 3000;
+
+/**
+ * The chat composer: Enter sends, Shift+Enter starts a new line. Sending goes through
+ * the SDK outbox, so it works offline too: the message waits (with a clock) and is
+ * sent once, when the connection is back.
+ */
+export function Composer({ conversationId }: { conversationId: string }) {
+  const store = useStore();
+  const sendError = useChat((s) => s.sendErrors[conversationId]);
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const idle = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+
+  const stopTyping = () => {
+    if (idle.current) clearTimeout(idle.current);
+    if (idle.current) store.typing(conversationId, 'stop');
+    idle.current = null;
+  };
+  // Leaving the conversation ends my typing indicator there.
+  useEffect(() => () => stopTyping(), [conversationId]);
+
+  const onChange = (value: string) => {
+    setText(value);
+    if (error) setError(null);
+    if (!value) return stopTyping();
+    store.typing(conversationId, 'start');
+    if (idle.current) clearTimeout(idle.current);
+    idle.current = setTimeout(stopTyping, TYPING_IDLE_MS);
+  };
+
+  const send = (e?: FormEvent) => {
+    e?.preventDefault();
+    const problem = checkBody(text);
+    if (problem) {
+      if (text.length > 0) setError(problem);
+      return;
+    }
+    stopTyping();
+    store.send(conversationId, text);
+    setText('');
+    setError(null);
+    input.current?.focus();
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      send();
+    }
+  };
+
+  const shownError = error ?? (sendError ? `Message not sent: ${describeError(sendError, 'send')}` : null);
+  const rows = Math.min(6, text.split('\n').length);
+  return (
+    <form className="composer" onSubmit={send} aria-label="Send a message">
+      <FormError message={shownError} />
+      <div className="composer-row">
+        <label htmlFor={`composer-${conversationId}`} className="visually-hidden">Message</label>
+        <textarea id={`composer-${conversationId}`} ref={input} rows={rows} placeholder="Write a message…" value={text}
+          onChange={(e) => onChange(e.target.value)} onKeyDown={onKeyDown} onBlur={stopTyping} aria-describedby={`composer-hint-${conversationId}`} />
+        <button type="submit" className="send-button" aria-label="Send" title="Send (Enter)">
+          <Icon name="send" />
+        </button>
+      </div>
+      <p id={`composer-hint-${conversationId}`} className="composer-hint">
+        Enter to send, Shift+Enter for a new line{text.length > LIMITS.bodyMax * 0.9 ? ` · ${text.length}/${LIMITS.bodyMax}` : ''}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,38 @@
+import { useEffect } from 'react';
+import { useChat, useStore } from '../state/app-context';
+import { Composer } from './Composer';
+import { ConversationHeader } from './ConversationHeader';
+import { MessageList } from './MessageList';
+import { TypingIndicator } from './TypingIndicator';
+
+/** One conversation: header, history, who is typing, and the composer. */
+export function ConversationView({ id, focusMessageId }: { id: string; focusMessageId: string | null }) {
+  const store = useStore();
+  const conversation = useChat((s) => s.conversations[id]);
+  const listState = useChat((s) => s.listState);
+
+  useEffect(() => {
+    store.setActive(id);
+    return () => store.setActive(null);
+  }, [store, id]);
+
+  useEffect(() => {
+    if (listState === 'loaded') void store.openConversation(id);
+  }, [store, id, listState, conversation !== undefined]);
+
+  if (!conversation) {
+    return (
+      <div className="conversation-missing">
+        <p>{listState === 'loaded' ? 'This conversation does not exist, or you are no longer a member.' : 'Loading…'}</p>
+      </div>
+    );
+  }
+  return (
+    <section className="conversation" aria-label="Conversation">
+      <ConversationHeader conversation={conversation} />
+      <MessageList conversation={conversation} focusMessageId={focusMessageId} />
+      <TypingIndicator conversation={conversation} />
+      <Composer conversationId={id} />
+    </section>
+  );
+}

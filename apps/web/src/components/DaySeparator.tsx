@@ -1,0 +1,9 @@
+import { dayLabel } from '../state/format';
+
+export function DaySeparator({ at }: { at: number }) {
+  return (
+    <li className="day-separator">
+      <span>{dayLabel(at)}</span>
+    </li>
+  );
+}

@@ -1,0 +1,20 @@
+import type { OutboxItem } from '@parley/client';
+import { clockTime } from '../state/format';
+import { Icon } from './Icon';
+import { RichText } from './RichText';
+
+/** A message still in the outbox: shown as mine, with a clock until the server acknowledges it. */
+export function PendingMessage({ item }: { item: OutboxItem }) {
+  return (
+    <li className="message mine pending" aria-label="Message waiting to send">
+      <div className="bubble">
+        {item.title && <p className="message-title">{item.title}</p>}
+        <p className="message-body"><RichText text={item.body} /></p>
+        <span className="message-meta">
+          <time>{clockTime(item.createdAt)}</time>
+          <span className="tick" role="img" aria-label="Sending" title="Sending"><Icon name="clock" size={14} /></span>
+        </span>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,27 @@
+/** Hands the client and the store to components without module-level singletons. */
+import { createContext, useContext, useSyncExternalStore } from 'react';
+import type { ParleyClient } from '@parley/client';
+import type { ChatState, ChatStore } from './chat-store';
+
+export interface AppServices {
+  client: ParleyClient;
+  store: ChatStore;
+}
+
+export const AppContext = createContext<AppServices | null>(null);
+
+export function useServices(): AppServices {
+  const s = useContext(AppContext);
+  if (!s) throw new Error('AppContext missing');
+  return s;
+}
+
+export function useStore(): ChatStore {
+  return useServices().store;
+}
+
+/** Subscribes to one slice of the state; the selector must return state it already holds (no new objects). */
+export function useChat<T>(select: (s: ChatState) => T): T {
+  const store = useStore();
+  return useSyncExternalStore(store.subscribe, () => select(store.getState()));
+}

@@ -1,0 +1,461 @@
+/**
+ * The app's state: conversations, loaded messages, receipts, typing, presence and the
+ * outbox, kept current by applying the SDK's event stream. Components read it through
+ * useChat (useSyncExternalStore) and change it only through the actions here.
+ *
+ * Consistency: REST snapshots (the conversation list, one conversation, a history page)
+ * are merged with the stream by seq. An event at or below a conversation's lastSeq is
+ * already in the snapshot and is skipped; events for a conversation being fetched are
+ * held and replayed past the fetched lastSeq, so nothing is lost or applied twice.
+ */
+import type { ClientStatus, OutboxItem, ParleyClient } from '@parley/client';
+import { TYPING_TTL_MS, type Conversation, type ConversationEvent, type ConversationId, type Me, type Message, type Presence, type Receipt, type UserEvent, type UserId } from '@parley/protocol';
+import { applyToConversation, applyToWindow, emptyWindow, mergeMessages, type MessageWindow } from './conversation-events';
+
+export interface ChatState {
+  me: Me | null;
+  status: ClientStatus;
+  listState: 'loading' | 'loaded' | 'error';
+  conversations: Readonly<Record<string, Conversation>>;
+  windows: Readonly<Record<string, MessageWindow>>;
+  /** conversation → user → when the indicator expires. */
+  typing: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  presence: Readonly<Record<string, Presence>>;
+  outbox: readonly OutboxItem[];
+  /** Per conversation: why the last send was refused (not retryable). */
+  sendErrors: Readonly<Record<string, unknown>>;
+}
+
+const HISTORY_PAGE = 50;
+const LIST_PAGE = 200;
+
+export class ChatStore {
+  private state: ChatState;
+  private readonly listeners = new Set<() => void>();
+  private detach: (() => void)[] = [];
+  /** Events that arrived before the conversation list: replayed once it is loaded. */
+  private early: ConversationEvent[] | null = [];
+  /** Conversations being fetched, with the events that arrived meanwhile. */
+  private readonly fetching = new Map<string, ConversationEvent[]>();
+  private activeId: string | null = null;
+  private visible = true;
+  private typingTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly presenceAsked = new Set<string>();
+
+  constructor(readonly client: ParleyClient) {
+    this.state = initialState(client);
+  }
+
+  readonly getState = (): ChatState => this.state;
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  private set(patch: Partial<ChatState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l();
+  }
+
+  private get me(): UserId {
+    return (this.state.me?.id ?? '') as UserId;
+  }
+
+  // ---- lifecycle
+
+  /** Called once a session exists (login, register or restored). */
+  start(): void {
+    this.stop();
+    const c = this.client;
+    this.early = [];
+    this.set({ ...initialState(c), me: c.user, status: c.status, outbox: c.outbox });
+    this.detach = [
+      c.on('status', (s) => this.onStatus(s)),
+      c.on('event', (e) => this.onEvent(e)),
+      c.on('receipt', (r) => this.onReceipt(r)),
+      c.on('typing', (t) => this.onTyping(t.conversationId, t.userId, t.state)),
+      c.on('presence', (p) => this.set({ presence: { ...this.state.presence, [p.userId]: p } })),
+      c.on('userEvent', (e) => this.onUserEvent(e)),
+      c.on('outbox', (items) => this.set({ outbox: items })),
+    ];
+    this.typingTimer = setInterval(() => this.expireTyping(), 1000);
+    void c.connect().catch(() => {});
+    void this.loadList();
+  }
+
+  stop(): void {
+    for (const d of this.detach) d();
+    this.detach = [];
+    if (this.typingTimer) clearInterval(this.typingTimer);
+    this.typingTimer = null;
+    this.fetching.clear();
+    this.presenceAsked.clear();
+  }
+
+  /** The browser says the network is gone: drop the socket now rather than wait for heartbeats to time out. */
+  networkLost(): void {
+    if (this.state.me) this.client.disconnect();
+  }
+
+  networkBack(): void {
+    if (this.state.me) void this.client.connect().catch(() => {});
+  }
+
+  setMe(me: Me): void {
+    this.set({ me });
+  }
+
+  // ---- conversation list
+
+  async loadList(): Promise<void> {
+    this.set({ listState: 'loading' });
+    try {
+      const [active, archived] = await Promise.all([this.fetchAll(false), this.fetchAll(true)]);
+      const conversations: Record<string, Conversation> = {};
+      for (const c of [...active, ...archived]) conversations[c.id] = c;
+      this.set({ conversations, listState: 'loaded' });
+      const early = this.early ?? [];
+      this.early = null;
+      for (const e of early) this.onEvent(e);
+      this.askPresenceOfPeers();
+      this.markReadIfLooking();
+    } catch {
+      this.set({ listState: 'error' });
+    }
+  }
+
+  private async fetchAll(archived: boolean): Promise<Conversation[]> {
+    const out: Conversation[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const res = await this.client.request('listConversations', { query: { archived: archived ? 'true' : 'false', limit: LIST_PAGE, ...(cursor ? { cursor } : {}) } });
+      out.push(...res.conversations);
+      if (!res.nextCursor) break;
+      cursor = res.nextCursor;
+    }
+    return out;
+  }
+
+  /** Puts a conversation from a REST answer into the state, unless we already hold a newer copy. */
+  upsertConversation(c: Conversation): void {
+    const old = this.state.conversations[c.id];
+    if (old && old.lastSeq > c.lastSeq) return;
+    this.set({ conversations: { ...this.state.conversations, [c.id]: old ? { ...c, receiptsVersion: Math.max(c.receiptsVersion, old.receiptsVersion) } : c } });
+  }
+
+  async fetchConversation(id: string): Promise<void> {
+    if (this.fetching.has(id)) return;
+    this.fetching.set(id, []);
+    try {
+      const { conversation } = await this.client.request('getConversation', { params: { id: id as ConversationId } });
+      this.upsertConversation(conversation);
+      this.askPresence(conversation);
+    } catch {
+      // Not a member (any more) or offline: the stream or the next open will tell.
+    } finally {
+      const held = this.fetching.get(id) ?? [];
+      this.fetching.delete(id);
+      if (this.state.conversations[id]) for (const e of held) this.onEvent(e);
+    }
+  }
+
+  // ---- stream
+
+  private onStatus(status: ClientStatus): void {
+    this.set({ status });
+    if (status !== 'online') return;
+    if (this.state.listState === 'error') void this.loadList();
+    this.markReadIfLooking();
+  }
+
+  private onEvent(e: ConversationEvent): void {
+    if (this.early) {
+      this.early.push(e);
+      return;
+    }
+    const held = this.fetching.get(e.conversationId);
+    if (held) {
+      held.push(e);
+      return;
+    }
+    const c = this.state.conversations[e.conversationId];
+    if (!c) {
+      // New to me (created, or I was added): the snapshot includes this event.
+      void this.fetchConversation(e.conversationId);
+      return;
+    }
+    const looking = this.isLooking(c.id);
+    // At or below lastSeq the summary already has it; the window may not (it merges idempotently).
+    const next = e.seq <= c.lastSeq ? c : applyToConversation(c, e, this.me, !looking);
+    const conversations = { ...this.state.conversations };
+    if (next) conversations[c.id] = next;
+    else delete conversations[c.id];
+    const w = this.state.windows[c.id];
+    const windows = w && next ? { ...this.state.windows, [c.id]: applyToWindow(w, e) } : this.state.windows;
+    let typing = this.state.typing;
+    if (e.type === 'message.created' && typing[c.id]?.[e.message.senderId]) typing = withoutTyping(typing, c.id, e.message.senderId);
+    this.set({ conversations, windows, typing });
+    if (looking) this.markReadIfLooking();
+  }
+
+  private onReceipt(r: Receipt): void {
+    const c = this.state.conversations[r.conversationId];
+    if (!c) return;
+    const members = c.members.map((m) => (m.user.id === r.userId ? { ...m, deliveredSeq: r.deliveredSeq, readSeq: r.readSeq } : m));
+    let next: Conversation = { ...c, members, receiptsVersion: Math.max(c.receiptsVersion, r.receiptsVersion) };
+    if (r.userId === this.me && r.readSeq !== null) {
+      // My read mark moved (maybe on another device): what it covers is no longer unread.
+      const caughtUp = r.readSeq >= (c.lastMessage?.seq ?? 0);
+      next = { ...next, me: { ...c.me, readSeq: Math.max(c.me.readSeq, r.readSeq), deliveredSeq: Math.max(c.me.deliveredSeq, r.deliveredSeq) }, unreadCount: caughtUp ? 0 : c.unreadCount };
+    }
+    this.set({ conversations: { ...this.state.conversations, [c.id]: next } });
+  }
+
+  private onUserEvent(e: UserEvent): void {
+    const c = this.state.conversations[e.conversationId];
+    if (!c) {
+      if (e.type === 'conversation.unarchived') void this.fetchConversation(e.conversationId);
+      return;
+    }
+    if (e.type === 'message.hidden') this.hideLocally(c, e.messageId);
+    else this.set({ conversations: { ...this.state.conversations, [c.id]: { ...c, me: { ...c.me, archived: e.type === 'conversation.archived' } } } });
+  }
+
+  private hideLocally(c: Conversation, messageId: string): void {
+    const w = this.state.windows[c.id];
+    const messages = w ? w.messages.filter((m) => m.id !== messageId) : null;
+    const lastMessage = c.lastMessage?.id === messageId ? (messages?.[messages.length - 1] ?? null) : c.lastMessage;
+    this.set({
+      conversations: { ...this.state.conversations, [c.id]: { ...c, lastMessage } },
+      windows: w && messages ? { ...this.state.windows, [c.id]: { ...w, messages } } : this.state.windows,
+    });
+  }
+
+  // ---- typing and presence
+
+  private onTyping(conversationId: string, userId: string, state: 'start' | 'stop'): void {
+    if (userId === this.me) return;
+    if (state === 'stop') {
+      if (this.state.typing[conversationId]?.[userId]) this.set({ typing: withoutTyping(this.state.typing, conversationId, userId) });
+      return;
+    }
+    const inConv = { ...this.state.typing[conversationId], [userId]: Date.now() + TYPING_TTL_MS };
+    this.set({ typing: { ...this.state.typing, [conversationId]: inConv } });
+  }
+
+  private expireTyping(): void {
+    const now = Date.now();
+    let typing = this.state.typing;
+    for (const [cid, users] of Object.entries(typing)) for (const [uid, until] of Object.entries(users)) if (until <= now) typing = withoutTyping(typing, cid, uid);
+    if (typing !== this.state.typing) this.set({ typing });
+  }
+
+  private askPresenceOfPeers(): void {
+    const direct = Object.values(this.state.conversations)
+      .filter((c) => c.kind === 'direct')
+      .sort((a, b) => b.updatedAt - a.updatedAt)
+      .slice(0, 30);
+    for (const c of direct) this.askPresence(c);
+  }
+
+  /** Presence pushes keep it current afterwards; this asks once for the starting value. */
+  askPresence(c: Conversation): void {
+    if (c.kind !== 'direct') return;
+    const peer = c.members.find((m) => m.user.id !== this.me);
+    if (!peer || this.presenceAsked.has(peer.user.id)) return;
+    this.presenceAsked.add(peer.user.id);
+    this.client.request('getUser', { params: { userId: peer.user.id } }).then(
+      ({ presence }) => {
+        // A push that arrived meanwhile is newer than this answer.
+        if (!this.state.presence[presence.userId]) this.set({ presence: { ...this.state.presence, [presence.userId]: presence } });
+      },
+      () => this.presenceAsked.delete(peer.user.id),
+    );
+  }
+
+  // ---- the open conversation
+
+  setActive(id: string | null): void {
+    this.activeId = id;
+    this.markReadIfLooking();
+  }
+
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    this.markReadIfLooking();
+  }
+
+  private isLooking(id: string): boolean {
+    return this.activeId === id && this.visible;
+  }
+
+  private markReadIfLooking(): void {
+    const id = this.activeId;
+    if (!id || !this.visible) return;
+    const c = this.state.conversations[id];
+    if (!c) return;
+    const seq = c.lastSeq;
+    if (c.me.readSeq >= seq && c.unreadCount === 0) return;
+    if (this.state.status !== 'online') {
+      // readSeq stays behind so the mark is sent when the connection is back (onStatus runs this again).
+      if (c.unreadCount !== 0) this.set({ conversations: { ...this.state.conversations, [id]: { ...c, unreadCount: 0 } } });
+      return;
+    }
+    this.set({ conversations: { ...this.state.conversations, [id]: { ...c, unreadCount: 0, me: { ...c.me, readSeq: Math.max(c.me.readSeq, seq) } } } });
+    this.client.markRead(c.id, seq).catch(() => {
+      const now = this.state.conversations[id];
+      if (now) this.set({ conversations: { ...this.state.conversations, [id]: { ...now, me: { ...now.me, readSeq: c.me.readSeq } } } });
+    });
+  }
+
+  async openConversation(id: string): Promise<void> {
+    if (!this.state.conversations[id] && this.state.listState === 'loaded') await this.fetchConversation(id);
+    const c = this.state.conversations[id];
+    if (c) this.askPresence(c);
+    if (this.state.windows[id]) return;
+    this.set({ windows: { ...this.state.windows, [id]: emptyWindow() } });
+    try {
+      const res = await this.client.request('history', { params: { id: id as ConversationId }, query: { limit: HISTORY_PAGE } });
+      this.patchWindow(id, (w) => ({ ...w, messages: mergeMessages(w.messages, res.messages), hasOlder: res.hasMore, loading: false }));
+    } catch {
+      // Offline: drop the empty window so the next open (or reconnect) loads it.
+      const windows = { ...this.state.windows };
+      delete windows[id];
+      this.set({ windows });
+    }
+  }
+
+  /** Loads the page before the oldest loaded message; true when something was added. */
+  async loadOlder(id: string): Promise<boolean> {
+    const w = this.state.windows[id];
+    if (!w || w.loading || w.loadingOlder || !w.hasOlder) return false;
+    const before = w.messages[0]?.seq;
+    if (before === undefined || before <= 1) {
+      this.patchWindow(id, (x) => ({ ...x, hasOlder: false }));
+      return false;
+    }
+    this.patchWindow(id, (x) => ({ ...x, loadingOlder: true }));
+    try {
+      const res = await this.client.request('history', { params: { id: id as ConversationId }, query: { before, limit: HISTORY_PAGE } });
+      this.patchWindow(id, (x) => ({ ...x, messages: mergeMessages(x.messages, res.messages), hasOlder: res.hasMore, loadingOlder: false }));
+      return res.messages.length > 0;
+    } catch {
+      this.patchWindow(id, (x) => ({ ...x, loadingOlder: false }));
+      return false;
+    }
+  }
+
+  private patchWindow(id: string, fn: (w: MessageWindow) => MessageWindow): void {
+    const w = this.state.windows[id];
+    if (w) this.set({ windows: { ...this.state.windows, [id]: fn(w) } });
+  }
+
+  private insertMessage(m: Message): void {
+    this.patchWindow(m.conversationId, (w) => ({ ...w, messages: mergeMessages(w.messages, [m]) }));
+  }
+
+  // ---- actions
+
+  send(conversationId: string, body: string): void {
+    const errors = { ...this.state.sendErrors };
+    delete errors[conversationId];
+    this.set({ sendErrors: errors });
+    const { done } = this.client.send(conversationId as ConversationId, { body });
+    done.then(
+      // The event usually arrives first; this covers the moment in between.
+      (m) => this.insertMessage(m),
+      (err: unknown) => this.set({ sendErrors: { ...this.state.sendErrors, [conversationId]: err } }),
+    );
+  }
+
+  async compose(input: { recipient: string; title: string; body: string; clientMessageId: string }): Promise<Conversation> {
+    const res = await this.client.request('compose', { body: input });
+    this.upsertConversation(res.conversation);
+    this.insertMessage(res.message);
+    return res.conversation;
+  }
+
+  async edit(m: Message, body: string): Promise<void> {
+    const res = await this.client.request('editMessage', { params: { id: m.conversationId, messageId: m.id }, body: { body, title: m.title } });
+    this.insertMessage(res.message);
+  }
+
+  async deleteMessage(m: Message, scope: 'me' | 'everyone'): Promise<void> {
+    await this.client.request('deleteMessage', { params: { id: m.conversationId, messageId: m.id }, query: { for: scope } });
+    const c = this.state.conversations[m.conversationId];
+    if (scope === 'me' && c) this.hideLocally(c, m.id);
+    if (scope === 'everyone') this.insertMessage({ ...m, body: '', deletedAt: m.deletedAt ?? Date.now() });
+  }
+
+  async setArchived(c: Conversation, archived: boolean): Promise<void> {
+    await this.client.request(archived ? 'archiveConversation' : 'unarchiveConversation', { params: { id: c.id } });
+    const now = this.state.conversations[c.id];
+    if (now) this.set({ conversations: { ...this.state.conversations, [c.id]: { ...now, me: { ...now.me, archived } } } });
+  }
+
+  async openDirect(userId: UserId): Promise<Conversation> {
+    const { conversation } = await this.client.request('createDirect', { body: { userId } });
+    this.upsertConversation(conversation);
+    return conversation;
+  }
+
+  async createGroup(title: string, memberIds: UserId[]): Promise<Conversation> {
+    const { conversation } = await this.client.request('createGroup', { body: { title, memberIds } });
+    this.upsertConversation(conversation);
+    return conversation;
+  }
+
+  async rename(c: Conversation, title: string): Promise<void> {
+    const { conversation } = await this.client.request('renameConversation', { params: { id: c.id }, body: { title } });
+    this.upsertConversation(conversation);
+  }
+
+  async addMembers(c: Conversation, userIds: UserId[]): Promise<void> {
+    const { conversation } = await this.client.request('addMembers', { params: { id: c.id }, body: { userIds } });
+    this.upsertConversation(conversation);
+  }
+
+  async removeMember(c: Conversation, userId: UserId): Promise<void> {
+    await this.client.request('removeMember', { params: { id: c.id, userId } });
+    const now = this.state.conversations[c.id];
+    if (now) this.set({ conversations: { ...this.state.conversations, [c.id]: { ...now, members: now.members.filter((m) => m.user.id !== userId) } } });
+  }
+
+  async leave(c: Conversation): Promise<void> {
+    await this.client.request('leaveConversation', { params: { id: c.id } });
+    const conversations = { ...this.state.conversations };
+    delete conversations[c.id];
+    this.set({ conversations });
+  }
+
+  typing(conversationId: string, state: 'start' | 'stop'): void {
+    this.client.typing(conversationId as ConversationId, state);
+  }
+
+  dismissSendError(conversationId: string): void {
+    const errors = { ...this.state.sendErrors };
+    delete errors[conversationId];
+    this.set({ sendErrors: errors });
+  }
+}
+
+function initialState(client: ParleyClient): ChatState {
+  return {
+    me: client.user,
+    status: client.status,
+    listState: 'loading',
+    conversations: {},
+    windows: {},
+    typing: {},
+    presence: {},
+    outbox: client.outbox,
+    sendErrors: {},
+  };
+}
+
+function withoutTyping(typing: ChatState['typing'], conversationId: string, userId: string): ChatState['typing'] {
+  const inConv = { ...typing[conversationId] };
+  delete inConv[userId];
+  return { ...typing, [conversationId]: inConv };
+}
