@@ -48,8 +48,8 @@ export class CatchUp {
         if (needsSync) this.schedule();
         return;
       }
-      case 'receipt':
-        this.emit({ receipts: seq.pushReceipt(frame.receipt).receipts });
+      case 'receipts':
+        this.emit({ receipts: seq.pushReceipts(frame).receipts });
         return;
       case 'typing':
       case 'presence':

@@ -28,8 +28,9 @@ export interface WebSocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  // Method syntax on purpose: both implementations declare narrower listener types.
-  addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: never) => void): void;
+  // Loosely typed on purpose: the DOM and `ws` declare different, narrower event types.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: any) => void): void;
 }
 export type WebSocketCtor = new (url: string) => WebSocketLike;
 
@@ -150,7 +151,7 @@ export class Connection {
       case 'res':
         return this.onReply(frame as { id: unknown; ok: boolean; data?: unknown; error?: ErrorBody });
       case 'event':
-      case 'receipt':
+      case 'receipts':
       case 'typing':
       case 'presence':
       case 'user_event':

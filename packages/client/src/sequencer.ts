@@ -134,15 +134,15 @@ export class Sequencer {
   }
 
   /**
-   * A pushed receipt. Receipts are watermarks, so a newer one supersedes the ones
-   * before it. The held receiptsVersion only advances without gaps, so a dropped
-   * receipt push for another member is still fetched by the next sync.
+   * A coalesced receipts push: every watermark change in (fromVersion, receiptsVersion].
+   * When it starts at or before what we hold it closes the range, so the held version
+   * jumps to its end; otherwise a push was missed and the next sync fills it in.
    */
-  pushReceipt(receipt: Receipt): { receipts: Receipt[] } {
-    const st = this.conversations.get(receipt.conversationId);
+  pushReceipts(frame: { conversationId: ConversationId; fromVersion: number; receiptsVersion: number; receipts: Receipt[] }): { receipts: Receipt[] } {
+    const st = this.conversations.get(frame.conversationId);
     if (!st?.known) return { receipts: [] };
-    const released = releaseReceipt(st, receipt) ? [receipt] : [];
-    if (receipt.receiptsVersion === st.receiptsVersion + 1) st.receiptsVersion = receipt.receiptsVersion;
+    const released = frame.receipts.filter((r) => releaseReceipt(st, r));
+    if (frame.fromVersion <= st.receiptsVersion) st.receiptsVersion = Math.max(st.receiptsVersion, frame.receiptsVersion);
     return { receipts: released };
   }
 
