@@ -1,0 +1,70 @@
+/** RedisRateLimiter behaviour beyond the port: counts shared by nodes, prefixes, expiry. */
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { deleteKeysWithPrefix, randomPrefix, redisTestEnv } from '../bus/redis-test-env';
+import { RedisRateLimiter } from './redis';
+
+const redis = await redisTestEnv();
+
+describe.skipIf(!redis.available)(`RedisRateLimiter specifics${redis.skipNote}`, () => {
+  const prefixes: string[] = [];
+  const opened: RedisRateLimiter[] = [];
+  const limiter = (prefix: string) => {
+    if (!prefixes.includes(prefix)) prefixes.push(prefix);
+    const created = new RedisRateLimiter({ url: redis.url, prefix });
+    opened.push(created);
+    return created;
+  };
+  const rule = { limit: 3, windowMs: 60_000 };
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((l) => l.close()));
+  });
+
+  afterAll(async () => {
+    for (const prefix of prefixes) await deleteKeysWithPrefix(redis.url, prefix);
+  });
+
+  it('shares counts between limiters on one Redis (one per node)', async () => {
+    const prefix = randomPrefix();
+    const [node1, node2] = [limiter(prefix), limiter(prefix)];
+    expect(await node1.hit('message.send:u1', rule, Date.now())).toEqual({ ok: true });
+    expect(await node2.hit('message.send:u1', rule, Date.now())).toEqual({ ok: true });
+    expect(await node1.hit('message.send:u1', rule, Date.now())).toEqual({ ok: true });
+    expect((await node2.hit('message.send:u1', rule, Date.now())).ok).toBe(false);
+    await node1.reset('message.send:u1');
+    expect(await node2.hit('message.send:u1', rule, Date.now())).toEqual({ ok: true });
+  });
+
+  it('keeps limiters with different prefixes apart', async () => {
+    const [one, other] = [limiter(randomPrefix()), limiter(randomPrefix())];
+    for (let i = 0; i < 3; i++) await one.hit('k', rule, Date.now());
+    expect((await one.hit('k', rule, Date.now())).ok).toBe(false);
+    expect(await other.hit('k', rule, Date.now())).toEqual({ ok: true });
+  });
+
+  it('gives every counter an expiry, so no key outlives its window', async () => {
+    const prefix = randomPrefix();
+    const client = new Redis(redis.url);
+    try {
+      const borrowed = new RedisRateLimiter({ client, prefix });
+      prefixes.push(prefix);
+      await borrowed.hit('k', rule, Date.now());
+      const keys: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, batch] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        keys.push(...batch);
+        cursor = next;
+      } while (cursor !== '0');
+      expect(keys).toHaveLength(1);
+      const ttl = await client.pttl(keys[0]!);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(rule.windowMs);
+      await borrowed.close();
+      expect(await client.ping()).toBe('PONG'); // a borrowed client stays open
+    } finally {
+      await client.quit();
+    }
+  });
+});
