@@ -23,9 +23,10 @@ export interface RouteDef {
   errors: readonly ErrorCode[];
 }
 
-const route = <const T extends RouteDef>(r: T) => r;
+export const route = <const T extends RouteDef>(r: T) => r;
 
-export const ROUTES = {
+/** The core chat API. Feature areas declare theirs in routes-<area>.ts and are merged below. */
+export const CORE_ROUTES = {
   register: route({ method: 'POST', path: '/api/auth/register', summary: 'Create an account and a session', auth: false, body: R.RegisterBody, response: R.SessionResponse, status: 201, errors: ['USERNAME_TAKEN', 'RATE_LIMITED'] }),
   login: route({ method: 'POST', path: '/api/auth/login', summary: 'Log in with username and password', auth: false, body: R.LoginBody, response: R.SessionResponse, status: 200, errors: ['INVALID_CREDENTIALS', 'ACCOUNT_SUSPENDED', 'RATE_LIMITED'] }),
   refresh: route({ method: 'POST', path: '/api/auth/refresh', summary: 'Trade a refresh token for a new session (the old token is spent)', auth: false, body: R.RefreshBody, response: R.SessionResponse, status: 200, errors: ['INVALID_REFRESH_TOKEN', 'RATE_LIMITED'] }),
@@ -60,6 +61,11 @@ export const ROUTES = {
   received: route({ method: 'GET', path: '/api/messages/received', summary: 'Messages others sent me, newest first, across conversations', auth: true, query: R.MailboxQuery, response: R.MailboxResponse, status: 200, errors: [] }),
   sent: route({ method: 'GET', path: '/api/messages/sent', summary: 'Messages I sent, newest first, across conversations', auth: true, query: R.MailboxQuery, response: R.MailboxResponse, status: 200, errors: [] }),
   sync: route({ method: 'POST', path: '/api/sync', summary: 'Catch up: everything after the seqs I hold', auth: true, body: R.SyncRequest, response: R.SyncResponse, status: 200, errors: [] }),
+} as const;
+
+/** Every JSON route. (Binary uploads and downloads are declared in their area's file and documented in docs/protocol.md.) */
+export const ROUTES = {
+  ...CORE_ROUTES,
 } as const;
 
 export type RouteName = keyof typeof ROUTES;
