@@ -59,7 +59,11 @@ export class RequestDispatcher {
       }
       case 'read': {
         const r = await this.s.conversations.mark(userId, frame.data.conversationId, 'read', frame.data.seq);
-        return { readSeq: r.readSeq ?? frame.data.seq };
+        if (r.readSeq !== null) return { readSeq: r.readSeq };
+        // The receipt hides readSeq when I do not share read receipts, but my own reply
+        // must carry the stored (capped, never lowered) watermark, not the requested seq.
+        const me = await deps.store.getMember(frame.data.conversationId, userId);
+        return { readSeq: me?.readSeq ?? 0 };
       }
       case 'delivered': {
         const r = await this.s.conversations.mark(userId, frame.data.conversationId, 'delivered', frame.data.seq);

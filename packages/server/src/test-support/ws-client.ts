@@ -157,5 +157,5 @@ export class RawSocket {
 }
 
 function isPush(f: Frame): boolean {
-  return f.type === 'event' || f.type === 'receipt' || f.type === 'typing' || f.type === 'presence' || f.type === 'user_event';
+  return f.type === 'event' || f.type === 'receipts' || f.type === 'typing' || f.type === 'presence' || f.type === 'user_event';
 }

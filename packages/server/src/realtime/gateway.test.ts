@@ -1,0 +1,251 @@
+/**
+ * The WebSocket gateway over a raw socket: the hello handshake, sends acknowledged
+ * after commit and pushed to every member and my other sockets, idempotent retries,
+ * typing, presence (honouring privacy) and receipts (watermarks, honouring privacy).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLOSE, PROTOCOL_VERSION, type Receipt } from '@parley/protocol';
+import { startTestServer, type TestNode } from '../testing';
+import { RawSocket } from '../test-support/ws-client';
+import { registerUsers, testRateLimits, type TestUser } from '../test-support/users';
+
+type Server = TestNode & { close(): Promise<void> };
+
+/** The first receipt matching pred inside a (coalesced) 'receipts' push after mark. */
+async function waitReceipt(sock: RawSocket, mark: number, pred: (r: Receipt) => boolean): Promise<Receipt> {
+  const frame = await sock.waitPush((f) => f.type === 'receipts' && (f.receipts as Receipt[]).some(pred), mark);
+  return (frame as unknown as { receipts: Receipt[] }).receipts.find(pred)!;
+}
+
+describe('gateway', () => {
+  let server: Server;
+  let a: TestUser, b: TestUser, c: TestUser;
+  let conv: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ config: { rateLimits: testRateLimits() } });
+    [a, b, c] = await registerUsers(server.url, 3, 'gw');
+    conv = (await a.api.post('/api/conversations/group', { title: 'Realtime', memberIds: [b.id] })).body.conversation.id;
+  });
+  afterAll(() => server.close());
+
+  describe('hello', () => {
+    it('welcomes a valid hello with the protocol and my user id', async () => {
+      const sock = await RawSocket.open(server.wsUrl);
+      const welcome = await sock.hello(a.token);
+      expect(welcome).toMatchObject({ type: 'welcome', protocol: PROTOCOL_VERSION, userId: a.id });
+      expect(welcome.heartbeatMs).toBeGreaterThan(0);
+      expect((await sock.request('ping')).ok).toBe(true);
+      await sock.close();
+    });
+
+    const firstFrames: [string, string | Buffer, boolean?][] = [
+      ['a request', JSON.stringify({ type: 'req', id: 1, op: 'ping' })],
+      ['invalid JSON', '{"type":"hello",'],
+      ['a binary hello', Buffer.from(JSON.stringify({ type: 'hello', protocol: 1, token: 'x' })), true],
+      ['hello without token', JSON.stringify({ type: 'hello', protocol: 1 })],
+      ['hello with extra fields', JSON.stringify({ type: 'hello', protocol: 1, token: 'x', admin: true })],
+      ['hello with a string protocol', JSON.stringify({ type: 'hello', protocol: '1', token: 'x' })],
+      ['JSON null', 'null'],
+    ];
+    it.each(firstFrames)('a first frame that is %s closes with 4400', async (_name, data, binary) => {
+      const sock = await RawSocket.open(server.wsUrl);
+      sock.sendRaw(data, binary ?? false);
+      expect((await sock.closed).code).toBe(CLOSE.PROTOCOL_ERROR);
+    });
+
+    it('an unsupported protocol version closes with 4406', async () => {
+      const sock = await RawSocket.open(server.wsUrl);
+      sock.send({ type: 'hello', protocol: 999, token: a.token });
+      expect((await sock.closed).code).toBe(CLOSE.PROTOCOL_UNSUPPORTED);
+    });
+
+    it('only /ws upgrades', async () => {
+      await expect(RawSocket.open(server.wsUrl.replace('/ws', '/other'))).rejects.toThrow();
+    });
+  });
+
+  describe('send', () => {
+    it('is acknowledged after commit and pushed to the other member and to my other socket', async () => {
+      const [sa, sa2, sb] = await Promise.all([RawSocket.connect(server.wsUrl, a.token), RawSocket.connect(server.wsUrl, a.token), RawSocket.connect(server.wsUrl, b.token)]);
+      const [ma2, mb] = [sa2.mark(), sb.mark()];
+      const res = await sa.request('send', { conversationId: conv, clientMessageId: 'ws-send-1', body: 'hi over ws' });
+      expect(res.ok).toBe(true);
+      expect(res.data.duplicate).toBe(false);
+      const message = res.data.message;
+      expect(message).toMatchObject({ conversationId: conv, senderId: a.id, clientMessageId: 'ws-send-1', body: 'hi over ws' });
+      // Stored before acknowledged: it is in history the moment the ack arrives.
+      const history = (await b.api.get(`/api/conversations/${conv}/messages`)).body.messages;
+      expect(history.map((m: { id: string }) => m.id)).toContain(message.id);
+
+      for (const [sock, mark] of [[sb, mb], [sa2, ma2]] as const) {
+        const ev = await sock.waitEvent(conv, 'message.created', mark, message.seq);
+        expect(ev.message).toEqual(message);
+      }
+      await Promise.all([sa.close(), sa2.close(), sb.close()]);
+    });
+
+    it('a retry with the same clientMessageId returns the original (duplicate: true) and pushes nothing', async () => {
+      const [sa, sb] = await Promise.all([RawSocket.connect(server.wsUrl, a.token), RawSocket.connect(server.wsUrl, b.token)]);
+      const mb = sb.mark();
+      const first = await sa.ok('send', { conversationId: conv, clientMessageId: 'ws-retry-1', body: 'once' });
+      const retry = await sa.ok('send', { conversationId: conv, clientMessageId: 'ws-retry-1', body: 'once' });
+      expect(retry.duplicate).toBe(true);
+      expect(retry.message).toEqual(first.message);
+      // Also through HTTP.
+      const http = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'ws-retry-1', body: 'once' });
+      expect(http.status).toBe(200);
+      expect(http.body.message.seq).toBe(first.message.seq);
+
+      const barrier = await sa.ok('send', { conversationId: conv, clientMessageId: 'ws-retry-barrier', body: 'barrier' });
+      await sb.waitEvent(conv, 'message.created', mb, barrier.message.seq);
+      expect(sb.eventsSince(mb).map((e) => e.seq)).toEqual([first.message.seq, barrier.message.seq]);
+      expect(barrier.message.seq).toBe(first.message.seq + 1);
+      await Promise.all([sa.close(), sb.close()]);
+    });
+
+    it('concurrent retries of one clientMessageId in the same batch create one message', async () => {
+      const sa = await RawSocket.connect(server.wsUrl, a.token);
+      const data = { conversationId: conv, clientMessageId: 'ws-burst-1', body: 'burst' };
+      const replies = await Promise.all(Array.from({ length: 5 }, () => sa.ok('send', data)));
+      expect(new Set(replies.map((r) => r.message.id)).size).toBe(1);
+      expect(replies.filter((r) => !r.duplicate)).toHaveLength(1);
+      await sa.close();
+    });
+  });
+
+  it('typing is pushed to the other member', async () => {
+    const [sa, sb] = await Promise.all([RawSocket.connect(server.wsUrl, a.token), RawSocket.connect(server.wsUrl, b.token)]);
+    const mb = sb.mark();
+    expect((await sa.request('typing', { conversationId: conv, state: 'start' })).ok).toBe(true);
+    const push = await sb.waitPush((f) => f.type === 'typing', mb);
+    expect(push).toEqual({ type: 'typing', conversationId: conv, userId: a.id, state: 'start' });
+    await sa.ok('typing', { conversationId: conv, state: 'stop' });
+    await sb.waitPush((f) => f.type === 'typing' && f.state === 'stop', mb);
+    await Promise.all([sa.close(), sb.close()]);
+  });
+
+  describe('presence', () => {
+    it('online and offline with last seen are pushed to people I share a conversation with', async () => {
+      const [p, q] = await registerUsers(server.url, 2, 'pres');
+      await p!.api.post('/api/conversations/direct', { userId: q!.id });
+      const sp = await RawSocket.connect(server.wsUrl, p!.token);
+      const mp = sp.mark();
+      const sq = await RawSocket.connect(server.wsUrl, q!.token);
+      const online = await sp.waitPush((f) => f.type === 'presence' && f.presence.userId === q!.id, mp);
+      expect(online.presence).toEqual({ userId: q!.id, status: 'online', lastSeenAt: null });
+      expect((await p!.api.get(`/api/users/${q!.id}`)).body.presence).toMatchObject({ status: 'online' });
+
+      // A second socket of the same user is not a new "online".
+      const sq2 = await RawSocket.connect(server.wsUrl, q!.token);
+      await sq2.close();
+      await sq.close();
+      const offline = await sp.waitPush((f) => f.type === 'presence' && f.presence.status === 'offline', mp);
+      expect(offline.presence.userId).toBe(q!.id);
+      expect(offline.presence.lastSeenAt).toEqual(expect.any(Number));
+      expect(sp.pushesSince(mp, 'presence').map((f) => (f as { presence: { status: string } }).presence.status)).toEqual(['online', 'offline']);
+      const got = (await p!.api.get(`/api/users/${q!.id}`)).body.presence;
+      expect(got).toEqual({ userId: q!.id, status: 'offline', lastSeenAt: offline.presence.lastSeenAt });
+      await sp.close();
+    });
+
+    it("lastSeen 'nobody': no presence pushes, and GET /api/users/:id says hidden", async () => {
+      const [p, q] = await registerUsers(server.url, 2, 'hide');
+      const direct = (await p!.api.post('/api/conversations/direct', { userId: q!.id })).body.conversation.id;
+      expect((await q!.api.patch('/api/me/privacy', { lastSeen: 'nobody' })).status).toBe(200);
+      const sp = await RawSocket.connect(server.wsUrl, p!.token);
+      const mp = sp.mark();
+      const sq = await RawSocket.connect(server.wsUrl, q!.token);
+      expect((await p!.api.get(`/api/users/${q!.id}`)).body.presence).toEqual({ userId: q!.id, status: 'hidden', lastSeenAt: null });
+      await sq.close();
+      expect((await p!.api.get(`/api/users/${q!.id}`)).body.presence).toEqual({ userId: q!.id, status: 'hidden', lastSeenAt: null });
+      // I still see my own.
+      expect((await q!.api.get(`/api/users/${q!.id}`)).body.presence.status).toBe('offline');
+      // Barrier: after q's socket closed, a message from q reaches p; no presence came before it.
+      const m = (await q!.api.post(`/api/conversations/${direct}/messages`, { clientMessageId: 'hide-barrier', body: 'x' })).body.message;
+      await sp.waitEvent(direct, 'message.created', mp, m.seq);
+      expect(sp.pushesSince(mp, 'presence')).toEqual([]);
+      await sp.close();
+    });
+  });
+
+  describe('receipts', () => {
+    it('delivered and read watermarks are pushed as receipts to the other member', async () => {
+      const [sa, sb] = await Promise.all([RawSocket.connect(server.wsUrl, a.token), RawSocket.connect(server.wsUrl, b.token)]);
+      const m = (await sa.ok('send', { conversationId: conv, clientMessageId: 'rcpt-1', body: 'did you get this?' })).message;
+      const ma = sa.mark();
+      const delivered = await sb.ok('delivered', { conversationId: conv, seq: m.seq });
+      expect(delivered).toEqual({ deliveredSeq: m.seq });
+      const r1 = await waitReceipt(sa, ma, (r) => r.userId === b.id && r.deliveredSeq === m.seq);
+      expect(r1).toMatchObject({ conversationId: conv, userId: b.id, deliveredSeq: m.seq });
+      expect(r1.readSeq).toBeLessThan(m.seq);
+
+      const read = await sb.ok('read', { conversationId: conv, seq: m.seq });
+      expect(read).toEqual({ readSeq: m.seq });
+      const r2 = await waitReceipt(sa, ma, (r) => r.userId === b.id && r.readSeq === m.seq);
+      expect(r2.receiptsVersion).toBeGreaterThan(r1.receiptsVersion);
+      const mark2 = sa.mark();
+
+      // An unchanged watermark pushes nothing; a barrier proves it.
+      await sb.ok('read', { conversationId: conv, seq: m.seq });
+      await sb.ok('delivered', { conversationId: conv, seq: 1 });
+      const barrier = (await sa.ok('send', { conversationId: conv, clientMessageId: 'rcpt-barrier', body: 'b' })).message;
+      await sa.waitEvent(conv, 'message.created', mark2, barrier.seq);
+      // Receipts are coalesced over a short window: wait past one flush with a fresh change.
+      await sb.ok('delivered', { conversationId: conv, seq: barrier.seq });
+      await waitReceipt(sa, mark2, (r) => r.userId === b.id && r.deliveredSeq === barrier.seq);
+      const since = sa.pushesSince(mark2, 'receipts').flatMap((f) => (f as unknown as { receipts: Receipt[] }).receipts);
+      expect(since.map((r) => r.deliveredSeq)).toEqual([barrier.seq]);
+      await Promise.all([sa.close(), sb.close()]);
+    });
+
+    it('readReceipts off: others see readSeq null (pushes, member lists, sync), delivered still shared', async () => {
+      const [p, q] = await registerUsers(server.url, 2, 'norcpt');
+      const g = (await p!.api.post('/api/conversations/group', { title: 'r', memberIds: [q!.id] })).body.conversation.id;
+      await q!.api.patch('/api/me/privacy', { readReceipts: false });
+      const [sp, sq] = await Promise.all([RawSocket.connect(server.wsUrl, p!.token), RawSocket.connect(server.wsUrl, q!.token)]);
+      const m = (await sp.ok('send', { conversationId: g, clientMessageId: 'nr-1', body: 'read me' })).message;
+      const mp = sp.mark();
+      const read = await sq.ok('read', { conversationId: g, seq: m.seq });
+      expect(read.readSeq).toBe(m.seq);
+      const pushed = await waitReceipt(sp, mp, (r) => r.userId === q!.id);
+      expect(pushed.readSeq).toBeNull();
+      expect(pushed.deliveredSeq).toBe(m.seq);
+
+      const member = (await p!.api.get(`/api/conversations/${g}`)).body.conversation.members.find((x: { user: { id: string } }) => x.user.id === q!.id);
+      expect(member.readSeq).toBeNull();
+      expect(member.deliveredSeq).toBe(m.seq);
+      const sync = await sp.ok('sync', { conversations: [{ id: g, seq: m.seq, receiptsVersion: 0 }] });
+      const receipts = sync.conversations.find((x: { id: string }) => x.id === g).receipts;
+      expect(receipts.find((r: { userId: string }) => r.userId === q!.id).readSeq).toBeNull();
+      // My own read mark still counts for me.
+      const mine = (await q!.api.get(`/api/conversations/${g}`)).body.conversation;
+      expect(mine.me.readSeq).toBe(m.seq);
+      expect(mine.unreadCount).toBe(0);
+      await Promise.all([sp.close(), sq.close()]);
+    });
+
+    it('the read reply reports the stored watermark (capped at the last seq) even with readReceipts off', async () => {
+      const [p, q] = await registerUsers(server.url, 2, 'cap');
+      const g = (await p!.api.post('/api/conversations/group', { title: 'cap', memberIds: [q!.id] })).body.conversation;
+      await q!.api.patch('/api/me/privacy', { readReceipts: false });
+      const sq = await RawSocket.connect(server.wsUrl, q!.token);
+      expect(await sq.ok('read', { conversationId: g.id, seq: 1_000 })).toEqual({ readSeq: g.lastSeq });
+      expect(await sq.ok('delivered', { conversationId: g.id, seq: 1_000 })).toEqual({ deliveredSeq: g.lastSeq });
+      await sq.close();
+    });
+  });
+
+  it('a user added to a group starts receiving its events on an open socket', async () => {
+    const g = (await a.api.post('/api/conversations/group', { title: 'join', memberIds: [b.id] })).body.conversation.id;
+    const sc = await RawSocket.connect(server.wsUrl, c.token);
+    const mc = sc.mark();
+    await a.api.post(`/api/conversations/${g}/members`, { userIds: [c.id] });
+    const added = await sc.waitEvent(g, 'member.added', mc);
+    expect(added.userId).toBe(c.id);
+    const m = (await b.api.post(`/api/conversations/${g}/messages`, { clientMessageId: 'join-1', body: 'welcome c' })).body.message;
+    const ev = await sc.waitEvent(g, 'message.created', mc, m.seq);
+    expect(ev.message.body).toBe('welcome c');
+    await sc.close();
+  });
+});
