@@ -7,8 +7,8 @@ export function EmptyPane() {
       <h2>Your conversations</h2>
       <p>Pick a conversation on the left, or start a new one.</p>
       <div className="empty-actions">
-        <Link className="button primary" to="/compose">New message</Link>
-        <Link className="button" to="/people">Find people</Link>
+        <Link className="button primary" to="/compose">Compose a message</Link>
+        <Link className="button" to="/people">Search for people</Link>
       </div>
     </div>
   );

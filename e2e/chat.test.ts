@@ -1,0 +1,102 @@
+/**
+ * Two people, two browser contexts (desktop and phone), chatting live: messages both
+ * ways, typing indicator, sent/delivered/read ticks, edit, delete for me and for
+ * everyone, a reload that keeps the session, and log out.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DESKTOP, PHONE, describeE2E, messageItem, online, openDirect, screenshot, sendMessage, signUp, startE2E, type E2E, type UserSession } from './harness';
+
+describeE2E('chat between two people', () => {
+  let e2e: E2E;
+  let ann: UserSession;
+  let bob: UserSession;
+
+  beforeAll(async () => {
+    e2e = await startE2E();
+    ann = await signUp(e2e, 'ann', DESKTOP);
+    bob = await signUp(e2e, 'bob', PHONE);
+  });
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  it('delivers messages both ways, live', async () => {
+    await openDirect(ann.page, bob.username);
+    await sendMessage(ann.page, 'Hi Bob, are you there?');
+    await messageItem(ann.page, 'Hi Bob, are you there?').waitFor();
+
+    // Bob's list gets the conversation live, with an unread badge; opening it shows the message.
+    const item = bob.page.getByRole('link', { name: new RegExp(ann.username) });
+    await item.getByLabel('1 unread').waitFor();
+    await screenshot(bob.page, 'conversation-list-phone');
+    await item.click();
+    await messageItem(bob.page, 'Hi Bob, are you there?').waitFor();
+
+    await sendMessage(bob.page, 'Yes! Hello Ann 👋 see https://example.com/docs.');
+    await messageItem(ann.page, 'Yes! Hello Ann 👋 see https://example.com/docs.').waitFor();
+    const link = ann.page.getByRole('link', { name: 'https://example.com/docs', exact: true });
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await link.getAttribute('target')).toBe('_blank');
+  });
+
+  it('shows the typing indicator and read ticks', async () => {
+    const box = bob.page.getByRole('textbox', { name: 'Message', exact: true });
+    await box.pressSequentially('typing someth');
+    await ann.page.getByText(`${bob.username} is typing…`).waitFor();
+    await box.fill('');
+    await box.blur();
+    await ann.page.getByText(`${bob.username} is typing…`).waitFor({ state: 'detached' });
+
+    // Bob has the conversation open and visible, so Ann's next message is read at once.
+    await sendMessage(ann.page, 'Can you read this?');
+    await messageItem(ann.page, 'Can you read this?').getByRole('img', { name: 'Read' }).waitFor();
+    await screenshot(ann.page, 'conversation-desktop');
+    await screenshot(bob.page, 'conversation-phone');
+  });
+
+  it('edits and deletes (for me, for everyone)', async () => {
+    await sendMessage(ann.page, 'This has a tpyo');
+    await messageItem(bob.page, 'This has a tpyo').waitFor();
+
+    const mine = messageItem(ann.page, 'This has a tpyo');
+    await mine.getByRole('button', { name: 'Message options' }).click();
+    await ann.page.getByRole('menuitem', { name: 'Edit' }).click();
+    const editor = ann.page.getByRole('textbox', { name: 'Edit message' });
+    await editor.fill('This had a typo');
+    await editor.press('Enter');
+    await messageItem(bob.page, 'This had a typo').getByText('edited').waitFor();
+    expect(await messageItem(bob.page, 'This has a tpyo').count()).toBe(0);
+
+    // Delete for everyone: Bob sees a tombstone instead of the text.
+    await sendMessage(ann.page, 'Oops, wrong chat');
+    await messageItem(bob.page, 'Oops, wrong chat').waitFor();
+    await messageItem(ann.page, 'Oops, wrong chat').getByRole('button', { name: 'Message options' }).click();
+    await ann.page.getByRole('menuitem', { name: 'Delete for everyone' }).click();
+    await messageItem(bob.page, 'Oops, wrong chat').waitFor({ state: 'detached' });
+    await expect.poll(() => bob.page.getByText('This message was deleted').count()).toBe(1);
+    await expect.poll(() => ann.page.getByText('This message was deleted').count()).toBe(1);
+
+    // Delete for me: gone for Bob only.
+    await messageItem(bob.page, 'Can you read this?').getByRole('button', { name: 'Message options' }).click();
+    await bob.page.getByRole('menuitem', { name: 'Delete for me' }).click();
+    await messageItem(bob.page, 'Can you read this?').waitFor({ state: 'detached' });
+    await messageItem(ann.page, 'Can you read this?').waitFor();
+    await bob.page.reload();
+    await messageItem(bob.page, 'This had a typo').waitFor();
+    expect(await messageItem(bob.page, 'Can you read this?').count()).toBe(0);
+  });
+
+  it('keeps the session across a reload, and logs out', async () => {
+    await ann.page.reload();
+    await ann.page.getByRole('navigation', { name: 'Lists' }).waitFor();
+    await online(ann.page);
+    await messageItem(ann.page, 'This had a typo').waitFor();
+
+    await ann.page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await screenshot(ann.page, 'settings-desktop');
+    await ann.page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await ann.page.getByRole('button', { name: 'Log in' }).waitFor();
+    await ann.page.reload();
+    await ann.page.getByRole('button', { name: 'Log in' }).waitFor();
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * End-to-end harness: a real Parley node (in-memory SQLite, port 0) serving the built
+ * web app, and one headless Chromium per test file with a context per user.
+ *
+ * Without Chromium the suites skip with a visible reason, unless
+ * PARLEY_REQUIRE_SERVICES=1, in which case a missing browser is a failure.
+ */
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { describe, it } from 'vitest';
+import { startTestServer } from '../packages/server/src/testing';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+export const WEB_DIR = path.join(ROOT, 'apps/web/dist');
+export const SCREENSHOT_DIR = path.join(ROOT, 'artifacts/screenshots');
+export const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
+
+export const DESKTOP = { width: 1280, height: 800 } as const;
+export const PHONE = { width: 375, height: 740 } as const;
+export const PASSWORD = 'correct horse battery';
+
+const chromiumAvailable = existsSync(CHROMIUM);
+const required = process.env.PARLEY_REQUIRE_SERVICES === '1';
+
+/** describe() when a browser is there; otherwise a visible skip (or a failure when required). */
+export function describeE2E(name: string, fn: () => void): void {
+  if (chromiumAvailable) return describe(name, fn);
+  const reason = `Chromium not found at ${CHROMIUM} (install it, or set PARLEY_CHROMIUM)`;
+  if (required) {
+    describe(name, () => {
+      it('needs Chromium', () => {
+        throw new Error(`${reason}; PARLEY_REQUIRE_SERVICES=1 makes this a failure`);
+      });
+    });
+    return;
+  }
+  console.warn(`[e2e] skipping "${name}": ${reason}`);
+  describe.skip(`${name} (skipped: ${reason})`, fn);
+}
+
+/** The root `npm test` builds first; a lone `vitest run e2e` builds here when dist is missing. */
+function ensureBuilt(): void {
+  if (existsSync(path.join(WEB_DIR, 'index.html'))) return;
+  execSync('npm run build -w apps/web', { cwd: ROOT, stdio: 'inherit' });
+}
+
+export interface E2E {
+  url: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startE2E(config: Parameters<typeof startTestServer>[0] = {}): Promise<E2E> {
+  ensureBuilt();
+  const server = await startTestServer({ ...config, config: { ...config.config, webDir: WEB_DIR } });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  return {
+    url: server.url,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+export interface UserSession {
+  username: string;
+  context: BrowserContext;
+  page: Page;
+}
+
+/** A short unique username (the limit is 32 characters). */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Opens a fresh context (its own storage) and signs a new user up through the UI. */
+export async function signUp(e2e: E2E, prefix: string, viewport: { width: number; height: number } = DESKTOP): Promise<UserSession> {
+  const username = uniqueName(prefix);
+  const context = await e2e.browser.newContext({ viewport, baseURL: e2e.url });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`[${username}] page error: ${err.message}`));
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByRole('navigation', { name: 'Lists' }).waitFor();
+  await online(page);
+  return { username, context, page };
+}
+
+/** Waits until the app says it is connected (no offline/connecting banner). */
+export async function online(page: Page): Promise<void> {
+  await page.locator('.offline-banner').waitFor({ state: 'detached' });
+}
+
+/** Opens (or creates) the direct conversation with `username` through Find people. */
+export async function openDirect(page: Page, username: string): Promise<void> {
+  await page.getByRole('link', { name: 'Find people' }).click();
+  await page.getByLabel('Search by username').fill(username);
+  await page.getByRole('button', { name: `Message ${username}` }).click();
+  await page.getByRole('region', { name: 'Conversation' }).waitFor();
+}
+
+/** Types into the chat composer and presses Enter. */
+export async function sendMessage(page: Page, text: string): Promise<void> {
+  const box = page.getByRole('textbox', { name: 'Message', exact: true });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** The message list item holding exactly this text. */
+export function messageItem(page: Page, text: string) {
+  return page.getByRole('list', { name: 'Messages' }).getByRole('listitem').filter({ has: page.getByText(text, { exact: true }) });
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+}
