@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley/protocol';
 import type { Store } from '../port';
 import type { Sql } from './db';
 import { migratePostgres } from './migrations';
 import { dropPartitionsOlderThan, ensurePartitions, listPartitions } from './partitions';
-import { createPostgresStore } from './postgres-store';
-import { describeWithPostgres, postgresReachable, scratchSchema } from './test-support';
+import { connect } from './db';
+import { createPostgresStore, openPostgresStore } from './postgres-store';
+import { TEST_DATABASE_URL, describeWithPostgres, dropSchema, freshSchemaName, postgresReachable, scratchSchema } from './test-support';
 
 const reachable = await postgresReachable();
 
@@ -119,6 +120,24 @@ describeWithPostgres('postgres message partitions', reachable, () => {
       expect(await dropPartitionsOlderThan(sql, FEB_2030 + 15 * DAY)).toEqual([]);
       const [def] = await sql<{ present: boolean }[]>`SELECT to_regclass('messages_default') IS NOT NULL AS present`;
       expect(def!.present).toBe(true);
+    });
+  });
+
+  describe('postgres partition upkeep', () => {
+    it('a running node creates the coming months as its clock moves on', async () => {
+      const schema = freshSchemaName('parley_upkeep');
+      let clock = Date.UTC(2031, 0, 10);
+      const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema, max: 2, now: () => clock, partitionMonthsAhead: 0, partitionUpkeepMs: 20 });
+      const probe = connect({ url: TEST_DATABASE_URL, schema, max: 1 });
+      try {
+        expect((await listPartitions(probe)).map((p) => p.name)).toEqual(['messages_p203101']);
+        clock = Date.UTC(2031, 5, 10);
+        await vi.waitFor(async () => expect((await listPartitions(probe)).map((p) => p.name)).toContain('messages_p203106'), { timeout: 10_000, interval: 50 });
+      } finally {
+        await store.close();
+        await probe.end();
+        await dropSchema(schema);
+      }
     });
   });
 });

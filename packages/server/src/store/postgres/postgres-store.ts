@@ -20,6 +20,14 @@ export interface PostgresStoreOptions extends ConnectOptions {
   partitionMonthsAhead?: number;
   /** Clock for partition upkeep (default Date.now). */
   now?: () => number;
+  /**
+   * How often a running node re-ensures the coming months' partitions (default 6 h;
+   * 0 disables). Without it a node running across a month boundary would send new
+   * messages to the DEFAULT partition until restarted.
+   */
+  partitionUpkeepMs?: number;
+  /** Told when periodic upkeep fails (the store keeps working; rows land in DEFAULT). */
+  onUpkeepError?: (err: unknown) => void;
 }
 
 /** Wraps every method so driver errors leave as StoreError (see errors.ts). */
@@ -31,7 +39,7 @@ function guardAll<T extends object>(methods: T): T {
   return out as T;
 }
 
-export function createPostgresStore(sql: Sql): Store {
+export function createPostgresStore(sql: Sql, onClose: () => void = () => {}): Store {
   const methods = guardAll({
     ...userQueries(sql),
     ...conversationQueries(sql),
@@ -47,6 +55,7 @@ export function createPostgresStore(sql: Sql): Store {
     backend: 'postgres',
     ...methods,
     async close(): Promise<void> {
+      onClose();
       await sql.end({ timeout: 5 });
     },
   };
@@ -54,15 +63,23 @@ export function createPostgresStore(sql: Sql): Store {
 
 export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Store> {
   const sql = connect(opts);
+  const now = opts.now ?? Date.now;
+  const monthsAhead = opts.partitionMonthsAhead ?? 2;
   try {
     if (opts.schema !== undefined) {
       await sql`CREATE SCHEMA IF NOT EXISTS ${sql(opts.schema)}`;
     }
     await migratePostgres(sql);
-    await ensurePartitions(sql, (opts.now ?? Date.now)(), opts.partitionMonthsAhead ?? 2);
+    await ensurePartitions(sql, now(), monthsAhead);
   } catch (err) {
     await sql.end({ timeout: 1 }).catch(() => {});
     throw translateError(err);
   }
-  return createPostgresStore(sql);
+  const every = opts.partitionUpkeepMs ?? 6 * 60 * 60 * 1000;
+  if (every <= 0) return createPostgresStore(sql);
+  const timer = setInterval(() => {
+    ensurePartitions(sql, now(), monthsAhead).catch((err: unknown) => opts.onUpkeepError?.(translateError(err)));
+  }, every);
+  timer.unref();
+  return createPostgresStore(sql, () => clearInterval(timer));
 }
