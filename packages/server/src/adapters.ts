@@ -42,9 +42,10 @@ export async function openShared(config: Config): Promise<SharedAdapters> {
     import('./presence/redis'),
     import('./rate-limit/redis'),
   ]);
+  const { redisUrl: url, redisPrefix: prefix } = config;
   return {
-    bus: new RedisBus({ url: config.redisUrl }),
-    presence: new RedisPresence({ url: config.redisUrl }),
-    limiter: new RedisRateLimiter({ url: config.redisUrl }),
+    bus: new RedisBus({ url, prefix, nodeName: config.nodeId }),
+    presence: new RedisPresence({ url, prefix }),
+    limiter: new RedisRateLimiter({ url, prefix }),
   };
 }

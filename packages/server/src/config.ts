@@ -17,6 +17,8 @@ export interface Config {
   /** A SQLite file path, or a postgres:// URL. */
   databaseUrl: string;
   redisUrl: string | null;
+  /** Prefix of every Redis key and channel, so deployments (or tests) can share one Redis. */
+  redisPrefix: string;
   /** Shared secret for access tokens; generated into dataDir when unset. */
   jwtSecret: string | null;
   accessTokenTtlSec: number;
@@ -70,6 +72,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     databaseUrl: env.PARLEY_DATABASE_URL ?? path.join(dataDir, 'parley.db'),
     redisUrl: env.PARLEY_REDIS_URL || null,
+    redisPrefix: env.PARLEY_REDIS_PREFIX ?? 'parley:',
     jwtSecret: env.PARLEY_JWT_SECRET || null,
     accessTokenTtlSec: int(env, 'PARLEY_ACCESS_TOKEN_TTL', 900, 5),
     refreshTokenTtlSec: int(env, 'PARLEY_REFRESH_TOKEN_TTL', 30 * 24 * 3600, 60),
