@@ -185,7 +185,7 @@ describe('accounts and sessions', () => {
     });
 
     it('no token, an empty bearer, or another scheme → 401', async () => {
-      for (const headers of [{}, { authorization: 'Bearer ' }, { authorization: `Basic ${victim.token}` }, { authorization: `Bearer ${victim.token} extra` }]) {
+      for (const headers of [{} as Record<string, string>, { authorization: 'Bearer ' }, { authorization: `Basic ${victim.token}` }, { authorization: `Bearer ${victim.token} extra` }]) {
         const res = await call(server.url, 'GET', '/api/me', { headers });
         expect(res.status).toBe(401);
         expect(res.body.code).toBe('UNAUTHENTICATED');

@@ -39,8 +39,11 @@ export async function registerUser(baseUrl: string, prefix = 'u', password = PAS
   };
 }
 
-export function registerUsers(baseUrl: string, n: number, prefix = 'u'): Promise<TestUser[]> {
-  return Promise.all(Array.from({ length: n }, (_, i) => registerUser(baseUrl, `${prefix}${i}`)));
+type Tuple<N extends number, T, R extends T[] = []> = R['length'] extends N ? R : Tuple<N, T, [...R, T]>;
+
+/** n users at once, typed as an n-tuple so destructuring needs no non-null assertions. */
+export function registerUsers<N extends number>(baseUrl: string, n: N, prefix = 'u'): Promise<Tuple<N, TestUser>> {
+  return Promise.all(Array.from({ length: n }, (_, i) => registerUser(baseUrl, `${prefix}${i}`))) as Promise<Tuple<N, TestUser>>;
 }
 
 /**
