@@ -57,6 +57,7 @@ export class RedisBus implements Bus {
   /** Keyed by channel name, so an incoming message finds its handler without parsing. */
   private readonly handlers = new Map<string, { topic: Topic; handler: BusHandler }>();
   private publisherWasReady = false;
+  private subscriptionsRestored = false;
   private closed = false;
   private readonly counters: RedisBusStats = { publishFailures: 0, publishesDropped: 0 };
 
@@ -79,6 +80,21 @@ export class RedisBus implements Bus {
     });
     this.pub.on('ready', () => {
       this.publisherWasReady = true;
+    });
+    // ioredis sends its resubscriptions right after emitting 'ready'; a PING queued
+    // behind them is answered once they are all active, which is when healthy() turns true.
+    this.sub.on('ready', () => {
+      queueMicrotask(() => {
+        this.sub.ping().then(
+          () => {
+            this.subscriptionsRestored = this.sub.status === 'ready';
+          },
+          () => {},
+        );
+      });
+    });
+    this.sub.on('close', () => {
+      this.subscriptionsRestored = false;
     });
     // Without an 'error' listener ioredis prints every reconnect attempt to stderr.
     this.pub.on('error', (err: Error) => this.report(err));
@@ -132,9 +148,9 @@ export class RedisBus implements Bus {
     else await this.sub.unsubscribe(channel);
   }
 
-  /** Ready means both connections are up; the subscriber resubscribes as it becomes ready. */
+  /** Both connections are up and, after a reconnect, every subscription is active again. */
   healthy(): boolean {
-    return !this.closed && this.pub.status === 'ready' && this.sub.status === 'ready';
+    return !this.closed && this.pub.status === 'ready' && this.sub.status === 'ready' && this.subscriptionsRestored;
   }
 
   stats(): RedisBusStats {
