@@ -30,6 +30,9 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, retryable: true, area: 'limits', description: 'Too many requests; wait for Retry-After seconds (retryAfterMs on WebSocket).' },
   UNAVAILABLE: { status: 503, retryable: true, area: 'limits', description: 'A dependency (database, bus) is unavailable or the node is draining; retry, possibly on another node.' },
   INTERNAL: { status: 500, retryable: true, area: 'limits', description: 'An unexpected server error. The cause is logged on the server, never sent.' },
+  // attachments (in the areas their docs section groups them under)
+  QUOTA_EXCEEDED: { status: 413, retryable: false, area: 'limits', description: 'The upload would take you past your storage quota; delete unsent uploads or ask the operator.' },
+  ATTACHMENT_INVALID: { status: 422, retryable: false, area: 'object', description: 'An attachment id of the send is unknown, not your upload, or already on a message; nothing was sent.' },
   // websocket session
   PROTOCOL_VERSION_UNSUPPORTED: { status: 400, retryable: false, area: 'realtime', description: 'The hello frame names a protocol version this server does not speak.' },
   HELLO_REQUIRED: { status: 400, retryable: false, area: 'realtime', description: 'The first frame on a WebSocket must be hello.' },

@@ -7,3 +7,5 @@ export * from './models';
 export * from './rest';
 export * from './frames';
 export * from './routes';
+export * from './attachments';
+export * from './routes-attachments';

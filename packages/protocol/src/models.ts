@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ClientMessageId, ConversationId, MessageId, UserId } from './ids';
 import { LIMITS } from './limits';
+import { ATTACHMENT_LIMITS, MessageAttachmentSchema } from './attachments';
 
 const idString = z.string().min(1).max(LIMITS.idMax).regex(/^[A-Za-z0-9_-]+$/, 'invalid id');
 export const UserIdSchema = idString as unknown as z.ZodType<UserId, string>;
@@ -67,6 +68,8 @@ export const MessageSchema = z.strictObject({
   createdAt: Millis,
   editedAt: Millis.nullable(),
   deletedAt: Millis.nullable(),
+  /** Files and images sent with the message (absent when none; removed when deleted for everyone). */
+  attachments: z.array(MessageAttachmentSchema).max(ATTACHMENT_LIMITS.perMessage).optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 

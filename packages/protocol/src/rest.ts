@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from './limits';
+import { ATTACHMENT_LIMITS, AttachmentIdSchema } from './attachments';
 import {
   ClientMessageIdSchema,
   ConversationEventSchema,
@@ -103,6 +104,8 @@ export const SendBody = z.strictObject({
   clientMessageId: ClientMessageIdSchema,
   title: MessageTitleSchema.nullable().optional(),
   body: MessageBodySchema,
+  /** My uploads to attach (each once); the send fails with ATTACHMENT_INVALID otherwise. */
+  attachmentIds: z.array(AttachmentIdSchema).max(ATTACHMENT_LIMITS.perMessage).optional(),
 });
 export const ComposeBody = z.strictObject({
   /** Recipient's username. */

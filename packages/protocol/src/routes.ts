@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import * as R from './rest';
 import type { ErrorCode } from './errors';
+import { ATTACHMENT_ROUTES } from './routes-attachments';
 
 export interface RouteDef {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -66,6 +67,7 @@ export const CORE_ROUTES = {
 /** Every JSON route. (Binary uploads and downloads are declared in their area's file and documented in docs/protocol.md.) */
 export const ROUTES = {
   ...CORE_ROUTES,
+  ...ATTACHMENT_ROUTES,
 } as const;
 
 export type RouteName = keyof typeof ROUTES;
