@@ -1,0 +1,205 @@
+/**
+ * The client's lifecycle against an in-memory fake server (no network): first-connect
+ * baseline, live pushes, gap recovery, reconnect catch-up, outbox retries with the same
+ * id, close codes and the heartbeat. The real server is covered by client.integration.test.ts.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConversationEvent } from '@parley/protocol';
+import { ParleyClient, type ClientStatus } from './client';
+import { memoryStorage } from './storage';
+import { FakeHub } from './test-support/fake-server';
+
+const clients: ParleyClient[] = [];
+afterEach(() => {
+  for (const c of clients.splice(0)) c.disconnect();
+});
+
+function clientFor(hub: FakeHub, username: string, opts: { autoDelivered?: boolean } = {}) {
+  const session = hub.users.has(username) ? hub.issue(hub.users.get(username)!.id) : hub.addUser(username);
+  const storage = memoryStorage();
+  const now = Date.now();
+  storage.setItem(
+    'parley.session',
+    JSON.stringify({ accessToken: session.accessToken, refreshToken: session.refreshToken, accessExpiresAt: now + 900_000, refreshAt: now + 840_000, user: session.user }),
+  );
+  const client = new ParleyClient({ baseUrl: 'http://fake', WebSocket: hub.WebSocket, fetch: hub.fetch, storage, reconnect: { minDelayMs: 1, maxDelayMs: 5 }, ...opts });
+  expect(client.restoreSession()).toBe(true);
+  clients.push(client);
+  const events: ConversationEvent[] = [];
+  const statuses: ClientStatus[] = [];
+  client.on('event', (e) => events.push(e));
+  client.on('status', (s) => statuses.push(s));
+  return { client, events, statuses, user: session.user.id, storage };
+}
+
+async function until(cond: () => boolean, what = 'condition'): Promise<void> {
+  for (let i = 0; i < 2000 && !cond(); i++) await new Promise((r) => setTimeout(r, 2));
+  if (!cond()) throw new Error(`timed out waiting for ${what}`);
+}
+
+const seqs = (events: ConversationEvent[]) => events.map((e) => e.seq);
+
+describe('ParleyClient (fake server)', () => {
+  it('first connect sets a baseline from heads without downloading history, then shows live events', async () => {
+    const hub = new FakeHub();
+    const a = clientFor(hub, 'alice');
+    const bob = hub.addUser('bob').user.id;
+    const cid = hub.createConversation('c1', [a.user, bob]);
+    hub.post(cid, bob, 'old');
+
+    await a.client.connect();
+    expect(a.client.status).toBe('online');
+    expect(hub.syncRequests[0]).toMatchObject({ unknown: 'heads', conversations: [] });
+    expect(a.client.heldSeq(cid)).toBe(2);
+    expect(a.events).toEqual([]);
+
+    hub.post(cid, bob, 'new');
+    await until(() => a.events.length === 1);
+    expect(a.events[0]).toMatchObject({ type: 'message.created', seq: 3 });
+  });
+
+  it('a dropped push is detected at the next one and filled by a sync: every event once, in order', async () => {
+    const hub = new FakeHub();
+    const a = clientFor(hub, 'alice');
+    const bob = hub.addUser('bob').user.id;
+    const cid = hub.createConversation('c1', [a.user, bob]);
+    await a.client.connect();
+
+    hub.dropPushes = true;
+    hub.post(cid, bob, 'lost 1');
+    hub.post(cid, bob, 'lost 2');
+    hub.dropPushes = false;
+    hub.post(cid, bob, 'seen');
+    await until(() => a.events.length === 3, 'gap fill');
+    expect(seqs(a.events)).toEqual([2, 3, 4]);
+    expect(hub.syncRequests.at(-1)).toMatchObject({ unknown: 'events', conversations: [{ id: cid, seq: 1 }] });
+  });
+
+  it('a conversation first seen in a push is synced from its start', async () => {
+    const hub = new FakeHub();
+    const a = clientFor(hub, 'alice');
+    const bob = hub.addUser('bob').user.id;
+    await a.client.connect();
+    hub.dropPushes = true;
+    const cid = hub.createConversation('c2', [bob, a.user]);
+    hub.dropPushes = false;
+    hub.post(cid, bob, 'hi');
+    await until(() => a.events.length === 2);
+    expect(seqs(a.events)).toEqual([1, 2]);
+  });
+
+  it('after a connection loss it reconnects and catches up on what it missed, with no duplicates', async () => {
+    const hub = new FakeHub();
+    const a = clientFor(hub, 'alice');
+    const bob = hub.addUser('bob').user.id;
+    const cid = hub.createConversation('c1', [a.user, bob]);
+    await a.client.connect();
+
+    hub.drop(a.user, 1006);
+    await until(() => a.client.status !== 'online', 'offline');
+    hub.post(cid, bob, 'while away 1');
+    hub.post(cid, bob, 'while away 2');
+    await until(() => a.events.length === 2, 'catch-up');
+    await until(() => a.client.status === 'online');
+    expect(seqs(a.events)).toEqual([2, 3]);
+    expect(hub.syncRequests.at(-1)).toMatchObject({ unknown: 'events', conversations: [{ id: cid, seq: 1 }] });
+    expect(a.statuses).toContain('offline');
+  });
+
+  it('outbox: a send whose reply was lost is retried with the same clientMessageId and stored once', async () => {
+    const hub = new FakeHub();
+    const a = clientFor(hub, 'alice', { autoDelivered: false });
+    const bob = hub.addUser('bob').user.id;
+    const cid = hub.createConversation('c1', [a.user, bob]);
+    const outboxSizes: number[] = [];
+    a.client.on('outbox', (items) => outboxSizes.push(items.length));
+
+    const { clientMessageId, done } = a.client.send(cid, { body: 'hello' }); // offline: queued
+    expect(a.client.outbox.map((i) => i.clientMessageId)).toEqual([clientMessageId]);
+    hub.loseNextSendReply = true;
+    await a.client.connect();
+    const message = await done;
+
+    expect(message.clientMessageId).toBe(clientMessageId);
+    expect(hub.sendAttempts).toEqual([clientMessageId, clientMessageId]);
+    expect(hub.conversations.get(cid)!.events.filter((e) => e.type === 'message.created')).toHaveLength(1);
+    await until(() => a.events.length === 1);
+    expect(a.events[0]).toMatchObject({ type: 'message.created', seq: 2 });
+    expect(a.client.outbox).toEqual([]);
+    expect(outboxSizes.at(-1)).toBe(0);
+  });
+
+  it('4401 at hello: refreshes the access token once and reconnects', async () => {
+    const hub = new FakeHub();
+    const a = clientFor(hub, 'alice');
+    hub.revokeAccessTokens();
+    await a.client.connect();
+    expect(hub.refreshCount).toBe(1);
+    expect(a.client.status).toBe('online');
+  });
+
+  it('4403: the session is over — stop, clear it, emit sessionEnded', async () => {
+    const hub = new FakeHub();
+    const a = clientFor(hub, 'alice');
+    await a.client.connect();
+    const ended: string[] = [];
+    a.client.on('sessionEnded', (r) => ended.push(r));
+    hub.drop(a.user, 4403);
+    await until(() => ended.length === 1);
+    expect(ended).toEqual(['revoked']);
+    expect(a.client.status).toBe('stopped');
+    expect(a.client.user).toBeNull();
+    expect(a.storage.getItem('parley.session')).toBeNull();
+  });
+
+  it('4406 before the first welcome: connect rejects and the client stops', async () => {
+    const hub = new FakeHub();
+    const a = clientFor(hub, 'alice');
+    hub.rejectNextHello = 4406;
+    await expect(a.client.connect()).rejects.toMatchObject({ code: 'PROTOCOL_VERSION_UNSUPPORTED' });
+    expect(a.client.status).toBe('stopped');
+  });
+
+  it('a server that stops answering pings is declared dead and replaced', async () => {
+    const hub = new FakeHub();
+    hub.heartbeatMs = 10;
+    const a = clientFor(hub, 'alice');
+    await a.client.connect();
+    const before = hub.syncRequests.length;
+    hub.ignorePings = true;
+    await until(() => a.statuses.includes('offline'), 'dead connection detected');
+    hub.ignorePings = false;
+    hub.heartbeatMs = 25_000;
+    await until(() => a.client.status === 'online' && hub.syncRequests.length > before, 'reconnected');
+  });
+
+  it('acknowledges received messages as delivered, and not its own', async () => {
+    const hub = new FakeHub();
+    const a = clientFor(hub, 'alice');
+    const bob = hub.addUser('bob').user.id;
+    const cid = hub.createConversation('c1', [a.user, bob]);
+    const delivered: number[] = [];
+    const onFrame = hub.onFrame.bind(hub);
+    hub.onFrame = (socket, frame) => {
+      if (frame.op === 'delivered') delivered.push((frame.data as unknown as { seq: number }).seq);
+      onFrame(socket, frame);
+    };
+    await a.client.connect();
+    await a.client.send(cid, { body: 'mine' }).done;
+    hub.post(cid, bob, 'theirs');
+    await until(() => delivered.length > 0, 'delivered');
+    expect(delivered).toEqual([3]);
+  });
+
+  it('disconnect stops reconnecting', async () => {
+    const hub = new FakeHub();
+    const a = clientFor(hub, 'alice');
+    await a.client.connect();
+    a.client.disconnect();
+    expect(a.client.status).toBe('stopped');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(hub.sockets.size).toBe(0);
+    expect(a.client.status).toBe('stopped');
+  });
+});
+
