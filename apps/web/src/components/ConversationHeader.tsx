@@ -1,6 +1,6 @@
 import type { Conversation } from '@parley/protocol';
 import { useState } from 'react';
-import { useChat, useStore } from '../state/app-context';
+import { useChat, usePresence, useStore } from '../state/app-context';
 import { describeError } from '../state/errors';
 import { conversationName, lastSeenText, peerOf } from '../state/format';
 import { navigate } from '../state/router';
@@ -14,7 +14,7 @@ export function ConversationHeader({ conversation: c }: { conversation: Conversa
   const store = useStore();
   const me = useChat((s) => s.me?.id);
   const peer = c.kind === 'direct' ? peerOf(c, me as never) : undefined;
-  const presence = useChat((s) => (peer ? s.presence[peer.user.id] : undefined));
+  const presence = usePresence(peer?.user.id);
   const [error, setError] = useState<string | null>(null);
   const name = conversationName(c, me as never);
   const subtitle =

@@ -6,6 +6,7 @@ import { conversationName, lastSeenText, peerOf } from '../state/format';
 import { conversationPath, navigate } from '../state/router';
 import { Avatar } from './Avatar';
 import { FormError } from './FormError';
+import { MissingConversation } from './MissingConversation';
 import { RenameForm } from './RenameForm';
 import { ScreenHeader } from './ScreenHeader';
 import { UserPicker } from './UserPicker';
@@ -23,7 +24,7 @@ export function ConversationInfo({ id }: { id: string }) {
     if (!c && listState === 'loaded') void store.fetchConversation(id);
   }, [c, listState, store, id]);
 
-  if (!c) return <div className="conversation-missing"><p>{listState === 'loaded' ? 'This conversation does not exist, or you are no longer a member.' : 'Loading…'}</p></div>;
+  if (!c) return <MissingConversation loading={listState !== 'loaded'} />;
 
   const manager = c.kind === 'group' && c.me.role !== 'member';
   const act = async (fn: () => Promise<void>) => {

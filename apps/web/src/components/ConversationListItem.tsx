@@ -1,5 +1,5 @@
 import type { Conversation } from '@parley/protocol';
-import { useChat } from '../state/app-context';
+import { useChat, usePresence } from '../state/app-context';
 import { conversationName, listTime, nameOf, peerOf } from '../state/format';
 import { conversationPath } from '../state/router';
 import { Avatar } from './Avatar';
@@ -18,7 +18,7 @@ function preview(c: Conversation, me: string | undefined): string {
 export function ConversationListItem({ conversation: c, active }: { conversation: Conversation; active: boolean }) {
   const me = useChat((s) => s.me?.id);
   const peer = c.kind === 'direct' ? peerOf(c, me as never) : undefined;
-  const presence = useChat((s) => (peer ? s.presence[peer.user.id] : undefined));
+  const presence = usePresence(peer?.user.id);
   const name = conversationName(c, me as never);
   const unread = c.unreadCount;
   return (

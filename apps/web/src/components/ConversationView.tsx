@@ -3,6 +3,7 @@ import { useChat, useStore } from '../state/app-context';
 import { Composer } from './Composer';
 import { ConversationHeader } from './ConversationHeader';
 import { MessageList } from './MessageList';
+import { MissingConversation } from './MissingConversation';
 import { TypingIndicator } from './TypingIndicator';
 
 /** One conversation: header, history, who is typing, and the composer. */
@@ -21,11 +22,7 @@ export function ConversationView({ id, focusMessageId }: { id: string; focusMess
   }, [store, id, listState, conversation !== undefined]);
 
   if (!conversation) {
-    return (
-      <div className="conversation-missing">
-        <p>{listState === 'loaded' ? 'This conversation does not exist, or you are no longer a member.' : 'Loading…'}</p>
-      </div>
-    );
+    return <MissingConversation loading={listState !== 'loaded'} />;
   }
   return (
     <section className="conversation" aria-label="Conversation">

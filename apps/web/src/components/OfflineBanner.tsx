@@ -6,7 +6,7 @@ export function OfflineBanner() {
   const status = useChat((s) => s.status);
   const pending = useChat((s) => s.outbox.length);
   if (status === 'online') return null;
-  const text = status === 'connecting' ? 'Connecting…' : 'You are offline. Reconnecting…';
+  const text = status === 'connecting' ? 'Connecting…' : 'You are offline — reconnecting…';
   return (
     <div className="offline-banner" role="status" aria-live="polite">
       <Icon name="offline" size={16} />

@@ -66,7 +66,7 @@ export function UserPicker({ label, actionLabel, onPick, exclude = [] }: {
                 <span className="user-result-name">{u.displayName}</span>
                 <span className="user-result-username">@{u.username}</span>
               </span>
-              <button type="button" onClick={() => void onPick(u)}>{actionLabel(u)}</button>
+              <button type="button" onClick={() => { setQuery(''); void onPick(u); }}>{actionLabel(u)}</button>
             </li>
           ))}
         </ul>

@@ -1,6 +1,7 @@
 /** Hands the client and the store to components without module-level singletons. */
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { ParleyClient } from '@parley/client';
+import type { Presence } from '@parley/protocol';
 import type { ChatState, ChatStore } from './chat-store';
 
 export interface AppServices {
@@ -24,4 +25,9 @@ export function useStore(): ChatStore {
 export function useChat<T>(select: (s: ChatState) => T): T {
   const store = useStore();
   return useSyncExternalStore(store.subscribe, () => select(store.getState()));
+}
+
+/** A user's presence, or nothing while I am offline myself (what I hold may be stale). */
+export function usePresence(userId: string | undefined): Presence | undefined {
+  return useChat((s) => (userId && s.status === 'online' ? s.presence[userId] : undefined));
 }

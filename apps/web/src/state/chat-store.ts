@@ -166,6 +166,12 @@ export class ChatStore {
     this.set({ status });
     if (status !== 'online') return;
     if (this.state.listState === 'error') void this.loadList();
+    // Presence pushes sent while I was away are lost: ask again for a fresh picture.
+    this.presenceAsked.clear();
+    this.set({ presence: {} });
+    this.askPresenceOfPeers();
+    const active = this.activeId ? this.state.conversations[this.activeId] : undefined;
+    if (active) this.askPresence(active);
     this.markReadIfLooking();
   }
 
@@ -192,7 +198,12 @@ export class ChatStore {
     if (next) conversations[c.id] = next;
     else delete conversations[c.id];
     const w = this.state.windows[c.id];
-    const windows = w && next ? { ...this.state.windows, [c.id]: applyToWindow(w, e) } : this.state.windows;
+    let windows = w && next ? { ...this.state.windows, [c.id]: applyToWindow(w, e) } : this.state.windows;
+    if (!next && w) {
+      // Out of the conversation: if I am added back, its history is loaded afresh.
+      windows = { ...windows };
+      delete windows[c.id];
+    }
     let typing = this.state.typing;
     if (e.type === 'message.created' && typing[c.id]?.[e.message.senderId]) typing = withoutTyping(typing, c.id, e.message.senderId);
     this.set({ conversations, windows, typing });
