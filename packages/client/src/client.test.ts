@@ -181,7 +181,7 @@ describe('ParleyClient (fake server)', () => {
     const delivered: number[] = [];
     const onFrame = hub.onFrame.bind(hub);
     hub.onFrame = (socket, frame) => {
-      if (frame.op === 'delivered') delivered.push((frame.data as unknown as { seq: number }).seq);
+      if (frame.op === 'delivered') delivered.push((frame.data as { seq: number }).seq);
       onFrame(socket, frame);
     };
     await a.client.connect();

@@ -173,7 +173,7 @@ export class FakeHub {
     for (const s of this.sockets) if (s.userId && conv.members.includes(s.userId)) s.deliver({ type: 'event', event });
   }
 
-  onFrame(socket: FakeSocket, frame: { type: string; id?: number; op?: string; data?: never; token?: string }): void {
+  onFrame(socket: FakeSocket, frame: { type: string; id?: number; op?: string; data?: unknown; token?: string }): void {
     if (!socket.userId) {
       if (frame.type !== 'hello') return socket.end(4400);
       if (this.rejectNextHello !== null) {
@@ -192,10 +192,10 @@ export class FakeHub {
         if (!this.ignorePings) reply({ serverTime: Date.now() });
         return;
       case 'sync':
-        this.syncRequests.push(frame.data!);
-        return reply(this.sync(socket.userId, frame.data!));
+        this.syncRequests.push(frame.data as SyncRequest);
+        return reply(this.sync(socket.userId, frame.data as SyncRequest));
       case 'send': {
-        const d = frame.data! as { conversationId: ConversationId; clientMessageId: string; body: string };
+        const d = frame.data as { conversationId: ConversationId; clientMessageId: string; body: string };
         this.sendAttempts.push(d.clientMessageId);
         const duplicate = this.byClientId.has(`${socket.userId}:${d.clientMessageId}`);
         const message = this.post(d.conversationId, socket.userId, d.body, d.clientMessageId);
