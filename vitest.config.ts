@@ -1,15 +1,37 @@
 import { defineConfig } from 'vitest/config';
 
-// One runner for the whole monorepo. Suites that need PostgreSQL or Redis skip with a
-// visible reason when those are unreachable; CI sets PARLEY_REQUIRE_SERVICES=1 to make
-// them mandatory (a skip becomes a failure).
+// One runner for the whole monorepo. Suites that need PostgreSQL, Redis or Chromium skip
+// with a visible reason when those are unreachable; CI sets PARLEY_REQUIRE_SERVICES=1 to
+// make them mandatory (a skip becomes a failure).
+//
+// Two groups run one after the other: everything else first, then the fault-injection
+// suites, which start and kill whole server processes (and their own PostgreSQL and Redis)
+// and would otherwise compete for this machine's two cores with the rest.
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'bench/src/**/*.test.ts', 'e2e/**/*.test.ts'],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
-    reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'main',
+          include: ['packages/*/src/**/*.test.ts', 'bench/src/**/*.test.ts', 'e2e/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'faults',
+          include: ['faults/**/*.test.ts'],
+          testTimeout: 180_000,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
