@@ -26,7 +26,10 @@ const required = process.env.PARLEY_REQUIRE_SERVICES === '1';
 
 /** describe() when a browser is there; otherwise a visible skip (or a failure when required). */
 export function describeE2E(name: string, fn: () => void): void {
-  if (chromiumAvailable) return describe(name, fn);
+  if (chromiumAvailable) {
+    describe(name, fn);
+    return;
+  }
   const reason = `Chromium not found at ${CHROMIUM} (install it, or set PARLEY_CHROMIUM)`;
   if (required) {
     describe(name, () => {

@@ -201,8 +201,9 @@ export class ChatStore {
     let windows = w && next ? { ...this.state.windows, [c.id]: applyToWindow(w, e) } : this.state.windows;
     if (!next && w) {
       // Out of the conversation: if I am added back, its history is loaded afresh.
-      windows = { ...windows };
-      delete windows[c.id];
+      const rest: Record<string, MessageWindow> = { ...windows };
+      delete rest[c.id];
+      windows = rest;
     }
     let typing = this.state.typing;
     if (e.type === 'message.created' && typing[c.id]?.[e.message.senderId]) typing = withoutTyping(typing, c.id, e.message.senderId);
