@@ -12,6 +12,11 @@ function bearer(req: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
+function isJson(contentType: string | undefined): boolean {
+  const mime = contentType?.split(';')[0]?.trim().toLowerCase();
+  return mime === 'application/json';
+}
+
 /** Registers every route of the protocol table: authenticate, validate, rate-limit, call the handler. */
 export function registerRoutes(app: FastifyInstance, services: Services, handlers: Handlers): void {
   const { limiter, config, clock } = services.deps;
@@ -28,6 +33,11 @@ export function registerRoutes(app: FastifyInstance, services: Services, handler
           if (!verdict.ok) {
             throw new AppError('RATE_LIMITED', 'too many requests', { retryAfterMs: verdict.retryAfterMs });
           }
+        }
+        // Fastify parses text/plain too; the API speaks JSON only (a string body would
+        // otherwise surface as a confusing BAD_REQUEST instead of the media-type error).
+        if (req.body !== undefined && !isJson(req.headers['content-type'])) {
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send JSON with content-type application/json');
         }
         const params = def.params ? parseInput(def.params, req.params, 'params') : undefined;
         const query = def.query ? parseInput(def.query, req.query ?? {}, 'query') : undefined;
