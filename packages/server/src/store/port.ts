@@ -26,6 +26,8 @@ import type {
   UserEvent,
   UserId,
 } from '@parley/protocol';
+import type { AttachmentId } from '@parley/protocol';
+import type { AttachmentsStore } from './attachments-port';
 
 export type StoreErrorCode =
   | 'NOT_FOUND'
@@ -124,12 +126,14 @@ export interface SendInput {
   title: string | null;
   body: string;
   at: number;
+  /** Uploads of the sender to attach, linked in the same transaction (see AttachmentsStore). */
+  attachmentIds?: readonly AttachmentId[];
 }
 
 /** One result per SendInput, in the same order. A failed item does not fail the batch. */
 export type SendResult =
   | { ok: true; message: Message; duplicate: boolean; event: ConversationEvent | null }
-  | { ok: false; code: 'NOT_FOUND' | 'NOT_MEMBER' };
+  | { ok: false; code: 'NOT_FOUND' | 'NOT_MEMBER' | 'ATTACHMENT_INVALID' };
 
 export interface MailboxItem extends Message {
   sender: PublicUserRecord;
@@ -149,6 +153,7 @@ export interface EventPage {
 
 export interface Store {
   readonly backend: 'sqlite' | 'postgres';
+  readonly attachments: AttachmentsStore;
 
   // ---- users and sessions
   /** Throws CONFLICT when the username is taken. */

@@ -17,13 +17,16 @@ import { StoreError, type SendInput, type SendResult } from '../port';
 import type { Sql, Tx } from './db';
 import { isRetryableConflict, isUniqueViolation } from './errors';
 import { toMessage, type MessageRow } from './rows';
+import { attachRefusal, toMessageAttachment } from '../attachments-port';
+import { linkAttachments, lockAttachments } from './attachments';
 
 const MAX_ATTEMPTS = 3;
 
 const WRITE_BATCH = `
   WITH msg AS (
-    INSERT INTO messages (conversation_id, seq, id, sender_id, client_message_id, title, body, created_at)
-    SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+    INSERT INTO messages (conversation_id, seq, id, sender_id, client_message_id, title, body, created_at, attachments)
+    SELECT c, s, i, se, k, t, b, w, a::jsonb
+    FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $13::text[]) AS x(c, s, i, se, k, t, b, w, a)
   ), keys AS (
     INSERT INTO message_keys (sender_id, client_message_id, message_id, conversation_id, seq, created_at)
     SELECT * FROM unnest($4::text[], $5::text[], $3::text[], $1::text[], $2::bigint[], $8::bigint[])
@@ -62,7 +65,7 @@ async function appendOnce(tx: Tx, inputs: readonly SendInput[]): Promise<SendRes
       JOIN members m ON m.conversation_id = x.c AND m.user_id = x.u
     `,
     tx<MessageRow[]>`
-      SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.title, m.body, m.created_at, m.edited_at, m.deleted_at
+      SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.title, m.body, m.created_at, m.edited_at, m.deleted_at, m.attachments
       FROM unnest(${live.map((i) => i.senderId)}::text[], ${live.map((i) => i.clientMessageId)}::text[]) AS x(s, c)
       JOIN message_keys k ON k.sender_id = x.s AND k.client_message_id = x.c
       JOIN messages m ON m.conversation_id = k.conversation_id AND m.seq = k.seq AND m.created_at = k.created_at
@@ -70,6 +73,9 @@ async function appendOnce(tx: Tx, inputs: readonly SendInput[]): Promise<SendRes
   ]);
   const members = new Set(memberRows.map((r) => keyOf(r.conversation_id, r.user_id)));
   const stored = new Map<string, Message>(existingRows.map((r) => [keyOf(r.sender_id, r.client_message_id), toMessage(r)]));
+  const attachmentRows = await lockAttachments(tx, live.flatMap((i) => i.attachmentIds ?? []));
+  const claimed = new Set<string>();
+  const links: { id: string; conversationId: string; messageId: string }[] = [];
 
   const fresh: { message: Message; event: ConversationEvent }[] = [];
   const results = inputs.map((input): SendResult => {
@@ -79,6 +85,12 @@ async function appendOnce(tx: Tx, inputs: readonly SendInput[]): Promise<SendRes
     const key = keyOf(input.senderId, input.clientMessageId);
     const existing = stored.get(key);
     if (existing) return { ok: true, message: existing, duplicate: true, event: null };
+    const attachmentIds = input.attachmentIds ?? [];
+    if (attachRefusal(attachmentIds, attachmentRows, input.senderId, claimed)) return { ok: false, code: 'ATTACHMENT_INVALID' };
+    for (const id of attachmentIds) {
+      claimed.add(id);
+      links.push({ id, conversationId: input.conversationId, messageId: input.messageId });
+    }
     head.lastSeq += 1;
     head.at = input.at;
     head.changed = true;
@@ -93,6 +105,7 @@ async function appendOnce(tx: Tx, inputs: readonly SendInput[]): Promise<SendRes
       createdAt: input.at,
       editedAt: null,
       deletedAt: null,
+      ...(attachmentIds.length > 0 ? { attachments: attachmentIds.map((id) => toMessageAttachment(attachmentRows.get(id)!)) } : {}),
     };
     const event: ConversationEvent = {
       type: 'message.created',
@@ -125,9 +138,11 @@ async function appendOnce(tx: Tx, inputs: readonly SendInput[]): Promise<SendRes
       moved.map(([id]) => id),
       moved.map(([, h]) => h.lastSeq),
       moved.map(([, h]) => h.at),
+      msgs.map((m) => (m.attachments ? JSON.stringify(m.attachments) : null)),
     ] as never,
     { prepare: true },
   );
+  await linkAttachments(tx, links);
   return results;
 }
 

@@ -3,6 +3,7 @@
  * server nodes on one database). Opening it creates the schema if asked, runs pending
  * migrations and makes sure this and next months' message partitions exist.
  */
+import { createPostgresAttachments } from './attachments';
 import type { Store } from '../port';
 import { appendMessages } from './append-messages';
 import { conversationQueries } from './conversations';
@@ -53,6 +54,7 @@ export function createPostgresStore(sql: Sql, onClose: () => void = () => {}): S
   });
   return {
     backend: 'postgres',
+    attachments: createPostgresAttachments(sql),
     ...methods,
     async close(): Promise<void> {
       onClose();

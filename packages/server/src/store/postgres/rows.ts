@@ -13,6 +13,8 @@ import type {
   UserEvent,
   UserId,
 } from '@parley/protocol';
+import type { MessageAttachment } from '@parley/protocol';
+import { attachmentsField } from './attachments';
 import type { ConversationRecord, MemberRecord, PublicUserRecord, RefreshTokenRecord, UserRecord } from '../port';
 
 export interface UserRow {
@@ -134,6 +136,7 @@ export interface MessageRow {
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+  attachments?: MessageAttachment[] | null;
 }
 
 export function toMessage(r: MessageRow): Message {
@@ -148,6 +151,7 @@ export function toMessage(r: MessageRow): Message {
     createdAt: r.created_at,
     editedAt: r.edited_at,
     deletedAt: r.deleted_at,
+    ...attachmentsField(r.attachments),
   };
 }
 

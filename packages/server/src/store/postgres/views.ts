@@ -95,6 +95,7 @@ export function viewQueries(sql: Sql) {
               created_at: r.lm_created_at!,
               edited_at: r.lm_edited_at,
               deleted_at: r.lm_deleted_at,
+              attachments: r.lm_attachments,
             }),
       unreadCount: r.unread_count,
     }));

@@ -5,6 +5,7 @@
 import type { ConversationId } from '@parley/protocol';
 import type { MailboxItem, SendResult } from '../port';
 import type { SqliteContext, SyncStore } from './context';
+import { attachmentsJson, createAttachmentClaimer } from './attachments';
 import { forbidden, notFound } from './errors';
 import { MESSAGE_COLUMNS, toEvent, toMessage, toPublicUser, toUserEvent, type EventRow, type MessageRow, type UserEventRow } from './rows';
 
@@ -30,11 +31,12 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
   );
   const byClientId = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sender_id = ? AND m.client_message_id = ?`);
   const insertMessage = db.prepare(
-    'INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, title, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, title, body, created_at, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const byId = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = ? AND m.id = ?`);
   const applyEdit = db.prepare('UPDATE messages SET title = ?, body = ?, edited_at = ? WHERE id = ?');
-  const applyDelete = db.prepare('UPDATE messages SET title = NULL, body = \'\', deleted_at = ? WHERE id = ?');
+  const applyDelete = db.prepare('UPDATE messages SET title = NULL, body = \'\', attachments = NULL, deleted_at = ? WHERE id = ?');
+  const claimAttachments = createAttachmentClaimer(ctx);
   const hiddenSeq = db.prepare('SELECT user_seq FROM hidden_messages WHERE user_id = ? AND message_id = ?');
   const insertHidden = db.prepare('INSERT INTO hidden_messages (user_id, message_id, user_seq) VALUES (?, ?, ?)');
   const userEventAt = db.prepare('SELECT user_seq, type, at, payload FROM user_events WHERE user_id = ? AND user_seq = ?');
@@ -97,8 +99,10 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
           if (found.member_id === null) return { ok: false, code: 'NOT_MEMBER' };
           const existing = byClientId.get(input.senderId, input.clientMessageId) as MessageRow | undefined;
           if (existing) return { ok: true, message: toMessage(existing), duplicate: true, event: null };
+          const attachments = claimAttachments({ ids: input.attachmentIds, senderId: input.senderId, conversationId: input.conversationId, messageId: input.messageId });
+          if (attachments === 'ATTACHMENT_INVALID') return { ok: false, code: attachments };
           const event = ctx.appendEvent(input.conversationId, input.senderId, input.at, (seq) => {
-            insertMessage.run(input.messageId, input.conversationId, seq, input.senderId, input.clientMessageId, input.title, input.body, input.at);
+            insertMessage.run(input.messageId, input.conversationId, seq, input.senderId, input.clientMessageId, input.title, input.body, input.at, attachmentsJson(attachments));
             return {
               type: 'message.created',
               message: {
@@ -112,6 +116,7 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
                 createdAt: input.at,
                 editedAt: null,
                 deletedAt: null,
+                ...(attachments ? { attachments } : {}),
               },
             };
           });

@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { initialSchema } from './migrations/0001-initial';
+import { attachmentsSchema } from './migrations/0002-attachments';
 
 export interface SqliteMigration {
   version: number;
@@ -15,6 +16,7 @@ export interface SqliteMigration {
 /** Ordered by version; append only. */
 export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   { version: 1, name: 'initial', sql: initialSchema },
+  { version: 2, name: 'attachments', sql: attachmentsSchema },
 ];
 
 export function migrateSqlite(db: Database, now: () => number = Date.now): number[] {

@@ -1,6 +1,7 @@
 /** Row shapes as SQLite returns them, and their mapping to port records. */
 import type { ConversationEvent, ConversationId, Message, MessageId, UserEvent, UserId, ClientMessageId, Role } from '@parley/protocol';
 import type { ConversationRecord, MemberRecord, PublicUserRecord, RefreshTokenRecord, UserRecord } from '../port';
+import { parseAttachments } from './attachments';
 
 export interface UserRow {
   id: string;
@@ -121,9 +122,10 @@ export interface MessageRow {
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+  attachments: string | null;
 }
 
-export const MESSAGE_COLUMNS = 'm.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.title, m.body, m.created_at, m.edited_at, m.deleted_at';
+export const MESSAGE_COLUMNS = 'm.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.title, m.body, m.created_at, m.edited_at, m.deleted_at, m.attachments';
 
 export function toMessage(r: MessageRow): Message {
   return {
@@ -137,6 +139,7 @@ export function toMessage(r: MessageRow): Message {
     createdAt: r.created_at,
     editedAt: r.edited_at,
     deletedAt: r.deleted_at,
+    ...parseAttachments(r.attachments),
   };
 }
 

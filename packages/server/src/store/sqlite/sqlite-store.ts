@@ -9,6 +9,7 @@
 import Database from 'better-sqlite3';
 import type { Store } from '../port';
 import { StoreError } from '../port';
+import { createSqliteAttachments } from './attachments';
 import { createContext, type SyncStore } from './context';
 import { conversationMethods } from './conversations';
 import { translateSqliteError } from './errors';
@@ -67,11 +68,12 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
         }
       },
     ]),
-  ) as unknown as Omit<Store, 'backend' | 'ping' | 'close'>;
+  ) as unknown as Omit<Store, 'backend' | 'ping' | 'close' | 'attachments'>;
 
   return {
     backend: 'sqlite',
     ...guarded,
+    attachments: createSqliteAttachments(ctx),
     async ping() {
       if (!db.open) throw new StoreError('UNAVAILABLE', 'storage closed');
       try {
