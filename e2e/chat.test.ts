@@ -4,7 +4,7 @@
  * everyone, a reload that keeps the session, and log out.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DESKTOP, PHONE, describeE2E, messageItem, online, openDirect, screenshot, sendMessage, signUp, startE2E, type E2E, type UserSession } from './harness';
+import { DESKTOP, PASSWORD, PHONE, describeE2E, messageItem, online, openDirect, screenshot, sendMessage, signUp, startE2E, type E2E, type UserSession } from './harness';
 
 describeE2E('chat between two people', () => {
   let e2e: E2E;
@@ -86,11 +86,52 @@ describeE2E('chat between two people', () => {
     expect(await messageItem(bob.page, 'Can you read this?').count()).toBe(0);
   });
 
+  it('archives and unarchives a conversation', async () => {
+    const p = ann.page;
+    await p.getByRole('button', { name: 'Archive conversation' }).click();
+    const chats = p.getByRole('list', { name: 'Conversations' });
+    await p.getByText('No conversations yet', { exact: false }).waitFor();
+    expect(await chats.count()).toBe(0);
+    await p.getByRole('link', { name: 'Archived' }).click();
+    await p.getByRole('list', { name: 'Archived conversations' }).getByRole('link', { name: new RegExp(bob.username) }).click();
+    await p.getByRole('button', { name: 'Unarchive conversation' }).click();
+    await p.getByRole('link', { name: 'Chats' }).click();
+    await chats.getByRole('link', { name: new RegExp(bob.username) }).click();
+    await messageItem(p, 'This had a typo').waitFor();
+  });
+
+  it('loads older messages when scrolled to the top', async () => {
+    // 60 more messages from Bob through the REST API: more than one history page (50).
+    const login = await fetch(`${e2e.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: bob.username, password: PASSWORD }) });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const auth = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+    const list = (await (await fetch(`${e2e.url}/api/conversations`, { headers: auth })).json()) as { conversations: { id: string }[] };
+    const id = list.conversations[0]!.id;
+    for (let i = 1; i <= 60; i++) {
+      const res = await fetch(`${e2e.url}/api/conversations/${id}/messages`, { method: 'POST', headers: auth, body: JSON.stringify({ clientMessageId: `history-${i}`, body: `History ${i}` }) });
+      expect(res.status).toBe(201);
+    }
+    const p = ann.page;
+    await messageItem(p, 'History 60').waitFor();
+    await p.reload();
+    await messageItem(p, 'History 60').waitFor();
+    expect(await messageItem(p, 'History 1').count()).toBe(0);
+    const scroller = p.locator('.message-scroller');
+    await expect
+      .poll(async () => {
+        await scroller.evaluate((el) => el.scrollTo(0, 0));
+        return messageItem(p, 'History 1').count();
+      })
+      .toBe(1);
+    await messageItem(p, 'Hi Bob, are you there?').waitFor();
+    expect(await messageItem(p, 'History 30').count()).toBe(1);
+  });
+
   it('keeps the session across a reload, and logs out', async () => {
     await ann.page.reload();
     await ann.page.getByRole('navigation', { name: 'Lists' }).waitFor();
     await online(ann.page);
-    await messageItem(ann.page, 'This had a typo').waitFor();
+    await messageItem(ann.page, 'History 60').waitFor();
 
     await ann.page.getByRole('link', { name: 'Settings', exact: true }).click();
     await screenshot(ann.page, 'settings-desktop');
