@@ -30,6 +30,8 @@ export interface PhaseOutcome {
   hist: Histogram;
   cpuPct: number;
   rssBytes: number;
+  /** CPU of all generator processes together (% of one core): near 100 % per generator means the generator is the limit. */
+  generatorCpuPct: number;
   acks: number;
   errors: Record<string, number>;
   reconnects: number;
@@ -61,6 +63,7 @@ export class PhaseRunner {
   /** Runs the plan; `during` runs alongside (e.g. history reads) and is awaited before the drain. */
   async run(plan: PhasePlan, senders: readonly Sender[], opts: { stallMs?: number; maxDrainMs?: number; during?: () => Promise<void> } = {}): Promise<PhaseOutcome> {
     const before = sampleAll(this.serverPids);
+    const genBefore = sampleAll(this.gens.pids);
     const during = opts.during?.();
     const sent = await this.gens.phase(plan);
     await during;
@@ -80,6 +83,7 @@ export class PhaseRunner {
       await sleep(50);
     }
     const after = sampleAll(this.serverPids);
+    const genAfter = sampleAll(this.gens.pids);
     const replies = await this.gens.collect(plan.phase);
 
     const hist = new Histogram();
@@ -125,6 +129,7 @@ export class PhaseRunner {
       hist,
       cpuPct: cpuPercent(before, after),
       rssBytes: after.rssBytes,
+      generatorCpuPct: cpuPercent(genBefore, genAfter),
       acks,
       errors,
       reconnects,

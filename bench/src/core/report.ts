@@ -1,7 +1,8 @@
 /** A readable table on stdout plus one JSON line per result (grep '^{"workload"'). */
 import type { BenchResult } from './result';
 
-const fmt = (x: number | null | undefined, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toFixed(d));
+const fmt = (x: number | null | undefined, d = 1) =>
+  x === null || x === undefined || Number.isNaN(x) ? '-' : Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toFixed(Math.abs(x) < 100 ? Math.max(d, 2) : d);
 
 export function table(results: readonly BenchResult[]): string {
   const head = ['workload', 'target', 'throughput', 'unit', 'x relay', 'p50 ms', 'p95 ms', 'p99 ms', 'p99.9 ms', 'sent', 'delivered', 'lost', 'dup', 'cpu %', 'rss MB', 'goal', 'pass'];
@@ -33,7 +34,7 @@ export function jsonLine(r: BenchResult): string {
   return JSON.stringify({
     workload: r.workload,
     target: r.target,
-    throughput: r.throughput === null ? null : Math.round(r.throughput),
+    throughput: r.throughput === null ? null : Math.round(r.throughput * 100) / 100,
     unit: r.unit,
     latencyMs: r.latencyMs,
     sent: r.sent,

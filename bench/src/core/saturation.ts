@@ -25,7 +25,7 @@ export async function findSaturation(runner: PhaseRunner, senders: readonly Send
     steps.push(out);
     best = Math.max(best, out.throughput);
     const p99 = out.hist.quantileMs(0.99);
-    o.log(`${o.label}: offered ${Math.round(rate)} msg/s -> ${Math.round(out.throughput)} deliveries/s, p99 ${p99.toFixed(1)} ms, lost ${out.lost}, server cpu ${Math.round(out.cpuPct)} %`);
+    o.log(`${o.label}: offered ${Math.round(rate)} msg/s -> ${Math.round(out.throughput)} deliveries/s, p99 ${p99.toFixed(1)} ms, lost ${out.lost}, server cpu ${Math.round(out.cpuPct)} %, generators ${Math.round(out.generatorCpuPct)} %`);
     if (out.throughput < 0.85 * rate * fanout || p99 > 1000) break;
     rate *= 2;
   }

@@ -72,6 +72,8 @@ export async function startParley(p: Population, opts: ParleyOptions = {}): Prom
   const database = opts.database ?? 'sqlite';
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
   const jwtSecret = randomBytes(32).toString('base64url');
+  // Nodes of one run share a Redis namespace; runs never see each other's keys or channels.
+  const redisPrefix = `parley-bench-${randomBytes(4).toString('hex')}:`;
   let databaseUrl = path.join(dataDir, 'parley.db');
   let dropDatabase: (() => Promise<void>) | null = null;
   if (database === 'postgres') {
@@ -144,7 +146,10 @@ export async function startParley(p: Population, opts: ParleyOptions = {}): Prom
         PARLEY_RATE_REGISTER: UNLIMITED,
         PARLEY_MAX_GROUP_MEMBERS: '100000',
       };
-      if (opts.redis) env.PARLEY_REDIS_URL = REDIS_URL;
+      if (opts.redis) {
+        env.PARLEY_REDIS_URL = REDIS_URL;
+        env.PARLEY_REDIS_PREFIX = redisPrefix;
+      }
       const nodeFlags = opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir] : [];
       const proc = spawnTs(SERVER_ENTRY, ['serve'], { env, nodeFlags });
       procs.push(proc);

@@ -23,8 +23,9 @@ export function runHistory(plan: HistoryPlan, done: (r: HistoryReply) => void): 
   };
 
   const issue = (n: number, plannedUs: number) => {
-    const path =
-      n % 2 === 0
+    const path = plan.conversationId === 'page'
+      ? '/page'
+      : n % 2 === 0
         ? `/api/conversations/${plan.conversationId}/messages?limit=50`
         : `/api/conversations/${plan.conversationId}/messages?limit=50&before=${1 + Math.floor(Math.random() * plan.lastSeq)}`;
     const req = http.request(

@@ -21,11 +21,12 @@ export async function withTarget<T>(
   ctx: RunContext,
   start: () => Promise<Target>,
   fn: (target: Target, gens: Generators) => Promise<T>,
-  opts: { workers?: number; concurrency?: number } = {},
+  opts: { workers?: number; concurrency?: number; beforeConnect?: (target: Target) => Promise<void> } = {},
 ): Promise<T> {
   const target = await start();
   const gens = Generators.start(opts.workers ?? ctx.workers);
   try {
+    await opts.beforeConnect?.(target);
     const began = Date.now();
     const setup = await gens.setup(target.kind, target.clients, opts.concurrency ?? 64);
     if (setup.failed > 0) throw new Error(`${target.name}: ${setup.failed} of ${target.clients.length} clients failed to connect: ${setup.errors.join('; ')}`);
@@ -39,6 +40,6 @@ export async function withTarget<T>(
 
 /** Relay rows carry no goal; Parley rows compare to the relay row of the same run. */
 export function ratio(value: number | null, ceiling: number | null): number | null {
-  if (value === null || ceiling === null || ceiling === 0) return null;
+  if (value === null || ceiling === null || ceiling <= 0) return null;
   return value / ceiling;
 }

@@ -1,0 +1,51 @@
+/**
+ * scale-out: the `direct` load on two Parley nodes sharing PostgreSQL and Redis, each
+ * pair split across the nodes (every message crosses the Redis bus), against one node
+ * on the same PostgreSQL with its in-process bus. Goal: two nodes >= 0.8x one node.
+ * The relay row is the same-run ceiling (reused from `direct` when it ran first).
+ */
+import { missingServices } from '../targets/services';
+import { pairs } from '../targets/population';
+import { startParley } from '../targets/parley-target';
+import { startRelay } from '../targets/relay-target';
+import type { BenchResult } from '../core/result';
+import { directRow, directSizes, measureDirect } from './direct';
+import { ratio, withTarget, type RunContext } from './context';
+
+const GOAL = 0.8;
+
+export async function scaleOut(ctx: RunContext): Promise<BenchResult[]> {
+  const skip = await missingServices({ postgres: true, redis: true });
+  if (skip) {
+    ctx.log(`SKIPPED scale-out: ${skip}`);
+    return [];
+  }
+  const s = directSizes(ctx);
+  const p = pairs(s.pairs);
+  const rows: BenchResult[] = [];
+  const knownRelay = ctx.directMax.get('direct:relay');
+  let relayMax = knownRelay ?? null;
+  if (!knownRelay) {
+    const relay = await withTarget(ctx, () => startRelay(p), async (t, g) => directRow('scale-out', t, await measureDirect(ctx, t, g, p, s), 'ceiling'));
+    relayMax = relay.throughput;
+    rows.push(relay);
+  }
+  const one = await withTarget(
+    ctx,
+    () => startParley(p, { name: 'parley-pg-1node', database: 'postgres', profileDir: ctx.profileDir, log: ctx.log }),
+    async (t, g) => directRow('scale-out', t, await measureDirect(ctx, t, g, p, s), ''),
+  );
+  const two = await withTarget(
+    ctx,
+    () => startParley(p, { name: 'parley-pg-2nodes-redis', database: 'postgres', nodes: 2, redis: true, profileDir: ctx.profileDir, log: ctx.log }),
+    async (t, g) => directRow('scale-out', t, await measureDirect(ctx, t, g, p, s), ''),
+  );
+  one.ratio = ratio(one.throughput, relayMax);
+  one.goal = 'baseline (ratio = x relay)';
+  const vsOne = ratio(two.throughput, one.throughput);
+  two.ratio = ratio(two.throughput, relayMax);
+  two.goal = `>= ${GOAL}x one node (ratio = x relay)`;
+  two.notes.vsOneNode = Math.round((vsOne ?? 0) * 1000) / 1000;
+  two.pass = (vsOne ?? 0) >= GOAL && two.lost === 0 && two.duplicated === 0;
+  return [...rows, one, two];
+}
