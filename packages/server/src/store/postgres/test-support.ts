@@ -9,17 +9,26 @@ import { connect, type Sql } from './db';
 
 export const TEST_DATABASE_URL = process.env.PARLEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** True when a server answers at the test URL. */
-export async function postgresReachable(url = TEST_DATABASE_URL): Promise<boolean> {
-  const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
-  try {
-    await sql`SELECT 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await sql.end({ timeout: 1 }).catch(() => {});
+/**
+ * True when a server answers at the test URL. Retries briefly: on a busy machine one
+ * slow or refused connection (e.g. too many clients) must not silently skip a suite.
+ */
+export async function postgresReachable(url = TEST_DATABASE_URL, attempts = 3): Promise<boolean> {
+  let reason = '';
+  for (let i = 0; i < attempts; i++) {
+    const sql = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
+    try {
+      await sql`SELECT 1`;
+      return true;
+    } catch (err) {
+      reason = (err as { code?: string }).code ?? 'unknown error';
+    } finally {
+      await sql.end({ timeout: 1 }).catch(() => {});
+    }
+    if (i < attempts - 1) await new Promise((r) => setTimeout(r, 500 * (i + 1)));
   }
+  console.warn(`[postgres] ${redact(url)} unreachable after ${attempts} attempts (${reason})`);
+  return false;
 }
 
 /**
