@@ -41,6 +41,10 @@ export interface Config {
   /** Pushes buffered for one socket before it is closed as a slow consumer. */
   socketBufferMaxBytes: number;
   nodeId: string;
+  /** Attachments: size limit per file, quota per user, and how long an unsent upload is kept. */
+  attachments: { uploadMaxBytes: number; userQuotaBytes: number; orphanTtlSec: number };
+  /** Where attachment bytes live; S3 credentials come from the standard AWS variables. */
+  blobs: { store: 'disk' | 's3'; s3Bucket: string | null; s3Endpoint: string | null; s3Region: string | null };
 }
 
 type Env = Record<string, string | undefined>;
@@ -60,6 +64,13 @@ function rule(env: Env, name: string, def: RateRuleConfig): RateRuleConfig {
   const m = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(raw);
   if (!m) throw new Error(`${name} must look like LIMIT/SECONDS (e.g. 30/10), got "${raw}"`);
   return { limit: Number(m[1]), windowMs: Math.round(Number(m[2]) * 1000) };
+}
+
+function blobConfig(env: Env): Config['blobs'] {
+  const store = env.PARLEY_BLOB_STORE || 'disk';
+  if (store !== 'disk' && store !== 's3') throw new Error(`PARLEY_BLOB_STORE must be disk or s3, got "${store}"`);
+  if (store === 's3' && !env.PARLEY_S3_BUCKET) throw new Error('PARLEY_S3_BUCKET is required when PARLEY_BLOB_STORE=s3');
+  return { store, s3Bucket: env.PARLEY_S3_BUCKET || null, s3Endpoint: env.PARLEY_S3_ENDPOINT || null, s3Region: env.PARLEY_S3_REGION || null };
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -91,5 +102,11 @@ export function loadConfig(env: Env = process.env): Config {
     },
     socketBufferMaxBytes: int(env, 'PARLEY_SOCKET_BUFFER_MAX', 4 * 1024 * 1024, 1024),
     nodeId: env.PARLEY_NODE_ID ?? `node-${process.pid}`,
+    attachments: {
+      uploadMaxBytes: int(env, 'PARLEY_UPLOAD_MAX_BYTES', 25 * 1024 * 1024, 1),
+      userQuotaBytes: int(env, 'PARLEY_USER_QUOTA_BYTES', 1024 * 1024 * 1024, 1),
+      orphanTtlSec: int(env, 'PARLEY_UPLOAD_ORPHAN_TTL', 24 * 3600, 1),
+    },
+    blobs: blobConfig(env),
   };
 }
