@@ -9,3 +9,7 @@ export * from './frames';
 export * from './routes';
 export * from './attachments';
 export * from './routes-attachments';
+export * from './search';
+export * from './routes-search';
+export * from './privacy';
+export * from './routes-privacy';

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import * as R from './rest';
 import type { ErrorCode } from './errors';
 import { ATTACHMENT_ROUTES } from './routes-attachments';
+import { SEARCH_ROUTES } from './routes-search';
+import { PRIVACY_ROUTES } from './routes-privacy';
 
 export interface RouteDef {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -68,6 +70,8 @@ export const CORE_ROUTES = {
 export const ROUTES = {
   ...CORE_ROUTES,
   ...ATTACHMENT_ROUTES,
+  ...SEARCH_ROUTES,
+  ...PRIVACY_ROUTES,
 } as const;
 
 export type RouteName = keyof typeof ROUTES;
