@@ -1,0 +1,82 @@
+/**
+ * A load balancer without stickiness, in miniature: each new TCP connection goes to the
+ * next backend in turn; a backend that refuses is skipped for that connection. Bytes are
+ * piped as-is (HTTP and WebSocket alike), and when either side ends the other is cut, so
+ * a dead node's clients see their connections drop and reconnect through the proxy to a
+ * live one.
+ */
+import net from 'node:net';
+
+export interface RoundRobinProxy {
+  url: string;
+  port: number;
+  /** Connections forwarded per backend port (for asserting the spread). */
+  readonly forwarded: ReadonlyMap<number, number>;
+  close(): Promise<void>;
+}
+
+export async function startRoundRobinProxy(backendPorts: readonly number[]): Promise<RoundRobinProxy> {
+  let next = 0;
+  const sockets = new Set<net.Socket>();
+  const forwarded = new Map<number, number>();
+
+  const track = (s: net.Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  };
+
+  /** Tries the backends from the next one in turn; resolves with a connected socket or null. */
+  const connectBackend = async (): Promise<{ socket: net.Socket; port: number } | null> => {
+    for (let tried = 0; tried < backendPorts.length; tried++) {
+      const port = backendPorts[next++ % backendPorts.length]!;
+      const socket = await new Promise<net.Socket | null>((resolve) => {
+        const s = net.connect({ port, host: '127.0.0.1' });
+        s.once('connect', () => {
+          s.removeAllListeners('error');
+          resolve(s);
+        });
+        s.once('error', () => {
+          s.destroy();
+          resolve(null);
+        });
+      });
+      if (socket) return { socket, port };
+    }
+    return null;
+  };
+
+  const server = net.createServer((client) => {
+    track(client);
+    client.pause();
+    client.on('error', () => client.destroy());
+    void connectBackend().then((backend) => {
+      if (!backend || client.destroyed) {
+        backend?.socket.destroy();
+        client.destroy();
+        return;
+      }
+      const upstream = backend.socket;
+      forwarded.set(backend.port, (forwarded.get(backend.port) ?? 0) + 1);
+      track(upstream);
+      upstream.on('error', () => upstream.destroy());
+      // Either side going away takes the other with it (no half-open connections).
+      upstream.once('close', () => client.destroy());
+      client.once('close', () => upstream.destroy());
+      client.pipe(upstream);
+      upstream.pipe(client);
+      client.resume();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    forwarded,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
