@@ -1,8 +1,9 @@
-import { useState } from 'react';
-import type { Conversation, Message, UserId } from '@parley/protocol';
+import { memo, useState } from 'react';
+import type { Message } from '@parley/protocol';
 import { useStore } from '../state/app-context';
 import { describeError } from '../state/errors';
-import { clockTime, nameOf } from '../state/format';
+import { clockTime } from '../state/format';
+import type { MessageStatus as Status } from '../state/receipts';
 import { FormError } from './FormError';
 import { MessageEditor } from './MessageEditor';
 import { MessageMenu } from './MessageMenu';
@@ -10,21 +11,25 @@ import { MessageStatus } from './MessageStatus';
 import { RichText } from './RichText';
 
 interface Props {
-  conversation: Conversation;
   message: Message;
   mine: boolean;
+  /** Shown above the text (groups, someone else's first message in a row). */
+  senderName: string | null;
+  /** For my messages: the tick and, in groups, how many read it. */
+  status: Status | null;
+  isGroup: boolean;
+  canDeleteForEveryone: boolean;
   highlighted: boolean;
   groupedWithPrevious: boolean;
+  accessibleName: string;
 }
 
-export function MessageItem({ conversation: c, message: m, mine, highlighted, groupedWithPrevious }: Props) {
+/** One message. Memoised on plain props: a new message or receipt re-renders only what changed. */
+export const MessageItem = memo(function MessageItem({ message: m, mine, senderName, status, isGroup, canDeleteForEveryone, highlighted, groupedWithPrevious, accessibleName }: Props) {
   const store = useStore();
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const sender = c.members.find((x) => x.user.id === m.senderId)?.user;
   const deleted = m.deletedAt !== null;
-  const myRole = c.me.role;
-  const canDeleteForEveryone = !deleted && (mine || (c.kind === 'group' && myRole !== 'member'));
 
   const remove = async (scope: 'me' | 'everyone') => {
     try {
@@ -35,12 +40,11 @@ export function MessageItem({ conversation: c, message: m, mine, highlighted, gr
     }
   };
 
-  const label = `${mine ? 'You' : nameOf(sender)} at ${clockTime(m.createdAt)}`;
   return (
-    <li id={`message-${m.id}`} tabIndex={-1} aria-label={label}
+    <li id={`message-${m.id}`} tabIndex={-1} aria-label={accessibleName}
       className={`message ${mine ? 'mine' : 'theirs'} ${highlighted ? 'highlighted' : ''} ${groupedWithPrevious ? 'grouped' : ''}`}>
       <div className={`bubble ${deleted ? 'deleted' : ''}`}>
-        {!mine && c.kind === 'group' && !groupedWithPrevious && <p className="message-sender">{nameOf(sender)}</p>}
+        {senderName && <p className="message-sender">{senderName}</p>}
         {deleted ? (
           <p className="message-body deleted-text">This message was deleted</p>
         ) : editing ? (
@@ -57,18 +61,21 @@ export function MessageItem({ conversation: c, message: m, mine, highlighted, gr
         <span className="message-meta">
           {m.editedAt && !deleted && <span className="edited">edited</span>}
           <time dateTime={new Date(m.createdAt).toISOString()}>{clockTime(m.createdAt)}</time>
-          {mine && !deleted && <MessageStatus conversation={c} message={m} me={m.senderId as UserId} />}
+          {status && !deleted && <MessageStatus status={status} isGroup={isGroup} />}
         </span>
         <FormError message={error} />
       </div>
       {!editing && (
         <MessageMenu
           canEdit={mine && !deleted}
-          canDeleteForEveryone={canDeleteForEveryone}
+          canDeleteForEveryone={canDeleteForEveryone && !deleted}
           onEdit={() => setEditing(true)}
           onDelete={(scope) => void remove(scope)}
         />
       )}
     </li>
   );
-}
+}, (a, b) =>
+  a.message === b.message && a.mine === b.mine && a.senderName === b.senderName && a.isGroup === b.isGroup &&
+  a.canDeleteForEveryone === b.canDeleteForEveryone && a.highlighted === b.highlighted && a.groupedWithPrevious === b.groupedWithPrevious &&
+  a.accessibleName === b.accessibleName && a.status?.tick === b.status?.tick && a.status?.readBy === b.status?.readBy && a.status?.of === b.status?.of);

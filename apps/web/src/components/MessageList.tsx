@@ -1,7 +1,8 @@
 import { Fragment, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
-import type { Conversation } from '@parley/protocol';
+import type { Conversation, Message, UserId } from '@parley/protocol';
 import { useChat, useStore } from '../state/app-context';
-import { sameDay } from '../state/format';
+import { clockTime, nameOf, sameDay } from '../state/format';
+import { statusOf } from '../state/receipts';
 import { DaySeparator } from './DaySeparator';
 import { MessageItem } from './MessageItem';
 import { PendingMessage } from './PendingMessage';
@@ -89,7 +90,7 @@ export function MessageList({ conversation: c, focusMessageId }: { conversation:
           return (
             <Fragment key={m.id}>
               {(!prev || !sameDay(prev.createdAt, m.createdAt)) && <DaySeparator at={m.createdAt} />}
-              <MessageItem conversation={c} message={m} mine={m.senderId === me} highlighted={m.id === focusMessageId} groupedWithPrevious={!!prev && prev.senderId === m.senderId && sameDay(prev.createdAt, m.createdAt)} />
+              <MessageItem {...itemProps(c, m, prev, me as UserId | undefined)} highlighted={m.id === focusMessageId} />
             </Fragment>
           );
         })}
@@ -100,4 +101,21 @@ export function MessageList({ conversation: c, focusMessageId }: { conversation:
       </ol>
     </div>
   );
+}
+
+/** Plain props for one message, so MessageItem can skip re-rendering when nothing it shows changed. */
+function itemProps(c: Conversation, m: Message, prev: Message | undefined, me: UserId | undefined) {
+  const mine = m.senderId === me;
+  const grouped = !!prev && prev.senderId === m.senderId && sameDay(prev.createdAt, m.createdAt);
+  const sender = nameOf(c.members.find((x) => x.user.id === m.senderId)?.user);
+  return {
+    message: m,
+    mine,
+    senderName: !mine && c.kind === 'group' && !grouped ? sender : null,
+    status: mine && me ? statusOf(c, m, me) : null,
+    isGroup: c.kind === 'group',
+    canDeleteForEveryone: mine || (c.kind === 'group' && c.me.role !== 'member'),
+    groupedWithPrevious: grouped,
+    accessibleName: `${mine ? 'You' : sender} at ${clockTime(m.createdAt)}`,
+  };
 }

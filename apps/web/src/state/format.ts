@@ -23,8 +23,13 @@ export function dayLabel(t: number, now = Date.now()): string {
   return d.toLocaleDateString(undefined, { weekday: diff < 7 ? 'long' : undefined, day: 'numeric', month: 'long', year: sameYear ? undefined : 'numeric' });
 }
 
+// Formatters are costly to build and are used for every message on every render: build each once.
+const CLOCK = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const WEEKDAY_SHORT = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
+const DAY_MONTH = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+
 export function clockTime(t: number): string {
-  return new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return CLOCK.format(t);
 }
 
 /** Short time for lists: a clock time today, a weekday this week, a date before. */
@@ -32,8 +37,8 @@ export function listTime(t: number, now = Date.now()): string {
   const diff = Math.round((startOfDay(now) - startOfDay(t)) / DAY_MS);
   if (diff === 0) return clockTime(t);
   if (diff === 1) return 'Yesterday';
-  if (diff < 7) return new Date(t).toLocaleDateString(undefined, { weekday: 'short' });
-  return new Date(t).toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+  if (diff < 7) return WEEKDAY_SHORT.format(t);
+  return DAY_MONTH.format(t);
 }
 
 export function lastSeenText(lastSeenAt: number | null, now = Date.now()): string {
