@@ -36,7 +36,7 @@ describe('two nodes', () => {
     await sb.ok('typing', { conversationId: conv, state: 'start' });
     await sa.waitPush((f) => f.type === 'typing' && f.userId === b.id, ma);
     await sb.ok('read', { conversationId: conv, seq: sent.message.seq });
-    await sa.waitPush((f) => f.type === 'receipts' && f.receipts.some((r: { userId: string; readSeq: number }) => r.userId === b.id && r.readSeq === sent.message.seq), ma);
+    await sa.waitPush((f) => f.type === 'receipts' && f.receipts.some((r) => r.userId === b.id && r.readSeq === sent.message.seq), ma);
     await Promise.all([sa.close(), sb.close()]);
   });
 
@@ -47,7 +47,7 @@ describe('two nodes', () => {
     const sent = await s1.ok('send', { conversationId: conv, clientMessageId: 'dev-1', body: 'from device 1' });
     await s2.waitEvent(conv, 'message.created', m2, sent.message.seq);
     await on(n1, a).delete(`/api/conversations/${conv}/messages/${sent.message.id}?for=me`);
-    await s2.waitPush((f) => f.type === 'user_event' && f.event.messageId === sent.message.id, m2);
+    await s2.waitPush((f) => f.type === 'user_event' && f.event.type === 'message.hidden' && f.event.messageId === sent.message.id, m2);
     await Promise.all([s1.close(), s2.close()]);
   });
 
