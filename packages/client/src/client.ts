@@ -220,6 +220,11 @@ export class ParleyClient {
     if (!this.session.current) return Promise.reject(new ParleyError('UNAUTHENTICATED', 'not logged in', { retryable: false }));
     if (this.running && this.ready) return this.ready.promise;
     if (!this.WebSocketImpl) return Promise.reject(new ParleyError('UNAVAILABLE', 'no WebSocket implementation: pass options.WebSocket', { retryable: false }));
+    try {
+      wsUrlOf(this.opts.baseUrl);
+    } catch {
+      return Promise.reject(new ParleyError('BAD_REQUEST', 'baseUrl must be an absolute http(s) URL outside a browser', { retryable: false }));
+    }
     this.running = true;
     const run = ++this.runId;
     this.ready = newReady();
@@ -312,15 +317,21 @@ export class ParleyClient {
       return;
     }
     if (run !== this.runId) return;
-    const conn = new Connection({
-      url: wsUrlOf(this.opts.baseUrl),
-      WebSocket: this.WebSocketImpl!,
-      accessToken: token,
-      onPush: (frame) => {
-        if (this.conn === conn) this.catchUp.onPush(frame);
-      },
-      onClose: (info) => this.onClose(run, conn, token, info),
-    });
+    let conn: Connection;
+    try {
+      conn = new Connection({
+        url: wsUrlOf(this.opts.baseUrl),
+        WebSocket: this.WebSocketImpl!,
+        accessToken: token,
+        onPush: (frame) => {
+          if (this.conn === conn) this.catchUp.onPush(frame);
+        },
+        onClose: (info) => this.onClose(run, conn, token, info),
+      });
+    } catch {
+      // The WebSocket constructor itself refused (a browser blocking the URL, for example).
+      return this.retryLater(run);
+    }
     this.conn = conn;
     try {
       await conn.opened;

@@ -71,7 +71,8 @@ export class Connection {
   private nextId = 1;
   private welcomed = false;
   private closed = false;
-  private lastInboundAt = Date.now();
+  /** When the unanswered ping was sent; null when none is outstanding. */
+  private pingSentAt: number | null = null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private helloTimer: ReturnType<typeof setTimeout> | null = null;
   private welcome!: { resolve(w: WelcomeFrame): void; reject(err: CloseInfo): void };
@@ -131,13 +132,11 @@ export class Connection {
 
   private onOpen(): void {
     if (this.closed) return;
-    this.lastInboundAt = Date.now();
     this.ws.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, token: this.opts.accessToken }));
   }
 
   private onMessage(raw: unknown): void {
     if (this.closed) return;
-    this.lastInboundAt = Date.now();
     let frame: { type?: unknown; [k: string]: unknown };
     try {
       frame = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw as ArrayBuffer | Uint8Array));
@@ -182,12 +181,26 @@ export class Connection {
     else p.reject(ParleyError.fromBody(frame.error ?? { code: 'INTERNAL', message: 'malformed error reply' }));
   }
 
-  /** Pings every interval; a server silent for two intervals is gone. */
+  /**
+   * Pings every interval, one ping at a time; a ping unanswered for two intervals means
+   * the connection is dead. Judging by the outstanding ping rather than by silence keeps
+   * a background tab, whose timers the browser delays, from killing a healthy socket.
+   */
   private beat(interval: number): void {
-    if (Date.now() - this.lastInboundAt > 2 * interval) return this.kill('heartbeat timeout');
-    this.request('ping', {}, 2 * interval).catch(() => {
-      // A ping reply that does not come is caught by the silence check above.
-    });
+    const now = Date.now();
+    if (this.pingSentAt !== null) {
+      if (now - this.pingSentAt >= 2 * interval) this.kill('heartbeat timeout');
+      return;
+    }
+    this.pingSentAt = now;
+    this.request('ping', {}, 4 * interval).then(
+      () => {
+        this.pingSentAt = null;
+      },
+      () => {
+        // Unanswered: the next beat past two intervals declares the socket dead.
+      },
+    );
   }
 
   private kill(reason: string): void {
