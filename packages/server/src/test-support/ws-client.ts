@@ -16,7 +16,7 @@ export interface Closed {
 }
 
 type Frame = Record<string, any>;
-type Waiter = { pred: (f: Frame) => boolean; from: number; resolve: (f: Frame) => void };
+type Waiter = { pred: (f: Frame) => boolean; from: number; resolve: (f: Frame) => void; reject: (e: Error) => void };
 
 const DEFAULT_WAIT_MS = 5000;
 
@@ -35,6 +35,8 @@ export class RawSocket {
       ws.on('close', (code, reason) => {
         this.closeInfo = { code, reason: reason.toString() };
         resolve(this.closeInfo);
+        // Nothing more will arrive: fail the waits now rather than at their timeout.
+        for (const w of this.waiters.splice(0)) w.reject(new SocketClosedError(this.closeInfo));
       });
     });
     ws.on('error', () => {
@@ -108,8 +110,14 @@ export class RawSocket {
   /** Resolves with the first frame at index >= from matching pred (already received or future). */
   waitFrame(pred: (f: Frame) => boolean, from = 0, timeoutMs = DEFAULT_WAIT_MS): Promise<Frame> {
     for (let i = from; i < this.frames.length; i++) if (pred(this.frames[i]!)) return Promise.resolve(this.frames[i]!);
+    if (this.closeInfo) return Promise.reject(new SocketClosedError(this.closeInfo));
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { pred, from, resolve: (f) => (clearTimeout(timer), resolve(f)) };
+      const waiter: Waiter = {
+        pred,
+        from,
+        resolve: (f) => (clearTimeout(timer), resolve(f)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      };
       const timer = setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
         reject(new Error(`no matching frame within ${timeoutMs} ms (closed: ${JSON.stringify(this.closeInfo)}); got ${JSON.stringify(this.frames.slice(from)).slice(0, 2000)}`));
@@ -153,6 +161,14 @@ export class RawSocket {
 
   terminate(): void {
     this.ws.terminate();
+  }
+}
+
+/** A wait ended because the socket closed before a matching frame arrived. */
+export class SocketClosedError extends Error {
+  constructor(readonly closed: Closed) {
+    super(`socket closed (${closed.code}) before the awaited frame arrived`);
+    this.name = 'SocketClosedError';
   }
 }
 
