@@ -135,6 +135,15 @@ export type SendResult =
   | { ok: true; message: Message; duplicate: boolean; event: ConversationEvent | null }
   | { ok: false; code: 'NOT_FOUND' | 'NOT_MEMBER' | 'ATTACHMENT_INVALID' };
 
+export interface WatermarkInput {
+  conversationId: ConversationId;
+  userId: UserId;
+  kind: 'delivered' | 'read';
+  seq: number;
+}
+
+export type WatermarkResult = { ok: true; receipt: Receipt; changed: boolean } | { ok: false; code: 'NOT_FOUND' | 'NOT_MEMBER' };
+
 export interface MailboxItem extends Message {
   sender: PublicUserRecord;
   conversationTitle: string | null;
@@ -227,6 +236,12 @@ export interface Store {
    * Returns the member's receipt after the change and whether anything changed.
    */
   advanceWatermark(input: { conversationId: ConversationId; userId: UserId; kind: 'delivered' | 'read'; seq: number }): Promise<{ receipt: Receipt; changed: boolean }>;
+  /**
+   * Group commit for watermarks: every input in ONE transaction, results in input order.
+   * Each behaves as advanceWatermark; a non-member or unknown conversation fails only its
+   * own item. Clients ack delivery of every message they receive, so this is a hot path.
+   */
+  advanceWatermarks(inputs: readonly WatermarkInput[]): Promise<WatermarkResult[]>;
   /** Every member's watermarks (readSeq null for members who do not share read receipts). */
   receipts(conversationId: ConversationId): Promise<{ receipts: Receipt[]; receiptsVersion: number }>;
   setArchived(input: { conversationId: ConversationId; userId: UserId; archived: boolean; at: number }): Promise<UserEvent | null>;
