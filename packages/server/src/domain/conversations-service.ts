@@ -3,19 +3,24 @@ import { AppError, notFound } from './errors';
 import type { Deps } from './deps';
 import type { Fanout } from './fanout';
 import { newConversationId } from './ids';
+import { GroupCommit } from './group-commit';
 import { ReceiptCoalescer } from './receipt-coalescer';
 import { conversation, decodeCursor, encodeCursor } from './views';
-import { StoreError } from '../store/port';
+import { StoreError, type WatermarkInput, type WatermarkResult } from '../store/port';
 
 /** Conversations, membership, per-member state (archive, watermarks). */
 export class ConversationsService {
   private readonly receipts: ReceiptCoalescer;
+  private readonly watermarks: GroupCommit<WatermarkInput, WatermarkResult>;
 
   constructor(
     private readonly deps: Deps,
     private readonly fanout: Fanout,
   ) {
     this.receipts = new ReceiptCoalescer(fanout);
+    this.watermarks = new GroupCommit((items) => deps.store.advanceWatermarks(items), deps.config.groupCommitMax, (results) => {
+      for (const r of results) if (r.ok && r.changed) this.receipts.add(r.receipt);
+    });
   }
 
   async view(userId: UserId, id: ConversationId): Promise<Conversation> {
@@ -85,9 +90,9 @@ export class ConversationsService {
 
   /** Raises my delivered or read watermark; others (and my other devices) see the receipt. */
   async mark(userId: UserId, id: ConversationId, kind: 'delivered' | 'read', seq: number): Promise<Receipt> {
-    const { receipt, changed } = await this.deps.store.advanceWatermark({ conversationId: id, userId, kind, seq });
-    if (changed) this.receipts.add(receipt);
-    return receipt;
+    const result = await this.watermarks.submit({ conversationId: id, userId, kind, seq });
+    if (!result.ok) throw notFound('conversation not found');
+    return result.receipt;
   }
 
   async events(userId: UserId, id: ConversationId, after: number, limit: number) {
@@ -100,8 +105,9 @@ export class ConversationsService {
     this.fanout.typing(id, userId, state);
   }
 
-  /** Pushes pending receipts now (when draining). */
-  flushReceipts(): void {
+  /** Commits pending watermarks and pushes pending receipts (when draining). */
+  async flushReceipts(): Promise<void> {
+    await this.watermarks.idle();
     this.receipts.flush();
   }
 

@@ -1,29 +1,30 @@
-import type { ClientMessageId, ConversationId, Message, MessageId, UserId } from '@parley/protocol';
+import type { AttachmentId, ClientMessageId, ConversationId, Message, MessageId, UserId } from '@parley/protocol';
 import { AppError, notFound } from './errors';
 import type { Deps } from './deps';
 import type { Fanout } from './fanout';
 import { newMessageId } from './ids';
-import { SendBatcher } from './send-batcher';
+import { GroupCommit } from './group-commit';
 import { decodeCursor, encodeCursor, publicUser } from './views';
-import type { SendResult } from '../store/port';
+import type { SendInput, SendResult } from '../store/port';
 
 export interface SendRequest {
   conversationId: ConversationId;
   clientMessageId: ClientMessageId;
   title?: string | null | undefined;
   body: string;
+  attachmentIds?: readonly AttachmentId[] | undefined;
 }
 
 /** Messages: sending (group-committed), editing, deleting, history and mailboxes. */
 export class MessagesService {
-  private readonly batcher: SendBatcher;
+  private readonly batcher: GroupCommit<SendInput, SendResult>;
 
   constructor(
     private readonly deps: Deps,
     private readonly fanout: Fanout,
   ) {
-    this.batcher = new SendBatcher(deps.store, deps.config.groupCommitMax, (results, size) => {
-      deps.metrics.commitBatchSize.observe(size);
+    this.batcher = new GroupCommit((items) => deps.store.appendMessages(items), deps.config.groupCommitMax, (results) => {
+      deps.metrics.commitBatchSize.observe(results.length);
       for (const r of results) {
         if (r.ok && r.event) {
           this.fanout.events([r.event]);
@@ -44,7 +45,9 @@ export class MessagesService {
       title: normalizeTitle(req.title),
       body: req.body,
       at,
+      ...(req.attachmentIds?.length ? { attachmentIds: req.attachmentIds } : {}),
     });
+    if (!result.ok && result.code === 'ATTACHMENT_INVALID') throw new AppError('ATTACHMENT_INVALID', 'an attachment is unknown, not yours, or already sent');
     if (!result.ok) throw notFound('conversation not found');
     return { message: result.message, duplicate: result.duplicate };
   }

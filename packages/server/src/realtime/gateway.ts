@@ -188,7 +188,7 @@ export class Gateway {
   async drain(): Promise<void> {
     this.accepting = false;
     await this.services.messages.drained();
-    this.services.conversations.flushReceipts();
+    await this.services.conversations.flushReceipts();
     for (const conn of [...this.routing.connections()]) conn.close(CLOSE.GOING_AWAY, 'server going away');
   }
 

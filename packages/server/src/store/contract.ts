@@ -945,6 +945,33 @@ export function storeContract(name: string, factory: StoreFactory): void {
         expect(await lastSeq(id)).toBe(7);
       });
 
+      it('advance in batches: one result per input in order, later inputs see earlier ones, failures stay local', async () => {
+        const [a, b, c, out] = await users(4);
+        const id = await direct(a!, b!);
+        const g = await group(a!, [c!]);
+        for (let i = 0; i < 3; i++) await send(id, a!); // lastSeq 6
+        await send(g, a!);
+        const results = await store.advanceWatermarks([
+          { conversationId: g, userId: c!.id, kind: 'delivered', seq: 100 },
+          { conversationId: id, userId: b!.id, kind: 'delivered', seq: 5 },
+          { conversationId: id, userId: out!.id, kind: 'read', seq: 1 },
+          { conversationId: 'no-such-conversation' as ConversationId, userId: b!.id, kind: 'read', seq: 1 },
+          { conversationId: id, userId: b!.id, kind: 'read', seq: 4 },
+          { conversationId: id, userId: b!.id, kind: 'delivered', seq: 3 },
+        ]);
+        const glast = await lastSeq(g);
+        expect(results).toEqual([
+          { ok: true, changed: true, receipt: { conversationId: g, userId: c!.id, deliveredSeq: glast, readSeq: 0, receiptsVersion: 1 } },
+          { ok: true, changed: true, receipt: { conversationId: id, userId: b!.id, deliveredSeq: 5, readSeq: 0, receiptsVersion: 1 } },
+          { ok: false, code: 'NOT_MEMBER' },
+          { ok: false, code: 'NOT_FOUND' },
+          { ok: true, changed: true, receipt: { conversationId: id, userId: b!.id, deliveredSeq: 5, readSeq: 4, receiptsVersion: 2 } },
+          { ok: true, changed: false, receipt: { conversationId: id, userId: b!.id, deliveredSeq: 5, readSeq: 4, receiptsVersion: 2 } },
+        ]);
+        expect(await store.getMember(id, b!.id)).toMatchObject({ deliveredSeq: 5, readSeq: 4 });
+        expect(await store.advanceWatermarks([])).toEqual([]);
+      });
+
       it('hide readSeq (null) for members who do not share read receipts', async () => {
         const [a, b] = await users(2);
         const id = await direct(a!, b!);

@@ -1,51 +1,73 @@
 /** Watermarks (delivered/read), archive state and the per-user event log. */
 import type { ConversationId, Receipt, UserEvent, UserId } from '@parley/protocol';
-import { StoreError } from '../port';
-import type { Sql } from './db';
+import { StoreError, type WatermarkInput, type WatermarkResult } from '../port';
+import type { Sql, Tx } from './db';
 import { notMemberError } from './event-log';
 import { appendUserEvent } from './messages';
 import { toUserEvent, type UserEventRow } from './rows';
 
+type WatermarkOutcome = { receipt: Receipt; changed: boolean };
+
 export function receiptQueries(sql: Sql) {
+  const advanceIn = async (tx: Tx, input: WatermarkInput): Promise<WatermarkOutcome> => {
+    const [cur] = await tx<{ delivered_seq: number; read_seq: number; last_seq: number; receipts_version: number; read_receipts: boolean }[]>`
+      SELECT mb.delivered_seq, mb.read_seq, c.last_seq, c.receipts_version, u.read_receipts
+      FROM members mb
+      JOIN conversations c ON c.id = mb.conversation_id
+      JOIN users u ON u.id = mb.user_id
+      WHERE mb.conversation_id = ${input.conversationId} AND mb.user_id = ${input.userId}
+    `;
+    if (!cur) throw await notMemberError(tx, input.conversationId);
+    const target = Math.min(input.seq, cur.last_seq);
+    const read = input.kind === 'read' ? Math.max(cur.read_seq, target) : cur.read_seq;
+    const delivered = Math.max(cur.delivered_seq, target, read);
+    const receipt = (deliveredSeq: number, readSeq: number, receiptsVersion: number): Receipt => ({
+      conversationId: input.conversationId,
+      userId: input.userId,
+      deliveredSeq,
+      readSeq: cur.read_receipts ? readSeq : null,
+      receiptsVersion,
+    });
+    if (read === cur.read_seq && delivered === cur.delivered_seq) {
+      return { receipt: receipt(cur.delivered_seq, cur.read_seq, cur.receipts_version), changed: false };
+    }
+    // Lock order everywhere is conversation row, then member row (as membership
+    // changes do), so the version bump comes first. GREATEST keeps the marks
+    // monotonic if another advance landed since the read above.
+    const [conv] = await tx<{ receipts_version: number }[]>`
+      UPDATE conversations SET receipts_version = receipts_version + 1
+      WHERE id = ${input.conversationId} RETURNING receipts_version
+    `;
+    const [mb] = await tx<{ delivered_seq: number; read_seq: number }[]>`
+      UPDATE members SET delivered_seq = GREATEST(delivered_seq, ${delivered}), read_seq = GREATEST(read_seq, ${read})
+      WHERE conversation_id = ${input.conversationId} AND user_id = ${input.userId}
+      RETURNING delivered_seq, read_seq
+    `;
+    if (!conv || !mb) throw new StoreError('NOT_MEMBER', 'not a member');
+    return { receipt: receipt(mb.delivered_seq, mb.read_seq, conv.receipts_version), changed: true };
+  };
+
   return {
-    async advanceWatermark(input: { conversationId: ConversationId; userId: UserId; kind: 'delivered' | 'read'; seq: number }) {
+    async advanceWatermark(input: WatermarkInput) {
+      return (await sql.begin((tx) => advanceIn(tx, input))) as WatermarkOutcome;
+    },
+
+    async advanceWatermarks(inputs: readonly WatermarkInput[]): Promise<WatermarkResult[]> {
+      // Conversation rows are locked in id order, as appendMessages does, so concurrent
+      // batches on several nodes cannot deadlock.
+      const order = inputs.map((_, i) => i).sort((a, b) => (inputs[a]!.conversationId < inputs[b]!.conversationId ? -1 : inputs[a]!.conversationId > inputs[b]!.conversationId ? 1 : a - b));
       return (await sql.begin(async (tx) => {
-        const [cur] = await tx<{ delivered_seq: number; read_seq: number; last_seq: number; receipts_version: number; read_receipts: boolean }[]>`
-          SELECT mb.delivered_seq, mb.read_seq, c.last_seq, c.receipts_version, u.read_receipts
-          FROM members mb
-          JOIN conversations c ON c.id = mb.conversation_id
-          JOIN users u ON u.id = mb.user_id
-          WHERE mb.conversation_id = ${input.conversationId} AND mb.user_id = ${input.userId}
-        `;
-        if (!cur) throw await notMemberError(tx, input.conversationId);
-        const target = Math.min(input.seq, cur.last_seq);
-        const read = input.kind === 'read' ? Math.max(cur.read_seq, target) : cur.read_seq;
-        const delivered = Math.max(cur.delivered_seq, target, read);
-        const receipt = (deliveredSeq: number, readSeq: number, receiptsVersion: number): Receipt => ({
-          conversationId: input.conversationId,
-          userId: input.userId,
-          deliveredSeq,
-          readSeq: cur.read_receipts ? readSeq : null,
-          receiptsVersion,
-        });
-        if (read === cur.read_seq && delivered === cur.delivered_seq) {
-          return { receipt: receipt(cur.delivered_seq, cur.read_seq, cur.receipts_version), changed: false };
+        const results: WatermarkResult[] = new Array(inputs.length);
+        for (const i of order) {
+          try {
+            results[i] = { ok: true, ...(await advanceIn(tx, inputs[i]!)) };
+          } catch (err) {
+            if (err instanceof StoreError && (err.code === 'NOT_MEMBER' || err.code === 'NOT_FOUND')) results[i] = { ok: false, code: err.code };
+            else throw err;
+          }
         }
-        // Lock order everywhere is conversation row, then member row (as membership
-        // changes do), so the version bump comes first. GREATEST keeps the marks
-        // monotonic if another advance landed since the read above.
-        const [conv] = await tx<{ receipts_version: number }[]>`
-          UPDATE conversations SET receipts_version = receipts_version + 1
-          WHERE id = ${input.conversationId} RETURNING receipts_version
-        `;
-        const [mb] = await tx<{ delivered_seq: number; read_seq: number }[]>`
-          UPDATE members SET delivered_seq = GREATEST(delivered_seq, ${delivered}), read_seq = GREATEST(read_seq, ${read})
-          WHERE conversation_id = ${input.conversationId} AND user_id = ${input.userId}
-          RETURNING delivered_seq, read_seq
-        `;
-        if (!conv || !mb) throw new StoreError('NOT_MEMBER', 'not a member');
-        return { receipt: receipt(mb.delivered_seq, mb.read_seq, conv.receipts_version), changed: true };
-      })) as { receipt: Receipt; changed: boolean };
+        return results;
+      })) as WatermarkResult[];
     },
 
     async receipts(conversationId: ConversationId): Promise<{ receipts: Receipt[]; receiptsVersion: number }> {

@@ -1,10 +1,11 @@
 /** Watermarks (delivered/read), archive state, the per-user event log and catch-up heads. */
 import type { ConversationId, Receipt, UserId } from '@parley/protocol';
 import type { SqliteContext, SyncStore } from './context';
+import { StoreError, type WatermarkInput, type WatermarkResult } from '../port';
 import { notFound } from './errors';
 import { toUserEvent, type UserEventRow } from './rows';
 
-type ReceiptMethods = Pick<SyncStore, 'advanceWatermark' | 'receipts' | 'setArchived' | 'userEventsAfter' | 'conversationHeads'>;
+type ReceiptMethods = Pick<SyncStore, 'advanceWatermark' | 'advanceWatermarks' | 'receipts' | 'setArchived' | 'userEventsAfter' | 'conversationHeads'>;
 
 interface ReceiptRow {
   user_id: string;
@@ -37,23 +38,37 @@ export function receiptMethods(ctx: SqliteContext): ReceiptMethods {
     receiptsVersion,
   });
 
+  const advance = ({ conversationId, userId, kind, seq }: WatermarkInput) => {
+    const { conversation, member } = ctx.requireMembership(conversationId, userId);
+    const target = Math.max(0, Math.min(seq, conversation.lastSeq));
+    const readSeq = kind === 'read' ? Math.max(member.readSeq, target) : member.readSeq;
+    const deliveredSeq = Math.max(member.deliveredSeq, kind === 'delivered' ? target : readSeq);
+    const changed = readSeq !== member.readSeq || deliveredSeq !== member.deliveredSeq;
+    let receiptsVersion = conversation.receiptsVersion;
+    if (changed) {
+      setWatermarks.run(deliveredSeq, readSeq, conversationId, userId);
+      receiptsVersion = (bumpReceiptsVersion.get(conversationId) as { receipts_version: number }).receipts_version;
+    }
+    const { read_receipts } = readReceiptsOf.get(userId) as { read_receipts: number };
+    const receipt = toReceipt(conversationId, { user_id: userId, delivered_seq: deliveredSeq, read_seq: readSeq, read_receipts }, receiptsVersion);
+    return { receipt, changed };
+  };
+
   return {
-    advanceWatermark({ conversationId, userId, kind, seq }) {
-      return ctx.write(() => {
-        const { conversation, member } = ctx.requireMembership(conversationId, userId);
-        const target = Math.max(0, Math.min(seq, conversation.lastSeq));
-        const readSeq = kind === 'read' ? Math.max(member.readSeq, target) : member.readSeq;
-        const deliveredSeq = Math.max(member.deliveredSeq, kind === 'delivered' ? target : readSeq);
-        const changed = readSeq !== member.readSeq || deliveredSeq !== member.deliveredSeq;
-        let receiptsVersion = conversation.receiptsVersion;
-        if (changed) {
-          setWatermarks.run(deliveredSeq, readSeq, conversationId, userId);
-          receiptsVersion = (bumpReceiptsVersion.get(conversationId) as { receipts_version: number }).receipts_version;
-        }
-        const { read_receipts } = readReceiptsOf.get(userId) as { read_receipts: number };
-        const receipt = toReceipt(conversationId, { user_id: userId, delivered_seq: deliveredSeq, read_seq: readSeq, read_receipts }, receiptsVersion);
-        return { receipt, changed };
-      });
+    advanceWatermark(input) {
+      return ctx.write(() => advance(input));
+    },
+    advanceWatermarks(inputs) {
+      return ctx.write(() =>
+        inputs.map((input): WatermarkResult => {
+          try {
+            return { ok: true, ...advance(input) };
+          } catch (err) {
+            if (err instanceof StoreError && (err.code === 'NOT_MEMBER' || err.code === 'NOT_FOUND')) return { ok: false, code: err.code };
+            throw err;
+          }
+        }),
+      );
     },
     receipts(conversationId) {
       return ctx.read(() => {
