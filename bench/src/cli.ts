@@ -6,6 +6,7 @@
  * profile of every Parley node to bench/profiles/ and prints its top self-time functions.
  */
 import { mkdirSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { jsonLine, table } from './core/report';
 import type { BenchResult } from './core/result';
@@ -75,13 +76,19 @@ export async function runAll(names: readonly string[], ctx: RunContext): Promise
   return results;
 }
 
+function machine(): string {
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  return `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${load}`;
+}
+
 async function main(): Promise<void> {
   const { names, ctx } = parseArgs(process.argv.slice(2));
   const started = Date.now();
+  console.log(machine());
   const results = await runAll(names, ctx);
   console.log('');
   console.log(table(results));
-  console.log(`\n${results.length} results in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`\n${results.length} results in ${((Date.now() - started) / 1000).toFixed(0)} s; ${machine()}`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) void main();

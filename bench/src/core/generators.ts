@@ -11,8 +11,11 @@ const ENTRY = path.join(import.meta.dirname, '../worker/generator.ts');
 class Generator {
   private readonly waiting = new Map<string, ((r: WorkerReply) => void)[]>();
   private failure: Error | null = null;
+  readonly started: Promise<WorkerReply>;
 
   constructor(readonly proc: Spawned) {
+    this.started = this.next('started', 120_000);
+    this.started.catch(() => {}); // reported by whoever awaits ready()
     proc.child.on('message', (raw) => {
       const r = raw as WorkerReply;
       if (r.type === 'error') {
@@ -52,6 +55,11 @@ export class Generators {
 
   static start(count: number): Generators {
     return new Generators(Array.from({ length: count }, () => new Generator(spawnTs(ENTRY, [], { ipc: true }))));
+  }
+
+  /** Resolves once every generator listens for commands. */
+  async ready(): Promise<void> {
+    await Promise.all(this.gens.map((g) => g.started));
   }
 
   get pids(): number[] {

@@ -36,6 +36,8 @@ function main(): void {
     void handle(msg).catch((err: unknown) => reply({ type: 'error', message: err instanceof Error ? err.stack ?? err.message : String(err) }));
   });
   process.on('disconnect', () => process.exit(0));
+  // Commands sent before this listener existed would be lost: the coordinator waits for this first.
+  reply({ type: 'started' });
 
   async function handle(msg: CoordinatorMessage): Promise<void> {
     switch (msg.cmd) {

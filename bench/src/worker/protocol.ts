@@ -117,7 +117,7 @@ export interface ProgressReply {
   deliveries: number;
 }
 
-export type WorkerReply = ProgressReply | SetupReply | PhaseReply | CollectReply | DropReply | HistoryReply | { type: 'error'; message: string };
+export type WorkerReply = { type: 'started' } | ProgressReply | SetupReply | PhaseReply | CollectReply | DropReply | HistoryReply | { type: 'error'; message: string };
 
 /** The message body carries everything a receiver needs to check it. */
 export function encodeBody(phase: number, sender: number, n: number, plannedUs: number, client: number, size: number): string {

@@ -10,6 +10,8 @@ export interface RunContext {
   /** Folder for server CPU profiles, or null. */
   profileDir: string | null;
   log: (line: string) => void;
+  /** Leave out the relay (smoke runs of workloads other than direct, to keep the suite short). */
+  skipRelay?: boolean;
   /** Saturation rates found by earlier workloads of the same run, by target name (msg/s). */
   directMax: Map<string, number>;
 }
@@ -23,9 +25,17 @@ export async function withTarget<T>(
   fn: (target: Target, gens: Generators) => Promise<T>,
   opts: { workers?: number; concurrency?: number; beforeConnect?: (target: Target) => Promise<void> } = {},
 ): Promise<T> {
-  const target = await start();
+  // Generators boot while the target starts; both take seconds of module loading.
   const gens = Generators.start(opts.workers ?? ctx.workers);
+  let target: Target;
   try {
+    target = await start();
+  } catch (err) {
+    await gens.close();
+    throw err;
+  }
+  try {
+    await gens.ready();
     await opts.beforeConnect?.(target);
     const began = Date.now();
     const setup = await gens.setup(target.kind, target.clients, opts.concurrency ?? 64);
@@ -42,4 +52,15 @@ export async function withTarget<T>(
 export function ratio(value: number | null, ceiling: number | null): number | null {
   if (value === null || ceiling === null || ceiling <= 0) return null;
   return value / ceiling;
+}
+
+/**
+ * The ceiling and the system under test, one after the other so each has the machine
+ * to itself; in smoke runs (correctness only) side by side to keep the test suite short.
+ */
+export async function relayThenParley<T>(ctx: RunContext, relay: () => Promise<T>, parley: () => Promise<T>): Promise<[T | null, T]> {
+  if (ctx.skipRelay) return [null, await parley()];
+  if (ctx.scale === 'smoke') return Promise.all([relay(), parley()]);
+  const r = await relay();
+  return [r, await parley()];
 }

@@ -12,7 +12,7 @@ import { connectionsByConversation, pairs, type Population } from '../targets/po
 import { startParley } from '../targets/parley-target';
 import { startRelay } from '../targets/relay-target';
 import type { Target } from '../targets/target';
-import { ratio, withTarget, type RunContext } from './context';
+import { ratio, relayThenParley, withTarget, type RunContext } from './context';
 
 export const MESSAGE_BYTES = 100;
 
@@ -30,7 +30,7 @@ export interface DirectSizes {
 
 export function directSizes(ctx: RunContext): DirectSizes {
   return ctx.scale === 'smoke'
-    ? { pairs: 5, stepSeconds: 0.5, maxSteps: 2, startRate: 200, measureSeconds: 0.5 }
+    ? { pairs: 5, stepSeconds: 0.5, maxSteps: 1, startRate: 200, measureSeconds: 0.5 }
     : { pairs: 50, stepSeconds: 1.5, maxSteps: 8, startRate: 1000, measureSeconds: 4 };
 }
 
@@ -44,7 +44,7 @@ export interface DirectMeasurement {
 export async function measureDirect(ctx: RunContext, target: Target, gens: Generators, p: Population, s: DirectSizes): Promise<DirectMeasurement> {
   const senders = pairSenders(p, target);
   const runner = new PhaseRunner(gens, target.serverPids);
-  await runner.run(runner.plan(senders, Math.min(500, s.startRate), 0.5, MESSAGE_BYTES), senders); // warm-up (JIT, caches)
+  if (ctx.scale !== 'smoke') await runner.run(runner.plan(senders, Math.min(500, s.startRate), 0.5, MESSAGE_BYTES), senders); // warm-up (JIT, caches)
   const sat = await findSaturation(runner, senders, { startRate: s.startRate, stepSeconds: s.stepSeconds, maxSteps: s.maxSteps, size: MESSAGE_BYTES, log: ctx.log, label: target.name });
   const half = Math.max(1, sat.maxMessages / 2);
   const atHalf = await runner.run(runner.plan(senders, half, s.measureSeconds, MESSAGE_BYTES), senders);
@@ -80,19 +80,19 @@ export function directRow(workload: string, target: Target, m: DirectMeasurement
 export async function runDirectVariant(ctx: RunContext, workload: string, database: 'sqlite' | 'postgres', goalRatio: number, withLatencyGoal: boolean): Promise<BenchResult[]> {
   const s = directSizes(ctx);
   const p = pairs(s.pairs);
-  const relay = await withTarget(ctx, () => startRelay(p), async (t, g) => directRow(workload, t, await measureDirect(ctx, t, g, p, s), ''));
   const name = database === 'postgres' ? 'parley-pg' : 'parley';
-  const parley = await withTarget(
+  const [relay, parley] = await relayThenParley(
     ctx,
-    () => startParley(p, { name, database, profileDir: ctx.profileDir, log: ctx.log }),
-    async (t, g) => directRow(workload, t, await measureDirect(ctx, t, g, p, s), ''),
+    () => withTarget(ctx, () => startRelay(p), async (t, g) => directRow(workload, t, await measureDirect(ctx, t, g, p, s), '')),
+    () => withTarget(ctx, () => startParley(p, { name, database, profileDir: ctx.profileDir, log: ctx.log }), async (t, g) => directRow(workload, t, await measureDirect(ctx, t, g, p, s), '')),
   );
-  ctx.directMax.set(`${workload}:relay`, relay.throughput ?? 0);
+  if (relay) ctx.directMax.set(`${workload}:relay`, relay.throughput ?? 0);
   ctx.directMax.set(`${workload}:${name}`, parley.throughput ?? 0);
-  parley.ratio = ratio(parley.throughput, relay.throughput);
+  parley.ratio = ratio(parley.throughput, relay?.throughput ?? null);
   const p99 = parley.latencyMs?.p99 ?? Infinity;
   parley.goal = withLatencyGoal ? `>= ${goalRatio}x relay; p99 <= 50 ms at 50%` : `>= ${goalRatio}x relay`;
   parley.pass = (parley.ratio ?? 0) >= goalRatio && (!withLatencyGoal || p99 <= 50) && parley.lost === 0 && parley.duplicated === 0;
+  if (!relay) return [parley];
   relay.goal = 'ceiling';
   return [relay, parley];
 }

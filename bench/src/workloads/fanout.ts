@@ -12,7 +12,7 @@ import { startRelay } from '../targets/relay-target';
 import type { Target } from '../targets/target';
 import type { Generators } from '../core/generators';
 import { MESSAGE_BYTES } from './direct';
-import { ratio, withTarget, type RunContext } from './context';
+import { ratio, relayThenParley, withTarget, type RunContext } from './context';
 
 const SENDERS = 5;
 const GOAL = 0.6;
@@ -24,8 +24,8 @@ async function measure(ctx: RunContext, workload: string, members: number, targe
   const smoke = ctx.scale === 'smoke';
   // Start near 5,000 deliveries/s whatever the group size.
   const startRate = smoke ? 20 : Math.max(5, Math.round(5000 / (members - 1)));
-  await runner.run(runner.plan(senders, startRate / 2, 0.5, MESSAGE_BYTES), senders);
-  const sat = await findSaturation(runner, senders, { startRate, stepSeconds: smoke ? 0.5 : 1.5, maxSteps: smoke ? 2 : 7, size: MESSAGE_BYTES, log: ctx.log, label: `${target.name} ${workload}` });
+  if (!smoke) await runner.run(runner.plan(senders, startRate / 2, 0.5, MESSAGE_BYTES), senders); // warm-up
+  const sat = await findSaturation(runner, senders, { startRate, stepSeconds: smoke ? 0.5 : 1.5, maxSteps: smoke ? 1 : 7, size: MESSAGE_BYTES, log: ctx.log, label: `${target.name} ${workload}` });
   const atHalf = await runner.run(runner.plan(senders, Math.max(1, sat.maxMessages / 2), smoke ? 0.5 : 3, MESSAGE_BYTES), senders);
   const t = totals([...sat.steps, atHalf]);
   return {
@@ -57,16 +57,20 @@ async function fanoutOf(ctx: RunContext, members: number): Promise<BenchResult[]
   const workload = `fanout-${members}`;
   const p = group(members);
   const concurrency = 32;
-  const relay = await withTarget(ctx, () => startRelay(p), (t, g) => measure(ctx, workload, members, t, g), { concurrency });
-  const parley = await withTarget(ctx, () => startParley(p, { profileDir: ctx.profileDir, log: ctx.log }), (t, g) => measure(ctx, workload, members, t, g), { concurrency });
-  parley.ratio = ratio(parley.throughput, relay.throughput);
+  const [relay, parley] = await relayThenParley(
+    ctx,
+    () => withTarget(ctx, () => startRelay(p), (t, g) => measure(ctx, workload, members, t, g), { concurrency }),
+    () => withTarget(ctx, () => startParley(p, { profileDir: ctx.profileDir, log: ctx.log }), (t, g) => measure(ctx, workload, members, t, g), { concurrency }),
+  );
+  parley.ratio = ratio(parley.throughput, relay?.throughput ?? null);
   parley.goal = `deliveries/s >= ${GOAL}x relay`;
   parley.pass = (parley.ratio ?? 0) >= GOAL && parley.lost === 0 && parley.duplicated === 0;
-  return [relay, parley];
+  return relay ? [relay, parley] : [parley];
 }
 
 export async function fanout(ctx: RunContext): Promise<BenchResult[]> {
-  const sizes = ctx.scale === 'smoke' ? [10, 30] : [100, 1000];
+  const sizes = ctx.scale === 'smoke' ? [20] : [100, 1000];
+  if (ctx.scale === 'smoke') return (await Promise.all(sizes.map((m) => fanoutOf(ctx, m)))).flat();
   const out: BenchResult[] = [];
   for (const members of sizes) out.push(...(await fanoutOf(ctx, members)));
   return out;

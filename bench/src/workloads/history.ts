@@ -17,7 +17,7 @@ import type { Generators } from '../core/generators';
 import type { HistoryReply } from '../worker/protocol';
 import { nowUs } from '../core/histogram';
 import { directSizes, MESSAGE_BYTES, pairSenders } from './direct';
-import { ratio, withTarget, type RunContext } from './context';
+import { ratio, relayThenParley, withTarget, type RunContext } from './context';
 
 const P99_GOAL_MS = 3;
 
@@ -25,7 +25,7 @@ async function measure(ctx: RunContext, p: Population, target: Target, gens: Gen
   const smoke = ctx.scale === 'smoke';
   const senders = pairSenders(p, target);
   const runner = new PhaseRunner(gens, target.serverPids);
-  let max = ctx.directMax.get(`direct:${target.name}`);
+  let max = ctx.directMax.get(`direct:${target.name}`) ?? (smoke ? 200 : undefined);
   if (!max) {
     const s = directSizes(ctx);
     max = (await findSaturation(runner, senders, { startRate: s.startRate, stepSeconds: s.stepSeconds, maxSteps: s.maxSteps, size: MESSAGE_BYTES, log: ctx.log, label: `${target.name} history (direct max)` })).maxMessages;
@@ -82,20 +82,24 @@ export async function history(ctx: RunContext): Promise<BenchResult[]> {
   const smoke = ctx.scale === 'smoke';
   const p = pairs(smoke ? 5 : 50);
   const messages = smoke ? 5_000 : 1_000_000;
-  const relay = await withTarget(ctx, () => startRelay(p), (t, g) => measure(ctx, p, t, g, messages));
   let lastSeq = 0;
-  const parley = await withTarget(
+  const [relay, parley] = await relayThenParley(
     ctx,
-    async () => {
-      const t: ParleyTarget = await startParley(p, { profileDir: ctx.profileDir, log: ctx.log, historyMessages: messages });
-      lastSeq = t.historyLastSeq;
-      return t;
-    },
-    (t, g) => measure(ctx, p, t, g, lastSeq),
+    () => withTarget(ctx, () => startRelay(p), (t, g) => measure(ctx, p, t, g, messages)),
+    () =>
+      withTarget(
+        ctx,
+        async () => {
+          const t: ParleyTarget = await startParley(p, { profileDir: ctx.profileDir, log: ctx.log, historyMessages: messages });
+          lastSeq = t.historyLastSeq;
+          return t;
+        },
+        (t, g) => measure(ctx, p, t, g, lastSeq),
+      ),
   );
   const p99 = parley.latencyMs?.p99 ?? Infinity;
-  parley.ratio = ratio(p99, relay.latencyMs?.p99 ?? null);
+  parley.ratio = ratio(p99, relay?.latencyMs?.p99 ?? null);
   parley.goal = `read p99 <= ${P99_GOAL_MS} ms (ratio = p99 / relay p99)`;
   parley.pass = p99 <= P99_GOAL_MS && parley.notes.readsFailed === 0 && parley.lost === 0 && parley.duplicated === 0;
-  return [relay, parley];
+  return relay ? [relay, parley] : [parley];
 }

@@ -22,24 +22,32 @@ export async function scaleOut(ctx: RunContext): Promise<BenchResult[]> {
   }
   const s = directSizes(ctx);
   const p = pairs(s.pairs);
-  const rows: BenchResult[] = [];
   const knownRelay = ctx.directMax.get('direct:relay');
-  let relayMax = knownRelay ?? null;
-  if (!knownRelay) {
-    const relay = await withTarget(ctx, () => startRelay(p), async (t, g) => directRow('scale-out', t, await measureDirect(ctx, t, g, p, s), 'ceiling'));
-    relayMax = relay.throughput;
-    rows.push(relay);
+  const runs: (() => Promise<BenchResult>)[] = [
+    () =>
+      withTarget(
+        ctx,
+        () => startParley(p, { name: 'parley-pg-1node', database: 'postgres', profileDir: ctx.profileDir, log: ctx.log }),
+        async (t, g) => directRow('scale-out', t, await measureDirect(ctx, t, g, p, s), ''),
+      ),
+    () =>
+      withTarget(
+        ctx,
+        () => startParley(p, { name: 'parley-pg-2nodes-redis', database: 'postgres', nodes: 2, redis: true, profileDir: ctx.profileDir, log: ctx.log }),
+        async (t, g) => directRow('scale-out', t, await measureDirect(ctx, t, g, p, s), ''),
+      ),
+  ];
+  if (ctx.scale === 'smoke') runs.shift(); // the two-node path is the one to check for loss
+  if (knownRelay === undefined && !ctx.skipRelay) {
+    runs.unshift(() => withTarget(ctx, () => startRelay(p), async (t, g) => directRow('scale-out', t, await measureDirect(ctx, t, g, p, s), 'ceiling')));
   }
-  const one = await withTarget(
-    ctx,
-    () => startParley(p, { name: 'parley-pg-1node', database: 'postgres', profileDir: ctx.profileDir, log: ctx.log }),
-    async (t, g) => directRow('scale-out', t, await measureDirect(ctx, t, g, p, s), ''),
-  );
-  const two = await withTarget(
-    ctx,
-    () => startParley(p, { name: 'parley-pg-2nodes-redis', database: 'postgres', nodes: 2, redis: true, profileDir: ctx.profileDir, log: ctx.log }),
-    async (t, g) => directRow('scale-out', t, await measureDirect(ctx, t, g, p, s), ''),
-  );
+  // One after the other so each has the machine to itself; side by side only in smoke runs.
+  const rows: BenchResult[] = [];
+  if (ctx.scale === 'smoke') rows.push(...(await Promise.all(runs.map((r) => r()))));
+  else for (const r of runs) rows.push(await r());
+  if (ctx.scale === 'smoke') return rows;
+  const relayMax = knownRelay ?? (ctx.skipRelay ? null : rows[0]!.throughput);
+  const [one, two] = rows.slice(-2) as [BenchResult, BenchResult];
   one.ratio = ratio(one.throughput, relayMax);
   one.goal = 'baseline (ratio = x relay)';
   const vsOne = ratio(two.throughput, one.throughput);
@@ -47,5 +55,5 @@ export async function scaleOut(ctx: RunContext): Promise<BenchResult[]> {
   two.goal = `>= ${GOAL}x one node (ratio = x relay)`;
   two.notes.vsOneNode = Math.round((vsOne ?? 0) * 1000) / 1000;
   two.pass = (vsOne ?? 0) >= GOAL && two.lost === 0 && two.duplicated === 0;
-  return [...rows, one, two];
+  return rows;
 }

@@ -18,7 +18,7 @@ import { startRelay } from '../targets/relay-target';
 import type { Target } from '../targets/target';
 import type { DropReply } from '../worker/protocol';
 import { MESSAGE_BYTES } from './direct';
-import { ratio, withTarget, type RunContext } from './context';
+import { ratio, relayThenParley, withTarget, type RunContext } from './context';
 
 const GOAL_S = 15;
 
@@ -41,7 +41,7 @@ async function measure(ctx: RunContext, p: Population, s: StormSizes, target: Ta
     .slice(0, s.activePairs)
     .flatMap((conns, k) => conns.map((client) => ({ client, conversationId: target.conversationIds[k]!, recipients: conns.length - 1 })));
   const runner = new PhaseRunner(gens, target.serverPids);
-  await runner.run(runner.plan(senders, s.rate, 1, MESSAGE_BYTES), senders); // warm-up
+  if (ctx.scale !== 'smoke') await runner.run(runner.plan(senders, s.rate, 1, MESSAGE_BYTES), senders); // warm-up
   const plan = runner.plan(senders, s.rate, s.seconds, MESSAGE_BYTES);
   let drops: DropReply[] = [];
   const out = await runner.run(plan, senders, {
@@ -89,10 +89,13 @@ export async function storm(ctx: RunContext): Promise<BenchResult[]> {
   const s = sizes(ctx);
   const p = pairs(s.pairs);
   const concurrency = ctx.scale === 'smoke' ? 50 : 500;
-  const relay = await withTarget(ctx, () => startRelay(p), (t, g) => measure(ctx, p, s, t, g), { concurrency });
-  const parley = await withTarget(ctx, () => startParley(p, { profileDir: ctx.profileDir, log: ctx.log }), (t, g) => measure(ctx, p, s, t, g), { concurrency });
-  parley.ratio = ratio(parley.throughput, relay.throughput);
+  const [relay, parley] = await relayThenParley(
+    ctx,
+    () => withTarget(ctx, () => startRelay(p), (t, g) => measure(ctx, p, s, t, g), { concurrency }),
+    () => withTarget(ctx, () => startParley(p, { profileDir: ctx.profileDir, log: ctx.log }), (t, g) => measure(ctx, p, s, t, g), { concurrency }),
+  );
+  parley.ratio = ratio(parley.throughput, relay?.throughput ?? null);
   parley.goal = `all back + caught up <= ${GOAL_S} s; 0 lost, 0 dup`;
   parley.pass = (parley.throughput ?? Infinity) <= GOAL_S && parley.notes.reconnectFailed === 0 && parley.lost === 0 && parley.duplicated === 0;
-  return [relay, parley];
+  return relay ? [relay, parley] : [parley];
 }
