@@ -17,6 +17,7 @@ import { buildServices, type Services } from './domain/services';
 import { AppError } from './domain/errors';
 import { buildHandlers } from './http/handlers';
 import { registerRoutes } from './http/register-routes';
+import { registerAttachmentRoutes } from './http/attachments-routes';
 import { installErrorHandling } from './http/errors';
 import { installSecurityHeaders } from './http/security-headers';
 import { buildOpenApi } from './http/openapi';
@@ -63,6 +64,7 @@ export async function buildApp(parts: AppParts): Promise<ParleyApp> {
   installErrorHandling(http, metrics);
   installSecurityHeaders(http);
   registerRoutes(http, services, buildHandlers(services));
+  await registerAttachmentRoutes(http, services);
 
   const openapi = buildOpenApi();
   http.get('/api/openapi.json', async () => openapi);

@@ -4,7 +4,7 @@
  * system), so a failed or aborted upload leaves no file under its key; a crash may
  * leave a `.tmp-*` file, which sweepPartial() removes.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,10 +17,15 @@ export class DiskBlobStore implements BlobStore {
 
   constructor(private readonly dir: string) {}
 
-  /** Keys live two levels down (ab/abcdef…) so no directory grows to millions of files. */
+  /**
+   * Keys live one level down, in one of 256 shards picked by a hash of the key's stem
+   * (ids are time-ordered, so their first characters would put everything in one), so
+   * no directory grows to millions of files; a key and its ".suffix" share a shard.
+   */
   private pathOf(key: BlobKey): string {
     assertBlobKey(key);
-    return path.join(this.dir, key.slice(0, 2).toLowerCase(), key);
+    const shard = createHash('sha256').update(key.split('.')[0]!).digest('hex').slice(0, 2);
+    return path.join(this.dir, shard, key);
   }
 
   async put(key: BlobKey, body: Readable): Promise<{ size: number }> {

@@ -1,4 +1,6 @@
 import type { Deps } from './deps';
+import { AttachmentsService } from './attachments-service';
+import { openBlobStore } from '../blobs/open-blob-store';
 import { AuthService } from './auth/auth-service';
 import { AccessTokens } from './auth/tokens';
 import { ConversationsService } from './conversations-service';
@@ -15,6 +17,7 @@ export interface Services {
   conversations: ConversationsService;
   messages: MessagesService;
   sync: SyncService;
+  attachments: AttachmentsService;
 }
 
 export function buildServices(deps: Deps, jwtSecret: Uint8Array): Services {
@@ -28,5 +31,6 @@ export function buildServices(deps: Deps, jwtSecret: Uint8Array): Services {
     conversations: new ConversationsService(deps, fanout),
     messages: new MessagesService(deps, fanout),
     sync: new SyncService(deps),
+    attachments: new AttachmentsService(deps, openBlobStore(deps.config), jwtSecret),
   };
 }

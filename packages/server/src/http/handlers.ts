@@ -7,6 +7,7 @@ import type { FastifyReply } from 'fastify';
 import type { AuthContext } from '../domain/auth/auth-service';
 import type { Services } from '../domain/services';
 import { AppError } from '../domain/errors';
+import { attachmentHandlers } from './attachments-handlers';
 
 export interface HandlerContext<N extends RouteName> {
   /** Present on every route declared with auth: true. */
@@ -81,5 +82,6 @@ export function buildHandlers(s: Services): Handlers {
     received: async (ctx) => s.messages.mailbox(uid(ctx), 'received', ctx.query),
     sent: async (ctx) => s.messages.mailbox(uid(ctx), 'sent', ctx.query),
     sync: async (ctx) => s.sync.sync(uid(ctx), ctx.body),
+    ...attachmentHandlers(s),
   };
 }

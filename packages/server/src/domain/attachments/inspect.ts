@@ -1,0 +1,65 @@
+/**
+ * What an upload really is: the type from its first bytes (magic numbers, via
+ * file-type), never from the name or Content-Type; for safe raster images, the pixel
+ * size and a thumbnail made by sharp (libvips). An image over the pixel limit, or one
+ * that does not decode, is kept as a plain file without thumbnail (not refused): the
+ * bytes are the user's, only the inline preview is withheld.
+ */
+import type { Readable } from 'node:stream';
+import { fileTypeFromBuffer } from 'file-type';
+import sharp from 'sharp';
+import { INLINE_IMAGE_TYPES } from '@parley/protocol';
+
+/** Enough of the head for every signature file-type knows. */
+export const SNIFF_BYTES = 4100;
+/** Images with more pixels are not decoded (a small PNG can claim 100k x 100k). */
+export const MAX_IMAGE_PIXELS = 40_000_000;
+export const THUMBNAIL_MAX_PX = 320;
+
+export const UNKNOWN_TYPE = 'application/octet-stream';
+
+// Types a browser might execute or render as a document if it were ever shown inline;
+// downloads of these are sent as octet-stream whatever was detected.
+const ACTIVE = /html|xml|svg|javascript|ecmascript|x-sh|pdf/i;
+
+export async function detectType(head: Buffer): Promise<string> {
+  const found = await fileTypeFromBuffer(head);
+  return found?.mime ?? UNKNOWN_TYPE;
+}
+
+export function isInlineImage(contentType: string): boolean {
+  return (INLINE_IMAGE_TYPES as readonly string[]).includes(contentType);
+}
+
+/** The Content-Type a download is served with. */
+export function servedType(contentType: string, kind: 'image' | 'file'): string {
+  if (kind === 'image') return contentType;
+  return ACTIVE.test(contentType) ? UNKNOWN_TYPE : contentType;
+}
+
+export interface ImageFacts {
+  width: number;
+  height: number;
+  thumbnail: Buffer;
+}
+
+/** Pixel size and a WebP thumbnail, or null when the image is too large or does not decode. */
+export async function inspectImage(body: Readable): Promise<ImageFacts | null> {
+  const img = sharp({ limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error', animated: false });
+  body.on('error', (err) => img.destroy(err));
+  body.pipe(img);
+  try {
+    const meta = await img.metadata();
+    const size = meta.autoOrient ?? { width: meta.width, height: meta.height };
+    if (!size.width || !size.height) return null;
+    const thumbnail = await img
+      .rotate()
+      .resize(THUMBNAIL_MAX_PX, THUMBNAIL_MAX_PX, { fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 75 })
+      .toBuffer();
+    return { width: size.width, height: size.height, thumbnail };
+  } catch {
+    body.destroy();
+    return null;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The binary attachment routes (not JSON, so outside ROUTES): the streamed upload and
+ * the downloads. Registered in their own Fastify scope where no body parser runs: the
+ * upload handler reads the raw request stream itself. Also runs the orphan sweep.
+ */
+import { ATTACHMENT_BINARY_ROUTES, ConversationAttachmentParams, DownloadQuery, UploadQuery, type AttachmentId, type ConversationId, type UserId } from '@parley/protocol';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../domain/services';
+import { AppError } from '../domain/errors';
+import { parseInput } from './validate';
+
+function bearer(req: FastifyRequest): string | undefined {
+  const m = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/.exec(req.headers.authorization ?? '');
+  return m?.[1];
+}
+
+/** The declared body length: null for a chunked body, 0 for none. */
+function declaredLength(req: FastifyRequest): number | null {
+  if (req.headers['transfer-encoding'] !== undefined) return null;
+  const raw = req.headers['content-length'];
+  if (raw === undefined) return 0;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw new AppError('BAD_REQUEST', 'invalid content-length');
+  return n;
+}
+
+export async function registerAttachmentRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  const { limiter, config, clock, store, log } = services.deps;
+  const attachments = services.attachments;
+
+  async function authenticated(req: FastifyRequest): Promise<UserId> {
+    const auth = await services.auth.authenticate(bearer(req));
+    const verdict = await limiter.hit(`req:${auth.userId}`, config.rateLimits.request, clock());
+    if (!verdict.ok) throw new AppError('RATE_LIMITED', 'too many requests', { retryAfterMs: verdict.retryAfterMs });
+    return auth.userId;
+  }
+
+  async function download(req: FastifyRequest, reply: FastifyReply, variant: 'file' | 'thumbnail') {
+    const params = parseInput(ConversationAttachmentParams, req.params, 'params');
+    const query = parseInput(DownloadQuery, req.query ?? {}, 'query');
+    const conversationId = params.id as ConversationId;
+    const id = params.attachmentId as AttachmentId;
+    let viewer: UserId | null = null;
+    if (query.sig !== undefined || query.exp !== undefined) {
+      if (!attachments.verifyDownload(conversationId, id, variant, query.exp, query.sig)) throw new AppError('UNAUTHENTICATED', 'the link is invalid or expired');
+    } else {
+      viewer = await authenticated(req);
+    }
+    const d = await attachments.download(viewer, conversationId, id, variant);
+    return reply
+      .header('content-type', d.contentType)
+      .header('content-length', d.size)
+      .header('content-disposition', d.disposition)
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'private, max-age=300')
+      .send(d.body);
+  }
+
+  await app.register(async (scope) => {
+    // No parser consumes the body: the upload streams req.raw itself, and the JSON
+    // body limit does not apply (the upload limit does).
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
+    // A refused upload's body is not read: close the connection instead of draining it.
+    scope.addHook('onSend', async (req, reply, payload) => {
+      if (reply.statusCode >= 400 && !req.raw.complete) reply.header('connection', 'close');
+      return payload;
+    });
+
+    scope.post(ATTACHMENT_BINARY_ROUTES.upload.path, async (req, reply) => {
+      const query = parseInput(UploadQuery, req.query ?? {}, 'query');
+      let userId: UserId;
+      if (query.sig !== undefined) {
+        const uid = attachments.verifyUploadUrl(query);
+        const user = uid ? await store.getUser(uid) : null;
+        if (!user || user.suspendedAt !== null) throw new AppError('UNAUTHENTICATED', 'the upload link is invalid or expired');
+        userId = user.id;
+      } else {
+        userId = await authenticated(req);
+      }
+      const length = declaredLength(req);
+      attachments.checkDeclaredLength(length);
+      const attachment = await attachments.upload(userId, { name: query.name, body: req.raw, declaredLength: length });
+      return reply.code(201).send({ attachment });
+    });
+    scope.get(ATTACHMENT_BINARY_ROUTES.download.path, (req, reply) => download(req, reply, 'file'));
+    scope.get(ATTACHMENT_BINARY_ROUTES.thumbnail.path, (req, reply) => download(req, reply, 'thumbnail'));
+  });
+
+  // Every node sweeps; each deletion is conditional, so overlapping sweeps are harmless.
+  const everyMs = Math.max(1000, Math.min(config.attachments.orphanTtlSec * 1000, 3_600_000) / 4);
+  let timer: ReturnType<typeof setInterval> | null = null;
+  app.addHook('onReady', async () => {
+    timer = setInterval(() => {
+      attachments.sweep().catch((err: unknown) => log.warn({ err }, 'attachment sweep failed'));
+    }, everyMs);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => {
+    if (timer) clearInterval(timer);
+    await attachments.blobs.close();
+  });
+}
