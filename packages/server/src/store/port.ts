@@ -28,6 +28,9 @@ import type {
 } from '@parley/protocol';
 import type { AttachmentId } from '@parley/protocol';
 import type { AttachmentsStore } from './attachments-port';
+import type { SearchStore } from './search-port';
+import type { PrivacyStore } from './privacy-port';
+import type { MaintenanceStore } from './maintenance-port';
 
 export type StoreErrorCode =
   | 'NOT_FOUND'
@@ -163,6 +166,9 @@ export interface EventPage {
 export interface Store {
   readonly backend: 'sqlite' | 'postgres';
   readonly attachments: AttachmentsStore;
+  readonly search: SearchStore;
+  readonly privacy: PrivacyStore;
+  readonly maintenance: MaintenanceStore;
 
   // ---- users and sessions
   /** Throws CONFLICT when the username is taken. */

@@ -4,6 +4,9 @@
  * migrations and makes sure this and next months' message partitions exist.
  */
 import { createPostgresAttachments } from './attachments';
+import { createPostgresSearch } from './search';
+import { createPostgresPrivacy } from './privacy';
+import { createPostgresMaintenance } from './maintenance';
 import type { Store } from '../port';
 import { appendMessages } from './append-messages';
 import { conversationQueries } from './conversations';
@@ -55,6 +58,9 @@ export function createPostgresStore(sql: Sql, onClose: () => void = () => {}): S
   return {
     backend: 'postgres',
     attachments: createPostgresAttachments(sql),
+    search: createPostgresSearch(sql),
+    privacy: createPostgresPrivacy(sql),
+    maintenance: createPostgresMaintenance(sql),
     ...methods,
     async close(): Promise<void> {
       onClose();

@@ -6,6 +6,8 @@
 import type { Database } from 'better-sqlite3';
 import { initialSchema } from './migrations/0001-initial';
 import { attachmentsSchema } from './migrations/0002-attachments';
+import { searchSchema } from './migrations/0004-search';
+import { privacySchema } from './migrations/0006-privacy';
 
 export interface SqliteMigration {
   version: number;
@@ -17,6 +19,8 @@ export interface SqliteMigration {
 export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   { version: 1, name: 'initial', sql: initialSchema },
   { version: 2, name: 'attachments', sql: attachmentsSchema },
+  { version: 4, name: 'search', sql: searchSchema },
+  { version: 6, name: 'privacy', sql: privacySchema },
 ];
 
 export function migrateSqlite(db: Database, now: () => number = Date.now): number[] {

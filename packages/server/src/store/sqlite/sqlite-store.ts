@@ -10,6 +10,9 @@ import Database from 'better-sqlite3';
 import type { Store } from '../port';
 import { StoreError } from '../port';
 import { createSqliteAttachments } from './attachments';
+import { createSqliteSearch } from './search';
+import { createSqlitePrivacy } from './privacy';
+import { createSqliteMaintenance } from './maintenance';
 import { createContext, type SyncStore } from './context';
 import { conversationMethods } from './conversations';
 import { translateSqliteError } from './errors';
@@ -68,12 +71,15 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
         }
       },
     ]),
-  ) as unknown as Omit<Store, 'backend' | 'ping' | 'close' | 'attachments'>;
+  ) as unknown as Omit<Store, 'backend' | 'ping' | 'close' | 'attachments' | 'search' | 'privacy' | 'maintenance'>;
 
   return {
     backend: 'sqlite',
     ...guarded,
     attachments: createSqliteAttachments(ctx),
+    search: createSqliteSearch(ctx),
+    privacy: createSqlitePrivacy(ctx),
+    maintenance: createSqliteMaintenance(ctx),
     async ping() {
       if (!db.open) throw new StoreError('UNAVAILABLE', 'storage closed');
       try {

@@ -1,0 +1,129 @@
+/**
+ * The privacy sub-port on SQLite: the export's extra reads and account erasure in one
+ * write transaction (BEGIN IMMEDIATE), using the log appender every other change uses.
+ */
+import type { AttachmentId, ConversationEvent, ConversationId, MessageId, UserId } from '@parley/protocol';
+import type { AttachmentRecord } from '../attachments-port';
+import type { PrivacyStore } from '../privacy-port';
+import { StoreError } from '../port';
+import type { SqliteContext } from './context';
+import { translateSqliteError } from './errors';
+import { EVENT_IS_MESSAGE, EVENT_MESSAGE_ID } from './migrations/0006-privacy';
+import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './rows';
+
+interface FileRow {
+  id: string;
+  owner_id: string;
+  state: 'pending' | 'ready';
+  name: string;
+  size: number;
+  content_type: string;
+  kind: 'image' | 'file';
+  width: number | null;
+  height: number | null;
+  has_thumbnail: number;
+  conversation_id: string | null;
+  message_id: string | null;
+  created_at: number;
+}
+
+function toFile(r: FileRow): AttachmentRecord {
+  return {
+    id: r.id as AttachmentId,
+    ownerId: r.owner_id as UserId,
+    state: r.state,
+    name: r.name,
+    size: r.size,
+    contentType: r.content_type,
+    kind: r.kind,
+    width: r.width,
+    height: r.height,
+    hasThumbnail: r.has_thumbnail === 1,
+    conversationId: r.conversation_id as ConversationId | null,
+    messageId: r.message_id as MessageId | null,
+    createdAt: r.created_at,
+  };
+}
+
+export function createSqlitePrivacy(ctx: SqliteContext): PrivacyStore {
+  const { db } = ctx;
+  const byAuthor = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m
+    WHERE m.sender_id = @userId AND m.deleted_at IS NULL AND (m.created_at > @at OR (m.created_at = @at AND m.id > @id))
+    ORDER BY m.created_at, m.id LIMIT @limit`);
+  const files = db.prepare('SELECT * FROM attachments WHERE owner_id = ? ORDER BY created_at, id');
+
+  const userExists = db.prepare('SELECT 1 FROM users WHERE id = ?');
+  const liveMessages = db.prepare('SELECT id, conversation_id FROM messages WHERE sender_id = ? AND deleted_at IS NULL ORDER BY conversation_id, seq');
+  const memberships = db.prepare('SELECT m.conversation_id, m.role, c.kind FROM members m JOIN conversations c ON c.id = m.conversation_id WHERE m.user_id = ? ORDER BY m.conversation_id');
+  // The log keeps text as appended: blank it in the entries of every message I wrote.
+  const blankCreated = db.prepare(`UPDATE events
+    SET payload = json_remove(json_set(payload, '$.message.body', '', '$.message.title', json('null'), '$.message.deletedAt', @at), '$.message.attachments')
+    WHERE type = 'message.created' AND ${EVENT_IS_MESSAGE}
+      AND ${EVENT_MESSAGE_ID} IN (SELECT id FROM messages WHERE sender_id = @userId)`);
+  const blankEdited = db.prepare(`UPDATE events
+    SET payload = json_set(payload, '$.body', '', '$.title', json('null'))
+    WHERE type = 'message.edited' AND ${EVENT_IS_MESSAGE}
+      AND ${EVENT_MESSAGE_ID} IN (SELECT id FROM messages WHERE sender_id = @userId)`);
+  const tombstone = db.prepare("UPDATE messages SET title = NULL, body = '', attachments = NULL, deleted_at = coalesce(deleted_at, @at) WHERE sender_id = @userId");
+  const leave = db.prepare('DELETE FROM members WHERE conversation_id = ? AND user_id = ?');
+  // Same hand-over rule as Store.removeMember: oldest admin, else oldest member.
+  const successor = db.prepare(
+    "SELECT user_id FROM members WHERE conversation_id = ? ORDER BY CASE role WHEN 'admin' THEN 0 ELSE 1 END, joined_at, rowid LIMIT 1",
+  );
+  const makeOwner = db.prepare("UPDATE members SET role = 'owner' WHERE conversation_id = ? AND user_id = ?");
+  const blankJoins = db.prepare("UPDATE events SET payload = json_set(payload, '$.user', json(@user)) WHERE type = 'member.added' AND json_extract(payload, '$.userId') = @userId");
+  const dropHidden = db.prepare('DELETE FROM hidden_messages WHERE user_id = ?');
+  const dropUserEvents = db.prepare('DELETE FROM user_events WHERE user_id = ?');
+  const dropTokens = db.prepare('DELETE FROM refresh_tokens WHERE user_id = ?');
+  const detachFiles = db.prepare('UPDATE attachments SET message_id = NULL, conversation_id = NULL WHERE owner_id = ?');
+  const placeholder = db.prepare(`UPDATE users SET username = @username, display_name = @displayName, avatar_url = NULL, password_hash = '',
+    privacy_last_seen = 'nobody', privacy_read_receipts = 0, last_seen_at = NULL, session_version = session_version + 1
+    WHERE id = @userId`);
+
+  const guard = async <T>(fn: () => T): Promise<T> => {
+    if (!db.open) throw new StoreError('UNAVAILABLE', 'storage closed');
+    try {
+      return fn();
+    } catch (err) {
+      throw translateSqliteError(err);
+    }
+  };
+
+  return {
+    messagesByAuthor: ({ userId, limit, after }) =>
+      guard(() => (byAuthor.all({ userId, limit, at: after?.at ?? -1, id: after?.id ?? '' }) as MessageRow[]).map(toMessage)),
+
+    filesOf: (userId) => guard(() => (files.all(userId) as FileRow[]).map(toFile)),
+
+    eraseUser: ({ userId, at, username, displayName }) =>
+      guard(() =>
+        ctx.write(() => {
+          if (!userExists.get(userId)) throw new StoreError('NOT_FOUND', 'user not found');
+          const events: ConversationEvent[] = [];
+          const live = liveMessages.all(userId) as { id: MessageId; conversation_id: ConversationId }[];
+          blankCreated.run({ userId, at });
+          blankEdited.run({ userId });
+          tombstone.run({ userId, at });
+          for (const m of live) events.push(ctx.appendEvent(m.conversation_id, userId, at, { type: 'message.deleted', messageId: m.id }));
+
+          for (const m of memberships.all(userId) as { conversation_id: ConversationId; role: string; kind: string }[]) {
+            leave.run(m.conversation_id, userId);
+            events.push(ctx.appendEvent(m.conversation_id, userId, at, { type: 'member.left', userId }));
+            if (m.role !== 'owner' || m.kind !== 'group') continue;
+            const next = successor.get(m.conversation_id) as { user_id: UserId } | undefined;
+            if (!next) continue;
+            makeOwner.run(m.conversation_id, next.user_id);
+            events.push(ctx.appendEvent(m.conversation_id, userId, at, { type: 'member.role', userId: next.user_id, role: 'owner' }));
+          }
+
+          blankJoins.run({ userId, user: JSON.stringify({ id: userId, username, displayName, avatarUrl: null }) });
+          dropHidden.run(userId);
+          dropUserEvents.run(userId);
+          dropTokens.run(userId);
+          const detachedFiles = detachFiles.run(userId).changes;
+          placeholder.run({ userId, username, displayName });
+          return { events, detachedFiles };
+        }),
+      ),
+  };
+}
