@@ -65,6 +65,9 @@ export async function buildApp(parts: AppParts): Promise<ParleyApp> {
   installSecurityHeaders(http);
   registerRoutes(http, services, buildHandlers(services));
   await registerAttachmentRoutes(http, services);
+  // Retention and partition upkeep: at start, then hourly, until the server closes.
+  services.maintenance.start();
+  http.addHook('onClose', () => services.maintenance.stop());
 
   const openapi = buildOpenApi();
   http.get('/api/openapi.json', async () => openapi);

@@ -37,10 +37,14 @@ export interface Config {
     send: RateRuleConfig;
     typing: RateRuleConfig;
     request: RateRuleConfig;
+    /** Data exports per user (GET /api/me/export); optional so hand-built test configs stay valid. */
+    export?: RateRuleConfig;
   };
   /** Pushes buffered for one socket before it is closed as a slow consumer. */
   socketBufferMaxBytes: number;
   nodeId: string;
+  /** Messages older than this many days are deleted by the hourly maintenance; null keeps them forever. */
+  retentionDays: number | null;
   /** Attachments: size limit per file, quota per user, and how long an unsent upload is kept. */
   attachments: { uploadMaxBytes: number; userQuotaBytes: number; orphanTtlSec: number };
   /** Where attachment bytes live; S3 credentials come from the standard AWS variables. */
@@ -99,9 +103,11 @@ export function loadConfig(env: Env = process.env): Config {
       send: rule(env, 'PARLEY_RATE_SEND', { limit: 100, windowMs: 10_000 }),
       typing: rule(env, 'PARLEY_RATE_TYPING', { limit: 30, windowMs: 10_000 }),
       request: rule(env, 'PARLEY_RATE_REQUEST', { limit: 600, windowMs: 60_000 }),
+      export: rule(env, 'PARLEY_RATE_EXPORT', { limit: 3, windowMs: 60 * 60_000 }),
     },
     socketBufferMaxBytes: int(env, 'PARLEY_SOCKET_BUFFER_MAX', 4 * 1024 * 1024, 1024),
     nodeId: env.PARLEY_NODE_ID ?? `node-${process.pid}`,
+    retentionDays: env.PARLEY_RETENTION_DAYS ? int(env, 'PARLEY_RETENTION_DAYS', 0, 1) : null,
     attachments: {
       uploadMaxBytes: int(env, 'PARLEY_UPLOAD_MAX_BYTES', 25 * 1024 * 1024, 1),
       userQuotaBytes: int(env, 'PARLEY_USER_QUOTA_BYTES', 1024 * 1024 * 1024, 1),

@@ -8,6 +8,9 @@ import { Fanout } from './fanout';
 import { MessagesService } from './messages-service';
 import { SyncService } from './sync-service';
 import { UsersService } from './users-service';
+import { SearchService } from './search-service';
+import { PrivacyService } from './privacy-service';
+import { MaintenanceService } from './maintenance-service';
 
 export interface Services {
   deps: Deps;
@@ -17,6 +20,9 @@ export interface Services {
   conversations: ConversationsService;
   messages: MessagesService;
   sync: SyncService;
+  search: SearchService;
+  privacy: PrivacyService;
+  maintenance: MaintenanceService;
   attachments: AttachmentsService;
 }
 
@@ -31,6 +37,9 @@ export function buildServices(deps: Deps, jwtSecret: Uint8Array): Services {
     conversations: new ConversationsService(deps, fanout),
     messages: new MessagesService(deps, fanout),
     sync: new SyncService(deps),
+    search: new SearchService(deps),
+    privacy: new PrivacyService(deps, fanout),
+    maintenance: new MaintenanceService(deps),
     attachments: new AttachmentsService(deps, openBlobStore(deps.config), jwtSecret),
   };
 }

@@ -8,6 +8,8 @@ import type { AuthContext } from '../domain/auth/auth-service';
 import type { Services } from '../domain/services';
 import { AppError } from '../domain/errors';
 import { attachmentHandlers } from './attachments-handlers';
+import { searchHandlers } from './search-handlers';
+import { privacyHandlers } from './privacy-handlers';
 
 export interface HandlerContext<N extends RouteName> {
   /** Present on every route declared with auth: true. */
@@ -83,5 +85,7 @@ export function buildHandlers(s: Services): Handlers {
     sent: async (ctx) => s.messages.mailbox(uid(ctx), 'sent', ctx.query),
     sync: async (ctx) => s.sync.sync(uid(ctx), ctx.body),
     ...attachmentHandlers(s),
+    ...searchHandlers(s),
+    ...privacyHandlers(s),
   };
 }

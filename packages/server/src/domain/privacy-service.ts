@@ -1,0 +1,112 @@
+/**
+ * Privacy (GDPR): my own data export, and erasure of my account. See
+ * @parley/protocol privacy.ts for what each holds and guarantees.
+ */
+import { DELETED_ACCOUNT, EXPORT_FORMAT, LIMITS, type UserId } from '@parley/protocol';
+import { AppError } from './errors';
+import type { Deps } from './deps';
+import type { Fanout } from './fanout';
+import { verifyPassword } from './auth/passwords';
+import { me, publicUser } from './views';
+import type { TimeCursor } from '../store/port';
+
+const PAGE = 200;
+/** When a hand-built config has no export rule: 3 per hour, as loadConfig's default. */
+const EXPORT_RULE = { limit: 3, windowMs: 60 * 60_000 };
+
+export class PrivacyService {
+  constructor(
+    private readonly deps: Deps,
+    private readonly fanout: Fanout,
+  ) {}
+
+  /** Call before streaming: refuses (RATE_LIMITED) before any byte is sent. */
+  async admitExport(userId: UserId): Promise<void> {
+    const verdict = await this.deps.limiter.hit(`export:${userId}`, this.deps.config.rateLimits.export ?? EXPORT_RULE, this.deps.clock());
+    if (!verdict.ok) throw new AppError('RATE_LIMITED', 'exports are limited, try again later', { retryAfterMs: verdict.retryAfterMs });
+  }
+
+  /**
+   * The archive (ExportArchiveSchema) as JSON text chunks, read page by page so memory
+   * stays flat however much there is. Each chunk is a complete JSON value or punctuation.
+   */
+  async *exportChunks(userId: UserId): AsyncGenerator<string> {
+    const { store } = this.deps;
+    const user = await store.getUser(userId);
+    if (!user) throw new AppError('NOT_FOUND', 'not found');
+    const profile = { ...me(user), lastSeenAt: user.lastSeenAt };
+    yield `{"format":${JSON.stringify(EXPORT_FORMAT)},"version":1,"exportedAt":${this.deps.clock()},"profile":${JSON.stringify(profile)},"conversations":[`;
+
+    let first = true;
+    for (const archived of [false, true]) {
+      let cursor: TimeCursor | undefined;
+      for (;;) {
+        const views = await store.listConversationViews(userId, { archived, limit: LIMITS.pageMax, ...(cursor ? { cursor } : {}) });
+        for (const v of views) {
+          const entry = {
+            id: v.id,
+            kind: v.kind,
+            title: v.title,
+            createdAt: v.createdAt,
+            me: { role: v.me.role, joinedAt: v.me.joinedAt, archived: v.me.archived, readSeq: v.me.readSeq },
+            members: v.members.map((m) => ({ user: publicUser(m.user), role: m.role, joinedAt: m.joinedAt })),
+          };
+          yield (first ? '' : ',') + JSON.stringify(entry);
+          first = false;
+        }
+        const last = views[views.length - 1];
+        if (views.length < LIMITS.pageMax || !last) break;
+        cursor = { at: last.updatedAt, id: last.id };
+      }
+    }
+
+    yield '],"messages":[';
+    first = true;
+    let after: { at: number; id: string } | undefined;
+    for (;;) {
+      const page = await store.privacy.messagesByAuthor({ userId, limit: PAGE, ...(after ? { after } : {}) });
+      for (const m of page) {
+        yield (first ? '' : ',') + JSON.stringify(m);
+        first = false;
+      }
+      const last = page[page.length - 1];
+      if (page.length < PAGE || !last) break;
+      after = { at: last.createdAt, id: last.id };
+    }
+
+    const files = (await store.privacy.filesOf(userId)).map((f) => ({
+      id: f.id,
+      name: f.name,
+      size: f.size,
+      contentType: f.contentType,
+      kind: f.kind,
+      conversationId: f.conversationId,
+      messageId: f.messageId,
+      createdAt: f.createdAt,
+    }));
+    // TODO(attachments): embed the bytes once Deps exposes the blob store; until then
+    // the archive lists the files and members download them from their conversation.
+    yield `],"files":${JSON.stringify(files)}}`;
+  }
+
+  /**
+   * Erases the account after checking the password (limited like login). Every node
+   * closes the user's sockets (sessionRevoked) and the other members get the events.
+   */
+  async erase(userId: UserId, password: string): Promise<void> {
+    const { store, limiter, config, clock, log } = this.deps;
+    const verdict = await limiter.hit(`erase:${userId}`, config.rateLimits.login, clock());
+    if (!verdict.ok) throw new AppError('RATE_LIMITED', 'too many attempts, wait and retry', { retryAfterMs: verdict.retryAfterMs });
+    const user = await store.getUser(userId);
+    if (!user || !(await verifyPassword(user.passwordHash, password))) throw new AppError('INVALID_CREDENTIALS', 'wrong password');
+    const result = await store.privacy.eraseUser({
+      userId,
+      at: clock(),
+      username: `${DELETED_ACCOUNT.usernamePrefix}${userId}`,
+      displayName: DELETED_ACCOUNT.displayName,
+    });
+    this.fanout.events(result.events);
+    this.fanout.sessionRevoked(userId);
+    log.info({ userId, events: result.events.length, detachedFiles: result.detachedFiles }, 'account erased');
+  }
+}

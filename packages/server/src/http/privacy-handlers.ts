@@ -1,0 +1,25 @@
+import { Readable } from 'node:stream';
+import type { Services } from '../domain/services';
+import type { Handler } from './handlers';
+
+/** Handlers of PRIVACY_ROUTES, merged into buildHandlers. */
+export function privacyHandlers(s: Services): { exportMyData: Handler<'exportMyData'>; eraseAccount: Handler<'eraseAccount'> } {
+  return {
+    exportMyData: async ({ auth, reply }) => {
+      const userId = auth!.userId;
+      await s.privacy.admitExport(userId);
+      const name = `parley-export-${new Date(s.deps.clock()).toISOString().slice(0, 10)}.json`;
+      // Streamed: the archive is never whole in memory. An error mid-stream cuts the
+      // download short (invalid JSON) rather than sending a partial archive as complete.
+      reply
+        .type('application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('cache-control', 'no-store');
+      // Fastify sends a stream and the route's result is the reply itself.
+      return reply.send(Readable.from(s.privacy.exportChunks(userId))) as never;
+    },
+    eraseAccount: async ({ auth, body }) => {
+      await s.privacy.erase(auth!.userId, body.password);
+    },
+  };
+}
