@@ -51,7 +51,11 @@ export interface StoredConversation {
 export class HistoryRecorder {
   readonly sends = new Map<ClientMessageId, SendRecord>();
   readonly replies: SendReply[] = [];
+  /** Send requests written to a socket, per client id: more than one means the outbox retried. */
+  readonly attempts = new Map<string, number>();
   readonly closes: { client: string; code: number; at: number }[] = [];
+  /** Conversation events that reached each client as pushes ("client/conversation/seq"). */
+  readonly pushed = new Set<string>();
   private readonly watched = new Map<string, Watched>();
 
   /**
@@ -91,6 +95,23 @@ export class HistoryRecorder {
     return [...this.sends.values()].filter((s) => s.ack);
   }
 
+  /**
+   * Events a client applied that never reached it as a push: recovered by catch-up (the
+   * SDK noticed the gap in seqs and synced). Counted over all watched clients.
+   */
+  recoveredBySync(): number {
+    let n = 0;
+    for (const w of this.watched.values()) {
+      for (const [cid, got] of w.conversations) for (const e of got.events) if (!this.pushed.has(`${w.name}/${cid}/${e.seq}`)) n++;
+    }
+    return n;
+  }
+
+  /** Client ids sent more than once on the wire (retries with the same id). */
+  retried(): string[] {
+    return [...this.attempts].filter(([, n]) => n > 1).map(([id]) => id);
+  }
+
   /** Error codes of send replies on the wire, with counts. */
   replyErrorCodes(): Map<string, number> {
     const m = new Map<string, number>();
@@ -116,7 +137,11 @@ export class HistoryRecorder {
       for (const [id] of w.conversations) {
         const head = heads.get(id) ?? 0;
         const held = w.client.heldSeq(id);
-        if (held < head) out.push(`${w.name} holds ${held}/${head} of ${id} (status ${w.client.status})`);
+        if (held < head) {
+          let lastPush = 0;
+          for (let seq = head; seq > 0 && lastPush === 0; seq--) if (this.pushed.has(`${w.name}/${id}/${seq}`)) lastPush = seq;
+          out.push(`${w.name} holds ${held}/${head} of ${id} (status ${w.client.status}, newest push seen ${lastPush})`);
+        }
       }
     }
     return out;

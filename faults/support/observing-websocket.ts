@@ -15,12 +15,13 @@ export function observingWebSocket(client: string, rec: HistoryRecorder): WebSoc
       super(url);
       this.on('close', (code: number) => rec.closes.push({ client, code, at: Date.now() }));
       this.on('message', (raw: WebSocket.RawData) => {
-        let frame: { type?: string; id?: unknown; ok?: boolean; data?: { message?: { id: string; seq: number; conversationId: string } }; error?: { code?: string } };
+        let frame: { type?: string; id?: unknown; ok?: boolean; event?: { conversationId: string; seq: number }; data?: { message?: { id: string; seq: number; conversationId: string } }; error?: { code?: string } };
         try {
           frame = JSON.parse(raw.toString()) as typeof frame;
         } catch {
           return;
         }
+        if (frame.type === 'event' && frame.event) rec.pushed.add(`${client}/${frame.event.conversationId}/${frame.event.seq}`);
         if (frame.type !== 'res' || typeof frame.id !== 'number') return;
         const clientMessageId = this.sendRequests.get(frame.id);
         if (clientMessageId === undefined) return;
@@ -39,7 +40,11 @@ export function observingWebSocket(client: string, rec: HistoryRecorder): WebSoc
     override send(data: unknown, ...rest: unknown[]): void {
       try {
         const frame = JSON.parse(String(data)) as { type?: string; op?: string; id?: number; data?: { clientMessageId?: string } };
-        if (frame.type === 'req' && frame.op === 'send' && typeof frame.id === 'number') this.sendRequests.set(frame.id, frame.data?.clientMessageId ?? '');
+        if (frame.type === 'req' && frame.op === 'send' && typeof frame.id === 'number') {
+          const clientMessageId = frame.data?.clientMessageId ?? '';
+          this.sendRequests.set(frame.id, clientMessageId);
+          rec.attempts.set(clientMessageId, (rec.attempts.get(clientMessageId) ?? 0) + 1);
+        }
       } catch {
         /* not JSON: not ours to watch */
       }

@@ -8,8 +8,8 @@
  * closes them in close().
  *
  * Delivery is at most once, as the port allows:
- * - publish is fire and forget on an auto-pipelined connection (no round trip is awaited
- *   on the hot path). Before the publisher's first connection, publishes wait in the
+ * - publish is fire and forget (no round trip is awaited on the hot path). Before the
+ *   publisher's first connection, publishes wait in the
  *   client's offline queue; after it has been connected once, publishes made while it is
  *   down are dropped and counted instead of piling up in memory for a burst on reconnect.
  * - on reconnect ioredis resubscribes to every channel (autoResubscribe); messages
@@ -68,9 +68,12 @@ export class RedisBus implements Bus {
     // Connection names may not contain spaces.
     const suffix = options.nodeName ? `:${options.nodeName.replace(/\s/g, '_')}` : '';
     this.pub = new Redis(options.url, {
-      enableAutoPipelining: true,
-      // A publish in flight when the connection drops fails (and is counted) instead of
-      // being sent again on reconnect, where it could arrive twice.
+      // A publish in flight when the connection drops is not sent again on reconnect,
+      // where it could arrive twice. ioredis then forgets such commands without settling
+      // their promises, so auto-pipelining must stay off: a pipeline that never settles
+      // holds every later auto-pipelined publish back forever (proved by
+      // faults/redis-restart.test.ts: after a Redis restart under traffic no node
+      // published again while /readyz said ready).
       autoResendUnfulfilledCommands: false,
       connectionName: `parley-bus-pub${suffix}`,
     });
