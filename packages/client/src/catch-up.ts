@@ -89,9 +89,11 @@ export class CatchUp {
     }, delayMs);
   }
 
+  /** Forgets scheduled work; a sync still running fails with its connection and is not joined by later runs. */
   stop(): void {
     this.cancelTimer();
     this.again = false;
+    this.running = null;
   }
 
   private async loop(): Promise<void> {

@@ -72,9 +72,11 @@ function sabotageableWebSocket() {
   };
 }
 
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 2500 && !cond(); i++) await new Promise((r) => setTimeout(r, 4));
-  if (!cond()) throw new Error(`timed out waiting for ${what}`);
+/** Waits for a condition; generous because a loaded 2-core CI box can be slow, never part of what is asserted. */
+async function until(cond: () => boolean, what: string, describeState: () => unknown = () => ''): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  if (!cond()) throw new Error(`timed out waiting for ${what} ${JSON.stringify(describeState())}`);
 }
 
 const messagesOf = (events: ConversationEvent[], cid: ConversationId) =>
@@ -150,7 +152,8 @@ describe.skipIf(!serverAvailable)('ParleyClient against the real server', () => 
     a.client.disconnect();
     for (const body of ['one', 'two', 'three']) await b.client.send(cid, { body }).done;
     await a.client.connect();
-    await until(() => messagesOf(a.events, cid).length === 3, 'catch-up');
+    const state = () => ({ status: a.client.status, held: a.client.heldSeq(cid), bodies: messagesOf(a.events, cid).map((m) => m.body), outboxB: b.client.outbox.length });
+    await until(() => messagesOf(a.events, cid).length === 3, 'catch-up', state);
     expect(messagesOf(a.events, cid).map((m) => m.body)).toEqual(['one', 'two', 'three']);
     const seqs = a.events.filter((e) => e.conversationId === cid).map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
@@ -159,7 +162,7 @@ describe.skipIf(!serverAvailable)('ParleyClient against the real server', () => 
     // A dead network (no close frame) while the other side keeps talking.
     a.ws.killAll();
     await b.client.send(cid, { body: 'four' }).done;
-    await until(() => messagesOf(a.events, cid).length === 4, 'catch-up after network loss');
+    await until(() => messagesOf(a.events, cid).length === 4, 'catch-up after network loss', state);
     expect(messagesOf(a.events, cid).at(-1)?.body).toBe('four');
   });
 
