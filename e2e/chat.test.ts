@@ -1,7 +1,9 @@
 /**
  * Two people, two browser contexts (desktop and phone), chatting live: messages both
  * ways, typing indicator, sent/delivered/read ticks, edit, delete for me and for
- * everyone, a reload that keeps the session, and log out.
+ * everyone, archive, paging back through history, going offline and back (what was
+ * missed arrives exactly once, what was typed offline is sent once), a reload that
+ * keeps the session, and log out.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DESKTOP, PASSWORD, PHONE, describeE2E, messageItem, online, openDirect, screenshot, sendMessage, signUp, startE2E, type E2E, type UserSession } from './harness';
@@ -17,7 +19,9 @@ describeE2E('chat between two people', () => {
     bob = await signUp(e2e, 'bob', PHONE);
   });
   afterAll(async () => {
+    const problems = e2e?.problems ?? [];
     await e2e?.close();
+    expect(problems).toEqual([]);
   });
 
   it('delivers messages both ways, live', async () => {
@@ -125,6 +129,45 @@ describeE2E('chat between two people', () => {
       .toBe(1);
     await messageItem(p, 'Hi Bob, are you there?').waitFor();
     expect(await messageItem(p, 'History 30').count()).toBe(1);
+  });
+
+  it('queues while offline and catches up exactly once when back', async () => {
+    await sendMessage(ann.page, 'Before the outage');
+    await messageItem(bob.page, 'Before the outage').waitFor();
+    await bob.context.setOffline(true);
+    await bob.page.getByRole('status').filter({ hasText: 'You are offline' }).waitFor();
+    // The socket really dropped: the server marked Bob offline and told Ann.
+    await ann.page.getByText(/last seen/).waitFor();
+
+    await sendMessage(ann.page, 'Sent while you were away 1');
+    await sendMessage(ann.page, 'Sent while you were away 2');
+    await sendMessage(bob.page, 'Typed while offline');
+    await messageItem(bob.page, 'Typed while offline').getByRole('img', { name: 'Sending' }).waitFor();
+    await bob.page.getByText('1 message waiting to send').waitFor();
+    await screenshot(bob.page, 'offline-phone');
+    expect(await messageItem(bob.page, 'Sent while you were away 1').count()).toBe(0);
+
+    await bob.context.setOffline(false);
+    await online(bob.page);
+    await messageItem(bob.page, 'Sent while you were away 1').waitFor();
+    await messageItem(bob.page, 'Sent while you were away 2').waitFor();
+    await messageItem(ann.page, 'Typed while offline').waitFor();
+    await messageItem(bob.page, 'Typed while offline').getByRole('img', { name: 'Sending' }).waitFor({ state: 'detached' });
+    await ann.page.getByText('online', { exact: true }).waitFor();
+
+    for (const [page, text] of [
+      [bob.page, 'Sent while you were away 1'],
+      [bob.page, 'Sent while you were away 2'],
+      [bob.page, 'Typed while offline'],
+      [ann.page, 'Typed while offline'],
+      [bob.page, 'Before the outage'],
+    ] as const) {
+      expect(await messageItem(page, text).count(), text).toBe(1);
+    }
+    // And still once after a reload, from the server's own history.
+    await ann.page.reload();
+    await messageItem(ann.page, 'Typed while offline').waitFor();
+    expect(await messageItem(ann.page, 'Typed while offline').count()).toBe(1);
   });
 
   it('keeps the session across a reload, and logs out', async () => {

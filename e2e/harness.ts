@@ -52,6 +52,8 @@ function ensureBuilt(): void {
 export interface E2E {
   url: string;
   browser: Browser;
+  /** Page errors and CSP violations seen in any page: a test file ends by asserting there were none. */
+  problems: string[];
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startE2E(config: Parameters<typeof startTestServer>[0] = {
   return {
     url: server.url,
     browser,
+    problems: [],
     async close() {
       await browser.close();
       await server.close();
@@ -89,7 +92,7 @@ export async function signUp(e2e: E2E, prefix: string, viewport: { width: number
   const context = await e2e.browser.newContext({ viewport, baseURL: e2e.url });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
-  page.on('pageerror', (err) => console.error(`[${username}] page error: ${err.message}`));
+  watch(e2e, page, username);
   await page.goto('/');
   await page.getByRole('button', { name: 'Create an account' }).click();
   await page.getByLabel('Username').fill(username);
@@ -98,6 +101,14 @@ export async function signUp(e2e: E2E, prefix: string, viewport: { width: number
   await page.getByRole('navigation', { name: 'Lists' }).waitFor();
   await online(page);
   return { username, context, page };
+}
+
+/** Records uncaught page errors and Content-Security-Policy refusals (inline script or style slipped in). */
+export function watch(e2e: E2E, page: Page, who: string): void {
+  page.on('pageerror', (err) => e2e.problems.push(`[${who}] page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) e2e.problems.push(`[${who}] ${msg.text()}`);
+  });
 }
 
 /** Waits until the app says it is connected (no offline/connecting banner). */

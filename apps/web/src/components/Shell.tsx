@@ -2,6 +2,7 @@ import { useRoute, type Route } from '../state/router';
 import { ComposeScreen } from './ComposeScreen';
 import { ConversationInfo } from './ConversationInfo';
 import { ConversationView } from './ConversationView';
+import { DocumentTitle } from './DocumentTitle';
 import { EmptyPane } from './EmptyPane';
 import { NewGroupScreen } from './NewGroupScreen';
 import { OfflineBanner } from './OfflineBanner';
@@ -39,6 +40,7 @@ export function Shell() {
   const pane = LIST_ROUTES.has(route.name) ? 'list' : 'main';
   return (
     <div className="shell" data-pane={pane}>
+      <DocumentTitle />
       <OfflineBanner />
       <div className="panes">
         <Sidebar route={route} />

@@ -1,25 +1,32 @@
 /**
  * Seed 002's flows: compose a titled message to a username, find it in the
  * recipient's Received list and the sender's Sent list, each opening the message in
- * its conversation; and clear errors for invalid input, next to the form.
+ * its conversation; clear errors for invalid input, next to the form. Then a group of
+ * three: created with members found by username, everyone chatting live, "read by N
+ * of M", rename, remove and re-add a member, and a member leaving.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LIMITS } from '@parley/protocol';
-import { DESKTOP, PASSWORD, PHONE, describeE2E, messageItem, screenshot, signUp, startE2E, type E2E, type UserSession } from './harness';
+import { testConfig } from '../packages/server/src/testing';
+import { DESKTOP, PASSWORD, PHONE, describeE2E, messageItem, screenshot, sendMessage, signUp, startE2E, watch, type E2E, type UserSession } from './harness';
 
-describeE2E('compose, received and sent', () => {
+describeE2E('compose, mailboxes and groups', () => {
   let e2e: E2E;
   let eve: UserSession;
   let fay: UserSession;
+  let gus: UserSession;
 
   beforeAll(async () => {
     // A low login limit so the "rate limited" error can be seen without 10 attempts.
-    e2e = await startE2E({ config: { rateLimits: { login: { limit: 3, windowMs: 60_000 }, register: { limit: 50, windowMs: 60_000 }, send: { limit: 100, windowMs: 10_000 }, typing: { limit: 30, windowMs: 10_000 }, request: { limit: 600, windowMs: 60_000 } } } });
+    e2e = await startE2E({ config: { rateLimits: { ...testConfig().rateLimits, login: { limit: 3, windowMs: 60_000 } } } });
     eve = await signUp(e2e, 'eve', DESKTOP);
     fay = await signUp(e2e, 'fay', PHONE);
+    gus = await signUp(e2e, 'gus', DESKTOP);
   });
   afterAll(async () => {
+    const problems = e2e?.problems ?? [];
     await e2e?.close();
+    expect(problems).toEqual([]);
   });
 
   it('composes with a title; it shows in Received and Sent', async () => {
@@ -72,6 +79,7 @@ describeE2E('compose, received and sent', () => {
   it('explains sign-up and log-in errors, including rate limiting', async () => {
     const context = await e2e.browser.newContext({ viewport: PHONE, baseURL: e2e.url });
     const p = await context.newPage();
+    watch(e2e, p, 'visitor');
     const alert = p.getByRole('alert');
     await p.goto('/');
     await screenshot(p, 'login-phone');
@@ -94,5 +102,63 @@ describeE2E('compose, received and sent', () => {
     for (let i = 0; i < 3; i++) await p.getByRole('button', { name: 'Log in' }).click();
     await alert.filter({ hasText: 'Too many attempts' }).waitFor();
     await context.close();
+  });
+  it('creates a group and everyone chats live', async () => {
+    const p = eve.page;
+    await p.getByRole('link', { name: 'New group' }).click();
+    await p.getByLabel('Group name').fill('Study group');
+    for (const u of [gus, fay]) {
+      await p.getByLabel('Add members').fill(u.username);
+      await p.getByRole('button', { name: `Add ${u.username}` }).click();
+    }
+    await p.getByRole('list', { name: 'Selected members' }).getByText(fay.username).waitFor();
+    await screenshot(p, 'new-group-desktop');
+    await p.getByRole('button', { name: 'Create group' }).click();
+    await p.getByRole('heading', { name: 'Study group' }).waitFor();
+
+    await sendMessage(p, 'Welcome to the study group!');
+    // Fay (phone) is inside a conversation: the list is another screen there.
+    await fay.page.getByRole('link', { name: 'Back to conversations' }).click();
+    for (const u of [gus, fay]) {
+      await u.page.getByRole('link', { name: /Study group/ }).click();
+      await messageItem(u.page, 'Welcome to the study group!').waitFor();
+    }
+    // Both others have it open: read by 2 of 2.
+    await messageItem(p, 'Welcome to the study group!').getByText('Read by 2 of 2').waitFor();
+    await sendMessage(gus.page, 'Hi all, Gus here');
+    await messageItem(fay.page, 'Hi all, Gus here').waitFor();
+    await messageItem(p, 'Hi all, Gus here').waitFor();
+    await sendMessage(fay.page, 'Fay too');
+    await messageItem(gus.page, 'Fay too').waitFor();
+    await messageItem(p, 'Fay too').waitFor();
+    await screenshot(p, 'group-desktop');
+    await screenshot(fay.page, 'group-phone');
+  });
+
+  it('renames, removes and re-adds a member, and a member leaves', async () => {
+    const p = eve.page;
+    await p.getByRole('link', { name: 'Conversation details' }).click();
+    await p.getByLabel('Group name').fill('Exam prep');
+    await p.getByRole('button', { name: 'Rename' }).click();
+    await gus.page.getByRole('heading', { name: 'Exam prep' }).waitFor();
+
+    await p.getByRole('button', { name: `Remove ${fay.username}` }).click();
+    await fay.page.getByText('This conversation does not exist, or you are no longer a member.').waitFor();
+    await gus.page.getByText('2 members').waitFor();
+
+    await p.getByLabel('Add people').fill(fay.username);
+    await p.getByRole('button', { name: `Add ${fay.username}` }).click();
+    await gus.page.getByText('3 members').waitFor();
+    await screenshot(p, 'group-details-desktop');
+    // Fay is back in, live: the conversation reappears where she is looking.
+    await fay.page.getByRole('heading', { name: 'Exam prep' }).waitFor();
+    await fay.page.getByRole('link', { name: 'Back to conversations' }).click();
+    await fay.page.getByRole('link', { name: /Exam prep/ }).waitFor();
+
+    await gus.page.getByRole('link', { name: 'Conversation details' }).click();
+    expect(await gus.page.getByRole('button', { name: /^Remove / }).count()).toBe(0);
+    await gus.page.getByRole('button', { name: 'Leave group' }).click();
+    await gus.page.getByRole('link', { name: /Exam prep/ }).waitFor({ state: 'detached' });
+    await p.getByRole('list', { name: 'Members' }).getByText(gus.username).waitFor({ state: 'detached' });
   });
 });
