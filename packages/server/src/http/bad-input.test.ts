@@ -123,7 +123,7 @@ describe('bad HTTP input changes nothing', () => {
 
     // Healthy, and a normal request works; its push is the barrier for "nothing broadcast".
     expect((await call(server.url, 'GET', '/healthz')).status).toBe(200);
-    const good = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: `barrier-${++barriers}`, body: 'barrier' });
+    const good = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: `barrier-${++barriers}`, body: `barrier ${barriers}` });
     expect(good.status).toBe(201);
     await listener.waitEvent(conv, 'message.created', mark, good.body.message.seq);
     expect(listener.pushesSince(mark).map((f) => f.type === 'event' && (f as { event: { seq: number } }).event.seq)).toEqual([good.body.message.seq]);

@@ -193,7 +193,7 @@ describe('conversations', () => {
       const direct = (await c.api.post('/api/conversations/direct', { userId: a.id })).body.conversation;
       const m2 = sockC.mark();
       await a.api.post(`/api/conversations/${g.id}/messages`, { clientMessageId: 'to-group', body: 'secret' });
-      await a.api.post(`/api/conversations/${direct.id}/messages`, { clientMessageId: 'barrier', body: 'barrier' });
+      await a.api.post(`/api/conversations/${direct.id}/messages`, { clientMessageId: 'barrier', body: 'barrier after removal' });
       await sockC.waitEvent(direct.id, 'message.created', m2);
       expect(sockC.eventsSince(m2, g.id)).toEqual([]);
       await sockC.close();

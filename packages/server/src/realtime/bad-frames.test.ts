@@ -73,7 +73,7 @@ describe('bad frames change nothing', () => {
     // Still open and serving; a good send is the barrier for "nothing pushed".
     expect(sender.isOpen).toBe(true);
     expect((await call(server.url, 'GET', '/healthz')).status).toBe(200);
-    const good = await sender.ok('send', { conversationId: conv, clientMessageId: `frame-barrier-${++barriers}`, body: 'barrier' });
+    const good = await sender.ok('send', { conversationId: conv, clientMessageId: `frame-barrier-${++barriers}`, body: `barrier ${barriers}` });
     await listener.waitEvent(conv, 'message.created', mark, good.message.seq);
     // (Presence is expected: the fresh sender socket brings a online.)
     const pushed = listener.pushesSince(mark).filter((f) => f.type !== 'presence');
@@ -135,19 +135,19 @@ describe('WebSocket and HTTP rate limits', () => {
 
   it('sending too fast answers RATE_LIMITED with retryAfterMs (WS) and 429 + Retry-After (HTTP); nothing is stored', async () => {
     const sock = await RawSocket.connect(server.wsUrl, a.token);
-    for (let i = 0; i < 3; i++) expect((await sock.request('send', { conversationId: conv, clientMessageId: `rl-${i}`, body: 'x' })).ok).toBe(true);
-    const limited = await sock.request('send', { conversationId: conv, clientMessageId: 'rl-over', body: 'x' });
+    for (let i = 0; i < 3; i++) expect((await sock.request('send', { conversationId: conv, clientMessageId: `rl-${i}`, body: `rate ${i}` })).ok).toBe(true);
+    const limited = await sock.request('send', { conversationId: conv, clientMessageId: 'rl-over', body: 'rate over' });
     expect(limited.ok).toBe(false);
     expect(limited.error.code).toBe('RATE_LIMITED');
     expect(limited.error.retryAfterMs).toBeGreaterThan(0);
-    const http = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'rl-http', body: 'x' });
+    const http = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'rl-http', body: 'rate http' });
     expect(http.status).toBe(429);
     expect(http.body.code).toBe('RATE_LIMITED');
     expect(Number(http.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     const bodies = (await b.api.get(`/api/conversations/${conv}/messages`)).body.messages.map((m: { clientMessageId: string }) => m.clientMessageId);
     expect(bodies).toEqual(['rl-0', 'rl-1', 'rl-2']);
     // Limits are per user: b can still send.
-    expect((await b.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'rl-b', body: 'x' })).status).toBe(201);
+    expect((await b.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'rl-b', body: 'rate b' })).status).toBe(201);
     expect(sock.isOpen).toBe(true);
     await sock.close();
   });
@@ -161,7 +161,7 @@ describe('WebSocket and HTTP rate limits', () => {
     expect(limited.error.code).toBe('RATE_LIMITED');
     expect(limited.error.retryAfterMs).toBeGreaterThan(0);
     // Barrier: b's own message comes back to b after the typing pushes.
-    const barrier = (await b.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'typing-barrier', body: 'x' })).body.message;
+    const barrier = (await b.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'typing-barrier', body: 'typing barrier' })).body.message;
     await sb.waitEvent(conv, 'message.created', mb, barrier.seq);
     expect(sb.pushesSince(mb, 'typing')).toHaveLength(2);
     await Promise.all([sa.close(), sb.close()]);
