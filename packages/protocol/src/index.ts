@@ -13,3 +13,5 @@ export * from './search';
 export * from './routes-search';
 export * from './privacy';
 export * from './routes-privacy';
+export * from './moderation';
+export * from './routes-moderation';

@@ -9,6 +9,7 @@ import type { ErrorCode } from './errors';
 import { ATTACHMENT_ROUTES } from './routes-attachments';
 import { SEARCH_ROUTES } from './routes-search';
 import { PRIVACY_ROUTES } from './routes-privacy';
+import { MODERATION_ROUTES } from './routes-moderation';
 
 export interface RouteDef {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -72,6 +73,7 @@ export const ROUTES = {
   ...ATTACHMENT_ROUTES,
   ...SEARCH_ROUTES,
   ...PRIVACY_ROUTES,
+  ...MODERATION_ROUTES,
 } as const;
 
 export type RouteName = keyof typeof ROUTES;

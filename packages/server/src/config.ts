@@ -49,6 +49,8 @@ export interface Config {
   attachments: { uploadMaxBytes: number; userQuotaBytes: number; orphanTtlSec: number };
   /** Where attachment bytes live; S3 credentials come from the standard AWS variables. */
   blobs: { store: 'disk' | 's3'; s3Bucket: string | null; s3Endpoint: string | null; s3Region: string | null };
+  /** Content filter for spam (domain/content-filter.ts, repeat-guard.ts); optional so hand-built test configs stay valid. */
+  contentFilter?: { words: string[]; maxLinks: number; blockedDomains: string[]; repeatMax: number; repeatWindowSec: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -114,5 +116,12 @@ export function loadConfig(env: Env = process.env): Config {
       orphanTtlSec: int(env, 'PARLEY_UPLOAD_ORPHAN_TTL', 24 * 3600, 1),
     },
     blobs: blobConfig(env),
+    contentFilter: {
+      words: (env.PARLEY_FILTER_WORDS ?? '').split(',').map((w) => w.trim()).filter(Boolean),
+      maxLinks: int(env, 'PARLEY_FILTER_MAX_LINKS', 5),
+      blockedDomains: (env.PARLEY_FILTER_BLOCKED_DOMAINS ?? '').split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
+      repeatMax: int(env, 'PARLEY_FILTER_REPEAT_MAX', 3, 1),
+      repeatWindowSec: int(env, 'PARLEY_FILTER_REPEAT_WINDOW', 60, 1),
+    },
   };
 }

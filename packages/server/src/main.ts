@@ -3,7 +3,8 @@
  *
  *   serve                         start a node (drains on SIGTERM)
  *   migrate                       apply pending migrations and exit
- *   user add <username>           create an account (password from PARLEY_USER_PASSWORD or stdin)
+ *   user add <username> [--admin] create an account (password from PARLEY_USER_PASSWORD or stdin)
+ *   user promote <username>       make an existing account an admin
  *   backup <file>                 online backup of the configured database
  *   restore <file> [--force]      restore into the configured database (server stopped)
  */
@@ -11,7 +12,7 @@ import { loadConfig } from './config';
 import { startNode } from './node';
 import { openStore } from './adapters';
 import { backup, restore } from './ops/backup';
-import { addUser } from './ops/users';
+import { addUser, promoteUser } from './ops/users';
 
 async function serve(): Promise<void> {
   const node = await startNode(loadConfig());
@@ -40,13 +41,23 @@ async function readStdin(): Promise<string> {
 }
 
 async function user(args: string[]): Promise<void> {
-  const [sub, username] = args;
-  if (sub !== 'add' || !username) throw new Error('usage: parley user add <username>  (password from PARLEY_USER_PASSWORD or stdin)');
+  const [sub, username] = args.filter((a) => !a.startsWith('--'));
+  if (sub === 'promote' && username) {
+    const store = await openStore(loadConfig());
+    try {
+      const promoted = await promoteUser(store, username);
+      console.log(`${promoted.username} (${promoted.id}) is now an admin`);
+    } finally {
+      await store.close();
+    }
+    return;
+  }
+  if (sub !== 'add' || !username) throw new Error('usage: parley user add <username> [--admin]  (password from PARLEY_USER_PASSWORD or stdin) | parley user promote <username>');
   const password = process.env.PARLEY_USER_PASSWORD ?? (await readStdin());
   const store = await openStore(loadConfig());
   try {
-    const created = await addUser(store, { username, password });
-    console.log(`created user ${created.username} (${created.id})`);
+    const created = await addUser(store, { username, password, admin: args.includes('--admin') });
+    console.log(`created ${created.role === 'admin' ? 'admin' : 'user'} ${created.username} (${created.id})`);
   } finally {
     await store.close();
   }

@@ -45,12 +45,14 @@ export class ConversationsService {
     if (userId === otherId) throw new AppError('CONFLICT', 'a direct conversation needs another user');
     const other = await this.deps.store.getUser(otherId);
     if (!other) throw new AppError('USER_NOT_FOUND', 'no such user');
+    if (await this.deps.store.moderation.blockedEitherWay(userId, otherId)) throw new AppError('BLOCKED', 'you cannot message this user');
     const { conversation: c, created, events } = await this.deps.store.getOrCreateDirect({ id: newConversationId(), a: userId, b: otherId, at: this.deps.clock() });
     this.fanout.events(events);
     return { conversation: await this.view(userId, c.id), created };
   }
 
   async createGroup(ownerId: UserId, title: string, memberIds: readonly UserId[]): Promise<Conversation> {
+    await this.requireNoBlocks(ownerId, memberIds);
     const { conversation: c, events } = await this.deps.store
       .createGroup({ id: newConversationId(), ownerId, title: title.trim(), memberIds, maxMembers: this.deps.config.maxGroupMembers, at: this.deps.clock() })
       .catch(userNotFound);
@@ -65,6 +67,7 @@ export class ConversationsService {
 
   async addMembers(actorId: UserId, id: ConversationId, userIds: readonly UserId[]): Promise<Conversation> {
     await this.requireMember(actorId, id);
+    await this.requireNoBlocks(actorId, userIds);
     const events = await this.deps.store
       .addMembers({ conversationId: id, actorId, userIds, maxMembers: this.deps.config.maxGroupMembers, at: this.deps.clock() })
       .catch(userNotFound);
@@ -109,6 +112,11 @@ export class ConversationsService {
   async flushReceipts(): Promise<void> {
     await this.watermarks.idle();
     this.receipts.flush();
+  }
+
+  /** Nobody adds to a group a user they blocked or who blocked them (moderation). */
+  private async requireNoBlocks(actorId: UserId, userIds: readonly UserId[]): Promise<void> {
+    if ((await this.deps.store.moderation.blockedAmong(actorId, userIds)).size > 0) throw new AppError('BLOCKED', 'you cannot add a user you blocked or who blocked you');
   }
 
   /** A non-member gets NOT_FOUND: for them the conversation does not exist. */

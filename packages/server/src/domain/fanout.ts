@@ -8,9 +8,14 @@
  *   "-"                  nothing to do
  *   "x<userId>"          (conversation topic) that member left or was removed: stop
  *                        routing the conversation to them after this frame
+ *   "f<userId>"          (conversation topic) typing or presence from that user: skip
+ *                        recipients in a block with them (either way)
  *   "+<conversationId>"  (user topic) the user joined that conversation: route it to them
  *   "x<conversationId>"  (user topic) the user left it
  *   "!"                  (user topic) the session was revoked: close the user's sockets
+ *   "h<userId>"          (user topic, empty frame) a block with that user began: stop
+ *                        delivering their typing and presence to this user
+ *   "s<userId>"          (user topic, empty frame) no block with that user any more
  */
 import type { ConversationEvent, Presence, PushFrame, Receipt, UserEvent, UserId, ConversationId } from '@parley/protocol';
 import { conversationTopic, userTopic, type Bus } from '../bus/port';
@@ -50,16 +55,21 @@ export class Fanout {
   }
 
   typing(conversationId: ConversationId, userId: UserId, state: 'start' | 'stop'): void {
-    this.bus.publish(conversationTopic(conversationId), envelope('-', { type: 'typing', conversationId, userId, state }));
+    this.bus.publish(conversationTopic(conversationId), envelope(`f${userId}`, { type: 'typing', conversationId, userId, state }));
   }
 
   presence(conversationIds: readonly ConversationId[], presence: Presence): void {
-    const payload = envelope('-', { type: 'presence', presence });
+    const payload = envelope(`f${presence.userId}`, { type: 'presence', presence });
     for (const id of conversationIds) this.bus.publish(conversationTopic(id), payload);
   }
 
   userEvent(userId: UserId, event: UserEvent): void {
     this.bus.publish(userTopic(userId), envelope('-', { type: 'user_event', event }));
+  }
+
+  /** Tells every node holding userId's sockets that a block with otherId began (hidden) or ended. */
+  blockChanged(userId: UserId, otherId: UserId, hidden: boolean): void {
+    this.bus.publish(userTopic(userId), `${hidden ? 'h' : 's'}${otherId}\n`);
   }
 
   sessionRevoked(userId: UserId): void {

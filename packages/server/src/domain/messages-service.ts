@@ -4,6 +4,7 @@ import type { Deps } from './deps';
 import type { Fanout } from './fanout';
 import { newMessageId } from './ids';
 import { GroupCommit } from './group-commit';
+import { SendGuard } from './send-guard';
 import { decodeCursor, encodeCursor, publicUser } from './views';
 import type { SendInput, SendResult } from '../store/port';
 
@@ -18,11 +19,13 @@ export interface SendRequest {
 /** Messages: sending (group-committed), editing, deleting, history and mailboxes. */
 export class MessagesService {
   private readonly batcher: GroupCommit<SendInput, SendResult>;
+  private readonly guard: SendGuard;
 
   constructor(
     private readonly deps: Deps,
     private readonly fanout: Fanout,
   ) {
+    this.guard = new SendGuard(deps);
     this.batcher = new GroupCommit((items) => deps.store.appendMessages(items), deps.config.groupCommitMax, (results) => {
       deps.metrics.commitBatchSize.observe(results.length);
       for (const r of results) {
@@ -36,8 +39,10 @@ export class MessagesService {
 
   async send(senderId: UserId, req: SendRequest): Promise<{ message: Message; duplicate: boolean }> {
     await this.rateLimit(`send:${senderId}`, this.deps.config.rateLimits.send);
+    const admitted = await this.guard.admit(senderId, req);
+    if (admitted.original) return { message: admitted.original, duplicate: true };
     const at = this.deps.clock();
-    const result: SendResult = await this.batcher.submit({
+    const result: SendResult = await admitted.settle(this.batcher.submit({
       conversationId: req.conversationId,
       senderId,
       clientMessageId: req.clientMessageId,
@@ -46,13 +51,14 @@ export class MessagesService {
       body: req.body,
       at,
       ...(req.attachmentIds?.length ? { attachmentIds: req.attachmentIds } : {}),
-    });
+    }));
     if (!result.ok && result.code === 'ATTACHMENT_INVALID') throw new AppError('ATTACHMENT_INVALID', 'an attachment is unknown, not yours, or already sent');
     if (!result.ok) throw notFound('conversation not found');
     return { message: result.message, duplicate: result.duplicate };
   }
 
   async edit(actorId: UserId, conversationId: ConversationId, messageId: MessageId, input: { body: string; title?: string | null | undefined }): Promise<Message> {
+    this.guard.checkContent(input.title, input.body);
     const { message, event } = await this.deps.store.editMessage({
       conversationId,
       messageId,

@@ -11,6 +11,7 @@ import { UsersService } from './users-service';
 import { SearchService } from './search-service';
 import { PrivacyService } from './privacy-service';
 import { MaintenanceService } from './maintenance-service';
+import { ModerationService } from './moderation-service';
 
 export interface Services {
   deps: Deps;
@@ -24,6 +25,7 @@ export interface Services {
   privacy: PrivacyService;
   maintenance: MaintenanceService;
   attachments: AttachmentsService;
+  moderation: ModerationService;
 }
 
 export function buildServices(deps: Deps, jwtSecret: Uint8Array): Services {
@@ -41,5 +43,6 @@ export function buildServices(deps: Deps, jwtSecret: Uint8Array): Services {
     privacy: new PrivacyService(deps, fanout),
     maintenance: new MaintenanceService(deps),
     attachments: new AttachmentsService(deps, openBlobStore(deps.config), jwtSecret),
+    moderation: new ModerationService(deps, fanout),
   };
 }

@@ -38,6 +38,8 @@ export class UsersService {
 
   async presenceOf(viewerId: UserId, user: UserRecord): Promise<Presence> {
     if (user.privacy.lastSeen === 'nobody' && viewerId !== user.id) return { userId: user.id, status: 'hidden', lastSeenAt: null };
+    // A block either way hides presence both ways (moderation).
+    if (viewerId !== user.id && (await this.deps.store.moderation.blockedEitherWay(viewerId, user.id))) return { userId: user.id, status: 'hidden', lastSeenAt: null };
     const online = (await this.deps.presence.onlineAmong([user.id])).has(user.id);
     return { userId: user.id, status: online ? 'online' : 'offline', lastSeenAt: online ? null : user.lastSeenAt };
   }

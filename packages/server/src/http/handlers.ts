@@ -8,6 +8,7 @@ import type { AuthContext } from '../domain/auth/auth-service';
 import type { Services } from '../domain/services';
 import { AppError } from '../domain/errors';
 import { attachmentHandlers } from './attachments-handlers';
+import { moderationHandlers } from './moderation-handlers';
 import { searchHandlers } from './search-handlers';
 import { privacyHandlers } from './privacy-handlers';
 
@@ -85,6 +86,7 @@ export function buildHandlers(s: Services): Handlers {
     sent: async (ctx) => s.messages.mailbox(uid(ctx), 'sent', ctx.query),
     sync: async (ctx) => s.sync.sync(uid(ctx), ctx.body),
     ...attachmentHandlers(s),
+    ...moderationHandlers(s),
     ...searchHandlers(s),
     ...privacyHandlers(s),
   };

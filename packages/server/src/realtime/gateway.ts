@@ -41,6 +41,12 @@ export class Gateway {
     this.routing = new LocalRouting(deps.bus, {
       joined: (userId, id, frame) => void this.catchUpJoined(userId, id, frame),
       delivered: (n) => deps.metrics.messagesDelivered.inc(n),
+      // Failing open (deliver typing/presence) beats refusing the socket when the store hiccups here.
+      blockRelations: (userId) =>
+        deps.store.moderation.blockRelations(userId).catch((err: unknown) => {
+          deps.log.warn({ err }, 'block relations unavailable');
+          return [];
+        }),
     });
     this.dispatcher = new RequestDispatcher(services);
     this.timer = setInterval(() => void this.tick(), Math.min(10_000, HEARTBEAT_INTERVAL_MS / 2));

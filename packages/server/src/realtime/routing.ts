@@ -12,6 +12,8 @@ export interface RoutingHooks {
   /** After a user was routed into a conversation they just joined: close the subscribe race. */
   joined(userId: UserId, conversationId: ConversationId, frame: string): void;
   delivered(count: number): void;
+  /** Everyone in a block with the user, either way: their typing and presence are not delivered to the user. */
+  blockRelations(userId: UserId): Promise<UserId[]>;
 }
 
 export class LocalRouting {
@@ -20,6 +22,8 @@ export class LocalRouting {
   private readonly conversationsByUser = new Map<UserId, Set<ConversationId>>();
   /** A user's topics being subscribed: a second socket of the same user waits for the first. */
   private readonly ready = new Map<UserId, Promise<void>>();
+  /** Per local user: users in a block with them, plus changes that arrived while it loaded. */
+  private readonly hidden = new Map<UserId, { users: Set<UserId>; loading: [boolean, UserId][] | null }>();
 
   constructor(
     private readonly bus: Bus,
@@ -48,7 +52,14 @@ export class LocalRouting {
     if (!conns) {
       this.byUser.set(conn.userId, (conns = new Set()));
       const subscribing = (async () => {
+        // Subscribed before loading, so a block made meanwhile is replayed onto what loads.
+        const hidden = { users: new Set<UserId>(), loading: [] as [boolean, UserId][] | null };
+        this.hidden.set(conn.userId, hidden);
         await this.subscribe(userTopic(conn.userId), (payload) => this.onUserPayload(conn.userId, payload));
+        const users = new Set(await this.hooks.blockRelations(conn.userId));
+        for (const [hide, other] of hidden.loading ?? []) hide ? users.add(other) : users.delete(other);
+        hidden.users = users;
+        hidden.loading = null;
         await Promise.all(conversationIds.map((id) => this.route(conn.userId, id)));
       })();
       this.ready.set(conn.userId, subscribing);
@@ -67,6 +78,7 @@ export class LocalRouting {
     const conns = this.byUser.get(conn.userId);
     if (!conns || !conns.delete(conn) || conns.size > 0) return;
     this.byUser.delete(conn.userId);
+    this.hidden.delete(conn.userId);
     await this.bus.unsubscribe(userTopic(conn.userId));
     for (const id of this.conversationsByUser.get(conn.userId) ?? []) await this.unroute(conn.userId, id);
     this.conversationsByUser.delete(conn.userId);
@@ -103,8 +115,10 @@ export class LocalRouting {
     const members = this.membersByConversation.get(id);
     if (members) {
       const frame = Buffer.from(payload.slice(nl + 1));
+      const from = routing.startsWith('f') ? (routing.slice(1) as UserId) : null;
       let n = 0;
       for (const userId of members) {
+        if (from !== null && this.hidden.get(userId)?.users.has(from)) continue;
         for (const conn of this.byUser.get(userId) ?? []) if (conn.push(frame)) n++;
       }
       this.hooks.delivered(n);
@@ -119,6 +133,14 @@ export class LocalRouting {
     if (!conns) return;
     if (routing === '!') {
       for (const conn of [...conns]) conn.close(CLOSE.SESSION_REVOKED, 'session revoked');
+      return;
+    }
+    if (routing.startsWith('h') || routing.startsWith('s')) {
+      const hidden = this.hidden.get(userId);
+      const hide = routing.startsWith('h');
+      const other = routing.slice(1) as UserId;
+      if (hidden?.loading) hidden.loading.push([hide, other]);
+      else if (hidden) hide ? hidden.users.add(other) : hidden.users.delete(other);
       return;
     }
     const text = payload.slice(nl + 1);

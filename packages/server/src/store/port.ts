@@ -31,6 +31,7 @@ import type { AttachmentsStore } from './attachments-port';
 import type { SearchStore } from './search-port';
 import type { PrivacyStore } from './privacy-port';
 import type { MaintenanceStore } from './maintenance-port';
+import type { ModerationStore } from './moderation-port';
 
 export type StoreErrorCode =
   | 'NOT_FOUND'
@@ -169,6 +170,7 @@ export interface Store {
   readonly search: SearchStore;
   readonly privacy: PrivacyStore;
   readonly maintenance: MaintenanceStore;
+  readonly moderation: ModerationStore;
 
   // ---- users and sessions
   /** Throws CONFLICT when the username is taken. */

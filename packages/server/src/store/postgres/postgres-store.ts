@@ -7,6 +7,7 @@ import { createPostgresAttachments } from './attachments';
 import { createPostgresSearch } from './search';
 import { createPostgresPrivacy } from './privacy';
 import { createPostgresMaintenance } from './maintenance';
+import { createPostgresModeration } from './moderation';
 import type { Store } from '../port';
 import { appendMessages } from './append-messages';
 import { conversationQueries } from './conversations';
@@ -61,6 +62,7 @@ export function createPostgresStore(sql: Sql, onClose: () => void = () => {}): S
     search: createPostgresSearch(sql),
     privacy: createPostgresPrivacy(sql),
     maintenance: createPostgresMaintenance(sql),
+    moderation: createPostgresModeration(sql),
     ...methods,
     async close(): Promise<void> {
       onClose();

@@ -8,6 +8,7 @@ import { initialSchema } from './migrations/0001-initial';
 import { attachmentsSchema } from './migrations/0002-attachments';
 import { searchSchema } from './migrations/0004-search';
 import { privacySchema } from './migrations/0006-privacy';
+import { moderationSchema } from './migrations/0007-moderation';
 
 export interface SqliteMigration {
   version: number;
@@ -21,6 +22,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   { version: 2, name: 'attachments', sql: attachmentsSchema },
   { version: 4, name: 'search', sql: searchSchema },
   { version: 6, name: 'privacy', sql: privacySchema },
+  { version: 7, name: 'moderation', sql: moderationSchema },
 ];
 
 export function migrateSqlite(db: Database, now: () => number = Date.now): number[] {

@@ -13,6 +13,7 @@ import { createSqliteAttachments } from './attachments';
 import { createSqliteSearch } from './search';
 import { createSqlitePrivacy } from './privacy';
 import { createSqliteMaintenance } from './maintenance';
+import { createSqliteModeration } from './moderation';
 import { createContext, type SyncStore } from './context';
 import { conversationMethods } from './conversations';
 import { translateSqliteError } from './errors';
@@ -71,7 +72,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
         }
       },
     ]),
-  ) as unknown as Omit<Store, 'backend' | 'ping' | 'close' | 'attachments' | 'search' | 'privacy' | 'maintenance'>;
+  ) as unknown as Omit<Store, 'backend' | 'ping' | 'close' | 'attachments' | 'search' | 'privacy' | 'maintenance' | 'moderation'>;
 
   return {
     backend: 'sqlite',
@@ -80,6 +81,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     search: createSqliteSearch(ctx),
     privacy: createSqlitePrivacy(ctx),
     maintenance: createSqliteMaintenance(ctx),
+    moderation: createSqliteModeration(ctx),
     async ping() {
       if (!db.open) throw new StoreError('UNAVAILABLE', 'storage closed');
       try {
