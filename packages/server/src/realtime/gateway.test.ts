@@ -54,6 +54,18 @@ describe('gateway', () => {
       expect((await sock.closed).code).toBe(CLOSE.PROTOCOL_ERROR);
     });
 
+    it('requests pipelined right behind hello (before welcome) are answered after welcome', async () => {
+      const sock = await RawSocket.open(server.wsUrl);
+      sock.send({ type: 'hello', protocol: PROTOCOL_VERSION, token: a.token });
+      sock.send({ type: 'req', id: 'p1', op: 'ping' });
+      sock.send({ type: 'req', id: 'p2', op: 'send', data: { conversationId: conv, clientMessageId: 'pipelined-1', body: 'pipelined' } });
+      const replies = await Promise.all(['p1', 'p2'].map((id) => sock.waitFrame((f) => f.type === 'res' && f.id === id)));
+      expect(replies.map((r) => r.ok)).toEqual([true, true]);
+      expect(sock.frames.find((f) => f.type === 'welcome' || f.type === 'res')?.type).toBe('welcome');
+      expect(replies[1]!.data.message.body).toBe('pipelined');
+      await sock.close();
+    });
+
     it('an unsupported protocol version closes with 4406', async () => {
       const sock = await RawSocket.open(server.wsUrl);
       sock.send({ type: 'hello', protocol: 999, token: a.token });

@@ -27,6 +27,8 @@ import { RequestDispatcher } from './dispatcher';
 import { LocalRouting } from './routing';
 
 const HELLO_TIMEOUT_MS = 10_000;
+/** Frames a client may pipeline behind hello before welcome (each at most LIMITS.frameBytesMax). */
+const MAX_FRAMES_BEFORE_WELCOME = 32;
 
 export class Gateway {
   private readonly wss: WebSocketServer;
@@ -75,18 +77,28 @@ export class Gateway {
       clearTimeout(helloTimer);
       if (conn) void this.onClose(conn);
     });
+    // Requests pipelined behind hello wait for it (a client need not wait for welcome);
+    // dropping them silently would leave a send unanswered.
+    const early: { data: RawData; isBinary: boolean }[] = [];
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (conn) {
         conn.lastFrameAt = deps.clock();
         void this.dispatcher.handle(conn, data, isBinary);
         return;
       }
-      if (helloDone) return; // hello in progress: frames sent before welcome are ignored
+      if (helloDone) {
+        if (early.length < MAX_FRAMES_BEFORE_WELCOME) early.push({ data, isBinary });
+        else ws.close(CLOSE.PROTOCOL_ERROR, 'too many frames before welcome');
+        return;
+      }
       helloDone = true;
       clearTimeout(helloTimer);
       void this.hello(ws, data, isBinary).then((c) => {
         conn = c;
-        if (c && ws.readyState !== ws.OPEN) void this.onClose(c);
+        const queued = early.splice(0);
+        if (!c) return;
+        if (ws.readyState !== ws.OPEN) return void this.onClose(c);
+        for (const f of queued) void this.dispatcher.handle(c, f.data, f.isBinary);
       });
     });
   }
