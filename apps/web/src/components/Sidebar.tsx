@@ -6,6 +6,7 @@ import { Link } from './Link';
 import { MailboxList } from './MailboxList';
 import { NavTabs } from './NavTabs';
 import { Icon } from './Icon';
+import { SearchPanel } from './search/SearchPanel';
 
 /** The left pane: who I am, the main actions, and the list the route names. */
 export function Sidebar({ route }: { route: Route }) {
@@ -25,6 +26,7 @@ export function Sidebar({ route }: { route: Route }) {
           <Link to="/settings" className="icon-button" aria-label="Settings" title="Settings"><Icon name="settings" /></Link>
         </nav>
       </header>
+      <SearchPanel />
       <NavTabs current={route.name} />
       <div className="sidebar-list">
         {route.name === 'received' || route.name === 'sent' ? (

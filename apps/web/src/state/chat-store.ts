@@ -338,6 +338,27 @@ export class ChatStore {
     }
   }
 
+  /**
+   * Loads a conversation at an older message (a search hit): a little context before it
+   * (`before`), then everything from it to the newest (`after`, page by page), so the
+   * window stays contiguous up to the newest message as MessageWindow requires.
+   */
+  async openAt(id: string, seq: number): Promise<void> {
+    const loaded = this.state.windows[id];
+    if (loaded && !loaded.loading && (loaded.messages[0]?.seq ?? Infinity) <= seq) return;
+    const params = { id: id as ConversationId };
+    const before = await this.client.request('history', { params, query: { before: Math.max(1, seq), limit: 10 } });
+    let messages = before.messages;
+    for (let after = Math.max(0, seq - 1), more = true; more; ) {
+      const page = await this.client.request('history', { params, query: { after, limit: 200 } });
+      messages = mergeMessages(messages, page.messages);
+      more = page.hasMore && page.messages.length > 0;
+      after = page.messages[page.messages.length - 1]?.seq ?? after;
+    }
+    const w = this.state.windows[id] ?? emptyWindow();
+    this.set({ windows: { ...this.state.windows, [id]: { ...w, messages: mergeMessages(w.messages, messages), hasOlder: before.hasMore, loading: false } } });
+  }
+
   /** Loads the page before the oldest loaded message; true when something was added. */
   async loadOlder(id: string): Promise<boolean> {
     const w = this.state.windows[id];
