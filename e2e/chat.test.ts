@@ -177,7 +177,20 @@ describeE2E('chat between two people', () => {
     await messageItem(ann.page, 'History 60').waitFor();
 
     await ann.page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await ann.page.getByLabel('Avatar URL').fill('javascript:alert(1)');
+    await ann.page.getByRole('button', { name: 'Save profile' }).click();
+    await ann.page.getByRole('alert').filter({ hasText: 'Avatar URL must start with http' }).waitFor();
+    await ann.page.getByLabel('Avatar URL').fill('');
+    await ann.page.getByLabel('Display name').fill('Ann Smith');
+    await ann.page.getByRole('button', { name: 'Save profile' }).click();
+    await ann.page.getByText('Profile saved.').waitFor();
+    await ann.page.getByLabel('Send read receipts').uncheck();
+    await ann.page.getByLabel('Who can see my last seen and online status').selectOption('nobody');
     await screenshot(ann.page, 'settings-desktop');
+    await ann.page.reload();
+    await expect.poll(() => ann.page.getByLabel('Display name').inputValue()).toBe('Ann Smith');
+    await expect.poll(() => ann.page.getByLabel('Send read receipts').isChecked()).toBe(false);
+    await expect.poll(() => ann.page.getByLabel('Who can see my last seen and online status').inputValue()).toBe('nobody');
     await ann.page.getByRole('button', { name: 'Log out', exact: true }).click();
     await ann.page.getByRole('button', { name: 'Log in' }).waitFor();
     await ann.page.reload();

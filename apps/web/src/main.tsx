@@ -10,10 +10,12 @@ import './styles/conversation.css';
 import './styles/forms.css';
 
 const client = createClient();
+// Restored before the store is built, so the first render already knows who is logged in.
+const restored = client.restoreSession();
 const store = new ChatStore(client);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App client={client} store={store} />
+    <App client={client} store={store} restored={restored} />
   </StrictMode>,
 );

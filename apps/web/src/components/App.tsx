@@ -6,11 +6,11 @@ import { LoginScreen } from './LoginScreen';
 import { Shell } from './Shell';
 
 /**
- * The auth gate: a saved session skips the login screen; the store runs while a
+ * The auth gate: a saved session (restored before the first render) skips the login screen; the store runs while a
  * session exists and stops when it ends (logout, revoked, refresh refused).
  */
-export function App({ client, store }: { client: ParleyClient; store: ChatStore }) {
-  const [loggedIn, setLoggedIn] = useState(() => client.restoreSession());
+export function App({ client, store, restored }: { client: ParleyClient; store: ChatStore; restored: boolean }) {
+  const [loggedIn, setLoggedIn] = useState(restored);
   const [endedReason, setEndedReason] = useState<string | null>(null);
   const services = useMemo(() => ({ client, store }), [client, store]);
 

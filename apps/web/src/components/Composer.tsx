@@ -5,6 +5,9 @@ import { describeError } from '../state/errors';
 import { checkBody } from '../state/validate';
 import { FormError } from './FormError';
 import { Icon } from './Icon';
+import { PendingUploads } from './attachments/PendingUploads';
+import { PaperclipIcon } from './attachments/icons';
+import { usePendingUploads } from './attachments/use-pending-uploads';
 
 /** Stop the typing indicator after this long without a keystroke. */
 const TYPING_IDLE_MS = 3000;
@@ -21,6 +24,9 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const [error, setError] = useState<string | null>(null);
   const idle = useRef<ReturnType<typeof setTimeout> | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+  const uploads = usePendingUploads();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
 
   const stopTyping = () => {
     if (idle.current) clearTimeout(idle.current);
@@ -41,6 +47,12 @@ export function Composer({ conversationId }: { conversationId: string }) {
 
   const send = (e?: FormEvent) => {
     e?.preventDefault();
+    if (uploads.items.length > 0) {
+      if (uploads.busy || uploads.ready.length === 0) return setError(uploads.busy ? 'Wait for the uploads to finish' : 'Remove the files that failed');
+      stopTyping();
+      uploads.send(conversationId, text).then(() => setText(''), (err: unknown) => setError(describeError(err, 'send')));
+      return;
+    }
     const problem = checkBody(text);
     if (problem) {
       if (text.length > 0) setError(problem);
@@ -63,9 +75,16 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const shownError = error ?? (sendError ? `Message not sent: ${describeError(sendError, 'send')}` : null);
   const rows = Math.min(6, text.split('\n').length);
   return (
-    <form className="composer" onSubmit={send} aria-label="Send a message">
+    <form className={`composer ${dragging ? 'dragging' : ''}`} onSubmit={send} aria-label="Send a message"
+      onDragOver={(e) => { if (e.dataTransfer.types.includes('Files')) { e.preventDefault(); setDragging(true); } }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => { if (e.dataTransfer.files.length) { e.preventDefault(); uploads.add(e.dataTransfer.files); } setDragging(false); }}>
       <FormError message={shownError} />
+      <PendingUploads items={uploads.items} onRemove={uploads.remove} />
       <div className="composer-row">
+        <button type="button" className="attach-button" aria-label="Attach files" title="Attach files" onClick={() => fileInput.current?.click()}><PaperclipIcon /></button>
+        <input ref={fileInput} type="file" multiple hidden aria-label="Choose files to attach"
+          onChange={(e) => { if (e.target.files) uploads.add(e.target.files); e.target.value = ''; }} />
         <label htmlFor={`composer-${conversationId}`} className="visually-hidden">Message</label>
         <textarea id={`composer-${conversationId}`} ref={input} rows={rows} placeholder="Write a message…" value={text}
           onChange={(e) => onChange(e.target.value)} onKeyDown={onKeyDown} onBlur={stopTyping} aria-describedby={`composer-hint-${conversationId}`} />

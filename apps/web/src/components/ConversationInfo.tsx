@@ -5,6 +5,7 @@ import { describeError } from '../state/errors';
 import { conversationName, lastSeenText, peerOf } from '../state/format';
 import { conversationPath, navigate } from '../state/router';
 import { Avatar } from './Avatar';
+import { BlockToggle } from './moderation/BlockToggle';
 import { FormError } from './FormError';
 import { MissingConversation } from './MissingConversation';
 import { RenameForm } from './RenameForm';
@@ -53,6 +54,7 @@ export function ConversationInfo({ id }: { id: string }) {
           {peer && <p className="muted">@{peer.user.username}{presence[peer.user.id]?.status === 'online' ? ' · online' : presence[peer.user.id]?.status === 'offline' ? ` · ${lastSeenText(presence[peer.user.id]!.lastSeenAt)}` : ''}</p>}
         </div>
         {manager && <RenameForm conversation={c} />}
+        {peer && <BlockToggle userId={peer.user.id} username={peer.user.username} />}
         {c.kind === 'group' && (
           <>
             <h3 className="section-title">Members ({c.members.length})</h3>

@@ -9,6 +9,8 @@ import { MessageEditor } from './MessageEditor';
 import { MessageMenu } from './MessageMenu';
 import { MessageStatus } from './MessageStatus';
 import { RichText } from './RichText';
+import { ReportDialog } from './moderation/ReportDialog';
+import { MessageAttachments } from './attachments/MessageAttachments';
 
 interface Props {
   message: Message;
@@ -28,6 +30,7 @@ interface Props {
 export const MessageItem = memo(function MessageItem({ message: m, mine, senderName, status, isGroup, canDeleteForEveryone, highlighted, groupedWithPrevious, accessibleName }: Props) {
   const store = useStore();
   const [editing, setEditing] = useState(false);
+  const [reporting, setReporting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const deleted = m.deletedAt !== null;
 
@@ -56,6 +59,7 @@ export const MessageItem = memo(function MessageItem({ message: m, mine, senderN
           <>
             {m.title && <p className="message-title">{m.title}</p>}
             <p className="message-body"><RichText text={m.body} /></p>
+            {m.attachments && <MessageAttachments conversationId={m.conversationId} attachments={m.attachments} />}
           </>
         )}
         <span className="message-meta">
@@ -71,8 +75,10 @@ export const MessageItem = memo(function MessageItem({ message: m, mine, senderN
           canDeleteForEveryone={canDeleteForEveryone && !deleted}
           onEdit={() => setEditing(true)}
           onDelete={(scope) => void remove(scope)}
+          onReport={!mine && !deleted ? () => setReporting(true) : undefined}
         />
       )}
+      {reporting && <ReportDialog message={m} onClose={() => setReporting(false)} />}
     </li>
   );
 }, (a, b) =>

@@ -6,10 +6,12 @@ interface Props {
   canDeleteForEveryone: boolean;
   onEdit: () => void;
   onDelete: (scope: 'me' | 'everyone') => void;
+  /** Present for others' messages: opens the report dialog (moderation). */
+  onReport?: (() => void) | undefined;
 }
 
 /** The per-message menu: a labelled button opening a keyboard-usable menu (arrows, Escape). */
-export function MessageMenu({ canEdit, canDeleteForEveryone, onEdit, onDelete }: Props) {
+export function MessageMenu({ canEdit, canDeleteForEveryone, onEdit, onDelete, onReport }: Props) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -55,6 +57,7 @@ export function MessageMenu({ canEdit, canDeleteForEveryone, onEdit, onDelete }:
           {canEdit && <button type="button" role="menuitem" onClick={choose(onEdit)}>Edit</button>}
           <button type="button" role="menuitem" onClick={choose(() => onDelete('me'))}>Delete for me</button>
           {canDeleteForEveryone && <button type="button" role="menuitem" className="danger" onClick={choose(() => onDelete('everyone'))}>Delete for everyone</button>}
+          {onReport && <button type="button" role="menuitem" onClick={choose(onReport)}>Report</button>}
         </div>
       )}
     </div>

@@ -9,15 +9,24 @@ export function PrivacyForm() {
   const { client, store } = useServices();
   const me = useChat((s) => s.me);
   const [error, setError] = useState<string | null>(null);
-  const privacy = me?.privacy ?? { lastSeen: 'everyone', readReceipts: true };
+  // Shown at once (optimistic); the server's answer replaces it, a failure rolls it back.
+  const [pending, setPending] = useState<Partial<Privacy>>({});
+  const privacy: Privacy = { ...(me?.privacy ?? { lastSeen: 'everyone', readReceipts: true }), ...pending };
 
   const change = async (patch: Partial<Privacy>) => {
+    setPending((p) => ({ ...p, ...patch }));
     try {
       const { user } = await client.request('updatePrivacy', { body: patch });
       store.setMe(user);
       setError(null);
     } catch (err) {
       setError(describeError(err, 'profile'));
+    } finally {
+      setPending((p) => {
+        const rest = { ...p };
+        for (const k of Object.keys(patch) as (keyof Privacy)[]) delete rest[k];
+        return rest;
+      });
     }
   };
 

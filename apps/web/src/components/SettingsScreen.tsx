@@ -1,14 +1,17 @@
+import { useChat } from '../state/app-context';
 import { ProfileForm } from './ProfileForm';
 import { PrivacyForm } from './PrivacyForm';
 import { ScreenHeader } from './ScreenHeader';
 import { AccountActions } from './AccountActions';
 
 export function SettingsScreen() {
+  const meId = useChat((s) => s.me?.id);
   return (
     <section className="screen" aria-label="Settings">
       <ScreenHeader title="Profile and settings" />
       <div className="screen-form">
-        <ProfileForm />
+        {/* Remounted when the session's user arrives, so the fields start from it. */}
+        <ProfileForm key={meId ?? 'none'} />
         <PrivacyForm />
         <AccountActions />
       </div>

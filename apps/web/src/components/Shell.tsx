@@ -9,6 +9,7 @@ import { OfflineBanner } from './OfflineBanner';
 import { PeopleScreen } from './PeopleScreen';
 import { SettingsScreen } from './SettingsScreen';
 import { Sidebar } from './Sidebar';
+import { AdminScreen } from './moderation/AdminScreen';
 
 const LIST_ROUTES: ReadonlySet<Route['name']> = new Set(['chats', 'archived', 'received', 'sent']);
 
@@ -26,6 +27,8 @@ function MainPane({ route }: { route: Route }) {
       return <PeopleScreen />;
     case 'settings':
       return <SettingsScreen />;
+    case 'admin':
+      return <AdminScreen />;
     default:
       return <EmptyPane />;
   }

@@ -24,6 +24,7 @@ export function Sidebar({ route }: { route: Route }) {
           <Link to="/groups/new" className="icon-button" aria-label="New group" title="New group"><Icon name="group" /></Link>
           <Link to="/people" className="icon-button" aria-label="Find people" title="Find people"><Icon name="people" /></Link>
           <Link to="/settings" className="icon-button" aria-label="Settings" title="Settings"><Icon name="settings" /></Link>
+          {me?.role === 'admin' && <Link to="/admin" className="icon-button admin-link" title="Reports (admin)">Admin</Link>}
         </nav>
       </header>
       <SearchPanel />

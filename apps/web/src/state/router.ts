@@ -14,7 +14,8 @@ export type Route =
   | { name: 'compose'; to: string | null }
   | { name: 'newGroup' }
   | { name: 'people' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'admin' };
 
 export function parseRoute(pathname: string, search: string): Route {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -38,6 +39,8 @@ export function parseRoute(pathname: string, search: string): Route {
       return { name: 'people' };
     case 'settings':
       return { name: 'settings' };
+    case 'admin':
+      return { name: 'admin' };
     default:
       return { name: 'chats' };
   }
