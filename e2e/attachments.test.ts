@@ -1,0 +1,79 @@
+/**
+ * Attachments in the browser: attach an image from the composer's file picker (with
+ * upload progress, then a preview chip), send it, and see it inline on both sides
+ * through signed links (an <img> cannot send the token); drop a file onto the composer
+ * and see it as a chip with name and size.
+ */
+import sharp from 'sharp';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DESKTOP, PHONE, describeE2E, messageItem, openDirect, screenshot, signUp, startE2E, type E2E, type UserSession } from './harness';
+
+describeE2E('attachments', () => {
+  let e2e: E2E;
+  let ann: UserSession;
+  let bob: UserSession;
+
+  beforeAll(async () => {
+    e2e = await startE2E();
+    ann = await signUp(e2e, 'ann', DESKTOP);
+    bob = await signUp(e2e, 'bob', PHONE);
+  });
+  afterAll(async () => {
+    const problems = e2e?.problems ?? [];
+    await e2e?.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('attaches an image from the file picker; both sides see it inline', async () => {
+    const png = await sharp({ create: { width: 800, height: 600, channels: 3, background: { r: 30, g: 140, b: 220 } } }).png().toBuffer();
+    await openDirect(ann.page, bob.username);
+    await ann.page.getByLabel('Choose files to attach').setInputFiles({ name: 'sky.png', mimeType: 'image/png', buffer: png });
+    const chip = ann.page.getByTestId('pending-upload');
+    await chip.getByText('sky.png').waitFor();
+    // Uploaded: the progress bar is gone and the size shows.
+    await chip.getByRole('progressbar').waitFor({ state: 'detached' });
+    await chip.getByText(/KB/).waitFor();
+
+    const box = ann.page.getByRole('textbox', { name: 'Message', exact: true });
+    await box.fill('The sky today');
+    await box.press('Enter');
+    const sent = messageItem(ann.page, 'The sky today');
+    const img = sent.getByTestId('attachment-image');
+    await img.waitFor();
+    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(320);
+    expect(await img.getAttribute('src')).toMatch(/\/thumbnail\?exp=\d+&sig=/);
+    await expect.poll(() => chip.count()).toBe(0);
+
+    await bob.page.getByRole('link', { name: new RegExp(ann.username) }).click();
+    const seen = messageItem(bob.page, 'The sky today').getByTestId('attachment-image');
+    await seen.waitFor();
+    await expect.poll(() => seen.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(320);
+    // The full image opens from a signed link, without the page's token.
+    const full = await seen.evaluate((el) => (el.closest('a') as HTMLAnchorElement).href);
+    const res = await bob.context.request.get(full);
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toBe('image/png');
+    await screenshot(bob.page, 'attachment-image-phone');
+  });
+
+  it('a file dropped on the composer is sent as a chip with name and size', async () => {
+    const composer = ann.page.getByRole('form', { name: 'Send a message' });
+    const drop = await ann.page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['quarterly numbers\n'.repeat(100)], 'report.csv', { type: 'text/csv' }));
+      return dt;
+    });
+    await composer.dispatchEvent('dragover', { dataTransfer: drop });
+    await composer.dispatchEvent('drop', { dataTransfer: drop });
+    const chip = ann.page.getByTestId('pending-upload');
+    await chip.getByText('report.csv').waitFor();
+    await chip.getByRole('progressbar').waitFor({ state: 'detached' });
+    // No text: the message says what is attached.
+    await ann.page.getByRole('button', { name: 'Send' }).click();
+    const file = messageItem(ann.page, 'report.csv').getByTestId('attachment-file');
+    await file.waitFor();
+    await file.getByText('1.8 KB').waitFor();
+    await messageItem(bob.page, 'report.csv').getByTestId('attachment-file').waitFor();
+    await screenshot(ann.page, 'attachment-file-desktop');
+  });
+});
