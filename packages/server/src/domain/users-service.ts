@@ -23,7 +23,19 @@ export class UsersService {
     const clean: { lastSeen?: 'everyone' | 'nobody'; readReceipts?: boolean } = {};
     if (patch.lastSeen !== undefined) clean.lastSeen = patch.lastSeen;
     if (patch.readReceipts !== undefined) clean.readReceipts = patch.readReceipts;
-    return me(await this.deps.store.updatePrivacy(userId, clean));
+    const user = await this.deps.store.updatePrivacy(userId, clean);
+    if (clean.lastSeen !== undefined) {
+      // Contacts hold my status from before the change (say "online", which would never
+      // be corrected once I hide it): replace it with "hidden", or with the live status.
+      const presence: Presence = clean.lastSeen === 'nobody' ? { userId, status: 'hidden', lastSeenAt: null } : await this.livePresence(user);
+      this.fanout.presence(await this.deps.store.listConversationIds(userId), presence);
+    }
+    return me(user);
+  }
+
+  private async livePresence(user: UserRecord): Promise<Presence> {
+    const online = (await this.deps.presence.onlineAmong([user.id])).has(user.id);
+    return { userId: user.id, status: online ? 'online' : 'offline', lastSeenAt: online ? null : user.lastSeenAt };
   }
 
   async search(prefix: string, limit: number) {
@@ -40,8 +52,7 @@ export class UsersService {
     if (user.privacy.lastSeen === 'nobody' && viewerId !== user.id) return { userId: user.id, status: 'hidden', lastSeenAt: null };
     // A block either way hides presence both ways (moderation).
     if (viewerId !== user.id && (await this.deps.store.moderation.blockedEitherWay(viewerId, user.id))) return { userId: user.id, status: 'hidden', lastSeenAt: null };
-    const online = (await this.deps.presence.onlineAmong([user.id])).has(user.id);
-    return { userId: user.id, status: online ? 'online' : 'offline', lastSeenAt: online ? null : user.lastSeenAt };
+    return this.livePresence(user);
   }
 
   /** A user's first connection anywhere: tell the people they share conversations with. */

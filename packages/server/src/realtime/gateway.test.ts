@@ -179,6 +179,25 @@ describe('gateway', () => {
       expect(sp.pushesSince(mp, 'presence')).toEqual([]);
       await sp.close();
     });
+    it('changing lastSeen replaces what contacts hold: hidden at once, the live status when shown again', async () => {
+      const [p, q] = await registerUsers(server.url, 2, 'flip');
+      await p.api.post('/api/conversations/direct', { userId: q.id });
+      const sq = await RawSocket.connect(server.wsUrl, q.token);
+      const mq = sq.mark();
+      const sp = await RawSocket.connect(server.wsUrl, p.token);
+      await sq.waitPush((f) => f.type === 'presence' && f.presence.userId === p.id && f.presence.status === 'online', mq);
+      await p.api.patch('/api/me/privacy', { lastSeen: 'nobody' });
+      const hidden = await sq.waitPush((f) => f.type === 'presence' && f.presence.userId === p.id && f.presence.status === 'hidden', mq);
+      expect(hidden.presence).toEqual({ userId: p.id, status: 'hidden', lastSeenAt: null });
+      await sp.close();
+      await p.api.patch('/api/me/privacy', { lastSeen: 'everyone' });
+      const shown = await sq.waitPush((f) => f.type === 'presence' && f.presence.userId === p.id && f.presence.status === 'offline', mq);
+      expect(shown.presence.lastSeenAt).toEqual(expect.any(Number));
+      // Nothing was pushed about p while hidden (going offline included).
+      const statuses = sq.pushesSince(mq, 'presence').filter((f) => f.presence.userId === p.id).map((f) => f.presence.status);
+      expect(statuses).toEqual(['online', 'hidden', 'offline']);
+      await sq.close();
+    });
   });
 
   describe('receipts', () => {
