@@ -26,7 +26,7 @@ export function assertSchemaName(schema: string): void {
 
 export function connect(opts: ConnectOptions): Sql {
   if (opts.schema !== undefined) assertSchemaName(opts.schema);
-  return postgres(opts.url, {
+  const sql = postgres(opts.url, {
     max: opts.max ?? 10,
     idle_timeout: 30,
     connect_timeout: 5,
@@ -42,4 +42,54 @@ export function connect(opts: ConnectOptions): Sql {
     },
     ...(opts.schema !== undefined ? { connection: { search_path: opts.schema } } : {}),
   }) as unknown as Sql;
+  sql.begin = crashSafeBegin(sql) as Sql['begin'];
+  return sql;
+}
+
+/**
+ * sql.begin without the driver's crash. postgres 3.4.9's begin() sends ROLLBACK on the
+ * transaction's connection whenever the callback fails, even when it failed because that
+ * connection died; the ROLLBACK is written from a setImmediate after the driver has
+ * nulled the socket, and the TypeError it throws there kills the process (upstream
+ * issues #1154/#1208, unfixed in 3.4.9). So every transaction in flight when PostgreSQL
+ * restarts took the whole node down (faults/postgres-restart.test.ts).
+ *
+ * Same contract, on a reserved connection: BEGIN, the callback, COMMIT; ROLLBACK only
+ * while the connection is alive. A connection lost mid-transaction is never written to
+ * again nor released: the driver has already put it back among its closed connections,
+ * which it reconnects when needed. Callbacks must not catch and continue after a failed
+ * statement (none here do), or they would write to the dead connection themselves.
+ */
+function crashSafeBegin(sql: Sql) {
+  return async function begin<T>(fn: (tx: Tx) => T | Promise<T>): Promise<T> {
+    const conn = await sql.reserve();
+    let alive = true;
+    const lost = (err: unknown) => {
+      if (isConnectionLoss(err)) alive = false;
+      return err;
+    };
+    try {
+      await conn`BEGIN`.catch((err: unknown) => Promise.reject(lost(err)));
+      let result: T;
+      try {
+        const out = await fn(conn as unknown as Tx);
+        result = (Array.isArray(out) ? await Promise.all(out) : out) as T;
+      } catch (err) {
+        lost(err);
+        if (alive) await conn`ROLLBACK`.catch(lost);
+        throw err;
+      }
+      await conn`COMMIT`.catch((err: unknown) => Promise.reject(lost(err)));
+      return result;
+    } finally {
+      if (alive) conn.release();
+    }
+  };
+}
+
+/** The error means this connection is gone (not a statement the server refused). */
+function isConnectionLoss(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  if (typeof code !== 'string') return false;
+  return /^(CONNECTION_|ECONN|EPIPE|ETIMEDOUT|57P0[1-3]|08)/.test(code);
 }
