@@ -4,7 +4,7 @@
  * shared PostgreSQL. The shared servers on 5432 and 6379 are never stopped or changed;
  * other suites use them.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -179,10 +179,10 @@ export async function createScratchDatabase(): Promise<ScratchDatabase> {
 export interface OwnPostgres {
   url: string;
   /** `pg_ctl stop -m immediate`: every backend dies at once, like a crash; recovery runs on start. */
-  crash(): void;
-  start(): void;
+  crash(): Promise<void>;
+  start(): Promise<void>;
   /** Stops the server (if up) and removes its data folder. */
-  destroy(): void;
+  destroy(): Promise<void>;
 }
 
 export async function startOwnPostgres(dir: string): Promise<OwnPostgres> {
@@ -199,37 +199,35 @@ export async function startOwnPostgres(dir: string): Promise<OwnPostgres> {
     const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
     for (const p of [dir, data, sock]) chownSync(p, uid, gid);
   }
-  const run = (tool: string, args: string[]) => {
-    const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args]] : [path.join(bin, tool), args];
-    const r = spawnSync(cmd, argv as string[], { encoding: 'utf8', timeout: 60_000 });
-    if (r.status !== 0) throw new Error(`${tool} ${args[0] ?? ''} failed (${r.status}): ${r.stderr || r.stdout}`);
-  };
-  run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '--no-instructions']);
+  // Asynchronous: the proxy and the SDK clients live in this process and must keep
+  // running while PostgreSQL stops and starts.
+  const run = (tool: string, args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args]] : [path.join(bin, tool), args];
+      execFile(cmd, argv as string[], { encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`${tool} ${args.join(' ')} failed: ${stderr || stdout || err.message}`));
+        else resolve();
+      });
+    });
+  await run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '--no-instructions']);
   const log = path.join(dir, 'postgres.log');
   const opts = `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
-  const start = () => run('pg_ctl', ['-D', data, '-o', opts, '-l', log, '-w', '-t', '60', 'start']);
   let up = false;
-  start();
-  up = true;
+  const start = async () => {
+    await run('pg_ctl', ['-D', data, '-o', opts, '-l', log, '-w', '-t', '60', 'start']);
+    up = true;
+  };
+  const stop = async () => {
+    await run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    up = false;
+  };
+  await start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    crash() {
-      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      up = false;
-    },
-    start() {
-      start();
-      up = true;
-    },
-    destroy() {
-      if (up) {
-        try {
-          run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-        } catch {
-          /* already down */
-        }
-      }
-      up = false;
+    crash: stop,
+    start,
+    async destroy() {
+      if (up) await stop().catch(() => {});
       rmSync(data, { recursive: true, force: true });
     },
   };
