@@ -189,7 +189,7 @@ function searchSuite(backend: string, factory: Factory) {
       const conv = await group(a, [b]);
       const m = await send(a, conv, 'discount 100% "off" a_b');
       for (const q of ['100%', '"off"', 'a_b', '%', '_']) {
-        const ids = (await search(b, q)).results.map((r) => r.message.id);
+        const ids: string[] = (await search(b, q)).results.map((r) => r.message.id);
         expect({ q, found: ids.includes(m.id) }).toEqual({ q, found: true });
       }
       expect((await search(b, 'discount AND NOT')).results).toEqual([]);
