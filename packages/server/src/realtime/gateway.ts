@@ -118,9 +118,10 @@ export class Gateway {
       return null;
     }
     let userId: UserId;
+    let sessionVersion: number;
     let conversationIds: ConversationId[];
     try {
-      userId = (await auth.authenticate(frame.token)).userId;
+      ({ userId, user: { sessionVersion } } = await auth.authenticate(frame.token));
       conversationIds = await deps.store.listConversationIds(userId);
     } catch (err) {
       if (err instanceof AppError && err.code === 'ACCOUNT_SUSPENDED') ws.close(CLOSE.SESSION_REVOKED, 'suspended');
@@ -134,6 +135,14 @@ export class Gateway {
     if (ws.readyState !== ws.OPEN) return null;
     const conn = new ClientConnection(randomUUID(), userId, ws, deps.config.socketBufferMaxBytes, (c) => this.slow(c), deps.clock());
     await this.routing.add(conn, conversationIds);
+    // A logout-all (or suspension) that landed after authenticate() but before the
+    // user-topic subscription published its close before this socket could hear it.
+    // Now that it would, look again, so no revoked session keeps a socket.
+    if (!(await this.sessionStillValid(userId, sessionVersion))) {
+      await this.routing.remove(conn);
+      ws.close(CLOSE.SESSION_REVOKED, 'session revoked');
+      return null;
+    }
     deps.metrics.connections.inc();
     try {
       if (await deps.presence.connected(userId, conn.id)) void users.cameOnline(userId).catch((err) => deps.log.warn({ err }, 'presence publish failed'));
@@ -143,6 +152,16 @@ export class Gateway {
     const welcome: WelcomeFrame = { type: 'welcome', protocol: frame.protocol, userId, heartbeatMs: HEARTBEAT_INTERVAL_MS, serverTime: deps.clock() };
     conn.push(JSON.stringify(welcome));
     return conn;
+  }
+
+  private async sessionStillValid(userId: UserId, sessionVersion: number): Promise<boolean> {
+    try {
+      const user = await this.services.deps.store.getUser(userId);
+      return user !== null && user.sessionVersion === sessionVersion && user.suspendedAt === null;
+    } catch (err) {
+      this.services.deps.log.warn({ err }, 'session re-check failed');
+      return false;
+    }
   }
 
   private async onClose(conn: ClientConnection): Promise<void> {
