@@ -406,8 +406,17 @@ export class ParleyClient {
       this.retryTimer = null;
       void this.attempt(run);
     };
+    // Browsers keep a WebSocket "open" for a while after the network goes away; waiting
+    // for the heartbeat would leave the app claiming to be online for up to a minute.
+    const onOffline = () => {
+      if (run === this.runId) this.conn?.drop('network offline');
+    };
     target.addEventListener('online', onOnline);
-    this.detachOnline = () => target.removeEventListener?.('online', onOnline);
+    target.addEventListener('offline', onOffline);
+    this.detachOnline = () => {
+      target.removeEventListener?.('online', onOnline);
+      target.removeEventListener?.('offline', onOffline);
+    };
   }
 
   private stop(reason: ParleyError): void {

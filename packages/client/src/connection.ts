@@ -203,6 +203,11 @@ export class Connection {
     );
   }
 
+  /** Drops the socket at once as lost (the network went away): the owner reconnects. */
+  drop(reason: string): void {
+    this.kill(reason);
+  }
+
   private kill(reason: string): void {
     if (this.closed) return;
     const ws = this.ws as WebSocketLike & { terminate?: () => void };

@@ -94,7 +94,7 @@ export async function buildApp(parts: AppParts): Promise<ParleyApp> {
   http.setNotFoundHandler((req, reply) => {
     const url = req.url.split('?')[0] ?? '';
     // The web app routes on the client: unknown non-API GETs get its index page.
-    if (hasWeb && req.method === 'GET' && !url.startsWith('/api/') && !path.extname(url)) return reply.sendFile('index.html');
+    if (hasWeb && (req.method === 'GET' || req.method === 'HEAD') && !url.startsWith('/api/') && !path.extname(url)) return reply.sendFile('index.html');
     const err = new AppError('ROUTE_NOT_FOUND', 'no such route');
     return reply.code(err.status).send(err.toBody());
   });
