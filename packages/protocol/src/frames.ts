@@ -18,6 +18,7 @@ import {
   UserIdSchema,
 } from './models';
 import { MarkBody, SendBody, SyncRequest, SyncResponse } from './rest';
+import { FocusData, NotificationPushSchema } from './notifications';
 
 export const HelloFrame = z.strictObject({
   type: z.literal('hello'),
@@ -43,6 +44,7 @@ export const RequestFrame = z.discriminatedUnion('op', [
   req('delivered', MarkData),
   req('sync', SyncRequest),
   req('ping', z.strictObject({}).optional()),
+  req('focus', FocusData),
 ]);
 export type RequestFrame = z.infer<typeof RequestFrame>;
 export type RequestOp = RequestFrame['op'];
@@ -55,6 +57,7 @@ export interface ReplyData {
   delivered: { deliveredSeq: number };
   sync: SyncResponse;
   ping: { serverTime: number };
+  focus: Record<string, never>;
 }
 export type RequestData<Op extends RequestOp> = Extract<z.input<typeof RequestFrame>, { op: Op }>['data'];
 
@@ -91,6 +94,7 @@ export const PushFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('typing'), conversationId: ConversationIdSchema, userId: UserIdSchema, state: z.enum(['start', 'stop']) }),
   z.strictObject({ type: z.literal('presence'), presence: PresenceSchema }),
   z.strictObject({ type: z.literal('user_event'), event: UserEventSchema }),
+  NotificationPushSchema,
 ]);
 export type PushFrame = z.infer<typeof PushFrame>;
 

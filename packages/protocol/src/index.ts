@@ -15,3 +15,5 @@ export * from './privacy';
 export * from './routes-privacy';
 export * from './moderation';
 export * from './routes-moderation';
+export * from './notifications';
+export * from './routes-notifications';

@@ -10,6 +10,7 @@ import { ATTACHMENT_ROUTES } from './routes-attachments';
 import { SEARCH_ROUTES } from './routes-search';
 import { PRIVACY_ROUTES } from './routes-privacy';
 import { MODERATION_ROUTES } from './routes-moderation';
+import { NOTIFICATION_ROUTES } from './routes-notifications';
 
 export interface RouteDef {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -74,6 +75,7 @@ export const ROUTES = {
   ...SEARCH_ROUTES,
   ...PRIVACY_ROUTES,
   ...MODERATION_ROUTES,
+  ...NOTIFICATION_ROUTES,
 } as const;
 
 export type RouteName = keyof typeof ROUTES;
