@@ -69,7 +69,8 @@ export async function runAll(names: readonly string[], ctx: RunContext): Promise
     console.error(`== ${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     if (ctx.profileDir) {
       for (const f of readdirSync(ctx.profileDir).filter((f) => f.endsWith('.cpuprofile') && !f.includes('.seen'))) {
-        console.error(summarizeProfile(path.join(ctx.profileDir, f), name));
+        const summary = summarizeProfile(path.join(ctx.profileDir, f), name);
+        if (summary) console.error(summary);
       }
     }
   }

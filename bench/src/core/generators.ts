@@ -14,7 +14,7 @@ class Generator {
   readonly started: Promise<WorkerReply>;
 
   constructor(readonly proc: Spawned) {
-    this.started = this.next('started', 120_000);
+    this.started = this.next('started', null);
     this.started.catch(() => {}); // reported by whoever awaits ready()
     proc.child.on('message', (raw) => {
       const r = raw as WorkerReply;
@@ -33,9 +33,10 @@ class Generator {
     this.proc.child.send(msg);
   }
 
-  next<T extends WorkerReply>(type: T['type'], timeoutMs = 180_000): Promise<T> {
+  /** timeoutMs null: no deadline (the boot reply, which may wait behind a long seed on a busy machine). */
+  next<T extends WorkerReply>(type: T['type'], timeoutMs: number | null = 180_000): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`generator ${this.proc.pid}: no "${type}" reply in ${timeoutMs} ms`)), timeoutMs);
+      const timer = timeoutMs === null ? undefined : setTimeout(() => reject(new Error(`generator ${this.proc.pid}: no "${type}" reply in ${timeoutMs} ms`)), timeoutMs);
       const list = this.waiting.get(type) ?? [];
       list.push((r) => {
         clearTimeout(timer);

@@ -42,7 +42,7 @@ export function topSelfTime(file: string, limit = 15): { totalMs: number; entrie
   let total = 0;
   for (const [id, us] of selfUs) {
     const n = byId.get(id);
-    if (!n) continue;
+    if (!n || n.callFrame.functionName === '(idle)') continue; // percentages are of busy time
     total += us;
     const name = n.callFrame.functionName || '(anonymous)';
     const url = n.callFrame.url.replace(/^file:\/\//, '');
@@ -58,9 +58,19 @@ export function topSelfTime(file: string, limit = 15): { totalMs: number; entrie
   return { totalMs, entries };
 }
 
+/** node --cpu-prof also profiles the module-loader thread; only the main thread runs server code. */
+export function isServerMainThread(file: string): boolean {
+  return readFileSync(file, 'utf8').includes('/packages/server/src/');
+}
+
 export function summarizeProfile(file: string, label: string, limit = 15): string {
+  const seen = file.replace(/\.cpuprofile$/, `.${label}.seen.cpuprofile`);
+  if (!isServerMainThread(file)) {
+    renameSync(file, seen.replace('.seen.', '.loader.seen.'));
+    return '';
+  }
   const { totalMs, entries } = topSelfTime(file, limit);
-  renameSync(file, file.replace(/\.cpuprofile$/, `.${label}.seen.cpuprofile`));
+  renameSync(file, seen);
   const lines = entries.map((e) => `  ${e.pct.toFixed(1).padStart(5)} %  ${e.selfMs.toFixed(0).padStart(7)} ms  ${e.name}  ${e.where}`);
-  return [`profile ${path.basename(file)} (${label}), ${(totalMs / 1000).toFixed(1)} s sampled, top self time:`, ...lines].join('\n');
+  return [`profile ${path.basename(file)} (${label}), ${(totalMs / 1000).toFixed(1)} s busy, top self time (% of busy):`, ...lines].join('\n');
 }

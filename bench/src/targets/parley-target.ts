@@ -14,7 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { spawnTs, waitForLine, type Spawned } from '../core/spawn';
-import { AccessTokens, hashPassword, newId, openPostgres, openSqliteStore, type SendInput, type Store } from './server-internals';
+import { AccessTokens, hashPassword, newId, openPostgres, openSqliteStore } from './server-internals';
+import { seedHistory, seedThroughPort } from './history-seed';
 import { conversationsByUser, type Population } from './population';
 import type { Target } from './target';
 
@@ -39,31 +40,6 @@ export interface ParleyOptions {
 export interface ParleyTarget extends Target {
   /** Highest seq of conversation 0 after seeding. */
   historyLastSeq: number;
-}
-
-async function seedHistory(store: Store, conversationId: string, users: [string, string], count: number, log: (s: string) => void): Promise<number> {
-  const batch = 20_000;
-  const started = Date.now();
-  const t0 = started - count;
-  const pad = 'h'.repeat(90);
-  for (let i = 0; i < count; i += batch) {
-    const inputs: SendInput[] = [];
-    for (let j = i; j < Math.min(count, i + batch); j++) {
-      inputs.push({
-        conversationId: conversationId as SendInput['conversationId'],
-        senderId: users[j % 2] as SendInput['senderId'],
-        clientMessageId: `seed-${j}` as SendInput['clientMessageId'],
-        messageId: newId(t0 + j) as SendInput['messageId'],
-        title: null,
-        body: `${j} ${pad}`,
-        at: t0 + j,
-      });
-    }
-    await store.appendMessages(inputs);
-  }
-  log(`seeded ${count} history messages in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const conv = await store.getConversation(conversationId as SendInput['conversationId']);
-  return conv?.lastSeq ?? count;
 }
 
 export async function startParley(p: Population, opts: ParleyOptions = {}): Promise<ParleyTarget> {
@@ -119,12 +95,30 @@ export async function startParley(p: Population, opts: ParleyOptions = {}): Prom
       else await store.createGroup({ id, ownerId: ids[0]!, title: 'bench group', memberIds: ids.slice(1), maxMembers: ids.length + 1, at: now });
       conversationIds.push(id);
     }
+    await store.close();
     let historyLastSeq = 0;
     if (opts.historyMessages && conversationIds[0]) {
       const members = p.conversations[0]!.members;
-      historyLastSeq = await seedHistory(store, conversationIds[0], [users[members[0]!]!.id, users[members[1]!]!.id], opts.historyMessages, log);
+      const pair: [string, string] = [users[members[0]!]!.id, users[members[1]!]!.id];
+      if (database === 'postgres') {
+        const pg = await openPostgres(databaseUrl);
+        try {
+          historyLastSeq = await seedHistory({ backend: 'postgres', store: pg }, conversationIds[0], pair, opts.historyMessages, log);
+        } finally {
+          await pg.close();
+        }
+      } else {
+        try {
+          historyLastSeq = await seedHistory({ backend: 'sqlite', file: databaseUrl }, conversationIds[0], pair, opts.historyMessages, log);
+        } catch (err) {
+          log(`${String(err)}; seeding through appendMessages instead`);
+          const s2 = openSqliteStore({ path: databaseUrl, synchronous: 'NORMAL' });
+          await seedThroughPort(s2, conversationIds[0], pair, opts.historyMessages);
+          historyLastSeq = (await s2.getConversation(conversationIds[0] as never))?.lastSeq ?? 0;
+          await s2.close();
+        }
+      }
     }
-    await store.close();
     log(`seeded ${p.users} users, ${p.conversations.length} conversations in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
 
     // ---- start the nodes
