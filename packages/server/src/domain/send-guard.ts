@@ -21,6 +21,7 @@ import { ContentFilter } from './content-filter';
 import { RepeatGuard } from './repeat-guard';
 
 const SHAPES_CACHED = 50_000;
+const NO_RESERVATION = { ok: true, release: () => {} } as const;
 
 export const DEFAULT_CONTENT_FILTER = { words: [], maxLinks: 5, blockedDomains: [], repeatMax: 3, repeatWindowSec: 60 };
 
@@ -43,14 +44,18 @@ export class SendGuard {
     if (verdict) throw new AppError('CONTENT_REJECTED', `refused by the content filter (${verdict.rule}): ${verdict.message}`);
   }
 
-  async admit(senderId: UserId, req: { conversationId: ConversationId; clientMessageId: ClientMessageId; title?: string | null | undefined; body: string }): Promise<Admission> {
+  async admit(
+    senderId: UserId,
+    req: { conversationId: ConversationId; clientMessageId: ClientMessageId; title?: string | null | undefined; body: string; attachmentIds?: readonly unknown[] | undefined },
+  ): Promise<Admission> {
     try {
       this.checkContent(req.title, req.body);
       await this.checkBlocks(senderId, req.conversationId);
     } catch (err) {
       return this.originalOr(senderId, req.clientMessageId, err);
     }
-    const reservation = this.repeats.admit(senderId, req.body, req.clientMessageId, this.deps.clock());
+    // Files sent one after another often share a caption: the repeat rule is for text alone.
+    const reservation = req.attachmentIds?.length ? NO_RESERVATION : this.repeats.admit(senderId, req.body, req.clientMessageId, this.deps.clock());
     if (!reservation.ok) {
       const cfg = this.deps.config.contentFilter ?? DEFAULT_CONTENT_FILTER;
       const refusal = new AppError('CONTENT_REJECTED', `refused by the content filter (repeat): the same message more than ${cfg.repeatMax} times in ${cfg.repeatWindowSec} s`);
