@@ -32,6 +32,7 @@ import type { SearchStore } from './search-port';
 import type { PrivacyStore } from './privacy-port';
 import type { MaintenanceStore } from './maintenance-port';
 import type { ModerationStore } from './moderation-port';
+import type { NotificationsStore } from './notifications-port';
 
 export type StoreErrorCode =
   | 'NOT_FOUND'
@@ -171,6 +172,7 @@ export interface Store {
   readonly privacy: PrivacyStore;
   readonly maintenance: MaintenanceStore;
   readonly moderation: ModerationStore;
+  readonly notifications: NotificationsStore;
 
   // ---- users and sessions
   /** Throws CONFLICT when the username is taken. */

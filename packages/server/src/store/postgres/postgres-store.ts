@@ -8,6 +8,7 @@ import { createPostgresSearch } from './search';
 import { createPostgresPrivacy } from './privacy';
 import { createPostgresMaintenance } from './maintenance';
 import { createPostgresModeration } from './moderation';
+import { createPostgresNotifications } from './notifications';
 import type { Store } from '../port';
 import { appendMessages } from './append-messages';
 import { conversationQueries } from './conversations';
@@ -63,6 +64,7 @@ export function createPostgresStore(sql: Sql, onClose: () => void = () => {}): S
     privacy: createPostgresPrivacy(sql),
     maintenance: createPostgresMaintenance(sql),
     moderation: createPostgresModeration(sql),
+    notifications: createPostgresNotifications(sql),
     ...methods,
     async close(): Promise<void> {
       onClose();

@@ -9,6 +9,7 @@ import { attachmentsSchema } from './migrations/0002-attachments';
 import { searchSchema } from './migrations/0004-search';
 import { privacySchema } from './migrations/0006-privacy';
 import { moderationSchema } from './migrations/0007-moderation';
+import { notificationsSchema } from './migrations/0008-notifications';
 
 export interface SqliteMigration {
   version: number;
@@ -23,6 +24,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   { version: 4, name: 'search', sql: searchSchema },
   { version: 6, name: 'privacy', sql: privacySchema },
   { version: 7, name: 'moderation', sql: moderationSchema },
+  { version: 8, name: 'notifications', sql: notificationsSchema },
 ];
 
 export function migrateSqlite(db: Database, now: () => number = Date.now): number[] {

@@ -14,6 +14,7 @@ import { createSqliteSearch } from './search';
 import { createSqlitePrivacy } from './privacy';
 import { createSqliteMaintenance } from './maintenance';
 import { createSqliteModeration } from './moderation';
+import { createSqliteNotifications } from './notifications';
 import { createContext, type SyncStore } from './context';
 import { conversationMethods } from './conversations';
 import { translateSqliteError } from './errors';
@@ -72,7 +73,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
         }
       },
     ]),
-  ) as unknown as Omit<Store, 'backend' | 'ping' | 'close' | 'attachments' | 'search' | 'privacy' | 'maintenance' | 'moderation'>;
+  ) as unknown as Omit<Store, 'backend' | 'ping' | 'close' | 'attachments' | 'search' | 'privacy' | 'maintenance' | 'moderation' | 'notifications'>;
 
   return {
     backend: 'sqlite',
@@ -82,6 +83,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     privacy: createSqlitePrivacy(ctx),
     maintenance: createSqliteMaintenance(ctx),
     moderation: createSqliteModeration(ctx),
+    notifications: createSqliteNotifications(ctx),
     async ping() {
       if (!db.open) throw new StoreError('UNAVAILABLE', 'storage closed');
       try {

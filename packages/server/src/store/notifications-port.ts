@@ -1,0 +1,95 @@
+/**
+ * The notifications sub-port: in-app notifications, per-member mute, and browser push
+ * subscriptions.
+ *
+ * Guarantees every adapter gives:
+ * - createNotifications stores every item in ONE transaction and skips an item whose id
+ *   already exists (ids are made from what the notification is about, so two nodes
+ *   deciding the same notification store it once); it returns the ids it inserted.
+ *   An item for a conversation or user that does not exist is skipped too.
+ * - Notifications are listed newest first by (createdAt, id), keyset-paged. The message
+ *   preview and the conversation title are read at list time (so an edit or a delete
+ *   for everyone shows) and are empty/null once the user is no longer a member; the
+ *   store never copies message text into a notification.
+ * - markRead / markAllRead only touch the caller's own notifications; marking a read
+ *   notification again changes nothing.
+ * - Mute is a flag on the membership: it ends with the membership (leaving, removal).
+ * - A push subscription is keyed by its endpoint: storing it again (by anyone) replaces
+ *   the row, so an endpoint belongs to the user who registered it last.
+ * - Errors are StoreError; NOT_FOUND / NOT_MEMBER where a method names a conversation.
+ */
+import type { ConversationId, MessageId, NotificationKind, UserId } from '@parley/protocol';
+import type { PublicUserRecord, TimeCursor } from './port';
+
+export interface NewNotification {
+  id: string;
+  userId: UserId;
+  kind: NotificationKind;
+  conversationId: ConversationId;
+  /** For message and mention: where the message is (its createdAt locates its partition). */
+  message: { id: MessageId; seq: number; createdAt: number } | null;
+  actorId: UserId | null;
+  at: number;
+}
+
+export interface NotificationRecord {
+  id: string;
+  userId: UserId;
+  kind: NotificationKind;
+  conversationId: ConversationId;
+  conversationKind: 'direct' | 'group';
+  conversationTitle: string | null;
+  actor: PublicUserRecord | null;
+  messageId: MessageId | null;
+  seq: number | null;
+  /** At most previewChars characters of the current body; '' when deleted or not a member any more. */
+  preview: string;
+  createdAt: number;
+  readAt: number | null;
+}
+
+/** Who is in a conversation, for deciding notifications (one read per conversation per batch). */
+export interface AudienceRecord {
+  kind: 'direct' | 'group';
+  title: string | null;
+  memberCount: number;
+  /** Every member with mute flag and username, or null when memberCount > maxMembers. */
+  members: { userId: UserId; username: string; displayName: string; muted: boolean }[] | null;
+}
+
+export interface PushSubscriptionRecord {
+  endpoint: string;
+  userId: UserId;
+  p256dh: string;
+  auth: string;
+  createdAt: number;
+}
+
+export interface NotificationsStore {
+  createNotifications(items: readonly NewNotification[]): Promise<string[]>;
+  /** The caller's notifications by id (others' are left out), with previews. */
+  getNotifications(userId: UserId, ids: readonly string[], previewChars: number): Promise<NotificationRecord[]>;
+  listNotifications(input: { userId: UserId; limit: number; cursor?: TimeCursor; unreadOnly: boolean; previewChars: number }): Promise<NotificationRecord[]>;
+  /** Unread counts per user, each capped at `cap` (counting stops there). Users with none are absent. */
+  unreadCounts(userIds: readonly UserId[], cap: number): Promise<Map<UserId, number>>;
+  /** Returns whether the notification exists and is the user's; marking it again keeps the first readAt. */
+  markRead(input: { userId: UserId; id: string; at: number }): Promise<boolean>;
+  /** Marks all the user's unread notifications read (or those of one conversation); returns how many changed. */
+  markAllRead(input: { userId: UserId; conversationId?: ConversationId; at: number }): Promise<number>;
+
+  /** NOT_FOUND for an unknown conversation, NOT_MEMBER when the user is not in it. */
+  setMuted(input: { conversationId: ConversationId; userId: UserId; muted: boolean }): Promise<void>;
+  /** null when the user is not a member (or the conversation does not exist). */
+  isMuted(conversationId: ConversationId, userId: UserId): Promise<boolean | null>;
+  /** null for an unknown conversation. */
+  audience(conversationId: ConversationId, maxMembers: number): Promise<AudienceRecord | null>;
+  /** Members of the conversation among these usernames (mentions in big groups), with mute flags. */
+  membersByUsername(conversationId: ConversationId, usernames: readonly string[]): Promise<{ userId: UserId; username: string; muted: boolean }[]>;
+
+  savePushSubscription(sub: PushSubscriptionRecord): Promise<void>;
+  /** Returns whether a subscription of this user was removed. */
+  deletePushSubscription(input: { userId: UserId; endpoint: string }): Promise<boolean>;
+  /** Removes the endpoint whoever owns it (the push service said it is gone). */
+  deletePushEndpoint(endpoint: string): Promise<void>;
+  pushSubscriptionsOf(userIds: readonly UserId[]): Promise<PushSubscriptionRecord[]>;
+}

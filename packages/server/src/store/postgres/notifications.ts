@@ -1,0 +1,197 @@
+/**
+ * The notifications sub-port on PostgreSQL (see notifications-port.ts for the
+ * guarantees). A notification locates its message by (conversation, seq, createdAt),
+ * so the preview join prunes to one monthly partition.
+ */
+import type { ConversationId, MessageId, NotificationKind, UserId } from '@parley/protocol';
+import type { AudienceRecord, NotificationRecord, NotificationsStore, PushSubscriptionRecord } from '../notifications-port';
+import { StoreError } from '../port';
+import type { Sql } from './db';
+import { guarded } from './errors';
+
+interface NotificationRow {
+  id: string;
+  user_id: string;
+  kind: string;
+  conversation_id: string;
+  conversation_kind: string;
+  conversation_title: string | null;
+  actor_id: string | null;
+  actor_username: string | null;
+  actor_display_name: string | null;
+  actor_avatar_url: string | null;
+  message_id: string | null;
+  seq: number | null;
+  preview: string | null;
+  created_at: number;
+  read_at: number | null;
+}
+
+interface PushRow {
+  endpoint: string;
+  user_id: string;
+  p256dh: string;
+  auth: string;
+  created_at: number;
+}
+
+function toNotification(r: NotificationRow): NotificationRecord {
+  return {
+    id: r.id,
+    userId: r.user_id as UserId,
+    kind: r.kind as NotificationKind,
+    conversationId: r.conversation_id as ConversationId,
+    conversationKind: r.conversation_kind as 'direct' | 'group',
+    conversationTitle: r.conversation_title,
+    actor:
+      r.actor_id !== null && r.actor_username !== null
+        ? { id: r.actor_id as UserId, username: r.actor_username, displayName: r.actor_display_name ?? r.actor_username, avatarUrl: r.actor_avatar_url }
+        : null,
+    messageId: r.message_id as MessageId | null,
+    seq: r.seq,
+    preview: r.preview ?? '',
+    createdAt: r.created_at,
+    readAt: r.read_at,
+  };
+}
+
+function toPush(r: PushRow): PushSubscriptionRecord {
+  return { endpoint: r.endpoint, userId: r.user_id as UserId, p256dh: r.p256dh, auth: r.auth, createdAt: r.created_at };
+}
+
+const str = (v: number | string | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
+
+export function createPostgresNotifications(sql: Sql): NotificationsStore {
+  // Title and preview only while the owner is still a member; a hidden or deleted message has none.
+  const select = (chars: number) => sql`
+    SELECT n.id, n.user_id, n.kind, n.conversation_id, c.kind AS conversation_kind,
+      CASE WHEN me.user_id IS NULL THEN NULL ELSE c.title END AS conversation_title,
+      n.actor_id, u.username AS actor_username, u.display_name AS actor_display_name, u.avatar_url AS actor_avatar_url,
+      n.message_id, n.seq,
+      CASE WHEN me.user_id IS NULL OR m.id IS NULL OR m.deleted_at IS NOT NULL OR h.message_id IS NOT NULL THEN '' ELSE left(m.body, ${chars}::int) END AS preview,
+      n.created_at, n.read_at
+    FROM notifications n
+    JOIN conversations c ON c.id = n.conversation_id
+    LEFT JOIN members me ON me.conversation_id = n.conversation_id AND me.user_id = n.user_id
+    LEFT JOIN users u ON u.id = n.actor_id
+    LEFT JOIN messages m ON n.message_id IS NOT NULL AND m.conversation_id = n.conversation_id AND m.seq = n.seq AND m.created_at = n.message_at
+    LEFT JOIN hidden_messages h ON h.conversation_id = n.conversation_id AND h.message_id = n.message_id AND h.user_id = n.user_id`;
+
+  return {
+    createNotifications: (items) =>
+      guarded(async () => {
+        if (items.length === 0) return [];
+        const rows = await sql<{ id: string }[]>`
+          INSERT INTO notifications (id, user_id, kind, conversation_id, message_id, seq, message_at, actor_id, created_at)
+          SELECT x.id, x.user_id, x.kind, x.conversation_id, x.message_id, x.seq::bigint, x.message_at::bigint, x.actor_id, x.created_at::bigint
+          FROM unnest(
+            ${items.map((n) => n.id)}::text[], ${items.map((n) => n.userId as string)}::text[], ${items.map((n) => n.kind as string)}::text[],
+            ${items.map((n) => n.conversationId as string)}::text[], ${items.map((n) => str(n.message?.id))}::text[], ${items.map((n) => str(n.message?.seq))}::text[],
+            ${items.map((n) => str(n.message?.createdAt))}::text[], ${items.map((n) => str(n.actorId))}::text[], ${items.map((n) => String(n.at))}::text[]
+          ) AS x(id, user_id, kind, conversation_id, message_id, seq, message_at, actor_id, created_at)
+          WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = x.user_id) AND EXISTS (SELECT 1 FROM conversations c WHERE c.id = x.conversation_id)
+          ON CONFLICT (id) DO NOTHING
+          RETURNING id
+        `;
+        const inserted = new Set(rows.map((r) => r.id));
+        return [...new Set(items.map((n) => n.id))].filter((id) => inserted.has(id));
+      }),
+    getNotifications: (userId, ids, chars) =>
+      guarded(async () => {
+        if (ids.length === 0) return [];
+        const rows = await sql<NotificationRow[]>`${select(chars)} WHERE n.user_id = ${userId} AND n.id = ANY(${[...ids]}::text[]) ORDER BY n.created_at DESC, n.id DESC`;
+        return rows.map(toNotification);
+      }),
+    listNotifications: ({ userId, limit, cursor, unreadOnly, previewChars }) =>
+      guarded(async () => {
+        const rows = await sql<NotificationRow[]>`${select(previewChars)}
+          WHERE n.user_id = ${userId}
+            ${unreadOnly ? sql`AND n.read_at IS NULL` : sql``}
+            ${cursor ? sql`AND (n.created_at, n.id) < (${cursor.at}::bigint, ${cursor.id}::text)` : sql``}
+          ORDER BY n.created_at DESC, n.id DESC
+          LIMIT ${limit}`;
+        return rows.map(toNotification);
+      }),
+    unreadCounts: (userIds, cap) =>
+      guarded(async () => {
+        const out = new Map<UserId, number>();
+        const ids = [...new Set(userIds)] as string[];
+        if (ids.length === 0) return out;
+        const rows = await sql<{ user_id: UserId; n: number }[]>`
+          SELECT x.user_id, (SELECT count(*)::int FROM (SELECT 1 FROM notifications WHERE user_id = x.user_id AND read_at IS NULL LIMIT ${cap}) t) AS n
+          FROM unnest(${ids}::text[]) AS x(user_id)
+        `;
+        for (const r of rows) if (r.n > 0) out.set(r.user_id, r.n);
+        return out;
+      }),
+    markRead: ({ userId, id, at }) =>
+      guarded(async () => {
+        const r = await sql`UPDATE notifications SET read_at = coalesce(read_at, ${at}::bigint) WHERE id = ${id} AND user_id = ${userId}`;
+        return r.count > 0;
+      }),
+    markAllRead: ({ userId, conversationId, at }) =>
+      guarded(async () => {
+        const r = await sql`UPDATE notifications SET read_at = ${at}::bigint
+          WHERE user_id = ${userId} AND read_at IS NULL ${conversationId === undefined ? sql`` : sql`AND conversation_id = ${conversationId}`}`;
+        return r.count;
+      }),
+
+    setMuted: ({ conversationId, userId, muted }) =>
+      guarded(async () => {
+        const r = await sql`UPDATE members SET muted = ${muted} WHERE conversation_id = ${conversationId} AND user_id = ${userId}`;
+        if (r.count > 0) return;
+        const [c] = await sql`SELECT 1 FROM conversations WHERE id = ${conversationId}`;
+        throw c ? new StoreError('NOT_MEMBER', 'not a member of the conversation') : new StoreError('NOT_FOUND', 'conversation not found');
+      }),
+    isMuted: (conversationId, userId) =>
+      guarded(async () => {
+        const [row] = await sql<{ muted: boolean }[]>`SELECT muted FROM members WHERE conversation_id = ${conversationId} AND user_id = ${userId}`;
+        return row ? row.muted : null;
+      }),
+    audience: (conversationId, maxMembers) =>
+      guarded(async (): Promise<AudienceRecord | null> => {
+        const [c] = await sql<{ kind: 'direct' | 'group'; title: string | null; member_count: number }[]>`
+          SELECT kind, title, (SELECT count(*)::int FROM members WHERE conversation_id = c.id) AS member_count FROM conversations c WHERE c.id = ${conversationId}`;
+        if (!c) return null;
+        if (c.member_count > maxMembers) return { kind: c.kind, title: c.title, memberCount: c.member_count, members: null };
+        const rows = await sql<{ user_id: UserId; username: string; display_name: string; muted: boolean }[]>`
+          SELECT me.user_id, u.username, u.display_name, me.muted FROM members me JOIN users u ON u.id = me.user_id WHERE me.conversation_id = ${conversationId}`;
+        return {
+          kind: c.kind,
+          title: c.title,
+          memberCount: c.member_count,
+          members: rows.map((m) => ({ userId: m.user_id, username: m.username, displayName: m.display_name, muted: m.muted })),
+        };
+      }),
+    membersByUsername: (conversationId, usernames) =>
+      guarded(async () => {
+        if (usernames.length === 0) return [];
+        const rows = await sql<{ user_id: UserId; username: string; muted: boolean }[]>`
+          SELECT me.user_id, u.username, me.muted FROM members me JOIN users u ON u.id = me.user_id
+          WHERE me.conversation_id = ${conversationId} AND u.username = ANY(${[...usernames]}::text[])`;
+        return rows.map((m) => ({ userId: m.user_id, username: m.username, muted: m.muted }));
+      }),
+
+    savePushSubscription: (s) =>
+      guarded(async () => {
+        const rows = await sql`
+          INSERT INTO push_subscriptions (endpoint, user_id, p256dh, auth, created_at)
+          SELECT ${s.endpoint}, ${s.userId}, ${s.p256dh}, ${s.auth}, ${s.createdAt}::bigint WHERE EXISTS (SELECT 1 FROM users WHERE id = ${s.userId})
+          ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth, created_at = excluded.created_at
+          RETURNING endpoint`;
+        if (rows.length === 0) throw new StoreError('NOT_FOUND', 'user not found');
+      }),
+    deletePushSubscription: ({ userId, endpoint }) =>
+      guarded(async () => (await sql`DELETE FROM push_subscriptions WHERE user_id = ${userId} AND endpoint = ${endpoint}`).count > 0),
+    deletePushEndpoint: (endpoint) =>
+      guarded(async () => {
+        await sql`DELETE FROM push_subscriptions WHERE endpoint = ${endpoint}`;
+      }),
+    pushSubscriptionsOf: (userIds) =>
+      guarded(async () => {
+        if (userIds.length === 0) return [];
+        const rows = await sql<PushRow[]>`SELECT * FROM push_subscriptions WHERE user_id = ANY(${[...userIds] as string[]}::text[]) ORDER BY user_id, created_at`;
+        return rows.map(toPush);
+      }),
+  };
+}

@@ -1,0 +1,216 @@
+/**
+ * The notifications sub-port on SQLite: notifications, per-member mute and push
+ * subscriptions (see notifications-port.ts for the guarantees).
+ */
+import type { ConversationId, MessageId, NotificationKind, UserId } from '@parley/protocol';
+import type { AudienceRecord, NotificationRecord, NotificationsStore, PushSubscriptionRecord } from '../notifications-port';
+import { StoreError } from '../port';
+import type { SqliteContext } from './context';
+import { translateSqliteError } from './errors';
+
+interface NotificationRow {
+  id: string;
+  user_id: string;
+  kind: string;
+  conversation_id: string;
+  conversation_kind: string;
+  conversation_title: string | null;
+  actor_id: string | null;
+  actor_username: string | null;
+  actor_display_name: string | null;
+  actor_avatar_url: string | null;
+  message_id: string | null;
+  seq: number | null;
+  preview: string | null;
+  created_at: number;
+  read_at: number | null;
+}
+
+interface PushRow {
+  endpoint: string;
+  user_id: string;
+  p256dh: string;
+  auth: string;
+  created_at: number;
+}
+
+export function toNotification(r: NotificationRow): NotificationRecord {
+  return {
+    id: r.id,
+    userId: r.user_id as UserId,
+    kind: r.kind as NotificationKind,
+    conversationId: r.conversation_id as ConversationId,
+    conversationKind: r.conversation_kind as 'direct' | 'group',
+    conversationTitle: r.conversation_title,
+    actor:
+      r.actor_id !== null && r.actor_username !== null
+        ? { id: r.actor_id as UserId, username: r.actor_username, displayName: r.actor_display_name ?? r.actor_username, avatarUrl: r.actor_avatar_url }
+        : null,
+    messageId: r.message_id as MessageId | null,
+    seq: r.seq,
+    preview: r.preview ?? '',
+    createdAt: r.created_at,
+    readAt: r.read_at,
+  };
+}
+
+function toPush(r: PushRow): PushSubscriptionRecord {
+  return { endpoint: r.endpoint, userId: r.user_id as UserId, p256dh: r.p256dh, auth: r.auth, createdAt: r.created_at };
+}
+
+// Title and preview only while the owner is still a member; a hidden or deleted message has none.
+const SELECT_NOTIFICATIONS = `
+  SELECT n.id, n.user_id, n.kind, n.conversation_id, c.kind AS conversation_kind,
+    CASE WHEN me.user_id IS NULL THEN NULL ELSE c.title END AS conversation_title,
+    n.actor_id, u.username AS actor_username, u.display_name AS actor_display_name, u.avatar_url AS actor_avatar_url,
+    n.message_id, n.seq,
+    CASE WHEN me.user_id IS NULL OR m.id IS NULL OR m.deleted_at IS NOT NULL OR h.message_id IS NOT NULL THEN '' ELSE substr(m.body, 1, @chars) END AS preview,
+    n.created_at, n.read_at
+  FROM notifications n
+  JOIN conversations c ON c.id = n.conversation_id
+  LEFT JOIN members me ON me.conversation_id = n.conversation_id AND me.user_id = n.user_id
+  LEFT JOIN users u ON u.id = n.actor_id
+  LEFT JOIN messages m ON m.conversation_id = n.conversation_id AND m.seq = n.seq AND n.message_id IS NOT NULL
+  LEFT JOIN hidden_messages h ON h.user_id = n.user_id AND h.message_id = n.message_id`;
+
+export function createSqliteNotifications(ctx: SqliteContext): NotificationsStore {
+  const { db } = ctx;
+  const insert = db.prepare(`INSERT INTO notifications (id, user_id, kind, conversation_id, message_id, seq, message_at, actor_id, created_at)
+    SELECT @id, @userId, @kind, @conversationId, @messageId, @seq, @messageAt, @actorId, @at
+    WHERE EXISTS (SELECT 1 FROM users WHERE id = @userId) AND EXISTS (SELECT 1 FROM conversations WHERE id = @conversationId)
+    ON CONFLICT (id) DO NOTHING`);
+  const byIds = db.prepare(`${SELECT_NOTIFICATIONS} WHERE n.user_id = @userId AND n.id IN (SELECT value FROM json_each(@ids)) ORDER BY n.created_at DESC, n.id DESC`);
+  const page = db.prepare(`${SELECT_NOTIFICATIONS}
+    WHERE n.user_id = @userId AND (@unread = 0 OR n.read_at IS NULL) AND (n.created_at < @at OR (n.created_at = @at AND n.id < @cid))
+    ORDER BY n.created_at DESC, n.id DESC LIMIT @limit`);
+  const countUnread = db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM notifications WHERE user_id = ? AND read_at IS NULL LIMIT ?)');
+  const markOne = db.prepare('UPDATE notifications SET read_at = coalesce(read_at, @at) WHERE id = @id AND user_id = @userId');
+  const markAll = db.prepare('UPDATE notifications SET read_at = @at WHERE user_id = @userId AND read_at IS NULL');
+  const markAllIn = db.prepare('UPDATE notifications SET read_at = @at WHERE user_id = @userId AND conversation_id = @conversationId AND read_at IS NULL');
+  const setMuted = db.prepare('UPDATE members SET muted = ? WHERE conversation_id = ? AND user_id = ?');
+  const getMuted = db.prepare('SELECT muted FROM members WHERE conversation_id = ? AND user_id = ?');
+  const conversation = db.prepare('SELECT kind, title, (SELECT count(*) FROM members WHERE conversation_id = c.id) AS member_count FROM conversations c WHERE c.id = ?');
+  const members = db.prepare('SELECT me.user_id, u.username, u.display_name, me.muted FROM members me JOIN users u ON u.id = me.user_id WHERE me.conversation_id = ?');
+  const membersNamed = db.prepare(`SELECT me.user_id, u.username, me.muted FROM members me JOIN users u ON u.id = me.user_id
+    WHERE me.conversation_id = ? AND u.username IN (SELECT value FROM json_each(?))`);
+  const savePush = db.prepare(`INSERT INTO push_subscriptions (endpoint, user_id, p256dh, auth, created_at) VALUES (@endpoint, @userId, @p256dh, @auth, @createdAt)
+    ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth, created_at = excluded.created_at`);
+  const deletePush = db.prepare('DELETE FROM push_subscriptions WHERE user_id = ? AND endpoint = ?');
+  const deleteEndpoint = db.prepare('DELETE FROM push_subscriptions WHERE endpoint = ?');
+  const pushOf = db.prepare('SELECT * FROM push_subscriptions WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY user_id, created_at');
+  const userExists = db.prepare('SELECT 1 FROM users WHERE id = ?');
+
+  const guard = async <T>(fn: () => T): Promise<T> => {
+    if (!db.open) throw new StoreError('UNAVAILABLE', 'storage closed');
+    try {
+      return fn();
+    } catch (err) {
+      throw translateSqliteError(err);
+    }
+  };
+
+  return {
+    createNotifications: (items) =>
+      guard(() =>
+        ctx.write(() => {
+          const inserted: string[] = [];
+          for (const n of items) {
+            const r = insert.run({
+              id: n.id,
+              userId: n.userId,
+              kind: n.kind,
+              conversationId: n.conversationId,
+              messageId: n.message?.id ?? null,
+              seq: n.message?.seq ?? null,
+              messageAt: n.message?.createdAt ?? null,
+              actorId: n.actorId,
+              at: n.at,
+            });
+            if (r.changes > 0) inserted.push(n.id);
+          }
+          return inserted;
+        }),
+      ),
+    getNotifications: (userId, ids, chars) =>
+      guard(() => (ids.length === 0 ? [] : (byIds.all({ userId, ids: JSON.stringify(ids), chars }) as NotificationRow[]).map(toNotification))),
+    listNotifications: ({ userId, limit, cursor, unreadOnly, previewChars }) =>
+      guard(() =>
+        (
+          page.all({
+            userId,
+            unread: unreadOnly ? 1 : 0,
+            at: cursor?.at ?? Number.MAX_SAFE_INTEGER,
+            cid: cursor?.id ?? '\uffff',
+            limit,
+            chars: previewChars,
+          }) as NotificationRow[]
+        ).map(toNotification),
+      ),
+    unreadCounts: (userIds, cap) =>
+      guard(() =>
+        ctx.read(() => {
+          const out = new Map<UserId, number>();
+          for (const id of new Set(userIds)) {
+            const n = (countUnread.get(id, cap) as { n: number }).n;
+            if (n > 0) out.set(id, n);
+          }
+          return out;
+        }),
+      ),
+    markRead: ({ userId, id, at }) => guard(() => markOne.run({ userId, id, at }).changes > 0),
+    markAllRead: ({ userId, conversationId, at }) =>
+      guard(() => (conversationId === undefined ? markAll.run({ userId, at }) : markAllIn.run({ userId, conversationId, at })).changes),
+
+    setMuted: ({ conversationId, userId, muted }) =>
+      guard(() =>
+        ctx.write(() => {
+          ctx.requireMembership(conversationId, userId);
+          setMuted.run(muted ? 1 : 0, conversationId, userId);
+        }),
+      ),
+    isMuted: (conversationId, userId) =>
+      guard(() => {
+        const row = getMuted.get(conversationId, userId) as { muted: number } | undefined;
+        return row ? row.muted === 1 : null;
+      }),
+    audience: (conversationId, maxMembers) =>
+      guard(() =>
+        ctx.read((): AudienceRecord | null => {
+          const c = conversation.get(conversationId) as { kind: 'direct' | 'group'; title: string | null; member_count: number } | undefined;
+          if (!c) return null;
+          const list =
+            c.member_count > maxMembers
+              ? null
+              : (members.all(conversationId) as { user_id: string; username: string; display_name: string; muted: number }[]).map((m) => ({
+                  userId: m.user_id as UserId,
+                  username: m.username,
+                  displayName: m.display_name,
+                  muted: m.muted === 1,
+                }));
+          return { kind: c.kind, title: c.title, memberCount: c.member_count, members: list };
+        }),
+      ),
+    membersByUsername: (conversationId, usernames) =>
+      guard(() =>
+        usernames.length === 0
+          ? []
+          : (membersNamed.all(conversationId, JSON.stringify(usernames)) as { user_id: string; username: string; muted: number }[]).map((m) => ({
+              userId: m.user_id as UserId,
+              username: m.username,
+              muted: m.muted === 1,
+            })),
+      ),
+
+    savePushSubscription: (sub) =>
+      guard(() => {
+        if (!userExists.get(sub.userId)) throw new StoreError('NOT_FOUND', 'user not found');
+        savePush.run(sub);
+      }),
+    deletePushSubscription: ({ userId, endpoint }) => guard(() => deletePush.run(userId, endpoint).changes > 0),
+    deletePushEndpoint: (endpoint) =>
+      guard(() => {
+        deleteEndpoint.run(endpoint);
+      }),
+    pushSubscriptionsOf: (userIds) => guard(() => (userIds.length === 0 ? [] : (pushOf.all(JSON.stringify(userIds)) as PushRow[]).map(toPush))),
+  };
+}
