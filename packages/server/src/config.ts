@@ -51,6 +51,8 @@ export interface Config {
   blobs: { store: 'disk' | 's3'; s3Bucket: string | null; s3Endpoint: string | null; s3Region: string | null };
   /** Content filter for spam (domain/content-filter.ts, repeat-guard.ts); optional so hand-built test configs stay valid. */
   contentFilter?: { words: string[]; maxLinks: number; blockedDomains: string[]; repeatMax: number; repeatWindowSec: number };
+  /** Notifications and browser push (domain/notifications-service.ts); optional so hand-built test configs stay valid. */
+  notifications?: { groupMax: number; vapidPublicKey: string | null; vapidPrivateKey: string | null; vapidSubject: string; pushAllowInsecure: boolean };
 }
 
 type Env = Record<string, string | undefined>;
@@ -77,6 +79,14 @@ function blobConfig(env: Env): Config['blobs'] {
   if (store !== 'disk' && store !== 's3') throw new Error(`PARLEY_BLOB_STORE must be disk or s3, got "${store}"`);
   if (store === 's3' && !env.PARLEY_S3_BUCKET) throw new Error('PARLEY_S3_BUCKET is required when PARLEY_BLOB_STORE=s3');
   return { store, s3Bucket: env.PARLEY_S3_BUCKET || null, s3Endpoint: env.PARLEY_S3_ENDPOINT || null, s3Region: env.PARLEY_S3_REGION || null };
+}
+
+/** Both or neither: a node with half a pair would sign pushes no browser accepts. */
+function vapidPair(env: Env): { vapidPublicKey: string | null; vapidPrivateKey: string | null } {
+  const pub = env.PARLEY_VAPID_PUBLIC_KEY || null;
+  const priv = env.PARLEY_VAPID_PRIVATE_KEY || null;
+  if ((pub === null) !== (priv === null)) throw new Error('set both PARLEY_VAPID_PUBLIC_KEY and PARLEY_VAPID_PRIVATE_KEY, or neither');
+  return { vapidPublicKey: pub, vapidPrivateKey: priv };
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -122,6 +132,12 @@ export function loadConfig(env: Env = process.env): Config {
       blockedDomains: (env.PARLEY_FILTER_BLOCKED_DOMAINS ?? '').split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
       repeatMax: int(env, 'PARLEY_FILTER_REPEAT_MAX', 3, 1),
       repeatWindowSec: int(env, 'PARLEY_FILTER_REPEAT_WINDOW', 60, 1),
+    },
+    notifications: {
+      groupMax: int(env, 'PARLEY_NOTIFY_GROUP_MAX', 50, 2),
+      ...vapidPair(env),
+      vapidSubject: env.PARLEY_VAPID_SUBJECT || 'mailto:admin@parley.invalid',
+      pushAllowInsecure: env.PARLEY_PUSH_ALLOW_INSECURE === '1',
     },
   };
 }

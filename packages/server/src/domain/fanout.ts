@@ -16,6 +16,8 @@
  *   "h<userId>"          (user topic, empty frame) a block with that user began: stop
  *                        delivering their typing and presence to this user
  *   "s<userId>"          (user topic, empty frame) no block with that user any more
+ *   "n"                  (user topic) a notification candidate (not a frame: a draft for
+ *                        the notifications decider on the nodes holding the user's sockets)
  */
 import type { ConversationEvent, Presence, PushFrame, Receipt, UserEvent, UserId, ConversationId } from '@parley/protocol';
 import { conversationTopic, userTopic, type Bus } from '../bus/port';
@@ -25,9 +27,18 @@ export function envelope(routing: string, frame: PushFrame | string): string {
 }
 
 export class Fanout {
-  constructor(private readonly bus: Bus) {}
+  constructor(
+    private readonly bus: Bus,
+    /** Told of every committed event after it was published (notifications decide from them, off the caller's path). */
+    private readonly committed: (events: readonly ConversationEvent[]) => void = () => {},
+  ) {}
 
   events(events: readonly ConversationEvent[]): void {
+    this.publishEvents(events);
+    this.committed(events);
+  }
+
+  private publishEvents(events: readonly ConversationEvent[]): void {
     for (const event of events) {
       const frame = JSON.stringify({ type: 'event', event } satisfies PushFrame);
       const topic = conversationTopic(event.conversationId);

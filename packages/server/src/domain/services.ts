@@ -12,6 +12,7 @@ import { SearchService } from './search-service';
 import { PrivacyService } from './privacy-service';
 import { MaintenanceService } from './maintenance-service';
 import { ModerationService } from './moderation-service';
+import { NotificationsService } from './notifications-service';
 
 export interface Services {
   deps: Deps;
@@ -26,10 +27,12 @@ export interface Services {
   maintenance: MaintenanceService;
   attachments: AttachmentsService;
   moderation: ModerationService;
+  notifications: NotificationsService;
 }
 
 export function buildServices(deps: Deps, jwtSecret: Uint8Array): Services {
-  const fanout = new Fanout(deps.bus);
+  const notifications = new NotificationsService(deps);
+  const fanout = new Fanout(deps.bus, (events) => notifications.committed(events));
   const tokens = new AccessTokens(jwtSecret, deps.config.accessTokenTtlSec);
   return {
     deps,
@@ -44,5 +47,6 @@ export function buildServices(deps: Deps, jwtSecret: Uint8Array): Services {
     maintenance: new MaintenanceService(deps),
     attachments: new AttachmentsService(deps, openBlobStore(deps.config), jwtSecret),
     moderation: new ModerationService(deps, fanout),
+    notifications,
   };
 }

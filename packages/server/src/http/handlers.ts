@@ -11,6 +11,7 @@ import { attachmentHandlers } from './attachments-handlers';
 import { moderationHandlers } from './moderation-handlers';
 import { searchHandlers } from './search-handlers';
 import { privacyHandlers } from './privacy-handlers';
+import { notificationHandlers } from './notifications-handlers';
 
 export interface HandlerContext<N extends RouteName> {
   /** Present on every route declared with auth: true. */
@@ -89,5 +90,6 @@ export function buildHandlers(s: Services): Handlers {
     ...moderationHandlers(s),
     ...searchHandlers(s),
     ...privacyHandlers(s),
+    ...notificationHandlers(s),
   };
 }

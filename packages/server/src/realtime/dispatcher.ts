@@ -76,6 +76,9 @@ export class RequestDispatcher {
       }
       case 'ping':
         return { serverTime: deps.clock() };
+      case 'focus':
+        await this.s.notifications.setFocus(conn, frame.data.conversationId);
+        return {};
     }
   }
 

@@ -43,6 +43,7 @@ export class Gateway {
     this.routing = new LocalRouting(deps.bus, {
       joined: (userId, id, frame) => void this.catchUpJoined(userId, id, frame),
       delivered: (n) => deps.metrics.messagesDelivered.inc(n),
+      notificationCandidate: (userId, draft) => services.notifications.candidate(userId, draft),
       // Failing open (deliver typing/presence) beats refusing the socket when the store hiccups here.
       blockRelations: (userId) =>
         deps.store.moderation.blockRelations(userId).catch((err: unknown) => {

@@ -1,0 +1,154 @@
+/**
+ * Notifications: the in-app list with read marks, per-conversation mute, browser push
+ * subscriptions, and what each connection is focused on. Who gets notified for what is
+ * decided in notifications/decider.ts, after the commit and off the send path.
+ */
+import webpush from 'web-push';
+import {
+  NOTIFICATION_COUNT_CAP,
+  type ConversationId,
+  type Notification,
+  type PushSubscriptionBody,
+  type UserId,
+} from '@parley/protocol';
+import type { ConversationEvent } from '@parley/protocol';
+import type { Deps } from './deps';
+import { AppError, notFound } from './errors';
+import { decodeCursor, encodeCursor } from './views';
+import { NotificationDecider, PREVIEW_CHARS, toNotification } from './notifications/decider';
+import { FocusTracker } from './notifications/focus-tracker';
+import { PushDelivery } from './notifications/push-delivery';
+import { loadVapidKeys, type VapidKeys } from './notifications/vapid-keys';
+import { WebPushSender } from './notifications/web-push-sender';
+
+/** A socket as the focus op sees it (the gateway's ClientConnection fits). */
+export interface FocusConnection {
+  id: string;
+  userId: UserId;
+  ws: { readonly readyState: number; once(event: 'close', listener: () => void): unknown };
+}
+
+/** Subscriptions kept per user (browsers and devices); the oldest goes first. */
+const SUBSCRIPTIONS_PER_USER = 20;
+const WS_OPEN = 1;
+
+export class NotificationsService {
+  private readonly focus = new FocusTracker();
+  private readonly watched = new WeakSet<FocusConnection>();
+  private readonly sender: WebPushSender;
+  private readonly decider: NotificationDecider;
+  private vapid: VapidKeys | null = null;
+
+  constructor(private readonly deps: Deps) {
+    const cfg = deps.config.notifications;
+    this.sender = new WebPushSender({ keys: () => this.vapidKeys(), subject: cfg?.vapidSubject ?? 'mailto:admin@parley.invalid', allowInsecure: cfg?.pushAllowInsecure ?? false });
+    this.decider = new NotificationDecider(deps, this.focus, new PushDelivery(deps, this.sender), cfg?.groupMax ?? 50);
+  }
+
+  // ---- hooks (Fanout after each commit; the gateway for focus and candidates)
+
+  committed(events: readonly ConversationEvent[]): void {
+    this.decider.committed(events);
+  }
+
+  candidate(userId: UserId, draft: string): void {
+    this.decider.candidate(userId, draft);
+  }
+
+  /**
+   * The conversation this connection shows (null: none, or the page is hidden). Focusing
+   * a conversation marks its notifications read: the user is looking at it.
+   */
+  async setFocus(conn: FocusConnection, conversationId: ConversationId | null): Promise<void> {
+    if (conversationId !== null && !(await this.deps.store.getMember(conversationId, conn.userId))) throw notFound('conversation not found');
+    if (conn.ws.readyState !== WS_OPEN) return;
+    if (!this.watched.has(conn)) {
+      this.watched.add(conn);
+      conn.ws.once('close', () => this.focus.drop(conn.userId, conn.id));
+    }
+    this.focus.set(conn.userId, conn.id, conversationId);
+    if (conversationId !== null) await this.markAllRead(conn.userId, conversationId);
+  }
+
+  /** Every decision and push queued so far has been handled (tests, draining). */
+  idle(): Promise<void> {
+    return this.decider.idle();
+  }
+
+  // ---- the list
+
+  async list(userId: UserId, q: { limit: number; cursor?: string | undefined; unread?: boolean | undefined }): Promise<{ notifications: Notification[]; nextCursor: string | null; unreadCount: number }> {
+    const cursor = decodeCursor(q.cursor);
+    if (cursor === null) throw new AppError('BAD_REQUEST', 'invalid cursor');
+    const { notifications } = this.deps.store;
+    const rows = await notifications.listNotifications({ userId, limit: q.limit + 1, unreadOnly: q.unread ?? false, previewChars: PREVIEW_CHARS + 1, ...(cursor ? { cursor } : {}) });
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return {
+      notifications: page.map(toNotification),
+      nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+      unreadCount: await this.unreadCount(userId),
+    };
+  }
+
+  async markRead(userId: UserId, id: string): Promise<{ unreadCount: number }> {
+    if (!(await this.deps.store.notifications.markRead({ userId, id, at: this.deps.clock() }))) throw notFound('notification not found');
+    const unreadCount = await this.unreadCount(userId);
+    this.decider.publish(userId, { type: 'notification', readIds: [id], unreadCount });
+    return { unreadCount };
+  }
+
+  async markAllRead(userId: UserId, conversationId?: ConversationId): Promise<{ unreadCount: number }> {
+    const changed = await this.deps.store.notifications.markAllRead({ userId, at: this.deps.clock(), ...(conversationId ? { conversationId } : {}) });
+    const unreadCount = await this.unreadCount(userId);
+    if (changed > 0) this.decider.publish(userId, { type: 'notification', allRead: { conversationId: conversationId ?? null }, unreadCount });
+    return { unreadCount };
+  }
+
+  // ---- mute
+
+  async getMute(userId: UserId, conversationId: ConversationId): Promise<{ muted: boolean }> {
+    const muted = await this.deps.store.notifications.isMuted(conversationId, userId);
+    if (muted === null) throw notFound('conversation not found');
+    return { muted };
+  }
+
+  async setMute(userId: UserId, conversationId: ConversationId, muted: boolean): Promise<{ muted: boolean }> {
+    await this.deps.store.notifications.setMuted({ conversationId, userId, muted });
+    return { muted };
+  }
+
+  // ---- browser push
+
+  vapidPublicKey(): { publicKey: string } {
+    return { publicKey: this.vapidKeys().publicKey };
+  }
+
+  async subscribe(userId: UserId, sub: PushSubscriptionBody): Promise<void> {
+    if (!this.sender.endpointAllowed(sub.endpoint)) throw new AppError('BAD_REQUEST', 'push endpoint must be an https URL of a push service');
+    const { notifications } = this.deps.store;
+    await notifications.savePushSubscription({ endpoint: sub.endpoint, userId, p256dh: sub.keys.p256dh, auth: sub.keys.auth, createdAt: this.deps.clock() });
+    const mine = await notifications.pushSubscriptionsOf([userId]);
+    const excess = mine.length - SUBSCRIPTIONS_PER_USER;
+    for (const old of mine.sort((a, b) => a.createdAt - b.createdAt).slice(0, Math.max(0, excess))) {
+      await notifications.deletePushSubscription({ userId, endpoint: old.endpoint });
+    }
+  }
+
+  async unsubscribe(userId: UserId, endpoint: string): Promise<void> {
+    await this.deps.store.notifications.deletePushSubscription({ userId, endpoint });
+  }
+
+  private async unreadCount(userId: UserId): Promise<number> {
+    return (await this.deps.store.notifications.unreadCounts([userId], NOTIFICATION_COUNT_CAP)).get(userId) ?? 0;
+  }
+
+  /** Loaded on first use, so nodes (and tests) that never push never create a key file. */
+  private vapidKeys(): VapidKeys {
+    if (this.vapid) return this.vapid;
+    const cfg = this.deps.config.notifications;
+    const fromEnv = cfg?.vapidPublicKey && cfg.vapidPrivateKey ? { publicKey: cfg.vapidPublicKey, privateKey: cfg.vapidPrivateKey } : null;
+    this.vapid = loadVapidKeys(this.deps.config.dataDir, fromEnv, () => webpush.generateVAPIDKeys());
+    return this.vapid;
+  }
+}

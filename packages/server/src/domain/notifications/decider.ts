@@ -1,0 +1,242 @@
+/**
+ * Who gets a notification for what, decided after the commit and never on the send path.
+ *
+ * On the node that committed the change (committed(), fed by Fanout after each commit),
+ * in batches: one audience read per conversation, one block read and one presence read
+ * per message, one insert for the whole batch. For each member other than the sender
+ * (and not in a block with them):
+ * - named as @username → a `mention` notification, whatever the focus or mute;
+ * - else, in a direct conversation or a group of at most groupMax members, not muted:
+ *   - no device online anywhere (presence) → a `message` notification here;
+ *   - online → a candidate is published on the user's bus topic. Every node holding that
+ *     user's sockets receives it (candidate()) and stores it unless one of ITS
+ *     connections is focused on the conversation. The id is made from (user, message),
+ *     so two nodes that both decide "not focused" store it once.
+ *   Bigger groups notify mentions only: their messages cost no per-member write at all.
+ * - away (no device online), not muted → a browser push, for mentions too.
+ * Adding someone to a group gives them an `added` notification.
+ *
+ * Known limits, all on the side of one notification too many or too few, never of a
+ * wrong recipient: a user whose tabs sit on two nodes, one focused on the conversation
+ * and one not, gets a notification from the unfocused node (the focused client marks it
+ * read when it arrives); presence read just before a socket opens or closes can miss
+ * the candidate; a node that dies with a queue loses it. The log stays the record.
+ */
+import { createHash } from 'node:crypto';
+import {
+  NOTIFICATION_COUNT_CAP,
+  type ConversationEvent,
+  type Notification,
+  type NotificationPush,
+  type PushPayload,
+  type UserId,
+} from '@parley/protocol';
+import { userTopic } from '../../bus/port';
+import type { AudienceRecord, NewNotification, NotificationRecord } from '../../store/notifications-port';
+import type { Deps } from '../deps';
+import { envelope } from '../fanout';
+import { publicUser } from '../views';
+import { BatchQueue } from './batch-queue';
+import type { FocusTracker } from './focus-tracker';
+import { mentionedUsernames } from './mentions';
+import type { PushDelivery, PushJob } from './push-delivery';
+
+type MessageCreated = Extract<ConversationEvent, { type: 'message.created' }>;
+type MemberAdded = Extract<ConversationEvent, { type: 'member.added' }>;
+
+export const PREVIEW_CHARS = 140;
+/** Bus routing tag of a candidate on a user topic (see fanout.ts for the envelope). */
+export const CANDIDATE_ROUTING = 'n';
+
+/** One notification per (user, message) whatever its kind, one per (user, join). */
+export function notificationId(userId: UserId, about: string): string {
+  return createHash('sha256').update(`${userId}\n${about}`).digest('base64url').slice(0, 24);
+}
+
+export function toNotification(r: NotificationRecord): Notification {
+  return {
+    id: r.id,
+    kind: r.kind,
+    conversationId: r.conversationId,
+    conversationKind: r.conversationKind,
+    conversationTitle: r.conversationTitle,
+    actor: r.actor ? publicUser(r.actor) : null,
+    messageId: r.messageId,
+    seq: r.seq,
+    preview: r.preview.length > PREVIEW_CHARS ? `${r.preview.slice(0, PREVIEW_CHARS - 1)}…` : r.preview,
+    createdAt: r.createdAt,
+    readAt: r.readAt,
+  };
+}
+
+export class NotificationDecider {
+  private readonly committedQueue: BatchQueue<MessageCreated | MemberAdded>;
+  private readonly candidateQueue: BatchQueue<NewNotification>;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly focus: FocusTracker,
+    private readonly push: PushDelivery,
+    private readonly groupMax: number,
+  ) {
+    const onError = (err: unknown) => deps.log.warn({ err }, 'notifications batch failed');
+    this.committedQueue = new BatchQueue((batch) => this.decide(batch), { batchMax: 512, capacity: 50_000, onError });
+    this.candidateQueue = new BatchQueue((batch) => this.store(batch), { batchMax: 512, capacity: 50_000, onError });
+  }
+
+  /** Fed with every committed event; returns at once. */
+  committed(events: readonly ConversationEvent[]): void {
+    for (const e of events) {
+      if (e.type === 'message.created' || (e.type === 'member.added' && e.actorId !== e.userId)) this.committedQueue.push(e);
+    }
+  }
+
+  /** A candidate published by the deciding node for a user with sockets on this node. */
+  candidate(userId: UserId, draft: string): void {
+    let n: NewNotification;
+    try {
+      n = JSON.parse(draft) as NewNotification;
+    } catch {
+      return;
+    }
+    if (n.userId !== userId || this.focus.isFocused(userId, n.conversationId)) return;
+    this.candidateQueue.push(n);
+  }
+
+  async idle(): Promise<void> {
+    await this.committedQueue.idle();
+    await this.candidateQueue.idle();
+    await this.push.idle();
+  }
+
+  /** Sends my devices a notification push frame. */
+  publish(userId: UserId, frame: NotificationPush): void {
+    this.deps.bus.publish(userTopic(userId), envelope('-', frame));
+  }
+
+  private async decide(batch: (MessageCreated | MemberAdded)[]): Promise<void> {
+    const { store } = this.deps;
+    const now = this.deps.clock();
+    const created: NewNotification[] = [];
+    const live = new Set<UserId>();
+    const pushes: PushJob[] = [];
+
+    const messages = new Map<string, MessageCreated[]>();
+    for (const e of batch) {
+      if (e.type !== 'message.created') continue;
+      const list = messages.get(e.conversationId);
+      if (list) list.push(e);
+      else messages.set(e.conversationId, [e]);
+    }
+    for (const list of messages.values()) {
+      const audience = await store.notifications.audience(list[0]!.conversationId, this.groupMax);
+      if (!audience) continue;
+      for (const e of list) await this.decideMessage(audience, e, now, created, live, pushes);
+    }
+
+    for (const e of batch) {
+      if (e.type !== 'member.added') continue;
+      const conversation = await store.getConversation(e.conversationId);
+      if (conversation?.kind !== 'group') continue;
+      created.push({ id: notificationId(e.userId, `added:${e.conversationId}:${e.seq}`), userId: e.userId, kind: 'added', conversationId: e.conversationId, message: null, actorId: e.actorId, at: now });
+      live.add(e.userId);
+    }
+
+    const inserted = created.length ? await store.notifications.createNotifications(created) : [];
+    const byId = new Map(created.map((n) => [n.id, n]));
+    await this.announce(inserted.map((id) => byId.get(id)!).filter((n) => live.has(n.userId)));
+    this.push.enqueue(pushes);
+  }
+
+  private async decideMessage(audience: AudienceRecord, e: MessageCreated, now: number, created: NewNotification[], live: Set<UserId>, pushes: PushJob[]): Promise<void> {
+    const { store } = this.deps;
+    const m = e.message;
+    const names = mentionedUsernames(`${m.title ?? ''}\n${m.body}`);
+    const small = audience.members !== null;
+    const recipients = (
+      audience.members
+        ? audience.members.map((u) => ({ userId: u.userId, muted: u.muted, mentioned: names.includes(u.username) }))
+        : (await store.notifications.membersByUsername(m.conversationId, names)).map((u) => ({ userId: u.userId, muted: u.muted, mentioned: true }))
+    ).filter((r) => r.userId !== m.senderId);
+    if (recipients.length === 0) return;
+    const ids = recipients.map((r) => r.userId);
+    const blocked = await store.moderation.blockedAmong(m.senderId, ids);
+    const online = await this.onlineAmong(ids);
+    let senderName = audience.members?.find((u) => u.userId === m.senderId)?.displayName;
+
+    for (const r of recipients) {
+      if (blocked.has(r.userId)) continue;
+      const n: NewNotification = {
+        id: notificationId(r.userId, `message:${m.id}`),
+        userId: r.userId,
+        kind: r.mentioned ? 'mention' : 'message',
+        conversationId: m.conversationId,
+        message: { id: m.id, seq: m.seq, createdAt: m.createdAt },
+        actorId: m.senderId,
+        at: now,
+      };
+      const away = !online.has(r.userId);
+      if (r.mentioned) {
+        created.push(n);
+        if (!away) live.add(r.userId);
+      } else if (!small || r.muted) {
+        continue;
+      } else if (away) {
+        created.push(n);
+      } else {
+        this.deps.bus.publish(userTopic(r.userId), `${CANDIDATE_ROUTING}\n${JSON.stringify(n)}`);
+      }
+      if (away && !r.muted) {
+        senderName ??= (await store.getPublicUsers([m.senderId]))[0]?.displayName ?? '';
+        pushes.push({ userId: r.userId, payload: pushPayload(audience, m, senderName, r.mentioned) });
+      }
+    }
+  }
+
+  /** Stores candidates this node decided (none of the user's local connections focused). */
+  private async store(batch: NewNotification[]): Promise<void> {
+    const inserted = new Set(await this.deps.store.notifications.createNotifications(batch));
+    await this.announce(batch.filter((n) => inserted.has(n.id)));
+  }
+
+  /** Live `notification` frames for newly stored notifications, with each user's unread count. */
+  private async announce(items: NewNotification[]): Promise<void> {
+    if (items.length === 0) return;
+    const { store } = this.deps;
+    const byUser = new Map<UserId, string[]>();
+    for (const n of items) {
+      const list = byUser.get(n.userId);
+      if (list) list.push(n.id);
+      else byUser.set(n.userId, [n.id]);
+    }
+    const counts = await store.notifications.unreadCounts([...byUser.keys()], NOTIFICATION_COUNT_CAP);
+    for (const [userId, ids] of byUser) {
+      const records = await store.notifications.getNotifications(userId, ids, PREVIEW_CHARS + 1);
+      for (const r of records.reverse()) this.publish(userId, { type: 'notification', notification: toNotification(r), unreadCount: counts.get(userId) ?? 0 });
+    }
+  }
+
+  /** Failing presence counts everyone as online: a missed push beats pushing to someone at their screen. */
+  private async onlineAmong(ids: UserId[]): Promise<Set<UserId>> {
+    try {
+      return await this.deps.presence.onlineAmong(ids);
+    } catch (err) {
+      this.deps.log.warn({ err }, 'presence unavailable for notifications');
+      return new Set(ids);
+    }
+  }
+}
+
+function pushPayload(audience: AudienceRecord, m: MessageCreated['message'], senderName: string, mention: boolean): PushPayload {
+  const text = m.body.length > PREVIEW_CHARS ? `${m.body.slice(0, PREVIEW_CHARS - 1)}…` : m.body;
+  return {
+    type: 'message',
+    conversationId: m.conversationId,
+    messageId: m.id,
+    conversationTitle: audience.kind === 'group' ? audience.title : null,
+    senderName,
+    preview: text,
+    mention,
+    sentAt: m.createdAt,
+  };
+}
