@@ -11,7 +11,7 @@ export function createMetrics() {
     messagesSent: new Counter({ name: 'parley_messages_sent_total', help: 'Messages committed (new, not retries)', registers: [registry] }),
     messagesDelivered: new Counter({ name: 'parley_messages_delivered_total', help: 'Message pushes written to sockets', registers: [registry] }),
     sendAckSeconds: new Histogram({ name: 'parley_send_ack_seconds', help: 'Time from a send request to its acknowledgement (after commit)', buckets: latencyBuckets, registers: [registry] }),
-    sendDeliverSeconds: new Histogram({ name: 'parley_send_deliver_seconds', help: 'Time from a message commit to its push on this node (bus lag included)', buckets: latencyBuckets, registers: [registry] }),
+    sendDeliverSeconds: new Histogram({ name: 'parley_send_deliver_seconds', help: 'Time from a send request reaching the server to the message being pushed to sockets on this node (commit and bus included)', buckets: latencyBuckets, registers: [registry] }),
     commitBatchSize: new Histogram({ name: 'parley_commit_batch_size', help: 'Sends per group-commit transaction', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], registers: [registry] }),
     errors: new Counter({ name: 'parley_errors_total', help: 'Errors returned to clients, by code', labelNames: ['code'] as const, registers: [registry] }),
     httpRequests: new Counter({ name: 'parley_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'] as const, registers: [registry] }),

@@ -6,6 +6,8 @@
  *   "<routing>\n<frame JSON>"
  * where routing tells gateways about membership changes without parsing the frame:
  *   "-"                  nothing to do
+ *   "@<millis>"          (conversation topic) a new message, sent at that time (for the
+ *                        send-to-deliver latency metric); nothing to do
  *   "x<userId>"          (conversation topic) that member left or was removed: stop
  *                        routing the conversation to them after this frame
  *   "f<userId>"          (conversation topic) typing or presence from that user: skip
@@ -13,9 +15,10 @@
  *   "+<conversationId>"  (user topic) the user joined that conversation: route it to them
  *   "x<conversationId>"  (user topic) the user left it
  *   "!"                  (user topic) the session was revoked: close the user's sockets
- *   "h<userId>"          (user topic, empty frame) a block with that user began: stop
- *                        delivering their typing and presence to this user
- *   "s<userId>"          (user topic, empty frame) no block with that user any more
+ *   "h<userId>"          (user topic) a block with that user began: stop delivering
+ *                        their typing and presence to this user (the frame, if any,
+ *                        is still pushed: their presence as this user may now see it)
+ *   "s<userId>"          (user topic) no block with that user any more (same frame rule)
  *   "n"                  (user topic) a notification candidate (not a frame: a draft for
  *                        the notifications decider on the nodes holding the user's sockets)
  */
@@ -54,6 +57,10 @@ export class Fanout {
           // The removed member no longer matches the conversation's local members.
           this.bus.publish(userTopic(event.userId), envelope(`x${event.conversationId}`, frame));
           break;
+        case 'message.created':
+          // "@<sent at>" lets every node measure send-to-deliver latency without parsing.
+          this.bus.publish(topic, envelope(`@${event.message.createdAt}`, frame));
+          break;
         default:
           this.bus.publish(topic, envelope('-', frame));
       }
@@ -78,9 +85,12 @@ export class Fanout {
     this.bus.publish(userTopic(userId), envelope('-', { type: 'user_event', event }));
   }
 
-  /** Tells every node holding userId's sockets that a block with otherId began (hidden) or ended. */
-  blockChanged(userId: UserId, otherId: UserId, hidden: boolean): void {
-    this.bus.publish(userTopic(userId), `${hidden ? 'h' : 's'}${otherId}\n`);
+  /**
+   * Tells every node holding userId's sockets that a block with otherId began (hidden)
+   * or ended, with otherId's presence as userId may now see it (replaces what they hold).
+   */
+  blockChanged(userId: UserId, otherId: UserId, hidden: boolean, presence: Presence): void {
+    this.bus.publish(userTopic(userId), envelope(`${hidden ? 'h' : 's'}${otherId}`, { type: 'presence', presence }));
   }
 
   sessionRevoked(userId: UserId): void {

@@ -42,7 +42,11 @@ export class Gateway {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.frameBytesMax, perMessageDeflate: false, clientTracking: false });
     this.routing = new LocalRouting(deps.bus, {
       joined: (userId, id, frame) => void this.catchUpJoined(userId, id, frame),
-      delivered: (n) => deps.metrics.messagesDelivered.inc(n),
+      delivered: (n, sentAt) => {
+        if (sentAt === null) return;
+        deps.metrics.messagesDelivered.inc(n);
+        if (n > 0) deps.metrics.sendDeliverSeconds.observe(Math.max(0, deps.clock() - sentAt) / 1000);
+      },
       notificationCandidate: (userId, draft) => services.notifications.candidate(userId, draft),
       // Failing open (deliver typing/presence) beats refusing the socket when the store hiccups here.
       blockRelations: (userId) =>

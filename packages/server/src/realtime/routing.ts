@@ -11,7 +11,8 @@ import type { ClientConnection } from './connection';
 export interface RoutingHooks {
   /** After a user was routed into a conversation they just joined: close the subscribe race. */
   joined(userId: UserId, conversationId: ConversationId, frame: string): void;
-  delivered(count: number): void;
+  /** `sentAt` is set for new messages: the time the sender's request arrived. */
+  delivered(count: number, sentAt: number | null): void;
   /** Everyone in a block with the user, either way: their typing and presence are not delivered to the user. */
   blockRelations(userId: UserId): Promise<UserId[]>;
   /** A notification candidate for a user with sockets here (routing "n" on the user topic): stored unless one of them is focused on its conversation. */
@@ -123,7 +124,7 @@ export class LocalRouting {
         if (from !== null && this.hidden.get(userId)?.users.has(from)) continue;
         for (const conn of this.byUser.get(userId) ?? []) if (conn.push(frame)) n++;
       }
-      this.hooks.delivered(n);
+      this.hooks.delivered(n, routing.startsWith('@') ? Number(routing.slice(1)) : null);
     }
     if (routing.startsWith('x')) void this.unroute(routing.slice(1) as UserId, id);
   }
@@ -144,7 +145,7 @@ export class LocalRouting {
       const other = routing.slice(1) as UserId;
       if (hidden?.loading) hidden.loading.push([hide, other]);
       else if (hidden) hide ? hidden.users.add(other) : hidden.users.delete(other);
-      return;
+      if (nl + 1 === payload.length) return;
     }
     const text = payload.slice(nl + 1);
     const frame = Buffer.from(text);
