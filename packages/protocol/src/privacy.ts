@@ -47,13 +47,16 @@ export const ExportFileSchema = z.strictObject({
   conversationId: ConversationIdSchema.nullable(),
   messageId: MessageIdSchema.nullable(),
   createdAt: Millis,
+  /** Where to download the bytes (Authorization header) while a message carries the file; null otherwise. */
+  downloadPath: z.string().nullable(),
 });
 
 /**
  * The archive GET /api/me/export streams (application/json, as a download). It holds
  * only what is mine or what I can see now: my profile, the conversations I am in with
  * their members, every message I wrote that still exists (also in conversations I have
- * left, named by id only), and what is known about my uploaded files.
+ * left, named by id only), and what is known about my uploaded files, with the path to download each
+ * (the archive holds no file bytes: they can be far larger than JSON should carry).
  */
 export const ExportArchiveSchema = z.strictObject({
   format: z.literal(EXPORT_FORMAT),

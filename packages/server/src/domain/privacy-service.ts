@@ -83,9 +83,8 @@ export class PrivacyService {
       conversationId: f.conversationId,
       messageId: f.messageId,
       createdAt: f.createdAt,
+      downloadPath: f.conversationId && f.messageId ? `/api/conversations/${encodeURIComponent(f.conversationId)}/attachments/${encodeURIComponent(f.id)}` : null,
     }));
-    // TODO(attachments): embed the bytes once Deps exposes the blob store; until then
-    // the archive lists the files and members download them from their conversation.
     yield `],"files":${JSON.stringify(files)}}`;
   }
 

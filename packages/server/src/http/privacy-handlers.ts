@@ -19,7 +19,13 @@ export function privacyHandlers(s: Services): { exportMyData: Handler<'exportMyD
       return reply.send(Readable.from(s.privacy.exportChunks(userId))) as never;
     },
     eraseAccount: async ({ auth, body }) => {
-      await s.privacy.erase(auth!.userId, body.password);
+      const userId = auth!.userId;
+      await s.privacy.erase(userId, body.password);
+      // Erasure detached my files; delete them and their bytes now rather than at the
+      // next orphan sweep (which still catches any this misses).
+      for (const f of await s.deps.store.privacy.filesOf(userId)) {
+        await s.attachments.deleteUpload(userId, f.id).catch((err: unknown) => s.deps.log.warn({ err, userId }, 'erasure: file left for the sweep'));
+      }
     },
   };
 }

@@ -161,6 +161,24 @@ function privacySuite(backend: string, factory: Factory) {
         expect(again.body.user.id).not.toBe(a.id);
       });
 
+      it('lists my files in the export with a download path, and deletes them with the account', async () => {
+        const [a, b] = await registerUsers(server.url, 2, 'erf');
+        const g = await group(a, [b]);
+        const up = await call(server.url, 'POST', `/api/attachments?name=${encodeURIComponent('notes.txt')}`, { token: a.token, raw: 'my private notes', contentType: 'application/octet-stream' });
+        expect(up.status).toBe(201);
+        const fileId = up.body.attachment.id as string;
+        const sent = await a.api.post(`/api/conversations/${g}/messages`, { clientMessageId: `p-${++n}`, body: 'attached', attachmentIds: [fileId] });
+        expect(sent.status).toBe(201);
+        const archive = ExportArchiveSchema.parse((await a.api.get('/api/me/export')).body);
+        expect(archive.files).toEqual([expect.objectContaining({ id: fileId, name: 'notes.txt', conversationId: g, downloadPath: `/api/conversations/${g}/attachments/${fileId}` })]);
+        const path = archive.files[0]!.downloadPath!;
+        expect((await b.api.get(path)).status).toBe(200);
+
+        expect((await a.api.delete('/api/me', { json: { password: a.password } })).status).toBe(204);
+        expect((await b.api.get(path)).status).toBe(404);
+        expect(await server.store.attachments.get(fileId as never)).toBeNull();
+      });
+
       it('ends an SDK session as revoked', async () => {
         const u = await registerUser(server.url, 'erasdk');
         const sdk = new ParleyClient({ baseUrl: server.url, WebSocket: WebSocket as unknown as WebSocketCtor });
