@@ -1,4 +1,4 @@
-import type { AdminReport, ConversationId, MessageId, Report, UserId } from '@parley/protocol';
+import type { AdminReport, ConversationId, MessageId, Presence, Report, UserId } from '@parley/protocol';
 import { StoreError, type UserRecord } from '../store/port';
 import type { ReportRecord } from '../store/moderation-port';
 import type { Deps } from './deps';
@@ -21,13 +21,13 @@ export class ModerationService {
     if (blockerId === blockedId) throw new AppError('CONFLICT', 'you cannot block yourself');
     const created = await this.deps.store.moderation.block({ blockerId, blockedId, at: this.deps.clock() }).catch(userNotFound);
     // Both sides stop receiving each other's typing and presence, on every node.
-    if (created) this.announce(blockerId, blockedId, true);
+    if (created) await this.announce(blockerId, blockedId, true);
   }
 
   async unblock(blockerId: UserId, blockedId: UserId): Promise<void> {
     const removed = await this.deps.store.moderation.unblock({ blockerId, blockedId });
     // The other may have blocked me too: then nothing is shown again yet.
-    if (removed && !(await this.deps.store.moderation.blockedEitherWay(blockerId, blockedId))) this.announce(blockerId, blockedId, false);
+    if (removed && !(await this.deps.store.moderation.blockedEitherWay(blockerId, blockedId))) await this.announce(blockerId, blockedId, false);
   }
 
   async listBlocks(userId: UserId) {
@@ -111,11 +111,22 @@ export class ModerationService {
     this.deps.log.info({ userId, adminId: admin.id }, 'account unsuspended');
   }
 
-  private announce(a: UserId, b: UserId, hidden: boolean): void {
-    this.fanout.blockChanged(a, b, hidden);
-    this.fanout.blockChanged(b, a, hidden);
+  private async announce(a: UserId, b: UserId, hidden: boolean): Promise<void> {
+    const [pa, pb] = hidden ? [HIDDEN(a), HIDDEN(b)] : await Promise.all([this.presenceFor(b, a), this.presenceFor(a, b)]);
+    this.fanout.blockChanged(a, b, hidden, pb);
+    this.fanout.blockChanged(b, a, hidden, pa);
+  }
+
+  /** userId's presence as viewerId sees it once no block stands between them (see UsersService.presenceOf). */
+  private async presenceFor(viewerId: UserId, userId: UserId): Promise<Presence> {
+    const user = await this.deps.store.getUser(userId);
+    if (!user || user.privacy.lastSeen === 'nobody') return HIDDEN(userId);
+    const online = (await this.deps.presence.onlineAmong([userId]).catch(() => new Set<UserId>())).has(userId);
+    return { userId, status: online ? 'online' : 'offline', lastSeenAt: online ? null : user.lastSeenAt };
   }
 }
+
+const HIDDEN = (userId: UserId): Presence => ({ userId, status: 'hidden', lastSeenAt: null });
 
 function reportView(r: ReportRecord): Report {
   return { id: r.id, conversationId: r.conversationId, messageId: r.messageId, reason: r.reason, createdAt: r.createdAt };

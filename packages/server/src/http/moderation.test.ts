@@ -190,16 +190,25 @@ function moderationSuite(backend: string, factory: Factory) {
         expect((await a.api.post('/api/blocks', {})).body.code).toBe('BAD_REQUEST');
       });
 
-      it('shows presence as hidden both ways', async () => {
+      it('shows presence as hidden both ways, and replaces what open sockets hold on block and unblock', async () => {
         const [a, b] = await registerUsers(n1.url, 2, 'hid');
         const sb = await RawSocket.connect(n1.wsUrl, b.token);
+        const sa = await RawSocket.connect(n2.wsUrl, a.token);
         expect((await a.api.get(`/api/users/${b.id}`)).body.presence.status).toBe('online');
+        let ma = sa.mark();
+        let mb = sb.mark();
         await a.api.post('/api/blocks', { userId: b.id });
         expect((await a.api.get(`/api/users/${b.id}`)).body.presence.status).toBe('hidden');
         expect((await b.api.get(`/api/users/${a.id}`)).body.presence.status).toBe('hidden');
+        await sa.waitPush((f) => f.type === 'presence' && f.presence.userId === b.id && f.presence.status === 'hidden', ma);
+        await sb.waitPush((f) => f.type === 'presence' && f.presence.userId === a.id && f.presence.status === 'hidden', mb);
+        ma = sa.mark();
+        mb = sb.mark();
         await a.api.delete(`/api/blocks/${b.id}`);
         expect((await a.api.get(`/api/users/${b.id}`)).body.presence.status).toBe('online');
-        await sb.close();
+        await sa.waitPush((f) => f.type === 'presence' && f.presence.userId === b.id && f.presence.status === 'online', ma);
+        await sb.waitPush((f) => f.type === 'presence' && f.presence.userId === a.id && f.presence.status === 'online', mb);
+        await Promise.all([sa.close(), sb.close()]);
       });
 
       it('stops typing and presence of a blocked user at delivery, on every node, and unblock restores them', async () => {
