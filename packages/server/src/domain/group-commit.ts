@@ -15,7 +15,10 @@ export class GroupCommit<I, R> {
   private queue: Pending<I, R>[] = [];
   private flushing = false;
   private scheduled = false;
-  private idleWaiters: (() => void)[] = [];
+  /** Items submitted and items settled so far; FIFO, so the first `settled` submitted are done. */
+  private submitted = 0;
+  private settled = 0;
+  private idleWaiters: { upTo: number; resolve: () => void }[] = [];
 
   constructor(
     /** Stores every item in one transaction and returns one result per item, in order. */
@@ -26,16 +29,22 @@ export class GroupCommit<I, R> {
   ) {}
 
   submit(item: I): Promise<R> {
+    this.submitted++;
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       this.schedule();
     });
   }
 
-  /** Resolves once every submitted item has been committed or failed (used when draining). */
+  /**
+   * Resolves once every item submitted before the call has been committed or failed
+   * (used when draining). Items submitted later are not waited for: a node that keeps
+   * receiving writes while it drains must still finish draining.
+   */
   idle(): Promise<void> {
-    if (!this.flushing && this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    const upTo = this.submitted;
+    if (this.settled >= upTo) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push({ upTo, resolve }));
   }
 
   private schedule(): void {
@@ -60,18 +69,27 @@ export class GroupCommit<I, R> {
         } catch (err) {
           // The whole transaction rolled back: nothing was stored, nobody is acknowledged.
           for (const p of batch) p.reject(err);
+          this.settle(batch.length);
           continue;
         }
         try {
           this.afterCommit(results, items);
         } finally {
           batch.forEach((p, i) => p.resolve(results[i]!));
+          this.settle(batch.length);
         }
       }
     } finally {
       this.flushing = false;
       if (this.queue.length > 0) this.schedule();
-      else for (const w of this.idleWaiters.splice(0)) w();
     }
+  }
+
+  private settle(count: number): void {
+    this.settled += count;
+    const ready = this.idleWaiters.filter((w) => w.upTo <= this.settled);
+    if (ready.length === 0) return;
+    this.idleWaiters = this.idleWaiters.filter((w) => w.upTo > this.settled);
+    for (const w of ready) w.resolve();
   }
 }
