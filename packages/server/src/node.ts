@@ -27,11 +27,15 @@ export async function startNode(config: Config): Promise<RunningNode> {
     app,
     url,
     stop() {
+      // Each step is logged, so a stop that hits main.ts's force-exit deadline shows where it hung.
       stopping ??= (async () => {
         await app.drain();
+        log.info('drained: sends committed, sockets told to reconnect elsewhere');
         await app.close();
+        log.info('http server closed');
         await Promise.allSettled([shared.bus.close(), shared.presence.close(), shared.limiter.close()]);
         await store.close();
+        log.info('stopped');
       })();
       return stopping;
     },
