@@ -12,6 +12,8 @@ import { sleep, waitFor } from './processes';
 
 export interface Member {
   name: string;
+  username: string;
+  password: string;
   userId: UserId;
   client: ParleyClient;
   conversations: ConversationId[];
@@ -47,8 +49,9 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       WebSocket: observingWebSocket(name, recorder),
       reconnect: { minDelayMs: 100, maxDelayMs: 1500 },
     });
-    const me = await client.register({ username: `f${tag}_${name}`, password: PASSWORD });
-    members.push({ name, userId: me.id, client, conversations: [] });
+    const username = `f${tag}_${name}`;
+    const me = await client.register({ username, password: PASSWORD });
+    members.push({ name, username, password: PASSWORD, userId: me.id, client, conversations: [] });
   }
   const groups: ConversationId[] = [];
   for (const [gi, indexes] of opts.groups.entries()) {
