@@ -159,11 +159,9 @@ describe('messages', () => {
     await sockC.close();
   });
 
-  // KNOWN BUG (store adapters, reported): deleteMessageForEveryone erases the message
-  // row but the message.created / message.edited events keep the original title and
-  // body, so /events and sync (for any member, including ones who join later) still
-  // serve the deleted content. When the store redacts them, change it.fails to it.
-  it.fails('KNOWN BUG: a message deleted for everyone leaves no content in the event log', async () => {
+  // Events keep the text they were appended with; deleting for everyone must blank it there
+  // too, or /events and sync would keep serving it (to members who join later as well).
+  it('a message deleted for everyone leaves no content in the event log', async () => {
     const conv = await group(a, [b]);
     const m = await send(a, conv, 'deleted body', { title: 'secret title' });
     await a.api.patch(`/api/conversations/${conv}/messages/${m.id}`, { body: 'edited body' });

@@ -718,6 +718,11 @@ export function storeContract(name: string, factory: StoreFactory): void {
         await store.deleteMessageForEveryone({ conversationId: id, messageId: m.id, actorId: a!.id, at: T0 + 8 });
         await expectCode(store.editMessage({ conversationId: id, messageId: m.id, actorId: a!.id, title: null, body: 'x', at: T0 + 9 }), 'NOT_FOUND');
         expect(await lastSeq(id)).toBe(7);
+        // The log keeps every entry, but none of the deleted message's text.
+        const log = checkEvents((await store.eventsAfter(id, 0, 100)).events);
+        expect(log.map((e) => e.type)).toContain('message.edited');
+        for (const text of ['B2', 'B3', '"T"']) expect(JSON.stringify(log)).not.toContain(text);
+        expect(log.find((e) => e.type === 'message.created')).toMatchObject({ message: { id: m.id, body: '', title: null } });
       });
 
       it('deletes for everyone: author or group owner/admin, erasing body and title, once', async () => {

@@ -3,6 +3,7 @@ import type { ConversationEvent, ConversationId, Message, MessageId, UserEvent, 
 import { StoreError, type EventPage } from '../port';
 import type { Db, Sql, Tx } from './db';
 import { appendEvents, lockConversation, requireMember } from './event-log';
+import { eraseMessage } from './erase-message';
 import { toMessage, toUserEvent, type EventRow, type MessageRow, type UserEventRow } from './rows';
 
 export const MESSAGE_COLUMNS = 'm.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.title, m.body, m.created_at, m.edited_at, m.deleted_at, m.attachments';
@@ -75,14 +76,7 @@ export function messageQueries(sql: Sql) {
         const current = await requireLiveMessage(tx, input.conversationId, input.messageId);
         const moderator = conv.kind === 'group' && (actor.role === 'owner' || actor.role === 'admin');
         if (current.sender_id !== input.actorId && !moderator) throw new StoreError('FORBIDDEN', 'not allowed');
-        await tx`
-          UPDATE messages SET deleted_at = ${input.at}, body = '', title = NULL, attachments = NULL
-          WHERE conversation_id = ${current.conversation_id} AND seq = ${current.seq} AND created_at = ${current.created_at}
-        `;
-        const [event] = await appendEvents(tx, conv, [
-          { type: 'message.deleted', actorId: input.actorId, at: input.at, messageId: input.messageId },
-        ]);
-        return event!;
+        return eraseMessage(tx, conv, current, input.actorId, input.at);
       })) as ConversationEvent;
     },
 

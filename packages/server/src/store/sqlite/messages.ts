@@ -4,6 +4,7 @@
  */
 import type { ConversationId } from '@parley/protocol';
 import type { MailboxItem, SendResult } from '../port';
+import { createMessageEraser } from './erase-message';
 import type { SqliteContext, SyncStore } from './context';
 import { attachmentsJson, createAttachmentClaimer } from './attachments';
 import { forbidden, notFound } from './errors';
@@ -35,7 +36,7 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
   );
   const byId = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = ? AND m.id = ?`);
   const applyEdit = db.prepare('UPDATE messages SET title = ?, body = ?, edited_at = ? WHERE id = ?');
-  const applyDelete = db.prepare('UPDATE messages SET title = NULL, body = \'\', attachments = NULL, deleted_at = ? WHERE id = ?');
+  const erase = createMessageEraser(ctx);
   const claimAttachments = createAttachmentClaimer(ctx);
   const hiddenSeq = db.prepare('SELECT user_seq FROM hidden_messages WHERE user_id = ? AND message_id = ?');
   const insertHidden = db.prepare('INSERT INTO hidden_messages (user_id, message_id, user_seq) VALUES (?, ?, ?)');
@@ -148,8 +149,7 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
         if (message.deletedAt !== null) throw notFound('message');
         const moderator = conversation.kind === 'group' && (member.role === 'owner' || member.role === 'admin');
         if (message.senderId !== actorId && !moderator) throw forbidden('author or group owner/admin only');
-        applyDelete.run(at, messageId);
-        return ctx.appendEvent(conversationId, actorId, at, { type: 'message.deleted', messageId });
+        return erase({ conversationId, messageId, actorId, at });
       });
     },
     hideMessage({ conversationId, messageId, userId, at }) {

@@ -1,0 +1,28 @@
+/**
+ * Delete for everyone on SQLite: the message becomes a tombstone AND its text leaves the
+ * log. Events keep the text they were appended with, so without blanking them `sync` and
+ * `/events` would keep serving a deleted message's body to anyone catching up.
+ */
+import type { ConversationEvent, ConversationId, MessageId, UserId } from '@parley/protocol';
+import type { SqliteContext } from './context';
+import { EVENT_IS_MESSAGE, EVENT_MESSAGE_ID } from './migrations/0006-privacy';
+
+export type MessageEraser = (input: { conversationId: ConversationId; messageId: MessageId; actorId: UserId; at: number }) => ConversationEvent;
+
+/** Call the eraser inside ctx.write(), after checking the actor may delete the message. */
+export function createMessageEraser(ctx: SqliteContext): MessageEraser {
+  const { db } = ctx;
+  const tombstone = db.prepare("UPDATE messages SET title = NULL, body = '', attachments = NULL, deleted_at = ? WHERE id = ?");
+  const blankCreated = db.prepare(`UPDATE events
+    SET payload = json_remove(json_set(payload, '$.message.body', '', '$.message.title', json('null')), '$.message.attachments')
+    WHERE type = 'message.created' AND ${EVENT_IS_MESSAGE} AND ${EVENT_MESSAGE_ID} = @messageId`);
+  const blankEdited = db.prepare(`UPDATE events
+    SET payload = json_set(payload, '$.body', '', '$.title', json('null'))
+    WHERE type = 'message.edited' AND ${EVENT_IS_MESSAGE} AND ${EVENT_MESSAGE_ID} = @messageId`);
+  return ({ conversationId, messageId, actorId, at }) => {
+    tombstone.run(at, messageId);
+    blankCreated.run({ messageId });
+    blankEdited.run({ messageId });
+    return ctx.appendEvent(conversationId, actorId, at, { type: 'message.deleted', messageId });
+  };
+}
