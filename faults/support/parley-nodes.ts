@@ -2,7 +2,7 @@
  * Real Parley nodes as separate processes (`parley serve`), configured only through
  * environment variables, as an operator would run them behind a load balancer.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { freePort, GiveUp, spawnOwned, waitFor, type Exit, type OwnedProcess } from './processes';
@@ -93,7 +93,12 @@ export async function startNode(name: string, s: NodeSettings): Promise<ParleyNo
     },
   };
   await waitFor(`${name} to be ready (log: ${logFile})`, async () => {
-    if (!proc.running) throw new GiveUp(`${name} exited during start; see ${logFile}`);
+    if (!proc.running) {
+      await proc.exited;
+      await new Promise((r) => setTimeout(r, 200)); // let the log stream flush
+      const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-1500) : '';
+      throw new GiveUp(`${name} exited during start (${JSON.stringify(await proc.exited)}); log tail:\n${tail}`);
+    }
     return (await node.readiness()) === 200;
   }, 60_000, 100).catch(async (err: unknown) => {
     await proc.kill();
