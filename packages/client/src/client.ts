@@ -15,6 +15,7 @@ import {
   type ConversationEvent,
   type Me,
   type Message,
+  type NotificationPush,
   type Presence,
   type Receipt,
   type RouteName,
@@ -59,6 +60,8 @@ export interface ClientEvents {
   typing(t: { conversationId: ConversationId; userId: UserId; state: 'start' | 'stop' }): void;
   presence(p: Presence): void;
   userEvent(e: UserEvent): void;
+  /** A new notification, or read marks made on another device, with my unread count. */
+  notification(n: NotificationPush): void;
   outbox(items: readonly OutboxItem[]): void;
   /** 'logout', 'revoked' (logged out everywhere, or suspended), 'refresh_failed', 'suspended'. */
   sessionEnded(reason: string): void;
@@ -101,6 +104,8 @@ export class ParleyClient {
   private readonly deliveredPending = new Map<ConversationId, number>();
   private readonly deliveredSent = new Map<ConversationId, number>();
   private deliveredTimer: ReturnType<typeof setTimeout> | null = null;
+  /** What this client shows, for the server's notification decisions (see focus()). */
+  private focused: ConversationId | null = null;
 
   constructor(private readonly opts: ParleyClientOptions) {
     const storage = opts.storage ?? memoryStorage();
@@ -270,6 +275,21 @@ export class ParleyClient {
     conn.request('typing', { conversationId, state }).catch(() => {});
   }
 
+  /**
+   * Tells the server which conversation this client shows (null: none, or the page is
+   * hidden), so it is not notified of messages there. Kept and re-sent after reconnects.
+   */
+  async focus(conversationId: ConversationId | null): Promise<void> {
+    this.focused = conversationId;
+    const conn = this.onlineConn();
+    if (!conn) return;
+    try {
+      await conn.request('focus', { conversationId });
+    } catch (err) {
+      if (!isConnectionLoss(err)) throw err;
+    }
+  }
+
   async markRead(conversationId: ConversationId, seq: number): Promise<void> {
     const conn = this.onlineConn();
     if (conn) {
@@ -324,7 +344,9 @@ export class ParleyClient {
         WebSocket: this.WebSocketImpl!,
         accessToken: token,
         onPush: (frame) => {
-          if (this.conn === conn) this.catchUp.onPush(frame);
+          if (this.conn !== conn) return;
+          if (frame.type === 'notification') this.emitter.emit('notification', frame);
+          else this.catchUp.onPush(frame);
         },
         onClose: (info) => this.onClose(run, conn, token, info),
       });
@@ -352,6 +374,8 @@ export class ParleyClient {
     this.setStatus('online');
     this.outboxQueue.setOnline(true);
     this.flushDelivered();
+    // A new connection starts focused on nothing: tell it what this client shows.
+    if (this.focused !== null) conn.request('focus', { conversationId: this.focused }).catch(() => {});
     if (this.ready && !this.ready.settled) {
       this.ready.settled = true;
       this.ready.resolve();
