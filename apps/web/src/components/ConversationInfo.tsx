@@ -6,6 +6,7 @@ import { conversationName, lastSeenText, peerOf } from '../state/format';
 import { conversationPath, navigate } from '../state/router';
 import { Avatar } from './Avatar';
 import { BlockToggle } from './moderation/BlockToggle';
+import { MuteToggle } from './notifications/MuteToggle';
 import { FormError } from './FormError';
 import { MissingConversation } from './MissingConversation';
 import { RenameForm } from './RenameForm';
@@ -54,6 +55,7 @@ export function ConversationInfo({ id }: { id: string }) {
           {peer && <p className="muted">@{peer.user.username}{presence[peer.user.id]?.status === 'online' ? ' · online' : presence[peer.user.id]?.status === 'offline' ? ` · ${lastSeenText(presence[peer.user.id]!.lastSeenAt)}` : ''}</p>}
         </div>
         {manager && <RenameForm conversation={c} />}
+        <MuteToggle conversationId={c.id} />
         {peer && <BlockToggle userId={peer.user.id} username={peer.user.username} />}
         {c.kind === 'group' && (
           <>

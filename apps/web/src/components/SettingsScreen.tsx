@@ -3,6 +3,7 @@ import { ProfileForm } from './ProfileForm';
 import { PrivacyForm } from './PrivacyForm';
 import { ScreenHeader } from './ScreenHeader';
 import { AccountActions } from './AccountActions';
+import { PushSettings } from './notifications/PushSettings';
 
 export function SettingsScreen() {
   const meId = useChat((s) => s.me?.id);
@@ -13,6 +14,7 @@ export function SettingsScreen() {
         {/* Remounted when the session's user arrives, so the fields start from it. */}
         <ProfileForm key={meId ?? 'none'} />
         <PrivacyForm />
+        <PushSettings />
         <AccountActions />
       </div>
     </section>

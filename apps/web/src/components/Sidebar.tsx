@@ -7,6 +7,7 @@ import { MailboxList } from './MailboxList';
 import { NavTabs } from './NavTabs';
 import { Icon } from './Icon';
 import { SearchPanel } from './search/SearchPanel';
+import { NotificationBell } from './notifications/NotificationBell';
 
 /** The left pane: who I am, the main actions, and the list the route names. */
 export function Sidebar({ route }: { route: Route }) {
@@ -20,6 +21,7 @@ export function Sidebar({ route }: { route: Route }) {
         </Link>
         <h1 className="sidebar-title">Parley</h1>
         <nav className="sidebar-actions" aria-label="Actions">
+          <NotificationBell route={route} />
           <Link to="/compose" className="icon-button" aria-label="New message" title="New message"><Icon name="compose" /></Link>
           <Link to="/groups/new" className="icon-button" aria-label="New group" title="New group"><Icon name="group" /></Link>
           <Link to="/people" className="icon-button" aria-label="Find people" title="Find people"><Icon name="people" /></Link>
