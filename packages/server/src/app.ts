@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
 import { LIMITS } from '@parley/protocol';
@@ -60,6 +60,14 @@ export async function buildApp(parts: AppParts): Promise<ParleyApp> {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    // Requests the router itself refuses (an over-long path parameter, a broken %-escape)
+    // get the catalogue's BAD_REQUEST like any other bad input, without echoing the URL.
+    frameworkErrors: (err, _req, reply) => {
+      const bad = new AppError('BAD_REQUEST', 'the request URL is malformed');
+      metrics.errors.inc({ code: bad.code });
+      void (reply as FastifyReply).code(bad.status).type('application/json').send(bad.toBody());
+      void err;
+    },
   });
   installErrorHandling(http, metrics);
   installSecurityHeaders(http);

@@ -4,7 +4,7 @@
  * and `/events` would keep serving a deleted message's body to anyone catching up.
  * Call inside the transaction holding the conversation lock, after the permission check.
  */
-import type { ConversationEvent, UserId } from '@parley/protocol';
+import type { ConversationEvent, MessageId, UserId } from '@parley/protocol';
 import type { Tx } from './db';
 import { appendEvents } from './event-log';
 import type { ConversationRow, MessageRow } from './rows';
@@ -22,6 +22,6 @@ export async function eraseMessage(tx: Tx, conv: ConversationRow, message: Messa
     UPDATE events SET payload = jsonb_set(jsonb_set(payload, '{body}', '""'), '{title}', 'null')
     WHERE type = 'message.edited' AND message_id = ${message.id}
   `;
-  const [event] = await appendEvents(tx, conv, [{ type: 'message.deleted', actorId, at, messageId: message.id }]);
+  const [event] = await appendEvents(tx, conv, [{ type: 'message.deleted', actorId, at, messageId: message.id as MessageId }]);
   return event!;
 }

@@ -13,7 +13,7 @@ import type { Store } from '../port';
 import { appendMessages } from './append-messages';
 import { conversationQueries } from './conversations';
 import { connect, type ConnectOptions, type Sql } from './db';
-import { guarded, translateError } from './errors';
+import { guarded, isUniqueViolation, translateError } from './errors';
 import { messageQueries } from './messages';
 import { migratePostgres } from './migrations';
 import { ensurePartitions } from './partitions';
@@ -79,7 +79,11 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   const monthsAhead = opts.partitionMonthsAhead ?? 2;
   try {
     if (opts.schema !== undefined) {
-      await sql`CREATE SCHEMA IF NOT EXISTS ${sql(opts.schema)}`;
+      // IF NOT EXISTS still races when several nodes start at once (a unique violation on
+      // pg_namespace); whoever lost the race finds the schema there, which is all it needs.
+      await sql`CREATE SCHEMA IF NOT EXISTS ${sql(opts.schema)}`.catch((err: unknown) => {
+        if (!isUniqueViolation(err)) throw err;
+      });
     }
     await migratePostgres(sql);
     await ensurePartitions(sql, now(), monthsAhead);
