@@ -28,12 +28,36 @@ export interface ProfileEntry {
   pct: number;
 }
 
-export function topSelfTime(file: string, limit = 15): { totalMs: number; entries: ProfileEntry[] } {
+/**
+ * Index of the first sample taken while the server handled a socket: the samples
+ * before it are process start-up (module loading through tsx), not the workload.
+ */
+function firstServingSample(prof: CpuProfile, byId: Map<number, CpuNode>): number {
+  const parent = new Map<number, number>();
+  for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const serving = new Map<number, boolean>();
+  const isServing = (id: number): boolean => {
+    const known = serving.get(id);
+    if (known !== undefined) return known;
+    const n = byId.get(id);
+    const p = parent.get(id);
+    const v = Boolean(n && n.callFrame.url.includes('/packages/server/src/realtime/')) || (p !== undefined && isServing(p));
+    serving.set(id, v);
+    return v;
+  };
+  const i = (prof.samples ?? []).findIndex((id) => isServing(id));
+  return Math.max(0, i);
+}
+
+export function topSelfTime(file: string, limit = 15, opts: { includeStartup?: boolean } = {}): { totalMs: number; entries: ProfileEntry[] } {
   const prof = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
   if (prof.samples && prof.timeDeltas) {
-    prof.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (prof.timeDeltas![i] ?? 0)));
+    const from = opts.includeStartup ? 0 : firstServingSample(prof, byId);
+    prof.samples.forEach((id, i) => {
+      if (i >= from) selfUs.set(id, (selfUs.get(id) ?? 0) + (prof.timeDeltas![i] ?? 0));
+    });
   } else {
     const per = (prof.endTime - prof.startTime) / Math.max(1, prof.nodes.reduce((s, n) => s + (n.hitCount ?? 0), 0));
     for (const n of prof.nodes) selfUs.set(n.id, (n.hitCount ?? 0) * per);
@@ -72,5 +96,5 @@ export function summarizeProfile(file: string, label: string, limit = 15): strin
   const { totalMs, entries } = topSelfTime(file, limit);
   renameSync(file, seen);
   const lines = entries.map((e) => `  ${e.pct.toFixed(1).padStart(5)} %  ${e.selfMs.toFixed(0).padStart(7)} ms  ${e.name}  ${e.where}`);
-  return [`profile ${path.basename(file)} (${label}), ${(totalMs / 1000).toFixed(1)} s busy, top self time (% of busy):`, ...lines].join('\n');
+  return [`profile ${path.basename(file)} (${label}), ${(totalMs / 1000).toFixed(1)} s busy after start-up, top self time (% of busy):`, ...lines].join('\n');
 }

@@ -56,8 +56,18 @@ export class ParleyConn implements BenchConn {
     this.closing = false;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.openOnce();
-        await this.catchUp();
+        // A server that accepts the socket but never answers must not hang the run: retry after a while.
+        let timer: NodeJS.Timeout | undefined;
+        const attempt = (async () => {
+          await this.openOnce();
+          await this.catchUp();
+        })();
+        await Promise.race([
+          attempt,
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error('no welcome or catch-up within 20 s')), 20_000);
+          }),
+        ]).finally(() => clearTimeout(timer));
         return;
       } catch (err) {
         this.ws?.terminate();
