@@ -3,12 +3,13 @@
  * moderator's delete for everyone, which locks the conversation and appends through
  * the same log helper as every other change.
  */
+import { eraseMessage } from './erase-message';
 import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley/protocol';
 import type { ConversationShape, ModerationStore, ReportRecord } from '../moderation-port';
 import { StoreError } from '../port';
 import type { Sql } from './db';
 import { guarded } from './errors';
-import { appendEvents, lockConversation } from './event-log';
+import { lockConversation } from './event-log';
 import { findMessage, MESSAGE_COLUMNS } from './messages';
 import { toMessage, toPublicUser, type MessageRow, type PublicUserRow } from './rows';
 
@@ -144,17 +145,13 @@ export function createPostgresModeration(sql: Sql): ModerationStore {
 
     deleteMessageAsModerator: ({ conversationId, messageId, moderatorId, at }) =>
       guarded(async () => {
-        const events = await sql.begin(async (tx) => {
+        const event = await sql.begin(async (tx) => {
           const conv = await lockConversation(tx, conversationId);
           const current = await findMessage(tx, conversationId, messageId);
           if (!current || current.deleted_at !== null) throw new StoreError('NOT_FOUND', 'message not found');
-          await tx`
-            UPDATE messages SET deleted_at = ${at}, body = '', title = NULL, attachments = NULL
-            WHERE conversation_id = ${current.conversation_id} AND seq = ${current.seq} AND created_at = ${current.created_at}
-          `;
-          return appendEvents(tx, conv, [{ type: 'message.deleted', actorId: moderatorId, at, messageId }]);
+          return eraseMessage(tx, conv, current, moderatorId, at);
         });
-        return events[0]!;
+        return event;
       }),
     setRole: (userId, role) =>
       guarded(async () => {

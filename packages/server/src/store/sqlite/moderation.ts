@@ -2,6 +2,7 @@
  * The moderation sub-port on SQLite: blocks, reports, roles and suspension, and the
  * moderator's delete for everyone through the same log appender as every other change.
  */
+import { createMessageEraser } from './erase-message';
 import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley/protocol';
 import type { ConversationShape, ModerationStore, ReportRecord } from '../moderation-port';
 import { StoreError } from '../port';
@@ -53,7 +54,7 @@ export function createSqliteModeration(ctx: SqliteContext): ModerationStore {
   const resolve = db.prepare('UPDATE reports SET resolved_at = @at, resolved_by = @by WHERE id = @id AND resolved_at IS NULL');
   const resolveOfMessage = db.prepare('UPDATE reports SET resolved_at = @at, resolved_by = @by WHERE message_id = @messageId AND resolved_at IS NULL');
   const messageById = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = ? AND m.id = ?`);
-  const applyDelete = db.prepare("UPDATE messages SET title = NULL, body = '', attachments = NULL, deleted_at = ? WHERE id = ?");
+  const erase = createMessageEraser(ctx);
   const setRole = db.prepare('UPDATE users SET role = ? WHERE id = ?');
   const setSuspended = db.prepare('UPDATE users SET suspended_at = ? WHERE id = ?');
 
@@ -131,8 +132,7 @@ export function createSqliteModeration(ctx: SqliteContext): ModerationStore {
         ctx.write(() => {
           const row = messageById.get(conversationId, messageId) as MessageRow | undefined;
           if (!row || row.deleted_at !== null) throw new StoreError('NOT_FOUND', 'message not found');
-          applyDelete.run(at, messageId);
-          return ctx.appendEvent(conversationId, moderatorId, at, { type: 'message.deleted', messageId });
+          return erase({ conversationId, messageId, actorId: moderatorId, at });
         }),
       ),
     setRole: (userId, role) =>
