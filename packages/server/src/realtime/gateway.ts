@@ -36,6 +36,8 @@ export class Gateway {
   private readonly dispatcher: RequestDispatcher;
   private readonly timer: NodeJS.Timeout;
   private accepting = true;
+  /** Connections whose routing and presence are being released after their socket closed. */
+  private readonly releasing = new Set<Promise<void>>();
 
   constructor(private readonly services: Services) {
     const { deps } = services;
@@ -169,10 +171,16 @@ export class Gateway {
     }
   }
 
-  private async onClose(conn: ClientConnection): Promise<void> {
-    const { deps, users } = this.services;
-    if (conn.released) return;
+  private onClose(conn: ClientConnection): Promise<void> {
+    if (conn.released) return Promise.resolve();
     conn.released = true;
+    const release = this.release(conn).finally(() => this.releasing.delete(release));
+    this.releasing.add(release);
+    return release;
+  }
+
+  private async release(conn: ClientConnection): Promise<void> {
+    const { deps, users } = this.services;
     conn.closed = true;
     deps.metrics.connections.dec();
     await this.routing.remove(conn);
@@ -231,7 +239,14 @@ export class Gateway {
     this.accepting = false;
     await this.services.messages.drained();
     await this.services.conversations.flushReceipts();
-    for (const conn of [...this.routing.connections()]) conn.close(CLOSE.GOING_AWAY, 'server going away');
+    const open = [...this.routing.connections()];
+    for (const conn of open) conn.close(CLOSE.GOING_AWAY, 'server going away');
+    // Wait for the sockets to close (a silent peer is terminated after 2 s) and for their
+    // presence updates, so the node does not close Redis under them and leave users
+    // "online" until their entries expire.
+    const deadline = Date.now() + 3000;
+    while (open.some((c) => !c.released) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await Promise.allSettled([...this.releasing]);
   }
 
   close(): void {
