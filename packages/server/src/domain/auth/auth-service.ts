@@ -88,12 +88,12 @@ export class AuthService {
 
   /** Resolves the bearer of an access token, or throws UNAUTHENTICATED / ACCOUNT_SUSPENDED. */
   async authenticate(token: string | undefined): Promise<AuthContext> {
-    const unauthenticated = new AppError('UNAUTHENTICATED', 'a valid access token is required');
-    if (!token) throw unauthenticated;
+    const unauthenticated = () => new AppError('UNAUTHENTICATED', 'a valid access token is required');
+    if (!token) throw unauthenticated();
     const claims = await this.tokens.verify(token, this.deps.clock());
-    if (!claims) throw unauthenticated;
+    if (!claims) throw unauthenticated();
     const user = await this.deps.store.getUser(claims.userId);
-    if (!user || user.sessionVersion !== claims.sessionVersion) throw unauthenticated;
+    if (!user || user.sessionVersion !== claims.sessionVersion) throw unauthenticated();
     if (user.suspendedAt !== null) throw new AppError('ACCOUNT_SUSPENDED', 'this account is suspended');
     return { userId: user.id, user };
   }
