@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import postgres from 'postgres';
 import { isPostgresUrl } from '../adapters';
 
 const run = promisify(execFile);
@@ -38,9 +39,8 @@ export async function backup(databaseUrl: string, destination: string): Promise<
 export async function restore(databaseUrl: string, source: string, opts: { force?: boolean } = {}): Promise<void> {
   if (!existsSync(source)) throw new Error(`no backup at ${source}`);
   if (isPostgresUrl(databaseUrl)) {
-    const args = ['--no-owner', '--no-privileges', '--exit-on-error', `--dbname=${databaseUrl}`];
-    if (opts.force) args.push('--clean', '--if-exists');
-    await run('pg_restore', [...args, source]);
+    await emptyPostgresTarget(databaseUrl, Boolean(opts.force));
+    await run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', `--dbname=${databaseUrl}`, source]);
     return;
   }
   const file = sqliteFileOf(databaseUrl);
@@ -55,5 +55,22 @@ export async function restore(databaseUrl: string, source: string, opts: { force
     if (check !== 'ok') throw new Error(`restored database failed its integrity check: ${String(check)}`);
   } finally {
     db.close();
+  }
+}
+
+/**
+ * pg_restore --clean cannot drop the partitions of the messages table (their constraints
+ * are inherited), so a forced restore empties the public schema first and restores into
+ * it as into a fresh database. Without --force a database that has tables is refused.
+ */
+async function emptyPostgresTarget(databaseUrl: string, force: boolean): Promise<void> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`;
+    if (!row || row.n === 0) return;
+    if (!force) throw new Error('the target database is not empty; stop the servers and pass --force to replace it');
+    await sql.unsafe('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+  } finally {
+    await sql.end({ timeout: 5 });
   }
 }
