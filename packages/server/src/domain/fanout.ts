@@ -41,6 +41,11 @@ export class Fanout {
     this.committed(events);
   }
 
+  /** Publishes an event again without telling the committed-event listeners (no second notification). */
+  republish(event: ConversationEvent): void {
+    this.publishEvents([event]);
+  }
+
   private publishEvents(events: readonly ConversationEvent[]): void {
     for (const event of events) {
       const frame = JSON.stringify({ type: 'event', event } satisfies PushFrame);

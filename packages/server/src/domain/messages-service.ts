@@ -29,9 +29,16 @@ export class MessagesService {
     this.batcher = new GroupCommit((items) => deps.store.appendMessages(items), deps.config.groupCommitMax, (results) => {
       deps.metrics.commitBatchSize.observe(results.length);
       for (const r of results) {
-        if (r.ok && r.event) {
+        if (!r.ok) continue;
+        if (r.event) {
           this.fanout.events([r.event]);
           deps.metrics.messagesSent.inc();
+        } else {
+          // A retry: the first attempt may have committed on a node that died before
+          // publishing it. Publishing it again is free for clients (they drop seqs they
+          // hold) and otherwise the others would only see it at their next catch-up.
+          const m = r.message;
+          this.fanout.republish({ type: 'message.created', conversationId: m.conversationId, seq: m.seq, actorId: m.senderId, at: m.createdAt, message: m });
         }
       }
     });
