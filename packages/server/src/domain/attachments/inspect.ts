@@ -7,7 +7,6 @@
  */
 import type { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
-import sharp from 'sharp';
 import { INLINE_IMAGE_TYPES } from '@parley/protocol';
 
 /** Enough of the head for every signature file-type knows. */
@@ -45,6 +44,8 @@ export interface ImageFacts {
 
 /** Pixel size and a WebP thumbnail, or null when the image is too large or does not decode. */
 export async function inspectImage(body: Readable): Promise<ImageFacts | null> {
+  // Loaded on first use: sharp costs about a second at start-up on every node otherwise.
+  const { default: sharp } = await import('sharp');
   const img = sharp({ limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error', animated: false });
   body.on('error', (err) => img.destroy(err));
   body.pipe(img);
