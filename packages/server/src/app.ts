@@ -23,6 +23,7 @@ import { installSecurityHeaders } from './http/security-headers';
 import { buildOpenApi } from './http/openapi';
 import { Gateway } from './realtime/gateway';
 import { createMetrics, type Metrics } from './metrics';
+import { instrumentStore } from './store/instrumented';
 
 export interface AppParts {
   config: Config;
@@ -50,7 +51,8 @@ export interface ParleyApp {
 
 export async function buildApp(parts: AppParts): Promise<ParleyApp> {
   const metrics = createMetrics();
-  const deps = { ...parts, clock: parts.clock ?? Date.now, metrics };
+  const store = instrumentStore(parts.store, { inFlight: metrics.storeInFlight, seconds: metrics.storeSeconds });
+  const deps = { ...parts, store, clock: parts.clock ?? Date.now, metrics };
   const services = buildServices(deps, parts.jwtSecret);
   const http: FastifyInstance = Fastify({
     loggerInstance: parts.log as FastifyBaseLogger,

@@ -15,6 +15,8 @@ export function createMetrics() {
     commitBatchSize: new Histogram({ name: 'parley_commit_batch_size', help: 'Sends per group-commit transaction', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], registers: [registry] }),
     errors: new Counter({ name: 'parley_errors_total', help: 'Errors returned to clients, by code', labelNames: ['code'] as const, registers: [registry] }),
     httpRequests: new Counter({ name: 'parley_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'] as const, registers: [registry] }),
+    storeInFlight: new Gauge({ name: 'parley_db_calls_in_flight', help: 'Storage calls under way (compare with the pool size: PostgreSQL pool max, 1 for SQLite)', registers: [registry] }),
+    storeSeconds: new Histogram({ name: 'parley_db_call_seconds', help: 'Storage call duration by port method', labelNames: ['method'] as const, buckets: latencyBuckets, registers: [registry] }),
     slowConsumers: new Counter({ name: 'parley_ws_slow_consumer_closes_total', help: 'Sockets closed because their send buffer overflowed', registers: [registry] }),
   };
 }

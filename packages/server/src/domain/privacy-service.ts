@@ -106,6 +106,10 @@ export class PrivacyService {
     });
     this.fanout.events(result.events);
     this.fanout.sessionRevoked(userId);
+    // No more browser pushes to the erased account's devices.
+    for (const sub of await store.notifications.pushSubscriptionsOf([userId])) {
+      await store.notifications.deletePushSubscription({ userId, endpoint: sub.endpoint });
+    }
     log.info({ userId, events: result.events.length, detachedFiles: result.detachedFiles }, 'account erased');
   }
 }

@@ -4,6 +4,7 @@
  * over, sessions and sockets end at once, the username freed), and retention run with
  * a moved clock (only old messages go; the log stays gapless for catch-up).
  */
+import type { UserId } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE, DELETED_ACCOUNT, ExportArchiveSchema, type ConversationEvent } from '@parley/protocol';
@@ -119,8 +120,11 @@ function privacySuite(backend: string, factory: Factory) {
         const sock = await RawSocket.connect(server.wsUrl, a.token);
         const watcher = await RawSocket.connect(server.wsUrl, b.token);
         const mark = watcher.mark();
+        const store = server.app.services.deps.store;
+        await store.notifications.savePushSubscription({ endpoint: `https://push.example/${a.id}`, userId: a.id as UserId, p256dh: 'k', auth: 'a', createdAt: Date.now() });
 
         expect((await a.api.delete('/api/me', { json: { password: a.password } })).status).toBe(204);
+        expect(await store.notifications.pushSubscriptionsOf([a.id as UserId])).toEqual([]);
 
         expect((await sock.closed).code).toBe(CLOSE.SESSION_REVOKED);
         expect((await a.api.get('/api/me')).status).toBe(401);

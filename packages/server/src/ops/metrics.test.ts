@@ -38,6 +38,8 @@ describe('/metrics', () => {
     expect(sample(after, 'parley_send_deliver_seconds_count')).toBe(1);
     expect(after).toMatch(/parley_errors_total\{code="NOT_FOUND"\} 1/);
     expect(after).toContain('parley_process_resident_memory_bytes');
+    expect(sample(after, 'parley_db_calls_in_flight')).toBe(0);
+    expect(after).toMatch(/parley_db_call_seconds_count\{method="appendMessages"\} [1-9]/);
     alice.close();
     bob.close();
   });

@@ -239,6 +239,8 @@ export class Gateway {
     this.accepting = false;
     await this.services.messages.drained();
     await this.services.conversations.flushReceipts();
+    // Notifications for what was just committed are decided after the commit: let them finish.
+    await this.services.notifications.idle();
     const open = [...this.routing.connections()];
     for (const conn of open) conn.close(CLOSE.GOING_AWAY, 'server going away');
     // Wait for the sockets to close (a silent peer is terminated after 2 s) and for their
