@@ -2,6 +2,7 @@
 import type { ConversationEvent, ConversationId, Message, MessageId, UserEvent, UserId, ClientMessageId, Role } from '@parley/protocol';
 import type { ConversationRecord, MemberRecord, PublicUserRecord, RefreshTokenRecord, UserRecord } from '../port';
 import { parseAttachments } from './attachments';
+export { toConversation, toMember, toPublicUser, toRefreshToken, type ConversationRow, type MemberRow, type PublicUserRow, type RefreshTokenRow } from '../rows-common';
 
 export interface UserRow {
   id: string;
@@ -31,83 +32,6 @@ export function toUser(r: UserRow): UserRecord {
     suspendedAt: r.suspended_at,
     lastSeenAt: r.last_seen_at,
     createdAt: r.created_at,
-  };
-}
-
-export interface PublicUserRow {
-  id: string;
-  username: string;
-  display_name: string;
-  avatar_url: string | null;
-}
-
-export function toPublicUser(r: PublicUserRow): PublicUserRecord {
-  return { id: r.id as UserId, username: r.username, displayName: r.display_name, avatarUrl: r.avatar_url };
-}
-
-export interface RefreshTokenRow {
-  id: string;
-  user_id: string;
-  family_id: string;
-  token_hash: string;
-  expires_at: number;
-  used_at: number | null;
-  revoked_at: number | null;
-  created_at: number;
-}
-
-export function toRefreshToken(r: RefreshTokenRow): RefreshTokenRecord {
-  return {
-    id: r.id,
-    userId: r.user_id as UserId,
-    familyId: r.family_id,
-    tokenHash: r.token_hash,
-    expiresAt: r.expires_at,
-    usedAt: r.used_at,
-    revokedAt: r.revoked_at,
-    createdAt: r.created_at,
-  };
-}
-
-export interface ConversationRow {
-  id: string;
-  kind: string;
-  title: string | null;
-  last_seq: number;
-  receipts_version: number;
-  created_at: number;
-  updated_at: number;
-}
-
-export function toConversation(r: ConversationRow): ConversationRecord {
-  return {
-    id: r.id as ConversationId,
-    kind: r.kind as 'direct' | 'group',
-    title: r.title,
-    lastSeq: r.last_seq,
-    receiptsVersion: r.receipts_version,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
-
-export interface MemberRow {
-  user_id: string;
-  role: string;
-  delivered_seq: number;
-  read_seq: number;
-  archived: number;
-  joined_at: number;
-}
-
-export function toMember(r: MemberRow): MemberRecord {
-  return {
-    userId: r.user_id as UserId,
-    role: r.role as Role,
-    deliveredSeq: r.delivered_seq,
-    readSeq: r.read_seq,
-    archived: r.archived === 1,
-    joinedAt: r.joined_at,
   };
 }
 
