@@ -2,15 +2,27 @@ import type { Presence, UserId } from '@parley/protocol';
 import { AppError } from './errors';
 import type { Deps } from './deps';
 import type { Fanout } from './fanout';
+import { GroupCommit } from './group-commit';
 import { me, publicUser } from './views';
 import type { UserRecord } from '../store/port';
 
 /** Profiles, privacy, people search and presence (online / last seen). */
 export class UsersService {
+  /**
+   * Last-seen writes go through group commit: when a node loses thousands of sockets at
+   * once (a network blip, a restart) they are one transaction, not one fsync each.
+   */
+  private readonly lastSeen: GroupCommit<{ id: UserId; at: number }, undefined>;
+
   constructor(
     private readonly deps: Deps,
     private readonly fanout: Fanout,
-  ) {}
+  ) {
+    this.lastSeen = new GroupCommit(async (items) => {
+      await deps.store.setLastSeenMany(items);
+      return items.map(() => undefined);
+    }, deps.config.groupCommitMax);
+  }
 
   async updateProfile(userId: UserId, patch: { displayName?: string | undefined; avatarUrl?: string | null | undefined }) {
     const clean: { displayName?: string; avatarUrl?: string | null } = {};
@@ -65,7 +77,7 @@ export class UsersService {
   /** A user's last connection closed everywhere: record last seen and tell their contacts. */
   async wentOffline(userId: UserId): Promise<void> {
     const at = this.deps.clock();
-    await this.deps.store.setLastSeen(userId, at);
+    await this.lastSeen.submit({ id: userId, at });
     const user = await this.deps.store.getUser(userId);
     if (!user || user.privacy.lastSeen === 'nobody') return;
     this.fanout.presence(await this.deps.store.listConversationIds(userId), { userId, status: 'offline', lastSeenAt: at });

@@ -191,6 +191,18 @@ export function storeContract(name: string, factory: StoreFactory): void {
         await store.setLastSeen(a.id, T0 + 99);
         expect((await store.getUser(a.id))!.lastSeenAt).toBe(T0 + 99);
       });
+
+      it('records last seen for many users at once, ignoring unknown ones', async () => {
+        const [a, b] = await users(2);
+        await store.setLastSeenMany([
+          { id: a!.id, at: T0 + 5 },
+          { id: 'nobody-here' as UserId, at: T0 + 6 },
+          { id: b!.id, at: T0 + 7 },
+        ]);
+        expect((await store.getUser(a!.id))!.lastSeenAt).toBe(T0 + 5);
+        expect((await store.getUser(b!.id))!.lastSeenAt).toBe(T0 + 7);
+        await store.setLastSeenMany([]);
+      });
     });
 
     describe('refresh tokens', () => {

@@ -184,6 +184,8 @@ export interface Store {
   updateProfile(id: UserId, patch: { displayName?: string; avatarUrl?: string | null }): Promise<UserRecord>;
   updatePrivacy(id: UserId, patch: Partial<Privacy>): Promise<UserRecord>;
   setLastSeen(id: UserId, at: number): Promise<void>;
+  /** setLastSeen for many users in ONE transaction (a node losing thousands of sockets at once). */
+  setLastSeenMany(entries: readonly { id: UserId; at: number }[]): Promise<void>;
   /** Increments sessionVersion and revokes every refresh token of the user; returns the new version. */
   revokeAllSessions(id: UserId, at: number): Promise<number>;
 

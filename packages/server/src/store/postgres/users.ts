@@ -86,6 +86,15 @@ export function userQueries(sql: Sql) {
       await sql`UPDATE users SET last_seen_at = ${at} WHERE id = ${id}`;
     },
 
+    async setLastSeenMany(entries: readonly { id: UserId; at: number }[]): Promise<void> {
+      if (entries.length === 0) return;
+      await sql`
+        UPDATE users u SET last_seen_at = v.at
+        FROM unnest(${sql.array(entries.map((e) => e.id))}::text[], ${sql.array(entries.map((e) => e.at))}::bigint[]) AS v(id, at)
+        WHERE u.id = v.id
+      `;
+    },
+
     async revokeAllSessions(id: UserId, at: number): Promise<number> {
       const version = await sql.begin(async (tx) => {
         const [row] = await tx<{ session_version: number }[]>`

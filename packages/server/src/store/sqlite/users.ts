@@ -14,6 +14,7 @@ type UserMethods = Pick<
   | 'updateProfile'
   | 'updatePrivacy'
   | 'setLastSeen'
+  | 'setLastSeenMany'
   | 'revokeAllSessions'
   | 'insertRefreshToken'
   | 'getRefreshTokenByHash'
@@ -106,6 +107,11 @@ export function userMethods(ctx: SqliteContext): UserMethods {
     setLastSeen(id, at) {
       // An unknown (e.g. erased) user is not an error for presence bookkeeping.
       setLastSeen.run(at, id);
+    },
+    setLastSeenMany(entries) {
+      ctx.write(() => {
+        for (const { id, at } of entries) setLastSeen.run(at, id);
+      });
     },
     revokeAllSessions(id, at) {
       return ctx.write(() => {
