@@ -66,5 +66,9 @@ export const ExportArchiveSchema = z.strictObject({
   conversations: z.array(ExportConversationSchema),
   messages: z.array(MessageSchema),
   files: z.array(ExportFileSchema),
+  /** People I blocked. */
+  blocks: z.array(z.strictObject({ user: PublicUserSchema, blockedAt: Millis })),
+  /** Browser push subscriptions of my devices (endpoints only; keys are not exported). */
+  pushSubscriptions: z.array(z.strictObject({ endpoint: z.string(), createdAt: Millis })),
 });
 export type ExportArchive = z.infer<typeof ExportArchiveSchema>;

@@ -85,7 +85,9 @@ export class PrivacyService {
       createdAt: f.createdAt,
       downloadPath: f.conversationId && f.messageId ? `/api/conversations/${encodeURIComponent(f.conversationId)}/attachments/${encodeURIComponent(f.id)}` : null,
     }));
-    yield `],"files":${JSON.stringify(files)}}`;
+    const blocks = (await store.moderation.listBlocks(userId)).map((b) => ({ user: publicUser(b.user), blockedAt: b.blockedAt }));
+    const pushSubscriptions = (await store.notifications.pushSubscriptionsOf([userId])).map((p) => ({ endpoint: p.endpoint, createdAt: p.createdAt }));
+    yield `],"files":${JSON.stringify(files)},"blocks":${JSON.stringify(blocks)},"pushSubscriptions":${JSON.stringify(pushSubscriptions)}}`;
   }
 
   /**

@@ -69,6 +69,8 @@ function privacySuite(backend: string, factory: Factory) {
         await send(b, left, 'b after');
         await send(c, foreign, 'foreign secret');
         expect((await a.api.post(`/api/conversations/${left}/leave`)).status).toBe(204);
+        expect((await a.api.post('/api/blocks', { userId: b.id })).status).toBeLessThan(300);
+        await server.app.services.deps.store.notifications.savePushSubscription({ endpoint: `https://push.example/exp/${a.id}`, userId: a.id as UserId, p256dh: 'k', auth: 'secret-auth', createdAt: 1 });
 
         const res = await call(server.url, 'GET', '/api/me/export', { token: a.token });
         expect(res.status).toBe(200);
@@ -83,6 +85,9 @@ function privacySuite(backend: string, factory: Factory) {
         const text = JSON.stringify(res.body);
         for (const absent of [foreign, 'foreign secret', 'words of b', 'b after', c.id, left.replace(/^/, '"conversations"')]) expect(text).not.toContain(absent);
         expect(archive.files).toEqual([]);
+        expect(archive.blocks.map((x) => x.user.id)).toEqual([b.id]);
+        expect(archive.pushSubscriptions).toEqual([{ endpoint: `https://push.example/exp/${a.id}`, createdAt: 1 }]);
+        expect(text).not.toContain('secret-auth');
       });
 
       it('is rate limited per user (429 with Retry-After), before any byte is sent', async () => {
