@@ -3,7 +3,9 @@
  * port records. Flags arrive as 0/1 from SQLite and as booleans from PostgreSQL, so the
  * mappers accept either.
  */
-import type { ConversationId, Role, UserId } from '@parley/protocol';
+import type { AttachmentId, ConversationId, MessageId, Role, UserId } from '@parley/protocol';
+import type { AttachmentRecord } from './attachments-port';
+import type { ReportRecord } from './moderation-port';
 import type { ConversationRecord, MemberRecord, PublicUserRecord, RefreshTokenRecord } from './port';
 
 export interface PublicUserRow {
@@ -80,5 +82,63 @@ export function toMember(r: MemberRow): MemberRecord {
     readSeq: r.read_seq,
     archived: r.archived === true || r.archived === 1,
     joinedAt: r.joined_at,
+  };
+}
+
+export interface AttachmentRow {
+  id: string;
+  owner_id: string;
+  state: string;
+  name: string;
+  size: number;
+  content_type: string;
+  kind: string;
+  width: number | null;
+  height: number | null;
+  has_thumbnail: number | boolean;
+  conversation_id: string | null;
+  message_id: string | null;
+  created_at: number;
+}
+
+export function toAttachment(r: AttachmentRow): AttachmentRecord {
+  return {
+    id: r.id as AttachmentId,
+    ownerId: r.owner_id as UserId,
+    state: r.state as AttachmentRecord['state'],
+    name: r.name,
+    size: r.size,
+    contentType: r.content_type,
+    kind: r.kind as AttachmentRecord['kind'],
+    width: r.width,
+    height: r.height,
+    hasThumbnail: r.has_thumbnail === true || r.has_thumbnail === 1,
+    conversationId: r.conversation_id as ConversationId | null,
+    messageId: r.message_id as MessageId | null,
+    createdAt: r.created_at,
+  };
+}
+
+export interface ReportRow {
+  id: string;
+  conversation_id: string;
+  message_id: string;
+  reporter_id: string;
+  reason: string;
+  created_at: number;
+  resolved_at: number | null;
+  resolved_by: string | null;
+}
+
+export function toReport(r: ReportRow): ReportRecord {
+  return {
+    id: r.id,
+    conversationId: r.conversation_id as ConversationId,
+    messageId: r.message_id as MessageId,
+    reporterId: r.reporter_id as UserId,
+    reason: r.reason,
+    createdAt: r.created_at,
+    resolvedAt: r.resolved_at,
+    resolvedBy: r.resolved_by as UserId | null,
   };
 }

@@ -13,7 +13,14 @@ import {
   type UserEvent,
   type UserId,
 } from '@parley/protocol';
-import { StoreError, type SendInput, type SendResult, type Store, type StoreErrorCode, type UserRecord } from '../port';
+import {
+  StoreError,
+  type SendInput,
+  type SendResult,
+  type Store,
+  type StoreErrorCode,
+  type UserRecord,
+} from '../port';
 
 /** A base time; tests add small offsets so ordering by time is explicit. */
 export const T0 = 1_700_000_000_000;

@@ -1,22 +1,8 @@
 /** Store contract, part: appendMessages, exactly once under retries (property), the event log, edit, delete for everyone, hide, history. See ../contract.ts. */
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ConversationEventSchema,
-  MessageSchema,
-  PublicUserSchema,
-  ReceiptSchema,
-  UserEventSchema,
-  type ClientMessageId,
-  type ConversationEvent,
-  type ConversationId,
-  type Message,
-  type MessageId,
-  type UserEvent,
-  type UserId,
-} from '@parley/protocol';
-import { StoreError, type SendInput, type SendResult, type Store, type StoreErrorCode, type UserRecord } from '../port';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MessageSchema, type ClientMessageId, type Message } from '@parley/protocol';
+import { type SendResult, type Store } from '../port';
 import { T0, type Kit } from './kit';
 
 export function messages(k: Kit): void {

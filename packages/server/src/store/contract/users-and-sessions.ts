@@ -1,26 +1,11 @@
 /** Store contract, part: users, refresh tokens. See ../contract.ts. */
-import { randomUUID } from 'node:crypto';
-import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ConversationEventSchema,
-  MessageSchema,
-  PublicUserSchema,
-  ReceiptSchema,
-  UserEventSchema,
-  type ClientMessageId,
-  type ConversationEvent,
-  type ConversationId,
-  type Message,
-  type MessageId,
-  type UserEvent,
-  type UserId,
-} from '@parley/protocol';
-import { StoreError, type SendInput, type SendResult, type Store, type StoreErrorCode, type UserRecord } from '../port';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PublicUserSchema, type UserId } from '@parley/protocol';
+import { type Store } from '../port';
 import { T0, type Kit } from './kit';
 
 export function usersAndSessions(k: Kit): void {
-  const { fresh, convId, msgId, cmid, user, users, group, direct, input, send, okMessage, expectCode, checkEvents, checkUserEvent, allEvents, lastSeq, seqs, range } = k;
+  const { fresh, user, users, expectCode, range } = k;
   let store!: Store;
   beforeAll(() => {
     store = k.store();

@@ -13,42 +13,9 @@ import type { AttachmentRecord, AttachmentsStore } from '../attachments-port';
 import { StoreError } from '../port';
 import type { Db, Sql, Tx } from './db';
 import { guarded } from './errors';
-
-interface AttachmentRow {
-  id: string;
-  owner_id: string;
-  state: string;
-  name: string;
-  size: number;
-  content_type: string;
-  kind: string;
-  width: number | null;
-  height: number | null;
-  has_thumbnail: boolean;
-  conversation_id: string | null;
-  message_id: string | null;
-  created_at: number;
-}
+import { toAttachment, type AttachmentRow } from '../rows-common';
 
 const COLUMNS = 'id, owner_id, state, name, size, content_type, kind, width, height, has_thumbnail, conversation_id, message_id, created_at';
-
-function toRecord(r: AttachmentRow): AttachmentRecord {
-  return {
-    id: r.id as AttachmentId,
-    ownerId: r.owner_id as UserId,
-    state: r.state as AttachmentRecord['state'],
-    name: r.name,
-    size: r.size,
-    contentType: r.content_type,
-    kind: r.kind as AttachmentRecord['kind'],
-    width: r.width,
-    height: r.height,
-    hasThumbnail: r.has_thumbnail,
-    conversationId: r.conversation_id as ConversationId | null,
-    messageId: r.message_id as MessageId | null,
-    createdAt: r.created_at,
-  };
-}
 
 export function createPostgresAttachments(sql: Sql): AttachmentsStore {
   return {
@@ -74,12 +41,12 @@ export function createPostgresAttachments(sql: Sql): AttachmentsStore {
           RETURNING ${sql.unsafe(COLUMNS)}
         `;
         if (!row) throw new StoreError('NOT_FOUND', 'upload not found');
-        return toRecord(row);
+        return toAttachment(row);
       }),
     get: (id) =>
       guarded(async () => {
         const [row] = await sql<AttachmentRow[]>`SELECT ${sql.unsafe(COLUMNS)} FROM attachments WHERE id = ${id}`;
-        return row ? toRecord(row) : null;
+        return row ? toAttachment(row) : null;
       }),
     deleteUnattached: ({ id, ownerId, createdBefore }) =>
       guarded(async () => {
@@ -90,7 +57,7 @@ export function createPostgresAttachments(sql: Sql): AttachmentsStore {
             ${createdBefore !== undefined ? sql`AND created_at < ${createdBefore}` : sql``}
           RETURNING ${sql.unsafe(COLUMNS)}
         `;
-        return row ? toRecord(row) : null;
+        return row ? toAttachment(row) : null;
       }),
     listUnattached: ({ createdBefore, limit }) =>
       guarded(async () => {
@@ -99,7 +66,7 @@ export function createPostgresAttachments(sql: Sql): AttachmentsStore {
           WHERE message_id IS NULL AND created_at < ${createdBefore}
           ORDER BY created_at LIMIT ${limit}
         `;
-        return rows.map(toRecord);
+        return rows.map(toAttachment);
       }),
     usage: (ownerId) =>
       guarded(async () => {
@@ -115,7 +82,7 @@ export async function lockAttachments(tx: Db, ids: readonly string[]): Promise<M
   const rows = await tx<AttachmentRow[]>`
     SELECT ${tx.unsafe(COLUMNS)} FROM attachments WHERE id = ANY(${[...new Set(ids)]}::text[]) ORDER BY id FOR UPDATE
   `;
-  return new Map(rows.map((r) => [r.id, toRecord(r)]));
+  return new Map(rows.map((r) => [r.id, toAttachment(r)]));
 }
 
 /** Links claimed attachments to their new messages. */

@@ -12,30 +12,7 @@ import { guarded } from './errors';
 import { lockConversation } from './event-log';
 import { findMessage, MESSAGE_COLUMNS } from './messages';
 import { toMessage, toPublicUser, type MessageRow, type PublicUserRow } from './rows';
-
-interface ReportRow {
-  id: string;
-  conversation_id: string;
-  message_id: string;
-  reporter_id: string;
-  reason: string;
-  created_at: number;
-  resolved_at: number | null;
-  resolved_by: string | null;
-}
-
-function toReport(r: ReportRow): ReportRecord {
-  return {
-    id: r.id,
-    conversationId: r.conversation_id as ConversationId,
-    messageId: r.message_id as MessageId,
-    reporterId: r.reporter_id as UserId,
-    reason: r.reason,
-    createdAt: r.created_at,
-    resolvedAt: r.resolved_at,
-    resolvedBy: r.resolved_by as UserId | null,
-  };
-}
+import { toReport, type ReportRow } from '../rows-common';
 
 export function createPostgresModeration(sql: Sql): ModerationStore {
   const relations = async (userId: UserId): Promise<UserId[]> => {

@@ -13,40 +13,7 @@ import { guarded } from './errors';
 import { appendEvents, lockConversation, type EventDraft } from './event-log';
 import { MESSAGE_COLUMNS } from './messages';
 import { toMessage, type MessageRow } from './rows';
-
-interface FileRow {
-  id: string;
-  owner_id: string;
-  state: 'pending' | 'ready';
-  name: string;
-  size: number;
-  content_type: string;
-  kind: 'image' | 'file';
-  width: number | null;
-  height: number | null;
-  has_thumbnail: boolean;
-  conversation_id: string | null;
-  message_id: string | null;
-  created_at: number;
-}
-
-function toFile(r: FileRow): AttachmentRecord {
-  return {
-    id: r.id as AttachmentId,
-    ownerId: r.owner_id as UserId,
-    state: r.state,
-    name: r.name,
-    size: r.size,
-    contentType: r.content_type,
-    kind: r.kind,
-    width: r.width,
-    height: r.height,
-    hasThumbnail: r.has_thumbnail,
-    conversationId: r.conversation_id as ConversationId | null,
-    messageId: r.message_id as MessageId | null,
-    createdAt: r.created_at,
-  };
-}
+import { toAttachment, type AttachmentRow } from '../rows-common';
 
 export function createPostgresPrivacy(sql: Sql): PrivacyStore {
   return {
@@ -61,7 +28,7 @@ export function createPostgresPrivacy(sql: Sql): PrivacyStore {
       }),
 
     filesOf: (userId) =>
-      guarded(async () => (await sql<FileRow[]>`SELECT * FROM attachments WHERE owner_id = ${userId} ORDER BY created_at, id`).map(toFile)),
+      guarded(async () => (await sql<AttachmentRow[]>`SELECT * FROM attachments WHERE owner_id = ${userId} ORDER BY created_at, id`).map(toAttachment)),
 
     eraseUser: ({ userId, at, username, displayName }) =>
       guarded(

@@ -8,42 +8,9 @@ import { attachRefusal, toMessageAttachment, type AttachmentRecord, type Attachm
 import { StoreError } from '../port';
 import type { SqliteContext } from './context';
 import { translateSqliteError } from './errors';
-
-interface AttachmentRow {
-  id: string;
-  owner_id: string;
-  state: string;
-  name: string;
-  size: number;
-  content_type: string;
-  kind: string;
-  width: number | null;
-  height: number | null;
-  has_thumbnail: number;
-  conversation_id: string | null;
-  message_id: string | null;
-  created_at: number;
-}
+import { toAttachment, type AttachmentRow } from '../rows-common';
 
 const COLUMNS = 'id, owner_id, state, name, size, content_type, kind, width, height, has_thumbnail, conversation_id, message_id, created_at';
-
-function toRecord(r: AttachmentRow): AttachmentRecord {
-  return {
-    id: r.id as AttachmentId,
-    ownerId: r.owner_id as UserId,
-    state: r.state as AttachmentRecord['state'],
-    name: r.name,
-    size: r.size,
-    contentType: r.content_type,
-    kind: r.kind as AttachmentRecord['kind'],
-    width: r.width,
-    height: r.height,
-    hasThumbnail: r.has_thumbnail === 1,
-    conversationId: r.conversation_id as ConversationId | null,
-    messageId: r.message_id as MessageId | null,
-    createdAt: r.created_at,
-  };
-}
 
 export function createSqliteAttachments(ctx: SqliteContext): AttachmentsStore {
   const { db } = ctx;
@@ -84,19 +51,19 @@ export function createSqliteAttachments(ctx: SqliteContext): AttachmentsStore {
       run(() => {
         const row = complete.get({ ...f, hasThumbnail: f.hasThumbnail ? 1 : 0 }) as AttachmentRow | undefined;
         if (!row) throw new StoreError('NOT_FOUND', 'upload not found');
-        return toRecord(row);
+        return toAttachment(row);
       }),
     get: (id) =>
       run(() => {
         const row = byId.get(id) as AttachmentRow | undefined;
-        return row ? toRecord(row) : null;
+        return row ? toAttachment(row) : null;
       }),
     deleteUnattached: ({ id, ownerId, createdBefore }) =>
       run(() => {
         const row = deleteUnattached.get({ id, ownerId: ownerId ?? null, before: createdBefore ?? null }) as AttachmentRow | undefined;
-        return row ? toRecord(row) : null;
+        return row ? toAttachment(row) : null;
       }),
-    listUnattached: ({ createdBefore, limit }) => run(() => (unattached.all(createdBefore, limit) as AttachmentRow[]).map(toRecord)),
+    listUnattached: ({ createdBefore, limit }) => run(() => (unattached.all(createdBefore, limit) as AttachmentRow[]).map(toAttachment)),
     usage: (ownerId) => run(() => (usage.get(ownerId) as { n: number }).n),
   };
 }
@@ -114,7 +81,7 @@ export function createAttachmentClaimer(ctx: SqliteContext) {
     const rows = new Map<string, AttachmentRecord>();
     for (const id of input.ids) {
       const row = byId.get(id) as AttachmentRow | undefined;
-      if (row) rows.set(id, toRecord(row));
+      if (row) rows.set(id, toAttachment(row));
     }
     const refusal = attachRefusal(input.ids, rows, input.senderId, new Set());
     if (refusal) return refusal;

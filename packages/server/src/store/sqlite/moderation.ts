@@ -9,30 +9,7 @@ import { StoreError } from '../port';
 import type { SqliteContext } from './context';
 import { translateSqliteError } from './errors';
 import { MESSAGE_COLUMNS, toMessage, toPublicUser, type MessageRow, type PublicUserRow } from './rows';
-
-interface ReportRow {
-  id: string;
-  conversation_id: string;
-  message_id: string;
-  reporter_id: string;
-  reason: string;
-  created_at: number;
-  resolved_at: number | null;
-  resolved_by: string | null;
-}
-
-function toReport(r: ReportRow): ReportRecord {
-  return {
-    id: r.id,
-    conversationId: r.conversation_id as ConversationId,
-    messageId: r.message_id as MessageId,
-    reporterId: r.reporter_id as UserId,
-    reason: r.reason,
-    createdAt: r.created_at,
-    resolvedAt: r.resolved_at,
-    resolvedBy: r.resolved_by as UserId | null,
-  };
-}
+import { toReport, type ReportRow } from '../rows-common';
 
 export function createSqliteModeration(ctx: SqliteContext): ModerationStore {
   const { db } = ctx;

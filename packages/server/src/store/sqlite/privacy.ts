@@ -10,40 +10,7 @@ import type { SqliteContext } from './context';
 import { translateSqliteError } from './errors';
 import { EVENT_IS_MESSAGE, EVENT_MESSAGE_ID } from './migrations/0006-privacy';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './rows';
-
-interface FileRow {
-  id: string;
-  owner_id: string;
-  state: 'pending' | 'ready';
-  name: string;
-  size: number;
-  content_type: string;
-  kind: 'image' | 'file';
-  width: number | null;
-  height: number | null;
-  has_thumbnail: number;
-  conversation_id: string | null;
-  message_id: string | null;
-  created_at: number;
-}
-
-function toFile(r: FileRow): AttachmentRecord {
-  return {
-    id: r.id as AttachmentId,
-    ownerId: r.owner_id as UserId,
-    state: r.state,
-    name: r.name,
-    size: r.size,
-    contentType: r.content_type,
-    kind: r.kind,
-    width: r.width,
-    height: r.height,
-    hasThumbnail: r.has_thumbnail === 1,
-    conversationId: r.conversation_id as ConversationId | null,
-    messageId: r.message_id as MessageId | null,
-    createdAt: r.created_at,
-  };
-}
+import { toAttachment, type AttachmentRow } from '../rows-common';
 
 export function createSqlitePrivacy(ctx: SqliteContext): PrivacyStore {
   const { db } = ctx;
@@ -93,7 +60,7 @@ export function createSqlitePrivacy(ctx: SqliteContext): PrivacyStore {
     messagesByAuthor: ({ userId, limit, after }) =>
       guard(() => (byAuthor.all({ userId, limit, at: after?.at ?? -1, id: after?.id ?? '' }) as MessageRow[]).map(toMessage)),
 
-    filesOf: (userId) => guard(() => (files.all(userId) as FileRow[]).map(toFile)),
+    filesOf: (userId) => guard(() => (files.all(userId) as AttachmentRow[]).map(toAttachment)),
 
     eraseUser: ({ userId, at, username, displayName }) =>
       guard(() =>
