@@ -3,8 +3,9 @@
  * port records. Flags arrive as 0/1 from SQLite and as booleans from PostgreSQL, so the
  * mappers accept either.
  */
-import type { AttachmentId, ConversationId, MessageId, Role, UserId } from '@parley/protocol';
+import type { AttachmentId, ConversationId, MessageId, NotificationKind, Role, UserId } from '@parley/protocol';
 import type { AttachmentRecord } from './attachments-port';
+import type { NotificationRecord, PushSubscriptionRecord } from './notifications-port';
 import type { ReportRecord } from './moderation-port';
 import type { ConversationRecord, MemberRecord, PublicUserRecord, RefreshTokenRecord } from './port';
 
@@ -141,4 +142,54 @@ export function toReport(r: ReportRow): ReportRecord {
     resolvedAt: r.resolved_at,
     resolvedBy: r.resolved_by as UserId | null,
   };
+}
+
+export interface NotificationRow {
+  id: string;
+  user_id: string;
+  kind: string;
+  conversation_id: string;
+  conversation_kind: string;
+  conversation_title: string | null;
+  actor_id: string | null;
+  actor_username: string | null;
+  actor_display_name: string | null;
+  actor_avatar_url: string | null;
+  message_id: string | null;
+  seq: number | null;
+  preview: string | null;
+  created_at: number;
+  read_at: number | null;
+}
+
+export interface PushRow {
+  endpoint: string;
+  user_id: string;
+  p256dh: string;
+  auth: string;
+  created_at: number;
+}
+
+export function toNotification(r: NotificationRow): NotificationRecord {
+  return {
+    id: r.id,
+    userId: r.user_id as UserId,
+    kind: r.kind as NotificationKind,
+    conversationId: r.conversation_id as ConversationId,
+    conversationKind: r.conversation_kind as 'direct' | 'group',
+    conversationTitle: r.conversation_title,
+    actor:
+      r.actor_id !== null && r.actor_username !== null
+        ? { id: r.actor_id as UserId, username: r.actor_username, displayName: r.actor_display_name ?? r.actor_username, avatarUrl: r.actor_avatar_url }
+        : null,
+    messageId: r.message_id as MessageId | null,
+    seq: r.seq,
+    preview: r.preview ?? '',
+    createdAt: r.created_at,
+    readAt: r.read_at,
+  };
+}
+
+export function toPush(r: PushRow): PushSubscriptionRecord {
+  return { endpoint: r.endpoint, userId: r.user_id as UserId, p256dh: r.p256dh, auth: r.auth, createdAt: r.created_at };
 }

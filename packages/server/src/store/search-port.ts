@@ -78,3 +78,32 @@ export function containsAllTerms(text: string, terms: readonly string[]): boolea
 export function searchableText(m: Message): string {
   return [m.title ?? '', m.body, ...(m.attachments ?? []).map((a) => a.name)].join('\n');
 }
+
+/**
+ * The short-query path shared by both adapters: walk the user's newest messages (at most
+ * SEARCH_SCAN_MAX rows, newest first), keep visible ones containing every term, and stop
+ * at `limit`. The cursor continues after the last row examined, so a page can come back
+ * short while more remain.
+ */
+export function scanForTerms<R extends { visible?: number | boolean | null; created_at: number; id: string }>(
+  rows: readonly R[],
+  toHit: (row: R) => SearchHitRecord,
+  terms: readonly string[],
+  limit: number,
+): { hits: SearchHitRecord[]; next: SearchCursor | null } {
+  const hits: SearchHitRecord[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (!row.visible) continue;
+    const hit = toHit(row);
+    if (!containsAllTerms(searchableText(hit.message), terms)) continue;
+    hits.push(hit);
+    if (hits.length === limit) {
+      const more = i < rows.length - 1 || rows.length === SEARCH_SCAN_MAX;
+      return { hits, next: more ? { key: row.created_at, id: row.id } : null };
+    }
+  }
+  const last = rows[rows.length - 1];
+  return { hits, next: rows.length === SEARCH_SCAN_MAX && last ? { key: last.created_at, id: last.id } : null };
+}
+

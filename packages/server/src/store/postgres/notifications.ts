@@ -8,56 +8,7 @@ import type { AudienceRecord, NotificationRecord, NotificationsStore, PushSubscr
 import { StoreError } from '../port';
 import type { Sql } from './db';
 import { guarded } from './errors';
-
-interface NotificationRow {
-  id: string;
-  user_id: string;
-  kind: string;
-  conversation_id: string;
-  conversation_kind: string;
-  conversation_title: string | null;
-  actor_id: string | null;
-  actor_username: string | null;
-  actor_display_name: string | null;
-  actor_avatar_url: string | null;
-  message_id: string | null;
-  seq: number | null;
-  preview: string | null;
-  created_at: number;
-  read_at: number | null;
-}
-
-interface PushRow {
-  endpoint: string;
-  user_id: string;
-  p256dh: string;
-  auth: string;
-  created_at: number;
-}
-
-function toNotification(r: NotificationRow): NotificationRecord {
-  return {
-    id: r.id,
-    userId: r.user_id as UserId,
-    kind: r.kind as NotificationKind,
-    conversationId: r.conversation_id as ConversationId,
-    conversationKind: r.conversation_kind as 'direct' | 'group',
-    conversationTitle: r.conversation_title,
-    actor:
-      r.actor_id !== null && r.actor_username !== null
-        ? { id: r.actor_id as UserId, username: r.actor_username, displayName: r.actor_display_name ?? r.actor_username, avatarUrl: r.actor_avatar_url }
-        : null,
-    messageId: r.message_id as MessageId | null,
-    seq: r.seq,
-    preview: r.preview ?? '',
-    createdAt: r.created_at,
-    readAt: r.read_at,
-  };
-}
-
-function toPush(r: PushRow): PushSubscriptionRecord {
-  return { endpoint: r.endpoint, userId: r.user_id as UserId, p256dh: r.p256dh, auth: r.auth, createdAt: r.created_at };
-}
+import { toNotification, toPush, type NotificationRow, type PushRow } from '../rows-common';
 
 const str = (v: number | string | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
 

@@ -7,7 +7,7 @@
  */
 import type { ConversationId, UserId } from '@parley/protocol';
 import type { SearchHitRecord, SearchStore } from '../search-port';
-import { SEARCH_MIN_INDEXED_TERM, SEARCH_SCAN_MAX, containsAllTerms, likePattern, searchableText, termLength } from '../search-port';
+import { SEARCH_MIN_INDEXED_TERM, SEARCH_SCAN_MAX, likePattern, scanForTerms, termLength } from '../search-port';
 import type { Sql } from './db';
 import { guarded } from './errors';
 import { MESSAGE_COLUMNS } from './messages';
@@ -75,20 +75,7 @@ export function createPostgresSearch(sql: Sql): SearchStore {
           ORDER BY m.created_at DESC, m.id DESC
           LIMIT ${SEARCH_SCAN_MAX}
         `;
-        const hits: SearchHitRecord[] = [];
-        for (let i = 0; i < rows.length; i++) {
-          const row = rows[i]!;
-          if (!row.visible) continue;
-          const hit = toHit(row);
-          if (!containsAllTerms(searchableText(hit.message), terms)) continue;
-          hits.push(hit);
-          if (hits.length === limit) {
-            const more = i < rows.length - 1 || rows.length === SEARCH_SCAN_MAX;
-            return { hits, next: more ? { key: row.created_at, id: row.id } : null };
-          }
-        }
-        const last = rows[rows.length - 1];
-        return { hits, next: rows.length === SEARCH_SCAN_MAX && last ? { key: last.created_at, id: last.id } : null };
+        return scanForTerms(rows, toHit, terms, limit);
       }),
   };
 }

@@ -11,7 +11,7 @@
  */
 import type { ConversationId, UserId } from '@parley/protocol';
 import type { SearchCursor, SearchHitRecord, SearchStore } from '../search-port';
-import { SEARCH_MIN_INDEXED_TERM, SEARCH_SCAN_MAX, containsAllTerms, likePattern, searchableText, termLength } from '../search-port';
+import { SEARCH_MIN_INDEXED_TERM, SEARCH_SCAN_MAX, likePattern, scanForTerms, termLength } from '../search-port';
 import { StoreError } from '../port';
 import type { SqliteContext } from './context';
 import { translateSqliteError } from './errors';
@@ -89,20 +89,7 @@ export function createSqliteSearch(ctx: SqliteContext): SearchStore {
     }
     return ctx.read(() => {
       const rows = newestOfMine.all({ viewer: userId, at: cursor?.key ?? Number.MAX_SAFE_INTEGER, id: cursor?.id ?? '', scan: SEARCH_SCAN_MAX }) as (HitRow & { visible: number })[];
-      const hits: SearchHitRecord[] = [];
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i]!;
-        if (!row.visible) continue;
-        const hit = toHit(row);
-        if (!containsAllTerms(searchableText(hit.message), terms)) continue;
-        hits.push(hit);
-        if (hits.length === limit) {
-          const more = i < rows.length - 1 || rows.length === SEARCH_SCAN_MAX;
-          return { hits, next: more ? { key: row.created_at, id: row.id } : null };
-        }
-      }
-      const last = rows[rows.length - 1];
-      return { hits, next: rows.length === SEARCH_SCAN_MAX && last ? { key: last.created_at, id: last.id } : null };
+      return scanForTerms(rows, toHit, terms, limit);
     });
   };
 
