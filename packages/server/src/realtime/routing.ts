@@ -5,7 +5,7 @@
  * clients need (DESIGN.md: channels per user or conversation).
  */
 import { CLOSE, type ConversationId, type UserId } from '@parley/protocol';
-import { conversationTopic, userTopic, type Bus, type Topic } from '../bus/port';
+import { conversationTopic, userTopic, type Bus } from '../bus/port';
 import type { ClientConnection } from './connection';
 
 export interface RoutingHooks {
@@ -58,7 +58,7 @@ export class LocalRouting {
         // Subscribed before loading, so a block made meanwhile is replayed onto what loads.
         const hidden = { users: new Set<UserId>(), loading: [] as [boolean, UserId][] | null };
         this.hidden.set(conn.userId, hidden);
-        await this.subscribe(userTopic(conn.userId), (payload) => this.onUserPayload(conn.userId, payload));
+        await this.bus.subscribe(userTopic(conn.userId), (payload) => this.onUserPayload(conn.userId, payload));
         const users = new Set(await this.hooks.blockRelations(conn.userId));
         for (const [hide, other] of hidden.loading ?? []) hide ? users.add(other) : users.delete(other);
         hidden.users = users;
@@ -97,7 +97,7 @@ export class LocalRouting {
       return;
     }
     this.membersByConversation.set(id, (members = new Set([userId])));
-    await this.subscribe(conversationTopic(id), (payload) => this.onConversationPayload(id, payload));
+    await this.bus.subscribe(conversationTopic(id), (payload) => this.onConversationPayload(id, payload));
   }
 
   private async unroute(userId: UserId, id: ConversationId): Promise<void> {
@@ -106,10 +106,6 @@ export class LocalRouting {
     if (!members || !members.delete(userId) || members.size > 0) return;
     this.membersByConversation.delete(id);
     await this.bus.unsubscribe(conversationTopic(id));
-  }
-
-  private async subscribe(topic: Topic, handler: (payload: string) => void): Promise<void> {
-    await this.bus.subscribe(topic, handler);
   }
 
   private onConversationPayload(id: ConversationId, payload: string): void {
