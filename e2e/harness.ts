@@ -1,12 +1,14 @@
 /**
- * End-to-end harness: a real Parley node (in-memory SQLite, port 0) serving the built
- * web app, and one headless Chromium per test file with a context per user.
+ * End-to-end harness: a real Parley node (port 0) serving the built web app, on a SQLite
+ * file as `npm start` has it (writes on the writer thread, reads on the main thread),
+ * and one headless Chromium per test file with a context per user.
  *
  * Without Chromium the suites skip with a visible reason, unless
  * PARLEY_REQUIRE_SERVICES=1, in which case a missing browser is a failure.
  */
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { describe, it } from 'vitest';
@@ -59,7 +61,8 @@ export interface E2E {
 
 export async function startE2E(config: Parameters<typeof startTestServer>[0] = {}): Promise<E2E> {
   ensureBuilt();
-  const server = await startTestServer({ ...config, config: { ...config.config, webDir: WEB_DIR } });
+  const dbDir = mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
+  const server = await startTestServer({ ...config, config: { databaseUrl: path.join(dbDir, 'parley.db'), ...config.config, webDir: WEB_DIR } });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -71,6 +74,7 @@ export async function startE2E(config: Parameters<typeof startTestServer>[0] = {
     async close() {
       await browser.close();
       await server.close();
+      rmSync(dbDir, { recursive: true, force: true });
     },
   };
 }

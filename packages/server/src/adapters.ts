@@ -24,9 +24,14 @@ export async function openStore(config: Config): Promise<Store> {
     return openPostgresStore({ url: config.databaseUrl });
   }
   const file = config.databaseUrl.replace(/^sqlite:(\/\/)?/i, '');
-  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const { openSqliteStore } = await import('./store/sqlite/sqlite-store');
-  return openSqliteStore({ path: file, synchronous: config.sqliteSynchronous });
+  if (file === ':memory:') {
+    const { openSqliteStore } = await import('./store/sqlite/sqlite-store');
+    return openSqliteStore({ path: file, synchronous: config.sqliteSynchronous });
+  }
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  // A file: writes on a writer thread, reads here (see threaded-store.ts).
+  const { openThreadedSqliteStore } = await import('./store/sqlite/threaded-store');
+  return openThreadedSqliteStore({ path: file, synchronous: config.sqliteSynchronous });
 }
 
 export interface SharedAdapters {

@@ -31,9 +31,31 @@ export interface SqliteStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** How long a write waits for another process's lock before UNAVAILABLE. */
   busyTimeoutMs?: number;
+  /**
+   * Refuse every write on this connection (PRAGMA query_only): the main thread's
+   * connection when a writer thread does the writes (threaded-store.ts).
+   */
+  queryOnly?: boolean;
+  /**
+   * WAL size in pages that triggers a checkpoint after a commit (SQLite's default is
+   * 1,000). The writer thread raises it: each checkpoint copies every page changed since
+   * the last one back into the database file and fsyncs it, so fewer, larger
+   * checkpoints copy a page written by many commits once instead of once per commit.
+   */
+  walAutocheckpointPages?: number;
 }
 
 export function openSqliteStore(opts: SqliteStoreOptions): Store {
+  return openSqlite(opts).store;
+}
+
+/**
+ * The store and a way to run many of its calls in one transaction: the writer thread
+ * (writer-worker.ts) commits every write waiting for it with one commit. Calls made
+ * inside `transaction` nest as savepoints, so a call that fails undoes only its own
+ * changes; the caller awaits their promises after the commit.
+ */
+export function openSqlite(opts: SqliteStoreOptions): { store: Store; transaction<T>(fn: () => T): T; inTransaction(): boolean } {
   let db: Database.Database;
   try {
     db = new Database(opts.path);
@@ -47,6 +69,8 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}`);
     db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
     migrateSqlite(db);
+    if (opts.walAutocheckpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.trunc(opts.walAutocheckpointPages))}`);
+    if (opts.queryOnly) db.pragma('query_only = ON');
   } catch (err) {
     db.close();
     throw translateSqliteError(err);
@@ -75,7 +99,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     ]),
   ) as unknown as Omit<Store, 'backend' | 'ping' | 'close' | 'attachments' | 'search' | 'privacy' | 'maintenance' | 'moderation' | 'notifications'>;
 
-  return {
+  const store: Store = {
     backend: 'sqlite',
     ...guarded,
     attachments: createSqliteAttachments(ctx),
@@ -96,4 +120,5 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
       if (db.open) db.close();
     },
   };
+  return { store, transaction: (fn) => ctx.write(fn), inTransaction: () => db.inTransaction };
 }

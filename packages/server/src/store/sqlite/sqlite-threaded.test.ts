@@ -1,0 +1,92 @@
+/**
+ * Every storage contract, run against the threaded SQLite store (the one a file
+ * database gets): writes on the writer thread, reads on the query-only main connection.
+ * A write method missing from WRITE_METHODS fails here with UNAVAILABLE (query_only).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { storeContract, type StoreFactory } from '../contract';
+import { attachmentsContract } from '../attachments-contract';
+import { moderationContract } from '../moderation-contract';
+import { notificationsContract } from '../notifications-contract';
+import { privacyContract } from '../privacy-contract';
+import { searchContract } from '../search-contract';
+import type { UserId } from '@parley/protocol';
+import { StoreError, type NewUser } from '../port';
+import { openThreadedSqliteStore } from './threaded-store';
+
+const threaded: StoreFactory = async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-threaded-'));
+  const store = await openThreadedSqliteStore({ path: join(dir, 'parley.db'), synchronous: 'NORMAL' });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+storeContract('sqlite (writer thread)', threaded);
+attachmentsContract('sqlite (writer thread)', threaded);
+moderationContract('sqlite (writer thread)', threaded);
+notificationsContract('sqlite (writer thread)', threaded);
+privacyContract('sqlite (writer thread)', threaded);
+searchContract('sqlite (writer thread)', threaded);
+
+const newUser = (name: string, createdAt = 1): NewUser => ({ id: `id-${name}` as UserId, username: name, displayName: name, passwordHash: 'x', createdAt });
+
+describe('threaded SQLite store', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
+  });
+
+  it('brings store errors back as StoreErrors with their code', async () => {
+    const { store, cleanup } = await threaded();
+    cleanups.push(cleanup);
+    const user = newUser('ada');
+    await store.createUser(user);
+    const err = await store.createUser({ ...user, id: 'other' as UserId }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).code).toBe('CONFLICT');
+  });
+
+  it('fails calls with UNAVAILABLE after close, and pings fail', async () => {
+    const { store, cleanup } = await threaded();
+    cleanups.push(cleanup);
+    await store.ping();
+    await store.close();
+    const err = await store.createUser(newUser('bob')).catch((e: unknown) => e);
+    expect((err as StoreError).code).toBe('UNAVAILABLE');
+    await expect(store.ping()).rejects.toBeInstanceOf(StoreError);
+  });
+
+  it('a read after a write sees it', async () => {
+    const { store, cleanup } = await threaded();
+    cleanups.push(cleanup);
+    for (let i = 0; i < 20; i++) {
+      await store.createUser(newUser(`reader${i}`, i));
+      expect((await store.getUser(`id-reader${i}` as UserId))?.username).toBe(`reader${i}`);
+    }
+  });
+
+  it('writes issued together share a commit, and one failing undoes only itself', async () => {
+    const { store, cleanup } = await threaded();
+    cleanups.push(cleanup);
+    await store.createUser(newUser('taken'));
+    // Issued in one turn: they reach the writer thread together and share its transaction.
+    const outcomes = await Promise.allSettled([
+      store.createUser(newUser('first')),
+      store.createUser({ ...newUser('taken'), id: 'id-dup' as UserId }),
+      store.createUser(newUser('second')),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(((outcomes[1] as PromiseRejectedResult).reason as StoreError).code).toBe('CONFLICT');
+    expect((await store.getUser('id-first' as UserId))?.username).toBe('first');
+    expect((await store.getUser('id-second' as UserId))?.username).toBe('second');
+    expect(await store.getUser('id-dup' as UserId)).toBeNull();
+  });
+});

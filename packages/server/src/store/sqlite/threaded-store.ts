@@ -1,0 +1,130 @@
+/**
+ * The SQLite store for a file database: writes on a writer thread, reads on the main
+ * thread.
+ *
+ * better-sqlite3 is synchronous, so with one connection every commit — and with
+ * synchronous=FULL its fsync — stopped the event loop: no socket was read or written
+ * while a batch was committed (issue 5's profile: the write path was ≈70 % of the main
+ * thread's time). Here a worker thread owns the writing connection (writer-worker.ts):
+ * the main thread hands it a batch and goes on serving sockets, collecting the next
+ * batch meanwhile, so batches grow with load instead of the loop stalling.
+ *
+ * Reads stay on the main thread's own connection, query-only: in WAL mode a reader never
+ * waits for the writer, a history page costs no thread hop, and a write resolves only
+ * after its commit, so a read started after it sees it. Acknowledgements are unchanged:
+ * a send is acked when the writer thread reports its commit.
+ *
+ * ':memory:' databases cannot be shared between connections, so they keep the
+ * single-connection store (sqlite-store.ts).
+ */
+import { Worker } from 'node:worker_threads';
+import { StoreError, type Store } from '../port';
+import { openSqliteStore, type SqliteStoreOptions } from './sqlite-store';
+import { deserializeError, WRITE_METHODS, type SubPort, type WriterReply, type WriterRequest, type WriterStartup, type WriterOptions } from './writer-protocol';
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
+type Call = { kind: 'call'; port: 'store' | SubPort; method: string; args: unknown[] } | { kind: 'ping' } | { kind: 'close' };
+
+const SUB_PORTS: readonly SubPort[] = ['attachments', 'search', 'privacy', 'maintenance', 'moderation', 'notifications'];
+
+/** The main thread's side of the writer thread. */
+class WriterThread {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private dead: Error | null = null;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: WriterReply) => this.settle(reply));
+    worker.on('error', (err: unknown) => this.fail(err instanceof Error ? err : new Error(String(err))));
+    worker.on('exit', (code) => this.fail(new Error(`writer thread exited (${code})`)));
+    worker.unref();
+  }
+
+  static async start(opts: WriterOptions): Promise<WriterThread> {
+    const worker = new Worker(new URL('./writer-thread.mjs', import.meta.url), { workerData: opts });
+    let listeners: { message: (m: WriterStartup) => void; error: (e: Error) => void; exit: (code: number) => void } | undefined;
+    const startup = await new Promise<WriterStartup>((resolve, reject) => {
+      listeners = { message: resolve, error: reject, exit: (code) => reject(new Error(`writer thread exited during start-up (${code})`)) };
+      worker.once('message', listeners.message).once('error', listeners.error).once('exit', listeners.exit);
+    }).finally(() => {
+      // Only our own: the Worker keeps internal listeners of its own.
+      if (listeners) worker.off('message', listeners.message).off('error', listeners.error).off('exit', listeners.exit);
+    });
+    if (startup.kind === 'failed') {
+      await worker.terminate();
+      throw deserializeError(startup.error);
+    }
+    return new WriterThread(worker);
+  }
+
+  call(req: Call): Promise<unknown> {
+    if (this.dead) return Promise.reject(new StoreError('UNAVAILABLE', 'storage writer stopped', { cause: this.dead }));
+    const id = this.nextId++;
+    // Referenced only while a call is outstanding: an idle writer must not keep a CLI
+    // command's process alive, a pending write must.
+    if (this.pending.size === 0) this.worker.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...req, id } as WriterRequest);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.dead) return;
+    await this.call({ kind: 'close' }).catch(() => {});
+    this.dead = new Error('closed');
+    await this.worker.terminate();
+  }
+
+  private settle(reply: WriterReply): void {
+    const p = this.pending.get(reply.id);
+    if (!p) return;
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (reply.ok) p.resolve(reply.value);
+    else p.reject(deserializeError(reply.error));
+  }
+
+  /** The thread is gone: whatever it had not answered may or may not have committed. */
+  private fail(err: Error): void {
+    this.dead ??= err;
+    for (const p of this.pending.values()) p.reject(new StoreError('UNAVAILABLE', 'storage writer stopped', { cause: err }));
+    this.pending.clear();
+  }
+}
+
+export async function openThreadedSqliteStore(opts: SqliteStoreOptions): Promise<Store> {
+  // Opened first: it creates the file, sets WAL and migrates before the writer starts.
+  const reader = openSqliteStore(opts);
+  let writer: WriterThread;
+  try {
+    writer = await WriterThread.start({ path: opts.path, synchronous: opts.synchronous ?? 'FULL', ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}) });
+  } catch (err) {
+    await reader.close();
+    throw err;
+  }
+  await reader.close();
+  const local = openSqliteStore({ ...opts, queryOnly: true });
+
+  const route = <T extends object>(port: 'store' | SubPort, readSide: T): T => {
+    const writes = new Set(WRITE_METHODS[port]);
+    const routed: Record<string, unknown> = {};
+    for (const name of writes) routed[name] = (...args: unknown[]) => writer.call({ kind: 'call', port, method: name, args });
+    return { ...readSide, ...routed } as T;
+  };
+
+  const store: Store = {
+    ...route('store', local),
+    ...Object.fromEntries(SUB_PORTS.map((p) => [p, route(p, local[p])])),
+    backend: 'sqlite',
+    async ping() {
+      await local.ping();
+      await writer.call({ kind: 'ping' });
+    },
+    async close() {
+      await writer.stop();
+      await local.close();
+    },
+  } as Store;
+  return store;
+}
