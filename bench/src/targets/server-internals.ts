@@ -7,6 +7,7 @@
  */
 export type { Store, SendInput } from '../../../packages/server/src/store/port';
 export { openSqliteStore } from '../../../packages/server/src/store/sqlite';
+export { WAL_AUTOCHECKPOINT_PAGES } from '../../../packages/server/src/store/sqlite/writer-protocol';
 export { AccessTokens } from '../../../packages/server/src/domain/auth/tokens';
 export { hashPassword } from '../../../packages/server/src/domain/auth/passwords';
 export { newId } from '../../../packages/server/src/domain/ids';

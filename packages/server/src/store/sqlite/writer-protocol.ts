@@ -28,6 +28,9 @@ export const WRITE_METHODS: Readonly<Record<'store' | SubPort, readonly string[]
   notifications: ['createNotifications', 'markRead', 'markAllRead', 'setMuted', 'savePushSubscription', 'deletePushSubscription', 'deletePushEndpoint'],
 };
 
+/** Pages (4 KiB) of WAL before the writer checkpoints: 40 MiB, see walAutocheckpointPages. */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
 export interface WriterOptions {
   path: string;
   synchronous: 'FULL' | 'NORMAL';

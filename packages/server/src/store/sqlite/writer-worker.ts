@@ -15,10 +15,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { StoreError } from '../port';
 import { openSqlite } from './sqlite-store';
 import { translateSqliteError } from './errors';
-import { serializeError, WRITE_METHODS, type WriterOptions, type WriterReply, type WriterRequest, type WriterStartup } from './writer-protocol';
-
-/** Pages (4 KiB) of WAL before a checkpoint: 40 MiB, see walAutocheckpointPages. */
-const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+import { serializeError, WAL_AUTOCHECKPOINT_PAGES, WRITE_METHODS, type WriterOptions, type WriterReply, type WriterRequest, type WriterStartup } from './writer-protocol';
 
 type Call = Extract<WriterRequest, { kind: 'call' }>;
 
