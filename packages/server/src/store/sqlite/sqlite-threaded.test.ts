@@ -15,7 +15,7 @@ import { privacyContract } from '../privacy-contract';
 import { searchContract } from '../search-contract';
 import type { UserId } from '@parley/protocol';
 import { StoreError, type NewUser } from '../port';
-import { openThreadedSqliteStore } from './threaded-store';
+import { openThreadedSqliteStore, WRITER } from './threaded-store';
 
 const threaded: StoreFactory = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-threaded-'));
@@ -62,6 +62,24 @@ describe('threaded SQLite store', () => {
     const err = await store.createUser(newUser('bob')).catch((e: unknown) => e);
     expect((err as StoreError).code).toBe('UNAVAILABLE');
     await expect(store.ping()).rejects.toBeInstanceOf(StoreError);
+  });
+
+  it('starts a writer that died again; calls fail UNAVAILABLE meanwhile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-threaded-'));
+    const store = await openThreadedSqliteStore({ path: join(dir, 'parley.db'), synchronous: 'NORMAL' });
+    cleanups.push(async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    await store.createUser(newUser('before'));
+    await store[WRITER]().kill();
+    const during = await store.createUser(newUser('during')).catch((e: unknown) => e);
+    expect((during as StoreError).code).toBe('UNAVAILABLE');
+    await expect(store.ping()).rejects.toBeInstanceOf(StoreError);
+    await expect.poll(() => store.ping().then(() => true, () => false), { timeout: 10_000 }).toBe(true);
+    await store.createUser(newUser('after'));
+    expect((await store.getUser('id-after' as UserId))?.username).toBe('after');
+    expect((await store.getUser('id-before' as UserId))?.username).toBe('before');
   });
 
   it('a read after a write sees it', async () => {

@@ -28,19 +28,25 @@ type Call = { kind: 'call'; port: 'store' | SubPort; method: string; args: unkno
 const SUB_PORTS: readonly SubPort[] = ['attachments', 'search', 'privacy', 'maintenance', 'moderation', 'notifications'];
 
 /** The main thread's side of the writer thread. */
-class WriterThread {
+export class WriterThread {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private dead: Error | null = null;
 
-  private constructor(private readonly worker: Worker) {
+  private stopping = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    /** Called once if the thread dies without being stopped (a crash, or terminated). */
+    private readonly onDeath: () => void,
+  ) {
     worker.on('message', (reply: WriterReply) => this.settle(reply));
     worker.on('error', (err: unknown) => this.fail(err instanceof Error ? err : new Error(String(err))));
     worker.on('exit', (code) => this.fail(new Error(`writer thread exited (${code})`)));
     worker.unref();
   }
 
-  static async start(opts: WriterOptions): Promise<WriterThread> {
+  static async start(opts: WriterOptions, onDeath: () => void): Promise<WriterThread> {
     const worker = new Worker(new URL('./writer-thread.mjs', import.meta.url), { workerData: opts });
     let listeners: { message: (m: WriterStartup) => void; error: (e: Error) => void; exit: (code: number) => void } | undefined;
     const startup = await new Promise<WriterStartup>((resolve, reject) => {
@@ -54,7 +60,7 @@ class WriterThread {
       await worker.terminate();
       throw deserializeError(startup.error);
     }
-    return new WriterThread(worker);
+    return new WriterThread(worker, onDeath);
   }
 
   call(req: Call): Promise<unknown> {
@@ -69,8 +75,14 @@ class WriterThread {
     });
   }
 
+  /** For tests: the thread dies as in a crash. */
+  kill(): Promise<number> {
+    return this.worker.terminate();
+  }
+
   async stop(): Promise<void> {
     if (this.dead) return;
+    this.stopping = true;
     await this.call({ kind: 'close' }).catch(() => {});
     this.dead = new Error('closed');
     await this.worker.terminate();
@@ -87,18 +99,47 @@ class WriterThread {
 
   /** The thread is gone: whatever it had not answered may or may not have committed. */
   private fail(err: Error): void {
-    this.dead ??= err;
+    if (this.dead) return;
+    this.dead = err;
+    if (!this.stopping) this.onDeath();
     for (const p of this.pending.values()) p.reject(new StoreError('UNAVAILABLE', 'storage writer stopped', { cause: err }));
     this.pending.clear();
   }
 }
 
-export async function openThreadedSqliteStore(opts: SqliteStoreOptions): Promise<Store> {
+/** The store's writer thread, for tests that crash it. */
+export const WRITER = Symbol('writer');
+
+export async function openThreadedSqliteStore(opts: SqliteStoreOptions): Promise<Store & { [WRITER]: () => WriterThread }> {
+  const writerOptions: WriterOptions = { path: opts.path, synchronous: opts.synchronous ?? 'FULL', ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}) };
+  let closed = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let attempt = 0;
+  // A writer that dies (a crash, out of memory) is started again, with back-off: calls
+  // meanwhile fail UNAVAILABLE (retryable; a send retried with its clientMessageId is
+  // stored once) and /readyz says not ready, instead of the node staying broken.
+  const restartLater = (): void => {
+    if (closed || restartTimer) return;
+    const delay = Math.min(30_000, 250 * 2 ** attempt++);
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined;
+      WriterThread.start(writerOptions, restartLater).then(
+        (fresh) => {
+          if (closed) return void fresh.stop();
+          writer = fresh;
+          attempt = 0;
+        },
+        () => restartLater(),
+      );
+    }, delay);
+    restartTimer.unref();
+  };
+
   // Opened first: it creates the file, sets WAL and migrates before the writer starts.
   const reader = openSqliteStore(opts);
   let writer: WriterThread;
   try {
-    writer = await WriterThread.start({ path: opts.path, synchronous: opts.synchronous ?? 'FULL', ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}) });
+    writer = await WriterThread.start(writerOptions, restartLater);
   } catch (err) {
     await reader.close();
     throw err;
@@ -113,7 +154,7 @@ export async function openThreadedSqliteStore(opts: SqliteStoreOptions): Promise
     return { ...readSide, ...routed } as T;
   };
 
-  const store: Store = {
+  const store = {
     ...route('store', local),
     ...Object.fromEntries(SUB_PORTS.map((p) => [p, route(p, local[p])])),
     backend: 'sqlite',
@@ -122,9 +163,12 @@ export async function openThreadedSqliteStore(opts: SqliteStoreOptions): Promise
       await writer.call({ kind: 'ping' });
     },
     async close() {
+      closed = true;
+      clearTimeout(restartTimer);
       await writer.stop();
       await local.close();
     },
-  } as Store;
+    [WRITER]: () => writer,
+  } as Store & { [WRITER]: () => WriterThread };
   return store;
 }
