@@ -82,6 +82,15 @@ describe('threaded SQLite store', () => {
     expect((await store.getUser('id-before' as UserId))?.username).toBe('before');
   });
 
+  it('refuses arguments that cannot reach the thread, and stays usable', async () => {
+    const { store, cleanup } = await threaded();
+    cleanups.push(cleanup);
+    const bad = { ...newUser('fn'), displayName: (() => 'x') as unknown as string };
+    await expect(store.createUser(bad)).rejects.toThrow(/could not be cloned/);
+    await store.createUser(newUser('fine'));
+    expect((await store.getUser('id-fine' as UserId))?.username).toBe('fine');
+  });
+
   it('a read after a write sees it', async () => {
     const { store, cleanup } = await threaded();
     cleanups.push(cleanup);

@@ -71,7 +71,12 @@ export class WriterThread {
     if (this.pending.size === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...req, id } as WriterRequest);
+      try {
+        this.worker.postMessage({ ...req, id } as WriterRequest);
+      } catch (err) {
+        // Arguments that cannot be copied to the thread (DataCloneError): nothing was sent.
+        this.settle({ id, ok: false, error: { name: 'Error', message: err instanceof Error ? err.message : String(err) } });
+      }
     });
   }
 
