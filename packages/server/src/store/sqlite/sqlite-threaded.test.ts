@@ -100,11 +100,11 @@ describe('threaded SQLite store', () => {
     }
   });
 
-  it('writes issued together share a commit, and one failing undoes only itself', async () => {
+  it('a write that fails among writes issued together undoes only itself', async () => {
     const { store, cleanup } = await threaded();
     cleanups.push(cleanup);
     await store.createUser(newUser('taken'));
-    // Issued in one turn: they reach the writer thread together and share its transaction.
+    // Issued in one turn, they reach the writer thread together (one shared transaction).
     const outcomes = await Promise.allSettled([
       store.createUser(newUser('first')),
       store.createUser({ ...newUser('taken'), id: 'id-dup' as UserId }),

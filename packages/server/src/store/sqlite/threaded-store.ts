@@ -116,7 +116,7 @@ export class WriterThread {
 export const WRITER = Symbol('writer');
 
 export async function openThreadedSqliteStore(opts: SqliteStoreOptions): Promise<Store & { [WRITER]: () => WriterThread }> {
-  const writerOptions: WriterOptions = { path: opts.path, synchronous: opts.synchronous ?? 'FULL', ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}) };
+  const writerOptions: WriterOptions = { path: opts.path, synchronous: opts.synchronous ?? 'FULL', busyTimeoutMs: opts.busyTimeoutMs };
   let closed = false;
   let restartTimer: NodeJS.Timeout | undefined;
   let attempt = 0;
@@ -140,22 +140,20 @@ export async function openThreadedSqliteStore(opts: SqliteStoreOptions): Promise
     restartTimer.unref();
   };
 
-  // Opened first: it creates the file, sets WAL and migrates before the writer starts.
-  const reader = openSqliteStore(opts);
-  let writer: WriterThread;
+  // The writer opens the file first: it creates it, sets WAL and migrates.
+  let writer = await WriterThread.start(writerOptions, restartLater);
+  let local: Store;
   try {
-    writer = await WriterThread.start(writerOptions, restartLater);
+    local = openSqliteStore({ ...opts, queryOnly: true });
   } catch (err) {
-    await reader.close();
+    closed = true;
+    await writer.stop();
     throw err;
   }
-  await reader.close();
-  const local = openSqliteStore({ ...opts, queryOnly: true });
 
   const route = <T extends object>(port: 'store' | SubPort, readSide: T): T => {
-    const writes = new Set(WRITE_METHODS[port]);
     const routed: Record<string, unknown> = {};
-    for (const name of writes) routed[name] = (...args: unknown[]) => writer.call({ kind: 'call', port, method: name, args });
+    for (const name of WRITE_METHODS[port]) routed[name] = (...args: unknown[]) => writer.call({ kind: 'call', port, method: name, args });
     return { ...readSide, ...routed } as T;
   };
 

@@ -8,6 +8,7 @@
  * instead of quietly blocking the event loop on a commit.
  */
 import { StoreError, type StoreErrorCode } from '../port';
+import type { SqliteStoreOptions } from './sqlite-store';
 
 /** The sub-port a call goes to; null for the Store itself. */
 export type SubPort = 'attachments' | 'search' | 'privacy' | 'maintenance' | 'moderation' | 'notifications';
@@ -31,11 +32,8 @@ export const WRITE_METHODS: Readonly<Record<'store' | SubPort, readonly string[]
 /** Pages (4 KiB) of WAL before the writer checkpoints: 40 MiB, see walAutocheckpointPages. */
 export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
-export interface WriterOptions {
-  path: string;
-  synchronous: 'FULL' | 'NORMAL';
-  busyTimeoutMs?: number;
-}
+/** How the writer thread opens the database: what the main thread was given. */
+export type WriterOptions = Pick<SqliteStoreOptions, 'path' | 'synchronous' | 'busyTimeoutMs'>;
 
 export type WriterRequest =
   | { id: number; kind: 'call'; port: 'store' | SubPort; method: string; args: unknown[] }
