@@ -7,7 +7,6 @@ import type { AttachmentId, ConversationId, MessageAttachment, MessageId, UserId
 import { attachRefusal, toMessageAttachment, type AttachmentRecord, type AttachmentsStore } from '../attachments-port';
 import { StoreError } from '../port';
 import type { SqliteContext } from './context';
-import { translateSqliteError } from './errors';
 import { toAttachment, type AttachmentRow } from '../rows-common';
 
 const COLUMNS = 'id, owner_id, state, name, size, content_type, kind, width, height, has_thumbnail, conversation_id, message_id, created_at';
@@ -28,15 +27,7 @@ export function createSqliteAttachments(ctx: SqliteContext): AttachmentsStore {
   );
   const unattached = db.prepare(`SELECT ${COLUMNS} FROM attachments WHERE message_id IS NULL AND created_at < ? ORDER BY created_at LIMIT ?`);
 
-  // Same guarding as the rest of the store: driver errors leave as StoreError.
-  const run = async <T>(fn: () => T): Promise<T> => {
-    if (!db.open) throw new StoreError('UNAVAILABLE', 'storage closed');
-    try {
-      return fn();
-    } catch (err) {
-      throw translateSqliteError(err);
-    }
-  };
+  const run = ctx.guard;
 
   return {
     reserve: (u) =>

@@ -6,7 +6,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ConversationEvent, ConversationId, UserEvent, UserId } from '@parley/protocol';
 import { StoreError, type ConversationRecord, type MemberRecord, type PublicUserRecord, type Store } from '../port';
-import { notFound, notMember } from './errors';
+import { notFound, notMember, translateSqliteError } from './errors';
 import { toConversation, toMember, toPublicUser, type ConversationRow, type MemberRow, type PublicUserRow } from './rows';
 
 /** An event as the caller describes it; the log fills in conversationId, seq, actorId and at. */
@@ -20,6 +20,11 @@ export type NewUserEvent = UserEvent extends infer E ? (E extends UserEvent ? Om
 
 export interface SqliteContext {
   db: Database;
+  /**
+   * Runs fn as one port call: UNAVAILABLE once the connection is closed, and driver
+   * errors leave as StoreErrors (translateSqliteError). Every public method goes through it.
+   */
+  guard<T>(fn: () => T): Promise<T>;
   /** Runs fn in a write transaction (BEGIN IMMEDIATE, or a savepoint when nested). */
   write<T>(fn: () => T): T;
   /** Runs fn in a read transaction so multi-statement reads see one snapshot. */
@@ -59,6 +64,14 @@ export function createContext(db: Database): SqliteContext {
 
   const ctx: SqliteContext = {
     db,
+    async guard(fn) {
+      if (!db.open) throw new StoreError('UNAVAILABLE', 'storage closed');
+      try {
+        return fn();
+      } catch (err) {
+        throw translateSqliteError(err);
+      }
+    },
     write: <T>(fn: () => T) => runner.immediate(fn) as T,
     read: <T>(fn: () => T) => runner.deferred(fn) as T,
     appendEvent(conversationId, actorId, at, event) {

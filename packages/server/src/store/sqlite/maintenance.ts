@@ -3,9 +3,7 @@
  * transaction, oldest messages first (messages_created, migration 0006).
  */
 import { DAY_MS, type MaintenanceStore } from '../maintenance-port';
-import { StoreError } from '../port';
 import type { SqliteContext } from './context';
-import { translateSqliteError } from './errors';
 import { EVENT_IS_MESSAGE, EVENT_MESSAGE_ID } from './migrations/0006-privacy';
 
 const DEFAULT_BATCH = 500;
@@ -30,10 +28,8 @@ export function createSqliteMaintenance(ctx: SqliteContext): MaintenanceStore {
       if (retentionDays === null) return report;
       const cutoff = now - retentionDays * DAY_MS;
       for (;;) {
-        if (!db.open) throw new StoreError('UNAVAILABLE', 'storage closed');
-        let done: boolean;
-        try {
-          done = ctx.write(() => {
+        const done = await ctx.guard(() =>
+          ctx.write(() => {
             const victims = oldest.all(cutoff, batchSize) as { rid: number; id: string }[];
             if (victims.length === 0) return true;
             const rowids = JSON.stringify(victims.map((v) => v.rid));
@@ -41,10 +37,8 @@ export function createSqliteMaintenance(ctx: SqliteContext): MaintenanceStore {
             report.detachedFiles += detachFiles.run(rowids).changes;
             report.deletedMessages += deleteMessages.run(rowids).changes;
             return victims.length < batchSize;
-          });
-        } catch (err) {
-          throw translateSqliteError(err);
-        }
+          }),
+        );
         if (done) return report;
         // Let other work in between batches (better-sqlite3 is synchronous).
         await new Promise((resolve) => setImmediate(resolve));

@@ -7,7 +7,6 @@ import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley
 import type { ConversationShape, ModerationStore, ReportRecord } from '../moderation-port';
 import { StoreError } from '../port';
 import type { SqliteContext } from './context';
-import { translateSqliteError } from './errors';
 import { MESSAGE_COLUMNS, toMessage, toPublicUser, type MessageRow, type PublicUserRow } from './rows';
 import { toReport, type ReportRow } from '../rows-common';
 
@@ -35,14 +34,7 @@ export function createSqliteModeration(ctx: SqliteContext): ModerationStore {
   const setRole = db.prepare('UPDATE users SET role = ? WHERE id = ?');
   const setSuspended = db.prepare('UPDATE users SET suspended_at = ? WHERE id = ?');
 
-  const guard = async <T>(fn: () => T): Promise<T> => {
-    if (!db.open) throw new StoreError('UNAVAILABLE', 'storage closed');
-    try {
-      return fn();
-    } catch (err) {
-      throw translateSqliteError(err);
-    }
-  };
+  const guard = ctx.guard;
   const requireUser = (id: UserId) => {
     if (!userExists.get(id)) throw new StoreError('NOT_FOUND', 'user not found');
   };

@@ -6,7 +6,6 @@ import type { ConversationId, MessageId, NotificationKind, UserId } from '@parle
 import type { AudienceRecord, NotificationRecord, NotificationsStore, PushSubscriptionRecord } from '../notifications-port';
 import { StoreError } from '../port';
 import type { SqliteContext } from './context';
-import { translateSqliteError } from './errors';
 import { toNotification, toPush, type NotificationRow, type PushRow } from '../rows-common';
 
 // Title and preview only while the owner is still a member; a hidden or deleted message has none.
@@ -51,14 +50,7 @@ export function createSqliteNotifications(ctx: SqliteContext): NotificationsStor
   const pushOf = db.prepare('SELECT * FROM push_subscriptions WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY user_id, created_at');
   const userExists = db.prepare('SELECT 1 FROM users WHERE id = ?');
 
-  const guard = async <T>(fn: () => T): Promise<T> => {
-    if (!db.open) throw new StoreError('UNAVAILABLE', 'storage closed');
-    try {
-      return fn();
-    } catch (err) {
-      throw translateSqliteError(err);
-    }
-  };
+  const guard = ctx.guard;
 
   return {
     createNotifications: (items) =>

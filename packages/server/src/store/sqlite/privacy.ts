@@ -7,7 +7,6 @@ import type { AttachmentRecord } from '../attachments-port';
 import type { PrivacyStore } from '../privacy-port';
 import { StoreError } from '../port';
 import type { SqliteContext } from './context';
-import { translateSqliteError } from './errors';
 import { EVENT_IS_MESSAGE, EVENT_MESSAGE_ID } from './migrations/0006-privacy';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './rows';
 import { toAttachment, type AttachmentRow } from '../rows-common';
@@ -47,14 +46,7 @@ export function createSqlitePrivacy(ctx: SqliteContext): PrivacyStore {
     privacy_last_seen = 'nobody', privacy_read_receipts = 0, last_seen_at = NULL, session_version = session_version + 1
     WHERE id = @userId`);
 
-  const guard = async <T>(fn: () => T): Promise<T> => {
-    if (!db.open) throw new StoreError('UNAVAILABLE', 'storage closed');
-    try {
-      return fn();
-    } catch (err) {
-      throw translateSqliteError(err);
-    }
-  };
+  const guard = ctx.guard;
 
   return {
     messagesByAuthor: ({ userId, limit, after }) =>

@@ -12,9 +12,7 @@
 import type { ConversationId, UserId } from '@parley/protocol';
 import type { SearchCursor, SearchHitRecord, SearchStore } from '../search-port';
 import { SEARCH_MIN_INDEXED_TERM, SEARCH_SCAN_MAX, likePattern, scanForTerms, termLength } from '../search-port';
-import { StoreError } from '../port';
 import type { SqliteContext } from './context';
-import { translateSqliteError } from './errors';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './rows';
 
 interface HitRow extends MessageRow {
@@ -94,13 +92,6 @@ export function createSqliteSearch(ctx: SqliteContext): SearchStore {
   };
 
   return {
-    async searchMessages(input) {
-      if (!db.open) throw new StoreError('UNAVAILABLE', 'storage closed');
-      try {
-        return search(input);
-      } catch (err) {
-        throw translateSqliteError(err);
-      }
-    },
+    searchMessages: (input) => ctx.guard(() => search(input)),
   };
 }

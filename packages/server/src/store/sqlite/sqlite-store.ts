@@ -88,14 +88,7 @@ export function openSqlite(opts: SqliteStoreOptions): { store: Store; transactio
   const guarded = Object.fromEntries(
     Object.entries(sync).map(([name, fn]) => [
       name,
-      async (...args: unknown[]) => {
-        if (!db.open) throw new StoreError('UNAVAILABLE', 'storage closed');
-        try {
-          return (fn as (...a: unknown[]) => unknown)(...args);
-        } catch (err) {
-          throw translateSqliteError(err);
-        }
-      },
+      (...args: unknown[]) => ctx.guard(() => (fn as (...a: unknown[]) => unknown)(...args)),
     ]),
   ) as unknown as Omit<Store, 'backend' | 'ping' | 'close' | 'attachments' | 'search' | 'privacy' | 'maintenance' | 'moderation' | 'notifications'>;
 
@@ -109,12 +102,7 @@ export function openSqlite(opts: SqliteStoreOptions): { store: Store; transactio
     moderation: createSqliteModeration(ctx),
     notifications: createSqliteNotifications(ctx),
     async ping() {
-      if (!db.open) throw new StoreError('UNAVAILABLE', 'storage closed');
-      try {
-        db.prepare('SELECT 1').get();
-      } catch (err) {
-        throw translateSqliteError(err);
-      }
+      await ctx.guard(() => db.prepare('SELECT 1').get());
     },
     async close() {
       if (db.open) db.close();
