@@ -10,8 +10,7 @@ import type { ConversationEvent, ConversationId } from '@parley/protocol';
 import { ParleyClient } from '../../../client/src/client';
 import type { WebSocketCtor } from '../../../client/src/connection';
 import type { Store } from '../store/port';
-import { openPostgresStore } from '../store/postgres/postgres-store';
-import { TEST_DATABASE_URL, describeWithPostgres, dropSchema, freshSchemaName, postgresReachable } from '../store/postgres/test-support';
+import { describeWithPostgres, postgresReachable, postgresTestStore } from '../store/postgres/test-support';
 import { startTestServer, type TestNode } from '../testing';
 import { pngImage } from '../test-support/attachments';
 import { RawSocket } from '../test-support/ws-client';
@@ -115,15 +114,5 @@ sdkSuite('sqlite', async () => ({ cleanup: async () => {} }));
 
 const reachable = await postgresReachable();
 describeWithPostgres('attachments through the SDK (postgres)', reachable, () => {
-  sdkSuite('postgres', async () => {
-    const schema = freshSchemaName();
-    const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema, max: 4 });
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await dropSchema(schema);
-      },
-    };
-  });
+  sdkSuite('postgres', postgresTestStore);
 });

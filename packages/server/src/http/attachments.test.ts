@@ -8,8 +8,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../store/port';
-import { openPostgresStore } from '../store/postgres/postgres-store';
-import { TEST_DATABASE_URL, describeWithPostgres, dropSchema, freshSchemaName, postgresReachable } from '../store/postgres/test-support';
+import { describeWithPostgres, postgresReachable, postgresTestStore } from '../store/postgres/test-support';
 import { startTestServer, type TestNode } from '../testing';
 import { call } from '../test-support/http-client';
 import { chunkedUpload, filesUnder, headersOnlyUpload, pngClaiming, pngImage } from '../test-support/attachments';
@@ -286,15 +285,5 @@ attachmentsSuite('sqlite', async () => ({ cleanup: async () => {} }));
 
 const reachable = await postgresReachable();
 describeWithPostgres('attachments over HTTP (postgres)', reachable, () => {
-  attachmentsSuite('postgres', async () => {
-    const schema = freshSchemaName();
-    const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema, max: 4 });
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await dropSchema(schema);
-      },
-    };
-  });
+  attachmentsSuite('postgres', postgresTestStore);
 });

@@ -13,8 +13,7 @@ import type { Store } from '../store/port';
 import { Api, call } from '../test-support/http-client';
 import { RawSocket } from '../test-support/ws-client';
 import { registerUser, registerUsers, testRateLimits, type TestUser } from '../test-support/users';
-import { openPostgresStore } from '../store/postgres/postgres-store';
-import { TEST_DATABASE_URL, describeWithPostgres, dropSchema, freshSchemaName, postgresReachable } from '../store/postgres/test-support';
+import { describeWithPostgres, postgresReachable, postgresTestStore } from '../store/postgres/test-support';
 
 type Factory = () => Promise<{ store?: Store; cleanup: () => Promise<void> }>;
 
@@ -362,15 +361,5 @@ moderationSuite('sqlite', async () => ({ cleanup: async () => {} }));
 
 const reachable = await postgresReachable();
 describeWithPostgres('moderation (postgres)', reachable, () => {
-  moderationSuite('postgres', async () => {
-    const schema = freshSchemaName();
-    const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema, max: 4 });
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await dropSchema(schema);
-      },
-    };
-  });
+  moderationSuite('postgres', postgresTestStore);
 });

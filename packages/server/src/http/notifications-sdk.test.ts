@@ -10,8 +10,7 @@ import { ParleyClient } from '../../../client/src/client';
 import type { WebSocketCtor } from '../../../client/src/connection';
 import { ParleyError } from '../../../client/src/parley-error';
 import type { Store } from '../store/port';
-import { openPostgresStore } from '../store/postgres/postgres-store';
-import { TEST_DATABASE_URL, describeWithPostgres, dropSchema, freshSchemaName, postgresReachable } from '../store/postgres/test-support';
+import { describeWithPostgres, postgresReachable, postgresTestStore } from '../store/postgres/test-support';
 import { startTestServer, type TestNode } from '../testing';
 import { testRateLimits, uniqueName, PASSWORD } from '../test-support/users';
 
@@ -127,15 +126,5 @@ sdkSuite('sqlite', async () => ({ cleanup: async () => {} }));
 
 const reachable = await postgresReachable();
 describeWithPostgres('notifications through the SDK (postgres)', reachable, () => {
-  sdkSuite('postgres', async () => {
-    const schema = freshSchemaName();
-    const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema, max: 4 });
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await dropSchema(schema);
-      },
-    };
-  });
+  sdkSuite('postgres', postgresTestStore);
 });

@@ -16,8 +16,7 @@ import type { Store } from '../store/port';
 import { RawSocket } from '../test-support/ws-client';
 import { registerUsers, testRateLimits, type TestUser } from '../test-support/users';
 import { call } from '../test-support/http-client';
-import { openPostgresStore } from '../store/postgres/postgres-store';
-import { TEST_DATABASE_URL, describeWithPostgres, dropSchema, freshSchemaName, postgresReachable } from '../store/postgres/test-support';
+import { describeWithPostgres, postgresReachable, postgresTestStore } from '../store/postgres/test-support';
 
 type Factory = () => Promise<{ store?: Store; cleanup: () => Promise<void> }>;
 type Frame = Record<string, any>;
@@ -271,15 +270,5 @@ notificationsSuite('sqlite', async () => ({ cleanup: async () => {} }));
 
 const reachable = await postgresReachable();
 describeWithPostgres('notifications (postgres)', reachable, () => {
-  notificationsSuite('postgres', async () => {
-    const schema = freshSchemaName();
-    const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema, max: 6 });
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await dropSchema(schema);
-      },
-    };
-  });
+  notificationsSuite('postgres', () => postgresTestStore(6));
 });

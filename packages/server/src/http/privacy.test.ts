@@ -16,8 +16,7 @@ import { DAY_MS } from '../store/maintenance-port';
 import { RawSocket } from '../test-support/ws-client';
 import { call } from '../test-support/http-client';
 import { movableClock, registerUser, registerUsers, testRateLimits, type TestUser } from '../test-support/users';
-import { openPostgresStore } from '../store/postgres/postgres-store';
-import { TEST_DATABASE_URL, describeWithPostgres, dropSchema, freshSchemaName, postgresReachable } from '../store/postgres/test-support';
+import { describeWithPostgres, postgresReachable, postgresTestStore } from '../store/postgres/test-support';
 
 type Factory = () => Promise<{ store?: Store; cleanup: () => Promise<void> }>;
 type Server = TestNode & { store: Store };
@@ -246,15 +245,5 @@ privacySuite('sqlite', async () => ({ cleanup: async () => {} }));
 
 const reachable = await postgresReachable();
 describeWithPostgres('privacy over HTTP (postgres)', reachable, () => {
-  privacySuite('postgres', async () => {
-    const schema = freshSchemaName();
-    const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema, max: 4 });
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await dropSchema(schema);
-      },
-    };
-  });
+  privacySuite('postgres', postgresTestStore);
 });

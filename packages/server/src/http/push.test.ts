@@ -14,8 +14,7 @@ import type { Store } from '../store/port';
 import { RawSocket } from '../test-support/ws-client';
 import { registerUsers, testRateLimits, type TestUser } from '../test-support/users';
 import { PushEndpoint, type TestSubscription } from '../test-support/push-endpoint';
-import { openPostgresStore } from '../store/postgres/postgres-store';
-import { TEST_DATABASE_URL, describeWithPostgres, dropSchema, freshSchemaName, postgresReachable } from '../store/postgres/test-support';
+import { describeWithPostgres, postgresReachable, postgresTestStore } from '../store/postgres/test-support';
 
 type Factory = () => Promise<{ store?: Store; cleanup: () => Promise<void> }>;
 
@@ -146,15 +145,5 @@ pushSuite('sqlite', async () => ({ cleanup: async () => {} }));
 
 const reachable = await postgresReachable();
 describeWithPostgres('browser push (postgres)', reachable, () => {
-  pushSuite('postgres', async () => {
-    const schema = freshSchemaName();
-    const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema, max: 4 });
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await dropSchema(schema);
-      },
-    };
-  });
+  pushSuite('postgres', postgresTestStore);
 });

@@ -12,8 +12,7 @@ import type { WebSocketCtor } from '../../../client/src/connection';
 import { startTestServer, type TestNode } from '../testing';
 import type { Store } from '../store/port';
 import { registerUsers, testRateLimits, type TestUser } from '../test-support/users';
-import { openPostgresStore } from '../store/postgres/postgres-store';
-import { TEST_DATABASE_URL, describeWithPostgres, dropSchema, freshSchemaName, postgresReachable } from '../store/postgres/test-support';
+import { describeWithPostgres, postgresReachable, postgresTestStore } from '../store/postgres/test-support';
 
 type Factory = () => Promise<{ store?: Store; cleanup: () => Promise<void> }>;
 
@@ -212,15 +211,5 @@ searchSuite('sqlite', async () => ({ cleanup: async () => {} }));
 
 const reachable = await postgresReachable();
 describeWithPostgres('search over HTTP (postgres)', reachable, () => {
-  searchSuite('postgres', async () => {
-    const schema = freshSchemaName();
-    const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema, max: 4 });
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await dropSchema(schema);
-      },
-    };
-  });
+  searchSuite('postgres', postgresTestStore);
 });

@@ -1,19 +1,8 @@
 import { attachmentsContract } from '../attachments-contract';
-import { openPostgresStore } from './postgres-store';
-import { TEST_DATABASE_URL, describeWithPostgres, dropSchema, freshSchemaName, postgresReachable } from './test-support';
+import { describeWithPostgres, postgresReachable, postgresTestStore } from './test-support';
 
 const reachable = await postgresReachable();
 
 describeWithPostgres('Attachments contract: postgres', reachable, () => {
-  attachmentsContract('postgres', async () => {
-    const schema = freshSchemaName();
-    const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema, max: 4 });
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await dropSchema(schema);
-      },
-    };
-  });
+  attachmentsContract('postgres', postgresTestStore);
 });

@@ -1,20 +1,9 @@
 import { storeContract } from '../contract';
-import { openPostgresStore } from './postgres-store';
-import { TEST_DATABASE_URL, describeWithPostgres, dropSchema, freshSchemaName, postgresReachable } from './test-support';
+import { describeWithPostgres, postgresReachable, postgresTestStore } from './test-support';
 
 const reachable = await postgresReachable();
 
 describeWithPostgres('Store contract: postgres', reachable, () => {
   // One schema per file: the contract makes fresh ids per test, so tests never collide.
-  storeContract('postgres', async () => {
-    const schema = freshSchemaName();
-    const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema, max: 4 });
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await dropSchema(schema);
-      },
-    };
-  });
+  storeContract('postgres', postgresTestStore);
 });

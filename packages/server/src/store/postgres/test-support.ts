@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'vitest';
 import postgres from 'postgres';
 import { connect, type Sql } from './db';
+import type { Store } from '../port';
+import { openPostgresStore } from './postgres-store';
 
 export const TEST_DATABASE_URL = process.env.PARLEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -60,6 +62,19 @@ function redact(url: string): string {
 
 export function freshSchemaName(prefix = 'parley_test'): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`;
+}
+
+/** A store on a new schema of the test database, and a cleanup that drops it (a contract's or suite's factory). */
+export async function postgresTestStore(max = 4): Promise<{ store: Store; cleanup: () => Promise<void> }> {
+  const schema = freshSchemaName();
+  const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema, max });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await dropSchema(schema);
+    },
+  };
 }
 
 /** A pool bound to a new empty schema, and a cleanup that drops it. */
