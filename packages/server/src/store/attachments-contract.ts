@@ -4,7 +4,7 @@
  * postgres-attachments.test.ts). Speaks only through the port; fresh ids per test.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ConversationEventSchema,
   MessageSchema,
@@ -15,21 +15,15 @@ import {
   type UserId,
 } from '@parley/protocol';
 import { StoreError, type SendInput, type Store } from './port';
-import type { StoreFactory } from './contract';
+import { openForSuite, type StoreFactory } from './contract';
 
 const T0 = 1_700_000_000_000;
 const QUOTA = 1_000_000;
 
 export function attachmentsContract(name: string, factory: StoreFactory): void {
   describe(`Attachments contract: ${name}`, () => {
-    let store: Store;
-    let cleanup: () => Promise<void> = async () => {};
-    beforeAll(async () => {
-      ({ store, cleanup } = await factory());
-    });
-    afterAll(async () => {
-      await cleanup();
-    });
+    let store!: Store;
+    openForSuite(factory, (s) => (store = s));
 
     const fresh = (prefix: string) => `${prefix}${randomUUID().replace(/-/g, '').slice(0, 16)}`;
 

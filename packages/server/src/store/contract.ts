@@ -17,17 +17,21 @@ import { reading } from './contract/reading';
 
 export type StoreFactory = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
+/** Inside a describe: opens the store before its tests (handing it to `opened`) and cleans up after them. */
+export function openForSuite(factory: StoreFactory, opened: (store: Store) => void): void {
+  let cleanup: () => Promise<void> = async () => {};
+  beforeAll(async () => {
+    const made = await factory();
+    opened(made.store);
+    cleanup = made.cleanup;
+  });
+  afterAll(() => cleanup());
+}
+
 export function storeContract(name: string, factory: StoreFactory): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store | undefined;
-    let cleanup: () => Promise<void> = async () => {};
-
-    beforeAll(async () => {
-      ({ store, cleanup } = await factory());
-    });
-    afterAll(async () => {
-      await cleanup();
-    });
+    openForSuite(factory, (s) => (store = s));
 
     const kit = createKit(() => {
       if (!store) throw new Error('store not opened yet');

@@ -4,23 +4,17 @@
  * through the port; fresh ids per test, so tests do not depend on each other's order.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley/protocol';
 import { StoreError, type Store } from './port';
-import type { StoreFactory } from './contract';
+import { openForSuite, type StoreFactory } from './contract';
 
 const T0 = 1_700_000_000_000;
 
 export function moderationContract(name: string, factory: StoreFactory): void {
   describe(`Moderation contract: ${name}`, () => {
-    let store: Store;
-    let cleanup: () => Promise<void> = async () => {};
-    beforeAll(async () => {
-      ({ store, cleanup } = await factory());
-    });
-    afterAll(async () => {
-      await cleanup();
-    });
+    let store!: Store;
+    openForSuite(factory, (s) => (store = s));
 
     const fresh = (prefix: string) => `${prefix}${randomUUID().replace(/-/g, '').slice(0, 16)}`;
     async function user(): Promise<UserId> {

@@ -4,22 +4,16 @@
  * the port. Retention runs with explicit times far from other tests' messages.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConversationEventSchema, type AttachmentId, type ClientMessageId, type ConversationId, type MessageId, type UserId } from '@parley/protocol';
 import type { SendInput, Store } from './port';
-import type { StoreFactory } from './contract';
+import { openForSuite, type StoreFactory } from './contract';
 import { DAY_MS } from './maintenance-port';
 
 export function privacyContract(name: string, factory: StoreFactory): void {
   describe(`Privacy and maintenance contract: ${name}`, () => {
-    let store: Store;
-    let cleanup: () => Promise<void> = async () => {};
-    beforeAll(async () => {
-      ({ store, cleanup } = await factory());
-    });
-    afterAll(async () => {
-      await cleanup();
-    });
+    let store!: Store;
+    openForSuite(factory, (s) => (store = s));
 
     const fresh = (prefix: string) => `${prefix}${randomUUID().replace(/-/g, '').slice(0, 16)}`;
     async function user(at = 1_700_000_000_000, displayName = 'Someone'): Promise<UserId> {

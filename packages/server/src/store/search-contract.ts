@@ -4,25 +4,19 @@
  * unique tag in every text so tests never see each other's messages.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AttachmentId, ClientMessageId, ConversationId, MessageId, UserId } from '@parley/protocol';
 import type { SendInput, Store } from './port';
-import type { StoreFactory } from './contract';
+import { openForSuite, type StoreFactory } from './contract';
 import { SEARCH_SCAN_MAX, type SearchCursor } from './search-port';
 
 const T0 = 1_700_000_000_000;
 
 export function searchContract(name: string, factory: StoreFactory): void {
   describe(`Search contract: ${name}`, () => {
-    let store: Store;
-    let cleanup: () => Promise<void> = async () => {};
+    let store!: Store;
     let clock = T0;
-    beforeAll(async () => {
-      ({ store, cleanup } = await factory());
-    });
-    afterAll(async () => {
-      await cleanup();
-    });
+    openForSuite(factory, (s) => (store = s));
 
     const fresh = (prefix: string) => `${prefix}${randomUUID().replace(/-/g, '').slice(0, 16)}`;
     const tag = () => fresh('q').slice(0, 10);
