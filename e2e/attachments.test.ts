@@ -6,7 +6,7 @@
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DESKTOP, PHONE, describeE2E, messageItem, openDirect, screenshot, signUp, startE2E, type E2E, type UserSession } from './harness';
+import { DESKTOP, PHONE, describeE2E, messageItem, openDirect, screenshot, signUp, finishE2E, startE2E, type E2E, type UserSession } from './harness';
 
 describeE2E('attachments', () => {
   let e2e: E2E;
@@ -18,11 +18,7 @@ describeE2E('attachments', () => {
     ann = await signUp(e2e, 'ann', DESKTOP);
     bob = await signUp(e2e, 'bob', PHONE);
   });
-  afterAll(async () => {
-    const problems = e2e?.problems ?? [];
-    await e2e?.close();
-    expect(problems).toEqual([]);
-  });
+  afterAll(() => finishE2E(e2e));
 
   it('attaches an image from the file picker; both sides see it inline', async () => {
     const png = await sharp({ create: { width: 800, height: 600, channels: 3, background: { r: 30, g: 140, b: 220 } } }).png().toBuffer();

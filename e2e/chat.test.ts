@@ -6,7 +6,7 @@
  * keeps the session, and log out.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DESKTOP, PASSWORD, PHONE, describeE2E, messageItem, online, openDirect, screenshot, sendMessage, signUp, startE2E, type E2E, type UserSession } from './harness';
+import { DESKTOP, PASSWORD, PHONE, describeE2E, messageItem, online, openDirect, screenshot, sendMessage, signUp, finishE2E, startE2E, type E2E, type UserSession } from './harness';
 
 describeE2E('chat between two people', () => {
   let e2e: E2E;
@@ -18,11 +18,7 @@ describeE2E('chat between two people', () => {
     ann = await signUp(e2e, 'ann', DESKTOP);
     bob = await signUp(e2e, 'bob', PHONE);
   });
-  afterAll(async () => {
-    const problems = e2e?.problems ?? [];
-    await e2e?.close();
-    expect(problems).toEqual([]);
-  });
+  afterAll(() => finishE2E(e2e));
 
   it('delivers messages both ways, live', async () => {
     await openDirect(ann.page, bob.username);

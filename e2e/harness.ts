@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../packages/server/src/testing';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -57,6 +57,13 @@ export interface E2E {
   /** Page errors and CSP violations seen in any page: a test file ends by asserting there were none. */
   problems: string[];
   close(): Promise<void>;
+}
+
+/** Closes the browser and the server, then fails the file if any page saw an error or a CSP violation. */
+export async function finishE2E(e2e: E2E | undefined): Promise<void> {
+  const problems = e2e?.problems ?? [];
+  await e2e?.close();
+  expect(problems).toEqual([]);
 }
 
 export async function startE2E(config: Parameters<typeof startTestServer>[0] = {}): Promise<E2E> {

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LIMITS } from '@parley/protocol';
 import { testConfig } from '../packages/server/src/testing';
-import { DESKTOP, PASSWORD, PHONE, describeE2E, messageItem, screenshot, sendMessage, signUp, startE2E, watch, type E2E, type UserSession } from './harness';
+import { DESKTOP, PASSWORD, PHONE, describeE2E, messageItem, screenshot, sendMessage, signUp, finishE2E, startE2E, watch, type E2E, type UserSession } from './harness';
 
 describeE2E('compose, mailboxes and groups', () => {
   let e2e: E2E;
@@ -23,11 +23,7 @@ describeE2E('compose, mailboxes and groups', () => {
     fay = await signUp(e2e, 'fay', PHONE);
     gus = await signUp(e2e, 'gus', DESKTOP);
   });
-  afterAll(async () => {
-    const problems = e2e?.problems ?? [];
-    await e2e?.close();
-    expect(problems).toEqual([]);
-  });
+  afterAll(() => finishE2E(e2e));
 
   it('composes with a title; it shows in Received and Sent', async () => {
     const p = eve.page;

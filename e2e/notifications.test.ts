@@ -7,7 +7,7 @@
  * to: browser push itself is tested against a local endpoint in packages/server.)
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DESKTOP, PASSWORD, describeE2E, messageItem, screenshot, signUp, startE2E, type E2E, type UserSession } from './harness';
+import { DESKTOP, PASSWORD, describeE2E, messageItem, screenshot, signUp, finishE2E, startE2E, type E2E, type UserSession } from './harness';
 
 describeE2E('notifications', () => {
   let e2e: E2E;
@@ -40,11 +40,7 @@ describeE2E('notifications', () => {
     direct = (await api('POST', '/api/conversations/direct', { userId: users[0].id })).conversation.id;
     group = (await api('POST', '/api/conversations/group', { title: 'Book club', memberIds: [users[0].id] })).conversation.id;
   });
-  afterAll(async () => {
-    const problems = e2e?.problems ?? [];
-    await e2e?.close();
-    expect(problems).toEqual([]);
-  });
+  afterAll(() => finishE2E(e2e));
 
   it('counts being added to a group live; the panel lists it; mark all read clears the count', async () => {
     await bob.page.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor();

@@ -5,7 +5,7 @@
  * back in history (loaded around its seq), and HTML in a message stays text.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DESKTOP, PASSWORD, describeE2E, messageItem, screenshot, signUp, startE2E, type E2E, type UserSession } from './harness';
+import { DESKTOP, PASSWORD, describeE2E, messageItem, screenshot, signUp, finishE2E, startE2E, type E2E, type UserSession } from './harness';
 
 describeE2E('search', () => {
   let e2e: E2E;
@@ -35,11 +35,7 @@ describeE2E('search', () => {
     // More than one history page (50) after it, within the default send limit (100 per 10 s).
     for (let i = 2; i < 90; i++) await send(`filler message ${i}`, i);
   });
-  afterAll(async () => {
-    const problems = e2e?.problems ?? [];
-    await e2e?.close();
-    expect(problems).toEqual([]);
-  });
+  afterAll(() => finishE2E(e2e));
 
   it('finds Japanese by part of a word and marks the match', async () => {
     const page = bob.page;
