@@ -7,6 +7,7 @@ import { Histogram, nowUs } from './histogram';
 import type { Generators } from './generators';
 import { cpuPercent, sampleAll } from './proc-stats';
 import { sleep } from './spawn';
+import { mb, type BenchResult } from './result';
 import type { PhasePlan, SenderPlan } from '../worker/protocol';
 
 export interface Sender {
@@ -149,4 +150,9 @@ export function totals(phases: readonly PhaseOutcome[]) {
       return acc;
     }, {}),
   };
+}
+
+/** The counted columns of a result row: the phases' totals, the server's CPU and RSS during `measured`. */
+export function countedColumns(t: ReturnType<typeof totals>, measured: PhaseOutcome): Pick<BenchResult, 'sent' | 'delivered' | 'lost' | 'duplicated' | 'serverCpuPct' | 'serverRssMb'> {
+  return { sent: t.sent, delivered: t.delivered, lost: t.lost, duplicated: t.duplicated, serverCpuPct: measured.cpuPct, serverRssMb: mb(measured.rssBytes) };
 }

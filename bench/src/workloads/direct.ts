@@ -5,8 +5,8 @@
  * the offered rate, then latency at 50 % of it.
  */
 import type { Generators } from '../core/generators';
-import { PhaseRunner, totals, type PhaseOutcome, type Sender } from '../core/measure';
-import { latencyOf, mb, type BenchResult } from '../core/result';
+import { countedColumns, PhaseRunner, totals, type PhaseOutcome, type Sender } from '../core/measure';
+import { latencyOf, type BenchResult } from '../core/result';
 import { findSaturation } from '../core/saturation';
 import { connectionsByConversation, pairs, type Population } from '../targets/population';
 import { startParley } from '../targets/parley-target';
@@ -60,12 +60,7 @@ export function directRow(workload: string, target: Target, m: DirectMeasurement
     throughput: m.maxMessages,
     unit: 'msg/s',
     latencyMs: latencyOf(m.atHalf.hist),
-    sent: t.sent,
-    delivered: t.delivered,
-    lost: t.lost,
-    duplicated: t.duplicated,
-    serverCpuPct: m.atHalf.cpuPct,
-    serverRssMb: mb(m.atHalf.rssBytes),
+    ...countedColumns(t, m.atHalf),
     ratio: null,
     goal,
     pass: null,

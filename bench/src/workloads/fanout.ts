@@ -3,8 +3,8 @@
  * 1,000 members. The headline is deliveries per second at saturation (each message
  * counts once per receiving socket), against the relay forwarding to the same room.
  */
-import { PhaseRunner, totals, type Sender } from '../core/measure';
-import { latencyOf, mb, type BenchResult } from '../core/result';
+import { countedColumns, PhaseRunner, totals, type Sender } from '../core/measure';
+import { latencyOf, type BenchResult } from '../core/result';
 import { findSaturation } from '../core/saturation';
 import { connectionsByConversation, group } from '../targets/population';
 import { startParley } from '../targets/parley-target';
@@ -34,12 +34,7 @@ async function measure(ctx: RunContext, workload: string, members: number, targe
     throughput: sat.maxDeliveries,
     unit: 'deliveries/s',
     latencyMs: latencyOf(atHalf.hist),
-    sent: t.sent,
-    delivered: t.delivered,
-    lost: t.lost,
-    duplicated: t.duplicated,
-    serverCpuPct: atHalf.cpuPct,
-    serverRssMb: mb(atHalf.rssBytes),
+    ...countedColumns(t, atHalf),
     ratio: null,
     goal: 'ceiling',
     pass: null,

@@ -6,8 +6,8 @@
  * the same size served by the same process while it relays the same traffic.
  */
 import { Histogram } from '../core/histogram';
-import { PhaseRunner, totals } from '../core/measure';
-import { latencyOf, mb, type BenchResult } from '../core/result';
+import { countedColumns, PhaseRunner, totals } from '../core/measure';
+import { latencyOf, type BenchResult } from '../core/result';
 import { findSaturation } from '../core/saturation';
 import { pairs, type Population } from '../targets/population';
 import { startParley, type ParleyTarget } from '../targets/parley-target';
@@ -58,12 +58,7 @@ async function measure(ctx: RunContext, p: Population, target: Target, gens: Gen
     throughput: r ? r.ok / seconds : 0,
     unit: 'req/s',
     latencyMs: latencyOf(hist),
-    sent: t.sent,
-    delivered: t.delivered,
-    lost: t.lost,
-    duplicated: t.duplicated,
-    serverCpuPct: out.cpuPct,
-    serverRssMb: mb(out.rssBytes),
+    ...countedColumns(t, out),
     ratio: null,
     goal: 'ceiling',
     pass: null,

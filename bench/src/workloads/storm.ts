@@ -8,8 +8,8 @@
  * dropped socket is gone, so its "lost" is expected and only its reconnect time is a
  * ceiling.
  */
-import { PhaseRunner, totals, type Sender } from '../core/measure';
-import { latencyOf, mb, round, type BenchResult } from '../core/result';
+import { countedColumns, PhaseRunner, totals, type Sender } from '../core/measure';
+import { latencyOf, round, type BenchResult } from '../core/result';
 import { sleep } from '../core/spawn';
 import type { Generators } from '../core/generators';
 import { connectionsByConversation, pairs, type Population } from '../targets/population';
@@ -64,12 +64,7 @@ async function measure(ctx: RunContext, p: Population, s: StormSizes, target: Ta
     throughput: recoveredS,
     unit: 's to recover',
     latencyMs: latencyOf(out.hist),
-    sent: t.sent,
-    delivered: t.delivered,
-    lost: t.lost,
-    duplicated: t.duplicated,
-    serverCpuPct: out.cpuPct,
-    serverRssMb: mb(out.rssBytes),
+    ...countedColumns(t, out),
     ratio: null,
     goal: 'ceiling (no storage: drops lose)',
     pass: null,
