@@ -5,6 +5,7 @@
 import type { ConversationId } from '@parley/protocol';
 import type { MailboxItem, SendResult } from '../port';
 import { createMessageEraser } from './erase-message';
+import { createSearchIndexer } from './search-index';
 import type { SqliteContext, SyncStore } from './context';
 import { attachmentsJson, createAttachmentClaimer } from './attachments';
 import { forbidden, notFound } from './errors';
@@ -38,6 +39,7 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
   const applyEdit = db.prepare('UPDATE messages SET title = ?, body = ?, edited_at = ? WHERE id = ?');
   const erase = createMessageEraser(ctx);
   const claimAttachments = createAttachmentClaimer(ctx);
+  const indexForSearch = createSearchIndexer(ctx);
   const hiddenSeq = db.prepare('SELECT user_seq FROM hidden_messages WHERE user_id = ? AND message_id = ?');
   const insertHidden = db.prepare('INSERT INTO hidden_messages (user_id, message_id, user_seq) VALUES (?, ?, ?)');
   const userEventAt = db.prepare('SELECT user_seq, type, at, payload FROM user_events WHERE user_id = ? AND user_seq = ?');
@@ -91,8 +93,8 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
 
   return {
     appendMessages(inputs) {
-      return ctx.write(() =>
-        inputs.map((input): SendResult => {
+      return ctx.write(() => {
+        const results = inputs.map((input): SendResult => {
           const found = conversationAndMember.get(input.senderId, input.conversationId) as
             | { conversation_id: string; member_id: string | null }
             | undefined;
@@ -123,8 +125,10 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
           });
           const message = (event as Extract<typeof event, { type: 'message.created' }>).message;
           return { ok: true, message, duplicate: false, event };
-        }),
-      );
+        });
+        indexForSearch(results.flatMap((r) => (r.ok && !r.duplicate ? [r.message] : [])));
+        return results;
+      });
     },
     getMessage(conversationId, messageId) {
       const row = byId.get(conversationId, messageId) as MessageRow | undefined;

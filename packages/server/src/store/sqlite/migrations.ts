@@ -10,6 +10,7 @@ import { searchSchema } from './migrations/0004-search';
 import { privacySchema } from './migrations/0006-privacy';
 import { moderationSchema } from './migrations/0007-moderation';
 import { notificationsSchema } from './migrations/0008-notifications';
+import { searchIndexOnAppendSchema } from './migrations/0009-search-index-on-append';
 
 export interface SqliteMigration {
   version: number;
@@ -25,6 +26,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   { version: 6, name: 'privacy', sql: privacySchema },
   { version: 7, name: 'moderation', sql: moderationSchema },
   { version: 8, name: 'notifications', sql: notificationsSchema },
+  { version: 9, name: 'search index on append', sql: searchIndexOnAppendSchema },
 ];
 
 export function migrateSqlite(db: Database, now: () => number = Date.now): number[] {
