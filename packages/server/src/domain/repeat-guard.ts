@@ -10,7 +10,8 @@
  * Reservations are taken at check time, so concurrent copies cannot all slip through,
  * and released when the send fails, so refused or failed sends do not count.
  */
-import { createHash } from 'node:crypto';
+// One-shot hash: half the cost of createHash().update().digest() for short strings.
+import { hash } from 'node:crypto';
 import type { ClientMessageId, UserId } from '@parley/protocol';
 
 export interface RepeatGuardConfig {
@@ -73,5 +74,5 @@ export class RepeatGuard {
 
 /** Copies that differ only in case or spacing are the same body. */
 function digest(body: string): string {
-  return createHash('sha256').update(body.trim().toLowerCase().replace(/\s+/g, ' ')).digest('base64url');
+  return hash('sha256', body.trim().toLowerCase().replace(/\s+/g, ' '), 'base64url');
 }

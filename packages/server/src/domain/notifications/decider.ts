@@ -2,8 +2,9 @@
  * Who gets a notification for what, decided after the commit and never on the send path.
  *
  * On the node that committed the change (committed(), fed by Fanout after each commit),
- * in batches: one audience read per conversation, one block read and one presence read
- * per message, one insert for the whole batch. For each member other than the sender
+ * in batches: one audience read per conversation, one block read per group message (a
+ * direct send already passed SendGuard's block check), one presence read and one insert
+ * for the whole batch. For each member other than the sender
  * (and not in a block with them):
  * - named as @username → a `mention` notification, whatever the focus or mute;
  * - else, in a direct conversation or a group of at most groupMax members, not muted:
@@ -22,7 +23,8 @@
  * read when it arrives); presence read just before a socket opens or closes can miss
  * the candidate; a node that dies with a queue loses it. The log stays the record.
  */
-import { createHash } from 'node:crypto';
+// One-shot hash: half the cost of createHash().update().digest() for short strings.
+import { hash } from 'node:crypto';
 import {
   NOTIFICATION_COUNT_CAP,
   type ConversationEvent,
@@ -43,6 +45,8 @@ import type { PushDelivery, PushJob } from './push-delivery';
 
 type MessageCreated = Extract<ConversationEvent, { type: 'message.created' }>;
 type MemberAdded = Extract<ConversationEvent, { type: 'member.added' }>;
+type Recipient = { userId: UserId; muted: boolean; mentioned: boolean };
+type MessagePlan = { audience: AudienceRecord; e: MessageCreated; recipients: Recipient[] };
 
 export const PREVIEW_CHARS = 140;
 /** Bus routing tag of a candidate on a user topic (see fanout.ts for the envelope). */
@@ -50,7 +54,7 @@ export const CANDIDATE_ROUTING = 'n';
 
 /** One notification per (user, message) whatever its kind, one per (user, join). */
 export function notificationId(userId: UserId, about: string): string {
-  return createHash('sha256').update(`${userId}\n${about}`).digest('base64url').slice(0, 24);
+  return hash('sha256', `${userId}\n${about}`, 'base64url').slice(0, 24);
 }
 
 export function toNotification(r: NotificationRecord): Notification {
@@ -128,11 +132,18 @@ export class NotificationDecider {
       if (list) list.push(e);
       else messages.set(e.conversationId, [e]);
     }
+    const plans: MessagePlan[] = [];
     for (const list of messages.values()) {
       const audience = await store.notifications.audience(list[0]!.conversationId, this.groupMax);
       if (!audience) continue;
-      for (const e of list) await this.decideMessage(audience, e, now, created, live, pushes);
+      for (const e of list) {
+        const recipients = await this.recipientsOf(audience, e);
+        if (recipients.length > 0) plans.push({ audience, e, recipients });
+      }
     }
+    // One presence read for the whole batch (a Redis round trip per message before).
+    const online = plans.length ? await this.onlineAmong([...new Set(plans.flatMap((p) => p.recipients.map((r) => r.userId)))]) : new Set<UserId>();
+    for (const plan of plans) await this.decideMessage(plan, online, now, created, live, pushes);
 
     for (const e of batch) {
       if (e.type !== 'member.added') continue;
@@ -148,24 +159,38 @@ export class NotificationDecider {
     this.push.enqueue(pushes);
   }
 
-  private async decideMessage(audience: AudienceRecord, e: MessageCreated, now: number, created: NewNotification[], live: Set<UserId>, pushes: PushJob[]): Promise<void> {
+  /** Members to consider for a message: not the sender, and not in a block with them. */
+  private async recipientsOf(audience: AudienceRecord, e: MessageCreated): Promise<Recipient[]> {
     const { store } = this.deps;
     const m = e.message;
     const names = mentionedUsernames(`${m.title ?? ''}\n${m.body}`);
-    const small = audience.members !== null;
     const recipients = (
       audience.members
         ? audience.members.map((u) => ({ userId: u.userId, muted: u.muted, mentioned: names.includes(u.username) }))
         : (await store.notifications.membersByUsername(m.conversationId, names)).map((u) => ({ userId: u.userId, muted: u.muted, mentioned: true }))
     ).filter((r) => r.userId !== m.senderId);
-    if (recipients.length === 0) return;
-    const ids = recipients.map((r) => r.userId);
-    const blocked = await store.moderation.blockedAmong(m.senderId, ids);
-    const online = await this.onlineAmong(ids);
+    // A direct send was admitted only after SendGuard found no block either way between
+    // the two members, just before its commit: reading blocks again here would cost a read
+    // per message for the same answer. Groups have no such check; their blocks apply here.
+    if (recipients.length === 0 || audience.kind === 'direct') return recipients;
+    const blocked = await store.moderation.blockedAmong(m.senderId, recipients.map((r) => r.userId));
+    return recipients.filter((r) => !blocked.has(r.userId));
+  }
+
+  private async decideMessage(
+    { audience, e, recipients }: MessagePlan,
+    online: ReadonlySet<UserId>,
+    now: number,
+    created: NewNotification[],
+    live: Set<UserId>,
+    pushes: PushJob[],
+  ): Promise<void> {
+    const { store } = this.deps;
+    const m = e.message;
+    const small = audience.members !== null;
     let senderName = audience.members?.find((u) => u.userId === m.senderId)?.displayName;
 
     for (const r of recipients) {
-      if (blocked.has(r.userId)) continue;
       const n: NewNotification = {
         id: notificationId(r.userId, `message:${m.id}`),
         userId: r.userId,
