@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ConversationEvent, ConversationId, Message } from '@parley/protocol';
+import type { AttachmentId, ConversationEvent, ConversationId, Message } from '@parley/protocol';
 import { ParleyClient } from './client';
 import type { WebSocketCtor } from './connection';
 import { memoryStorage, type KeyValueStorage } from './storage';
@@ -27,17 +27,20 @@ const serverAvailable = loaded !== null;
 
 /**
  * A `ws` WebSocket the test can sabotage: `killAll()` drops every live socket like a
- * dead network (1006), and `loseNextSendReply()` lets the next send reach the server
- * but kills the socket instead of delivering the reply.
+ * dead network (1006), `loseNextSendReply()` lets the next send reach the server
+ * but kills the socket instead of delivering the reply, and `setOffline(true)` kills
+ * the live sockets and makes every new one fail to connect until `setOffline(false)`.
  */
 function sabotageableWebSocket() {
   const live = new Set<WebSocket>();
   const sentMessageIds: string[] = [];
   let loseSendReply = false;
+  let offline = false;
   class Sabotage extends WebSocket {
     private readonly sendIds = new Set<number>();
     constructor(url: string) {
-      super(url);
+      // Offline: a port nobody listens on, so the connection is refused like on a dead network.
+      super(offline ? 'ws://127.0.0.1:1/ws' : url);
       live.add(this);
       this.on('close', () => live.delete(this));
     }
@@ -66,6 +69,10 @@ function sabotageableWebSocket() {
     WebSocket: Sabotage as WebSocketCtor,
     sentMessageIds,
     killAll: () => live.forEach((s) => s.terminate()),
+    setOffline: (value: boolean) => {
+      offline = value;
+      if (value) live.forEach((s) => s.terminate());
+    },
     loseNextSendReply: () => {
       loseSendReply = true;
     },
@@ -145,6 +152,65 @@ describe.skipIf(!serverAvailable)('ParleyClient against the real server', () => 
     expect(messagesOf(a.events, cid).filter((m) => m.clientMessageId === clientMessageId)).toHaveLength(1);
     expect(messagesOf(b.events, cid).filter((m) => m.clientMessageId === clientMessageId)).toHaveLength(1);
     expect(a.client.outbox).toEqual([]);
+  });
+
+  /** Uploads through a signed URL the SDK mints (what the web app's XHR does). */
+  async function upload(client: ParleyClient, name: string, text: string) {
+    const { url } = await client.request('createUploadUrl');
+    const res = await fetch(`${server.url}${url}&name=${encodeURIComponent(name)}`, { method: 'POST', body: text });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { attachment: { id: AttachmentId; name: string; size: number } }).attachment;
+  }
+
+  it('a send with an uploaded file, queued while offline, arrives once with its attachment when back online', async () => {
+    const { a, b, cid } = await pair();
+    const file = await upload(a.client, 'notes.txt', 'meeting notes\n'.repeat(20));
+
+    a.ws.setOffline(true);
+    await until(() => a.client.status === 'offline', 'alice offline');
+    const { clientMessageId, done } = a.client.send(cid, { body: 'notes attached', attachmentIds: [file.id] });
+    expect(a.client.outbox).toMatchObject([{ clientMessageId, attachmentIds: [file.id] }]);
+    // Reconnect attempts keep failing; nothing leaves while offline.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(a.client.status).not.toBe('online');
+    expect(a.ws.sentMessageIds).not.toContain(clientMessageId);
+
+    a.ws.setOffline(false);
+    const message = await done;
+    expect(message).toMatchObject({ clientMessageId, body: 'notes attached', attachments: [{ id: file.id, name: 'notes.txt', size: file.size, kind: 'file' }] });
+    expect(a.client.outbox).toEqual([]);
+
+    const history = await b.client.request('history', { params: { id: cid } });
+    const stored = history.messages.filter((m) => m.clientMessageId === clientMessageId);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.attachments?.map((x) => x.id)).toEqual([file.id]);
+    await until(() => messagesOf(b.events, cid).some((m) => m.clientMessageId === clientMessageId), 'bob receives it');
+    const seen = messagesOf(b.events, cid).filter((m) => m.clientMessageId === clientMessageId);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.attachments?.map((x) => x.id)).toEqual([file.id]);
+    await until(() => messagesOf(a.events, cid).some((m) => m.clientMessageId === clientMessageId), 'alice sees it');
+    expect(messagesOf(a.events, cid).filter((m) => m.clientMessageId === clientMessageId)).toHaveLength(1);
+  });
+
+  it('a send with a file whose reply was lost is retried as the same message; a refused attachment fails the send instead of retrying', async () => {
+    const { a, b, cid } = await pair();
+    const file = await upload(a.client, 'plan.txt', 'the plan');
+
+    a.ws.loseNextSendReply();
+    const first = a.client.send(cid, { body: 'the plan', attachmentIds: [file.id] });
+    const message = await first.done;
+    // Sent twice with one id; the retry got the stored message back, the file was claimed once.
+    expect(a.ws.sentMessageIds.filter((id) => id === first.clientMessageId)).toHaveLength(2);
+    expect(message.attachments?.map((x) => x.id)).toEqual([file.id]);
+
+    // The same upload again: already on a message, a refusal no retry can fix.
+    const again = a.client.send(cid, { body: 'the plan, again', attachmentIds: [file.id] });
+    await expect(again.done).rejects.toMatchObject({ code: 'ATTACHMENT_INVALID', retryable: false });
+    expect(a.ws.sentMessageIds.filter((id) => id === again.clientMessageId)).toHaveLength(1);
+    expect(a.client.outbox).toEqual([]);
+
+    const history = await b.client.request('history', { params: { id: cid } });
+    expect(history.messages.map((m) => m.clientMessageId)).toEqual([first.clientMessageId]);
   });
 
   it('catches up after being away: missed messages arrive once, in order', async () => {

@@ -10,6 +10,7 @@
 import {
   CLOSE,
   shouldReconnect,
+  type AttachmentId,
   type ClientMessageId,
   type ConversationId,
   type ConversationEvent,
@@ -144,6 +145,8 @@ export class ParleyClient {
           clientMessageId: item.clientMessageId,
           body: item.body,
           title: item.title,
+          // Old saved items have no attachmentIds; a text-only send leaves the field out.
+          ...(item.attachmentIds?.length ? { attachmentIds: [...item.attachmentIds] } : {}),
         }),
       onChange: (items) => this.emitter.emit('outbox', items),
     });
@@ -250,14 +253,31 @@ export class ParleyClient {
 
   // ---- actions
 
-  send(conversationId: ConversationId, input: { body: string; title?: string | null }): { clientMessageId: ClientMessageId; done: Promise<Message> } {
+  /**
+   * Queues a message in the outbox (persisted, sent when online, retried with the same
+   * clientMessageId until the server answers). `attachmentIds` are uploads already made
+   * (POST /api/attachments or createUploadUrl): the upload needs the network, the send
+   * does not. `done` rejects on a refusal a retry cannot fix, e.g. ATTACHMENT_INVALID.
+   */
+  send(
+    conversationId: ConversationId,
+    input: { body: string; title?: string | null; attachmentIds?: readonly AttachmentId[] },
+  ): { clientMessageId: ClientMessageId; done: Promise<Message> } {
     const clientMessageId = newClientMessageId();
     if (!this.session.current) {
       const done = Promise.reject(new ParleyError('UNAUTHENTICATED', 'not logged in', { retryable: false }));
       done.catch(() => {});
       return { clientMessageId, done };
     }
-    const done = this.outboxQueue.add({ clientMessageId, conversationId, body: input.body, title: input.title ?? null, createdAt: Date.now() });
+    const done = this.outboxQueue.add({
+      clientMessageId,
+      conversationId,
+      body: input.body,
+      title: input.title ?? null,
+      // A copy: the caller may reuse its array; the queued item must not change under it.
+      ...(input.attachmentIds?.length ? { attachmentIds: [...input.attachmentIds] } : {}),
+      createdAt: Date.now(),
+    });
     return { clientMessageId, done };
   }
 

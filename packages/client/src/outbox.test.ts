@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClientMessageId, ConversationId, Message, ReplyData, UserId } from '@parley/protocol';
+import type { AttachmentId, ClientMessageId, ConversationId, Message, ReplyData, UserId } from '@parley/protocol';
 import { Outbox, type OutboxItem } from './outbox';
 import { ParleyError, connectionLost } from './parley-error';
 import { Backoff } from './reconnect';
@@ -27,6 +27,8 @@ function setup(send: (i: OutboxItem) => Promise<ReplyData['send']>, storage = me
   outbox.load(alice);
   return { outbox, storage, changes };
 }
+
+const withFiles = (n: number, ...ids: string[]): OutboxItem => ({ ...item(n), attachmentIds: ids as AttachmentId[] });
 
 describe('Outbox', () => {
   it('persists items so a new outbox over the same storage (a page reload) sends them', async () => {
@@ -118,6 +120,91 @@ describe('Outbox', () => {
     const a = outbox.add(item(1));
     outbox.clear(new ParleyError('UNAUTHENTICATED', 'logged out'));
     await expect(a).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(storage.getItem('k.outbox')).toBeNull();
+  });
+});
+
+describe('Outbox with attachments', () => {
+  it('persists attachmentIds, so after a reload the queued send still carries them', async () => {
+    const storage = memoryStorage();
+    const first = setup(() => new Promise(() => {}), storage);
+    void first.outbox.add(withFiles(1, 'f1', 'f2'));
+    void first.outbox.add(item(2));
+    const saved = JSON.parse(storage.getItem('k.outbox')!) as { items: OutboxItem[] };
+    expect(saved.items.map((i) => i.attachmentIds)).toEqual([['f1', 'f2'], undefined]);
+
+    const sent: OutboxItem[] = [];
+    const second = setup(async (i) => {
+      sent.push(i);
+      return { message: messageFor(i, sent.length), duplicate: false };
+    }, storage);
+    expect(second.outbox.items[0]).toEqual(withFiles(1, 'f1', 'f2'));
+    second.outbox.setOnline(true);
+    await until(() => second.outbox.items.length === 0);
+    expect(sent.map((i) => [i.clientMessageId, i.attachmentIds])).toEqual([
+      ['m1', ['f1', 'f2']],
+      ['m2', undefined],
+    ]);
+  });
+
+  it('loads entries saved before attachmentIds existed and sends them as text', async () => {
+    const storage = memoryStorage();
+    // Exactly what an older SDK wrote: no attachmentIds key at all.
+    const old = { clientMessageId: 'old1', conversationId: 'c1', body: 'from before', title: null, createdAt: 5 };
+    storage.setItem('k.outbox', JSON.stringify({ userId: 'alice', items: [old] }));
+    const sent: OutboxItem[] = [];
+    const { outbox } = setup(async (i) => {
+      sent.push(i);
+      return { message: messageFor(i, 1), duplicate: false };
+    }, storage);
+    expect(outbox.items).toEqual([old]);
+    const next = outbox.add(withFiles(2, 'f9'));
+    outbox.setOnline(true);
+    expect((await next).clientMessageId).toBe('m2');
+    expect(sent.map((i) => [i.clientMessageId, i.attachmentIds])).toEqual([
+      ['old1', undefined],
+      ['m2', ['f9']],
+    ]);
+  });
+
+  it('every retry carries the same clientMessageId and the same attachmentIds', async () => {
+    const attempts: OutboxItem[] = [];
+    let online = true;
+    const { outbox } = setup(async (i) => {
+      attempts.push(i);
+      if (attempts.length === 1) throw new ParleyError('UNAVAILABLE', 'db down');
+      if (attempts.length === 2) {
+        online = false;
+        outbox.setOnline(false);
+        throw connectionLost();
+      }
+      // The second attempt was stored before its reply got lost: the server answers with the original.
+      return { message: messageFor(i, 1), duplicate: true };
+    });
+    const done = outbox.add(withFiles(1, 'f1'));
+    outbox.setOnline(true);
+    await until(() => attempts.length === 2 && !online);
+    outbox.setOnline(true);
+    expect((await done).clientMessageId).toBe('m1');
+    expect(attempts).toHaveLength(3);
+    for (const a of attempts) expect(a).toEqual(withFiles(1, 'f1'));
+  });
+
+  it('ATTACHMENT_INVALID fails the send at once (no retry), removes it from storage and lets the next one go', async () => {
+    const storage = memoryStorage();
+    const attempts: string[] = [];
+    const { outbox } = setup(async (i) => {
+      attempts.push(i.clientMessageId);
+      if (i.attachmentIds?.includes('expired' as AttachmentId)) throw new ParleyError('ATTACHMENT_INVALID', 'unknown attachment');
+      return { message: messageFor(i, attempts.length), duplicate: false };
+    }, storage);
+    const bad = outbox.add(withFiles(1, 'expired'));
+    const good = outbox.add(withFiles(2, 'f2'));
+    outbox.setOnline(true);
+    await expect(bad).rejects.toMatchObject({ code: 'ATTACHMENT_INVALID', retryable: false });
+    expect((await good).clientMessageId).toBe('m2');
+    expect(attempts).toEqual(['m1', 'm2']);
+    expect(outbox.items).toEqual([]);
     expect(storage.getItem('k.outbox')).toBeNull();
   });
 });

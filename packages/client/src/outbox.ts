@@ -8,8 +8,14 @@
  * - Items are sent one at a time, in the order they were added.
  * - An item leaves only when the server answered: ok, or an error a retry cannot fix
  *   (its `done` rejects). Retryable errors and lost connections keep it for later.
+ * - Attachments travel as the ids of uploads already made (uploading needs the network;
+ *   sending what was uploaded does not have to wait for it). Every attempt carries the
+ *   same ids with the same clientMessageId, and the server answers a retry of a stored
+ *   send with the original message before it looks at the attachments, so a retry never
+ *   claims a file twice. An attachment the server refuses (ATTACHMENT_INVALID: expired,
+ *   not mine, already sent) is a permanent failure like any other non-retryable error.
  */
-import type { ClientMessageId, ConversationId, Message, ReplyData, UserId } from '@parley/protocol';
+import type { AttachmentId, ClientMessageId, ConversationId, Message, ReplyData, UserId } from '@parley/protocol';
 import { ParleyError } from './parley-error';
 import { Backoff } from './reconnect';
 import { readJson, removeKey, writeJson, type KeyValueStorage } from './storage';
@@ -19,6 +25,11 @@ export interface OutboxItem {
   conversationId: ConversationId;
   body: string;
   title: string | null;
+  /**
+   * Uploads the message carries (already uploaded, in order). Absent for text only, and
+   * in items saved by SDK versions before attachments could be queued.
+   */
+  attachmentIds?: readonly AttachmentId[];
   createdAt: number;
 }
 
