@@ -15,7 +15,8 @@ const TYPING_IDLE_MS = 3000;
 /**
  * The chat composer: Enter sends, Shift+Enter starts a new line. Sending goes through
  * the SDK outbox, so it works offline too: the message waits (with a clock) and is
- * sent once, when the connection is back.
+ * sent once, when the connection is back. That includes messages with files: the
+ * uploads need the network, but once they are done the send can wait like any other.
  */
 export function Composer({ conversationId }: { conversationId: string }) {
   const store = useStore();
@@ -49,17 +50,20 @@ export function Composer({ conversationId }: { conversationId: string }) {
     e?.preventDefault();
     if (uploads.items.length > 0) {
       if (uploads.busy || uploads.ready.length === 0) return setError(uploads.busy ? 'Wait for the uploads to finish' : 'Remove the files that failed');
-      stopTyping();
-      uploads.send(conversationId, text).then(() => setText(''), (err: unknown) => setError(describeError(err, 'send')));
-      return;
-    }
-    const problem = checkBody(text);
-    if (problem) {
-      if (text.length > 0) setError(problem);
-      return;
+      // Files alone are fine (the body then names them); text with them must still fit.
+      const problem = text.trim() ? checkBody(text) : null;
+      if (problem) return setError(problem);
+    } else {
+      const problem = checkBody(text);
+      if (problem) {
+        if (text.length > 0) setError(problem);
+        return;
+      }
     }
     stopTyping();
-    store.send(conversationId, text);
+    // Both go through the SDK outbox: pending until acknowledged, queued while offline.
+    if (uploads.items.length > 0) uploads.send(conversationId, text);
+    else store.send(conversationId, text);
     setText('');
     setError(null);
     input.current?.focus();

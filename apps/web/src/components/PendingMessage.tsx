@@ -2,14 +2,22 @@ import type { OutboxItem } from '@parley/client';
 import { clockTime } from '../state/format';
 import { Icon } from './Icon';
 import { RichText } from './RichText';
+import { PaperclipIcon } from './attachments/icons';
 
 /** A message still in the outbox: shown as mine, with a clock until the server acknowledges it. */
 export function PendingMessage({ item }: { item: OutboxItem }) {
+  // The outbox holds only the ids of the uploads (items saved by older SDKs have none).
+  const files = item.attachmentIds?.length ?? 0;
   return (
     <li className="message mine pending" aria-label="Message waiting to send">
       <div className="bubble">
         {item.title && <p className="message-title">{item.title}</p>}
         <p className="message-body"><RichText text={item.body} /></p>
+        {files > 0 && (
+          <p className="pending-files" data-testid="pending-attachments">
+            <PaperclipIcon /> {files === 1 ? '1 file' : `${files} files`}
+          </p>
+        )}
         <span className="message-meta">
           <time>{clockTime(item.createdAt)}</time>
           <span className="tick" role="img" aria-label="Sending" title="Sending"><Icon name="clock" size={14} /></span>

@@ -9,7 +9,7 @@
  * held and replayed past the fetched lastSeq, so nothing is lost or applied twice.
  */
 import type { ClientStatus, OutboxItem, ParleyClient } from '@parley/client';
-import { TYPING_TTL_MS, type Conversation, type ConversationEvent, type ConversationId, type Me, type Message, type Presence, type Receipt, type UserEvent, type UserId } from '@parley/protocol';
+import { TYPING_TTL_MS, type AttachmentId, type Conversation, type ConversationEvent, type ConversationId, type Me, type Message, type Presence, type Receipt, type UserEvent, type UserId } from '@parley/protocol';
 import { applyToConversation, applyToWindow, emptyWindow, mergeMessages, type MessageWindow } from './conversation-events';
 
 export interface ChatState {
@@ -390,11 +390,16 @@ export class ChatStore {
 
   // ---- actions
 
-  send(conversationId: string, body: string): void {
+  /**
+   * Queues a message in the SDK outbox: it shows as pending (a clock) until the server
+   * has it, waits while offline, and a refusal ends up in sendErrors. Attachments are
+   * uploads already made; the outbox carries their ids like the text.
+   */
+  send(conversationId: string, body: string, attachmentIds: readonly AttachmentId[] = []): void {
     const errors = { ...this.state.sendErrors };
     delete errors[conversationId];
     this.set({ sendErrors: errors });
-    const { done } = this.client.send(conversationId as ConversationId, { body });
+    const { done } = this.client.send(conversationId as ConversationId, { body, ...(attachmentIds.length > 0 ? { attachmentIds } : {}) });
     done.then(
       // The event usually arrives first; this covers the moment in between.
       (m) => this.insertMessage(m),

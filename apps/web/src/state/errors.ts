@@ -48,6 +48,8 @@ export function describeError(err: unknown, context: ErrorContext = 'generic'): 
       return context === 'group' ? 'That person is already a member.' : 'That conflicts with a recent change. Please try again.';
     case 'LIMIT_EXCEEDED':
       return context === 'group' ? 'The group is full.' : 'A size or count limit was reached.';
+    case 'ATTACHMENT_INVALID':
+      return 'A file could not be attached (it expired or was already sent). Attach it again.';
     case 'PAYLOAD_TOO_LARGE':
       return `That is too long (messages can have at most ${LIMITS.bodyMax} characters).`;
     case 'BAD_REQUEST': {

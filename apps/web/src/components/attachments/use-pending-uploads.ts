@@ -1,6 +1,6 @@
 /** The composer's uploads: each file starts uploading as soon as it is picked or dropped. */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ATTACHMENT_LIMITS, type Attachment, type ClientMessageId, type ConversationId } from '@parley/protocol';
+import { ATTACHMENT_LIMITS, type Attachment } from '@parley/protocol';
 import { useServices } from '../../state/app-context';
 import { describeError } from '../../state/errors';
 import { uploadFile } from './upload';
@@ -17,7 +17,7 @@ export interface PendingUpload {
 }
 
 export function usePendingUploads() {
-  const { client } = useServices();
+  const { client, store } = useServices();
   const [items, setItems] = useState<PendingUpload[]>([]);
   const aborts = useRef(new Map<string, AbortController>());
 
@@ -69,25 +69,21 @@ export function usePendingUploads() {
 
   const busy = items.some((i) => !i.attachment && !i.error);
   const ready = items.filter((i) => i.attachment).map((i) => i.attachment!);
-  // One client id per composed message, kept across retries so a retry is never a second message.
-  const clientMessageId = useRef<string | null>(null);
 
   /**
-   * Sends text with the uploaded files. Over REST, not the offline outbox: the uploads
-   * need the network anyway. The body is required, so an empty text says what is attached.
+   * Queues text with the uploaded files in the SDK outbox, like a text send: it shows
+   * pending until the server has it, waits out a lost connection (the uploads are done;
+   * only they needed the network), and a refusal shows as "Message not sent". The body
+   * is required, so an empty text says what is attached. The chips go, the uploads stay:
+   * the queued message carries them.
    */
   const send = useCallback(
-    async (conversationId: string, text: string) => {
-      clientMessageId.current ??= `web-${crypto.randomUUID()}`;
+    (conversationId: string, text: string) => {
       const body = text.trim() ? text : ready.map((a) => a.name).join(', ');
-      await client.request('send', {
-        params: { id: conversationId as ConversationId },
-        body: { clientMessageId: clientMessageId.current as ClientMessageId, body, attachmentIds: ready.map((a) => a.id) },
-      });
-      clientMessageId.current = null;
+      store.send(conversationId, body, ready.map((a) => a.id));
       clear();
     },
-    [client, ready, clear],
+    [store, ready, clear],
   );
   return { items, add, remove, clear, send, busy, ready };
 }
