@@ -15,7 +15,10 @@ export const CLOSE = {
   /** The server could not serve the session for now (database or bus down). */
   TRY_AGAIN_LATER: 4003,
 
-  /** The access token was missing, invalid or expired: refresh it, then reconnect. */
+  /**
+   * The access token was missing, invalid or expired: refresh it, then reconnect. Also
+   * sent to an open socket once the token it said hello with has expired.
+   */
   UNAUTHENTICATED: 4401,
   /** The session was revoked (logout everywhere) or the account suspended. Stop. */
   SESSION_REVOKED: 4403,

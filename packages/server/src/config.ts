@@ -42,6 +42,12 @@ export interface Config {
   };
   /** Pushes buffered for one socket before it is closed as a slow consumer. */
   socketBufferMaxBytes: number;
+  /**
+   * How often the WebSocket gateway sweeps its sockets (heartbeat timeouts, expired
+   * access tokens, presence renewal); unset means the gateway's default (10 s). Not an
+   * environment setting: tests shorten it to see a token expire without waiting.
+   */
+  gatewayTickMs?: number;
   nodeId: string;
   /** Messages older than this many days are deleted by the hourly maintenance; null keeps them forever. */
   retentionDays: number | null;

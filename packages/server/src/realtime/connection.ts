@@ -20,6 +20,11 @@ export class ClientConnection {
     private readonly maxBufferedBytes: number,
     private readonly onSlow: (conn: ClientConnection) => void,
     now: number,
+    /**
+     * Epoch ms at which the access token this socket said hello with expires (the JWT's
+     * exp, from verification; one number per connection, no timer).
+     */
+    readonly accessExpiresAt: number,
   ) {
     this.lastFrameAt = now;
   }

@@ -29,6 +29,11 @@ import { LocalRouting } from './routing';
 const HELLO_TIMEOUT_MS = 10_000;
 /** Frames a client may pipeline behind hello before welcome (each at most LIMITS.frameBytesMax). */
 const MAX_FRAMES_BEFORE_WELCOME = 32;
+/**
+ * How often tick() sweeps the sockets: heartbeat timeouts, expired access tokens and
+ * presence renewal. A socket is closed at most one tick after its token expires.
+ */
+const DEFAULT_TICK_MS = Math.min(10_000, HEARTBEAT_INTERVAL_MS / 2);
 
 export class Gateway {
   private readonly wss: WebSocketServer;
@@ -58,7 +63,7 @@ export class Gateway {
         }),
     });
     this.dispatcher = new RequestDispatcher(services);
-    this.timer = setInterval(() => void this.tick(), Math.min(10_000, HEARTBEAT_INTERVAL_MS / 2));
+    this.timer = setInterval(() => void this.tick(), deps.config.gatewayTickMs ?? DEFAULT_TICK_MS);
     this.timer.unref();
   }
 
@@ -126,9 +131,10 @@ export class Gateway {
     }
     let userId: UserId;
     let sessionVersion: number;
+    let expiresAt: number;
     let conversationIds: ConversationId[];
     try {
-      ({ userId, user: { sessionVersion } } = await auth.authenticate(frame.token));
+      ({ userId, user: { sessionVersion }, expiresAt } = await auth.authenticate(frame.token));
       conversationIds = await deps.store.listConversationIds(userId);
     } catch (err) {
       if (err instanceof AppError && err.code === 'ACCOUNT_SUSPENDED') ws.close(CLOSE.SESSION_REVOKED, 'suspended');
@@ -140,7 +146,7 @@ export class Gateway {
       return null;
     }
     if (ws.readyState !== ws.OPEN) return null;
-    const conn = new ClientConnection(randomUUID(), userId, ws, deps.config.socketBufferMaxBytes, (c) => this.slow(c), deps.clock());
+    const conn = new ClientConnection(randomUUID(), userId, ws, deps.config.socketBufferMaxBytes, (c) => this.slow(c), deps.clock(), expiresAt);
     await this.routing.add(conn, conversationIds);
     // A logout-all (or suspension) that landed after authenticate() but before the
     // user-topic subscription published its close before this socket could hear it.
@@ -214,13 +220,23 @@ export class Gateway {
     }
   }
 
-  /** Closes silent sockets and renews this node's presence entries. */
+  /**
+   * Closes silent sockets and sockets whose access token has expired, and renews this
+   * node's presence entries.
+   *
+   * A socket is authenticated once, by its hello; it must not outlive the token it
+   * showed. Expiry is checked here, in the sweep every socket already gets, rather than
+   * with a timer per socket (idle sockets are meant to be cheap), so a socket is closed
+   * up to one tick (DEFAULT_TICK_MS, 10 s) after its token expired. 4401 tells the
+   * client to refresh the token, reconnect and catch up with `sync`.
+   */
   private async tick(): Promise<void> {
     const { deps } = this.services;
     const now = deps.clock();
     const entries: { userId: UserId; connectionId: string }[] = [];
     for (const conn of this.routing.connections()) {
       if (now - conn.lastFrameAt > HEARTBEAT_INTERVAL_MS * 2) conn.close(CLOSE.HEARTBEAT_TIMEOUT, 'heartbeat timeout');
+      else if (now >= conn.accessExpiresAt) conn.close(CLOSE.UNAUTHENTICATED, 'access token expired');
       else entries.push({ userId: conn.userId, connectionId: conn.id });
     }
     try {

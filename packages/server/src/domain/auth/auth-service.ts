@@ -11,6 +11,8 @@ import { AccessTokens, hashRefreshToken, newRefreshToken } from './tokens';
 export interface AuthContext {
   userId: UserId;
   user: UserRecord;
+  /** Epoch ms (server clock) at which the presented access token expires: the gateway closes a socket then. */
+  expiresAt: number;
 }
 
 /**
@@ -95,7 +97,7 @@ export class AuthService {
     const user = await this.deps.store.getUser(claims.userId);
     if (!user || user.sessionVersion !== claims.sessionVersion) throw unauthenticated();
     if (user.suspendedAt !== null) throw new AppError('ACCOUNT_SUSPENDED', 'this account is suspended');
-    return { userId: user.id, user };
+    return { userId: user.id, user, expiresAt: claims.expiresAt };
   }
 
   view(user: UserRecord): Me {
