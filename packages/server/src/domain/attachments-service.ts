@@ -184,8 +184,9 @@ export class AttachmentsService {
   }
 
   /**
-   * Deletes uploads no message carried within the TTL, with their blobs, and leftovers
-   * of interrupted writes. Safe on many nodes at once: each deletion is conditional.
+   * Deletes uploads no message carried within the TTL, uploads released when their
+   * message went (any age), with their blobs, and leftovers of interrupted writes. Safe
+   * on many nodes at once: each deletion is conditional.
    */
   async sweep(now: number = this.deps.clock()): Promise<number> {
     const ttlMs = this.limits.orphanTtlSec * 1000;

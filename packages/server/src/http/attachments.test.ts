@@ -255,13 +255,22 @@ function attachmentsSuite(backend: string, makeStore: () => Promise<{ store?: St
       expect((await call(server.url, 'POST', `${forged}&name=x.txt`, { raw: 'x' })).status).toBe(401);
     });
 
-    it('deleting the message for everyone makes its attachments unavailable', async () => {
+    it('deleting the message for everyone makes its attachments unavailable, then removes their files', async () => {
       const id = (await upload(a, await pngImage(10, 10), 'gone.png')).body.attachment.id;
       const msg = (await send(a, [id])).body.message;
+      const signed = (await b.api.post(`/api/conversations/${conv}/attachments/links`, { attachmentIds: [id] })).body.links[0];
       expect((await download(b, fileUrl(id))).status).toBe(200);
       expect((await a.api.delete(`/api/conversations/${conv}/messages/${msg.id}?for=everyone`)).status).toBe(204);
-      expect((await download(b, fileUrl(id))).status).toBe(404);
+      for (const who of [b, a]) expect((await download(who, fileUrl(id))).status).toBe(404);
+      expect((await download(b, `${fileUrl(id)}/thumbnail`)).status).toBe(404);
+      expect((await download(null, signed.url)).status).toBe(404);
       expect((await b.api.post(`/api/conversations/${conv}/attachments/links`, { attachmentIds: [id] })).body.links).toEqual([]);
+      expect((await send(a, [id])).body.code).toBe('ATTACHMENT_INVALID');
+      // The next sweep removes the record and the bytes, long before the upload's TTL.
+      expect((await filesUnder(blobDir())).filter((f) => f.includes(id))).toHaveLength(2);
+      expect(await server.app.services.attachments.sweep(clock.now())).toBeGreaterThanOrEqual(1);
+      expect(await server.store.attachments.get(id)).toBeNull();
+      expect((await filesUnder(blobDir())).filter((f) => f.includes(id))).toEqual([]);
     });
 
     it('the sweep deletes uploads never sent once they are older than the TTL, with their files', async () => {

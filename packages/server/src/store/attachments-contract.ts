@@ -72,7 +72,7 @@ export function attachmentsContract(name: string, factory: StoreFactory): void {
       const a = await user();
       const id = await upload(a, { image: true, size: 1234 });
       const rec = await store.attachments.get(id);
-      expect(rec).toMatchObject({ id, ownerId: a, state: 'ready', name: 'photo.png', size: 1234, contentType: 'image/png', kind: 'image', width: 640, height: 480, hasThumbnail: true, messageId: null, conversationId: null, createdAt: T0 });
+      expect(rec).toMatchObject({ id, ownerId: a, state: 'ready', name: 'photo.png', size: 1234, contentType: 'image/png', kind: 'image', width: 640, height: 480, hasThumbnail: true, messageId: null, conversationId: null, createdAt: T0, releasedAt: null });
       expect(await store.attachments.get(fresh('a') as AttachmentId)).toBeNull();
     });
 
@@ -210,6 +210,26 @@ export function attachmentsContract(name: string, factory: StoreFactory): void {
       expect(msg && 'attachments' in msg).toBe(false);
       const { messages } = await store.history({ conversationId: conv, viewerId: b, limit: 10 });
       expect(messages.some((m) => m.attachments)).toBe(false);
+    });
+
+    it('deleting a message for everyone releases its uploads: never attachable again, swept at once', async () => {
+      const { a, b, conv } = await pair();
+      const [mine, modded] = [await upload(a), await upload(b)];
+      const [sent, other] = await store.appendMessages([send(conv, a, [mine]), send(conv, b, [modded])]);
+      if (!sent?.ok || !other?.ok) throw new Error('send failed');
+      await store.deleteMessageForEveryone({ conversationId: conv, messageId: sent.message.id, actorId: a, at: T0 + 2 });
+      // A moderator's delete goes through the same eraser.
+      await store.moderation.deleteMessageAsModerator({ conversationId: conv, messageId: other.message.id, moderatorId: a, at: T0 + 3 });
+      expect(await store.attachments.get(mine)).toMatchObject({ messageId: null, conversationId: null, releasedAt: T0 + 2 });
+      expect(await store.attachments.get(modded)).toMatchObject({ messageId: null, conversationId: null, releasedAt: T0 + 3 });
+      // Detached, yet not free for the owner's next message.
+      expect(await store.appendMessages([send(conv, a, [mine])])).toEqual([{ ok: false, code: 'ATTACHMENT_INVALID' }]);
+      // The sweep takes released uploads whatever their age (created at T0, not before it).
+      const listed = (await store.attachments.listUnattached({ createdBefore: T0, limit: 10_000 })).map((r) => r.id);
+      expect(listed).toEqual(expect.arrayContaining([mine, modded]));
+      expect((await store.attachments.deleteUnattached({ id: mine, createdBefore: T0 }))?.id).toBe(mine);
+      expect(await store.attachments.get(mine)).toBeNull();
+      expect(await store.attachments.usage(a)).toBe(0);
     });
   });
 }

@@ -11,6 +11,10 @@
  *   reserved size, and can never be attached to a message.
  * - An attachment is carried by at most one message, and only its owner can attach it.
  * - deleteUnattached() never deletes an attachment a message carries, even racing a send.
+ * - When its message goes (deleted for everyone, its author erased, retention), an
+ *   attachment is released in the same transaction: detached, never downloadable or
+ *   attachable again, and listed for the sweep at once whatever its age. Releasing rather
+ *   than deleting the row keeps the record of the bytes until the sweep removes them.
  * - Errors are StoreError with a port code.
  */
 import type { AttachmentId, ConversationId, MessageAttachment, MessageId, UserId } from '@parley/protocol';
@@ -29,10 +33,12 @@ export interface AttachmentRecord {
   width: number | null;
   height: number | null;
   hasThumbnail: boolean;
-  /** Both set once a message carries it. */
+  /** Both set once a message carries it; cleared again when it is released. */
   conversationId: ConversationId | null;
   messageId: MessageId | null;
   createdAt: number;
+  /** When the message carrying it went; a released upload only waits for the sweep. */
+  releasedAt: number | null;
 }
 
 export interface NewUpload {
@@ -63,10 +69,11 @@ export interface AttachmentsStore {
   get(id: AttachmentId): Promise<AttachmentRecord | null>;
   /**
    * Deletes the record when no message carries it (and, with ownerId, when it is that
-   * user's; with createdBefore, when it is that old). Returns what was deleted, or null.
+   * user's; with createdBefore, when it is that old or released). Returns what was
+   * deleted, or null.
    */
   deleteUnattached(input: { id: AttachmentId; ownerId?: UserId; createdBefore?: number }): Promise<AttachmentRecord | null>;
-  /** Uploads no message carries, created before the time, oldest first (the orphan sweep's work list). */
+  /** Uploads no message carries, created before the time or released, oldest first (the orphan sweep's work list). */
   listUnattached(input: { createdBefore: number; limit: number }): Promise<AttachmentRecord[]>;
   /** Bytes the user's attachments take, pending reservations included. */
   usage(ownerId: UserId): Promise<number>;
@@ -100,7 +107,9 @@ export function attachRefusal(
   if (new Set(ids).size !== ids.length) return 'ATTACHMENT_INVALID';
   for (const id of ids) {
     const row = rows.get(id);
-    if (!row || row.ownerId !== senderId || row.state !== 'ready' || row.messageId !== null || claimed.has(id)) return 'ATTACHMENT_INVALID';
+    if (!row || row.ownerId !== senderId || row.state !== 'ready' || row.messageId !== null || row.releasedAt !== null || claimed.has(id)) {
+      return 'ATTACHMENT_INVALID';
+    }
   }
   return null;
 }

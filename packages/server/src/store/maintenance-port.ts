@@ -4,8 +4,8 @@
  *
  * Guarantees every adapter gives:
  * - With retentionDays set, run() deletes every message created before
- *   now - retentionDays days, with its hide marks, and detaches its files (the
- *   attachments orphan sweep removes them). Newer messages are never touched.
+ *   now - retentionDays days, with its hide marks, and releases its files
+ *   (attachments-port.ts; the orphan sweep removes them). Newer messages are never touched.
  * - The conversation log stays gapless: each log entry about a deleted message
  *   (message.created / message.edited) is replaced, at the same seq, by a content-free
  *   message.deleted stub. Catch-up from any seq keeps working; it tells a client holding

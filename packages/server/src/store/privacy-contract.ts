@@ -81,7 +81,7 @@ export function privacyContract(name: string, factory: StoreFactory): void {
       expect(u).toMatchObject({ username: `Deleted-${a}`, displayName: 'Deleted account', avatarUrl: null });
       expect(u.sessionVersion).toBeGreaterThan(before.sessionVersion);
       expect((await store.userEventsAfter(a, 0, 10)).events).toEqual([]);
-      expect((await store.attachments.get(file))!.messageId).toBeNull();
+      expect(await store.attachments.get(file)).toMatchObject({ messageId: null, conversationId: null, releasedAt: at + 10 });
       expect(await store.privacy.messagesByAuthor({ userId: a, limit: 10 })).toEqual([]);
       // The old username is free.
       await store.createUser({ id: fresh('u') as UserId, username: before.username, displayName: 'New', passwordHash: 'h', createdAt: at + 11 });
@@ -123,7 +123,7 @@ export function privacyContract(name: string, factory: StoreFactory): void {
       expect(await store.getMessage(g, old.id)).toBeNull();
       expect(await store.getMessage(g, oldWithFile.id)).toBeNull();
       expect((await store.getMessage(g, young.id))!.body).toBe('young text');
-      expect((await store.attachments.get(file))!.messageId).toBeNull();
+      expect(await store.attachments.get(file)).toMatchObject({ messageId: null, conversationId: null, releasedAt: now });
       expect((await store.history({ conversationId: g, viewerId: b, limit: 10 })).messages.map((m) => m.id)).toEqual([young.id]);
       const { events } = await store.eventsAfter(g, 0, 100);
       for (const e of events) ConversationEventSchema.parse(e);

@@ -8,8 +8,8 @@
  *   its text are blanked; a message.deleted event was appended for each message that
  *   was not deleted yet; their hide marks, user events and refresh tokens are gone;
  *   the user record is the placeholder described in @parley/protocol privacy.ts, with
- *   sessionVersion bumped; their uploads are detached from messages (the attachments
- *   orphan sweep removes them and their bytes).
+ *   sessionVersion bumped; their uploads are released (attachments-port.ts: detached,
+ *   never downloadable or attachable again, and the orphan sweep removes their bytes).
  * - Leaving follows the same rule as Store.removeMember for an owner: the oldest admin,
  *   else the oldest member, becomes owner.
  * - Errors are StoreError; NOT_FOUND when the user does not exist.
@@ -20,7 +20,7 @@ import type { AttachmentRecord } from './attachments-port';
 export interface ErasureResult {
   /** Every event appended, in commit order per conversation, for fan-out. */
   events: ConversationEvent[];
-  /** Uploads that were detached (their bytes are for the orphan sweep). */
+  /** Uploads that were released (their bytes are for the orphan sweep). */
   detachedFiles: number;
 }
 

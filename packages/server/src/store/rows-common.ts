@@ -100,6 +100,7 @@ export interface AttachmentRow {
   conversation_id: string | null;
   message_id: string | null;
   created_at: number;
+  released_at: number | null;
 }
 
 export function toAttachment(r: AttachmentRow): AttachmentRecord {
@@ -117,6 +118,7 @@ export function toAttachment(r: AttachmentRow): AttachmentRecord {
     conversationId: r.conversation_id as ConversationId | null,
     messageId: r.message_id as MessageId | null,
     createdAt: r.created_at,
+    releasedAt: r.released_at,
   };
 }
 

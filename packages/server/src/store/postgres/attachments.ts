@@ -15,7 +15,7 @@ import type { Db, Sql, Tx } from './db';
 import { guarded } from './errors';
 import { toAttachment, type AttachmentRow } from '../rows-common';
 
-const COLUMNS = 'id, owner_id, state, name, size, content_type, kind, width, height, has_thumbnail, conversation_id, message_id, created_at';
+const COLUMNS = 'id, owner_id, state, name, size, content_type, kind, width, height, has_thumbnail, conversation_id, message_id, created_at, released_at';
 
 export function createPostgresAttachments(sql: Sql): AttachmentsStore {
   return {
@@ -48,13 +48,14 @@ export function createPostgresAttachments(sql: Sql): AttachmentsStore {
         const [row] = await sql<AttachmentRow[]>`SELECT ${sql.unsafe(COLUMNS)} FROM attachments WHERE id = ${id}`;
         return row ? toAttachment(row) : null;
       }),
+    // Released uploads (their message went) are due at once, whatever their age.
     deleteUnattached: ({ id, ownerId, createdBefore }) =>
       guarded(async () => {
         const [row] = await sql<AttachmentRow[]>`
           DELETE FROM attachments
           WHERE id = ${id} AND message_id IS NULL
             ${ownerId !== undefined ? sql`AND owner_id = ${ownerId}` : sql``}
-            ${createdBefore !== undefined ? sql`AND created_at < ${createdBefore}` : sql``}
+            ${createdBefore !== undefined ? sql`AND (created_at < ${createdBefore} OR released_at IS NOT NULL)` : sql``}
           RETURNING ${sql.unsafe(COLUMNS)}
         `;
         return row ? toAttachment(row) : null;
@@ -63,7 +64,7 @@ export function createPostgresAttachments(sql: Sql): AttachmentsStore {
       guarded(async () => {
         const rows = await sql<AttachmentRow[]>`
           SELECT ${sql.unsafe(COLUMNS)} FROM attachments
-          WHERE message_id IS NULL AND created_at < ${createdBefore}
+          WHERE message_id IS NULL AND (created_at < ${createdBefore} OR released_at IS NOT NULL)
           ORDER BY created_at LIMIT ${limit}
         `;
         return rows.map(toAttachment);

@@ -15,8 +15,8 @@ import { dropPartitionsOlderThan, ensurePartitions, listPartitions } from './par
 const DEFAULT_BATCH = 500;
 const MONTHS_AHEAD = 2;
 
-/** Turns every log entry about these messages into a stub, and detaches their files. */
-async function stubAndDetach(tx: Tx, ids: string[], attachmentIds: string[]): Promise<number> {
+/** Turns every log entry about these messages into a stub, and releases their files (attachments-port.ts). */
+async function stubAndDetach(tx: Tx, ids: string[], attachmentIds: string[], at: number): Promise<number> {
   await tx`
     UPDATE events SET
       type = 'message.deleted',
@@ -26,7 +26,9 @@ async function stubAndDetach(tx: Tx, ids: string[], attachmentIds: string[]): Pr
     WHERE message_id = ANY(${ids}::text[])
   `;
   if (attachmentIds.length === 0) return 0;
-  const detached = await tx`UPDATE attachments SET message_id = NULL, conversation_id = NULL WHERE id = ANY(${attachmentIds}::text[])`;
+  const detached = await tx`
+    UPDATE attachments SET message_id = NULL, conversation_id = NULL, released_at = ${at} WHERE id = ANY(${attachmentIds}::text[])
+  `;
   return detached.count;
 }
 
@@ -52,7 +54,7 @@ export function createPostgresMaintenance(sql: Sql): MaintenanceStore {
             `;
             if (rows.length === 0) break;
             lastId = rows[rows.length - 1]!.id;
-            report.detachedFiles += (await sql.begin((tx) => stubAndDetach(tx, rows.map((r) => r.id), attachmentIdsOf(rows)))) as number;
+            report.detachedFiles += (await sql.begin((tx) => stubAndDetach(tx, rows.map((r) => r.id), attachmentIdsOf(rows), now))) as number;
             report.deletedMessages += rows.length;
           }
         }
@@ -68,7 +70,7 @@ export function createPostgresMaintenance(sql: Sql): MaintenanceStore {
             `;
             if (rows.length === 0) return 0;
             const ids = rows.map((r) => r.id);
-            report.detachedFiles += await stubAndDetach(tx, ids, attachmentIdsOf(rows));
+            report.detachedFiles += await stubAndDetach(tx, ids, attachmentIdsOf(rows), now);
             await tx`DELETE FROM message_keys WHERE message_id = ANY(${ids}::text[])`;
             await tx`
               DELETE FROM hidden_messages h USING unnest(${rows.map((r) => r.conversation_id)}::text[], ${ids}::text[]) AS v(c, i)

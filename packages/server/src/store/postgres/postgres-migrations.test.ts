@@ -76,6 +76,29 @@ describeWithPostgres('postgres migrations', reachable, () => {
       expect(await snapshot(s.sql, s.schema)).toEqual(before);
     });
 
+    it('version 14 releases the uploads of messages deleted before it, and only those', async () => {
+      const s = await scratch();
+      await migratePostgres(s.sql, { target: 12 });
+      await s.sql.unsafe(`
+        INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES ('u1', 'u1', 'U', 'h', 1);
+        INSERT INTO conversations (id, kind, created_at, updated_at) VALUES ('c1', 'group', 1, 1);
+        INSERT INTO messages (conversation_id, seq, id, sender_id, client_message_id, body, created_at, deleted_at)
+          VALUES ('c1', 1, 'gone', 'u1', 'k1', '', 2, 5), ('c1', 2, 'live', 'u1', 'k2', 'hi', 3, NULL);
+        INSERT INTO message_keys (sender_id, client_message_id, message_id, conversation_id, seq, created_at)
+          VALUES ('u1', 'k1', 'gone', 'c1', 1, 2), ('u1', 'k2', 'live', 'c1', 2, 3);
+        INSERT INTO attachments (id, owner_id, state, name, size, content_type, kind, conversation_id, message_id, created_at)
+          VALUES ('a-gone', 'u1', 'ready', 'x', 1, 'x', 'file', 'c1', 'gone', 1),
+                 ('a-live', 'u1', 'ready', 'x', 1, 'x', 'file', 'c1', 'live', 1),
+                 ('a-free', 'u1', 'ready', 'x', 1, 'x', 'file', NULL, NULL, 1);
+      `);
+      expect(await migratePostgres(s.sql)).toEqual(MIGRATIONS.filter((m) => m.version > 12).map((m) => m.version));
+      expect([...(await s.sql`SELECT id, conversation_id, message_id, released_at FROM attachments ORDER BY id`)]).toEqual([
+        { id: 'a-free', conversation_id: null, message_id: null, released_at: null },
+        { id: 'a-gone', conversation_id: null, message_id: null, released_at: 5 },
+        { id: 'a-live', conversation_id: 'c1', message_id: 'live', released_at: null },
+      ]);
+    });
+
     it('migrates once when several nodes start together', async () => {
       const s = await scratch();
       // Separate pools stand for separate processes.

@@ -93,7 +93,11 @@ export function createPostgresPrivacy(sql: Sql): PrivacyStore {
             await tx`DELETE FROM hidden_messages WHERE user_id = ${userId}`;
             await tx`DELETE FROM user_events WHERE user_id = ${userId}`;
             await tx`DELETE FROM refresh_tokens WHERE user_id = ${userId}`;
-            const detached = await tx`UPDATE attachments SET message_id = NULL, conversation_id = NULL WHERE owner_id = ${userId}`;
+            // Released, not just detached: see attachments-port.ts.
+            const detached = await tx`
+              UPDATE attachments SET message_id = NULL, conversation_id = NULL, released_at = coalesce(released_at, ${at})
+              WHERE owner_id = ${userId}
+            `;
             await tx`
               UPDATE users SET username = ${username}, display_name = ${displayName}, avatar_url = NULL, password_hash = '',
                 last_seen_visibility = 'nobody', read_receipts = false, last_seen_at = NULL, session_version = session_version + 1

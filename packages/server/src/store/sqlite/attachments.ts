@@ -9,7 +9,7 @@ import { StoreError } from '../port';
 import type { SqliteContext } from './context';
 import { toAttachment, type AttachmentRow } from '../rows-common';
 
-const COLUMNS = 'id, owner_id, state, name, size, content_type, kind, width, height, has_thumbnail, conversation_id, message_id, created_at';
+const COLUMNS = 'id, owner_id, state, name, size, content_type, kind, width, height, has_thumbnail, conversation_id, message_id, created_at, released_at';
 
 export function createSqliteAttachments(ctx: SqliteContext): AttachmentsStore {
   const { db } = ctx;
@@ -22,10 +22,14 @@ export function createSqliteAttachments(ctx: SqliteContext): AttachmentsStore {
      WHERE id = @id AND state = 'pending' RETURNING ${COLUMNS}`,
   );
   const byId = db.prepare(`SELECT ${COLUMNS} FROM attachments WHERE id = ?`);
+  // Released uploads (their message went) are due at once, whatever their age.
   const deleteUnattached = db.prepare(
-    `DELETE FROM attachments WHERE id = @id AND message_id IS NULL AND (@ownerId IS NULL OR owner_id = @ownerId) AND (@before IS NULL OR created_at < @before) RETURNING ${COLUMNS}`,
+    `DELETE FROM attachments WHERE id = @id AND message_id IS NULL AND (@ownerId IS NULL OR owner_id = @ownerId)
+       AND (@before IS NULL OR created_at < @before OR released_at IS NOT NULL) RETURNING ${COLUMNS}`,
   );
-  const unattached = db.prepare(`SELECT ${COLUMNS} FROM attachments WHERE message_id IS NULL AND created_at < ? ORDER BY created_at LIMIT ?`);
+  const unattached = db.prepare(
+    `SELECT ${COLUMNS} FROM attachments WHERE message_id IS NULL AND (created_at < ? OR released_at IS NOT NULL) ORDER BY created_at LIMIT ?`,
+  );
 
   const run = ctx.guard;
 

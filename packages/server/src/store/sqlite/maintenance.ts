@@ -16,9 +16,10 @@ export function createSqliteMaintenance(ctx: SqliteContext): MaintenanceStore {
     SET type = 'message.deleted', payload = json_object('messageId', ${EVENT_MESSAGE_ID})
     WHERE type IN ('message.created', 'message.edited') AND ${EVENT_IS_MESSAGE}
       AND ${EVENT_MESSAGE_ID} IN (SELECT value FROM json_each(?))`);
-  const detachFiles = db.prepare(`UPDATE attachments SET message_id = NULL, conversation_id = NULL
+  // Released, not just detached: see attachments-port.ts.
+  const detachFiles = db.prepare(`UPDATE attachments SET message_id = NULL, conversation_id = NULL, released_at = @at
     WHERE id IN (SELECT json_extract(a.value, '$.id') FROM messages m, json_each(m.attachments) a
-                 WHERE m.rowid IN (SELECT value FROM json_each(?)) AND m.attachments IS NOT NULL)`);
+                 WHERE m.rowid IN (SELECT value FROM json_each(@rowids)) AND m.attachments IS NOT NULL)`);
   // hidden_messages and the search index follow by ON DELETE CASCADE and triggers.
   const deleteMessages = db.prepare('DELETE FROM messages WHERE rowid IN (SELECT value FROM json_each(?))');
 
@@ -34,7 +35,7 @@ export function createSqliteMaintenance(ctx: SqliteContext): MaintenanceStore {
             if (victims.length === 0) return true;
             const rowids = JSON.stringify(victims.map((v) => v.rid));
             stubEvents.run(JSON.stringify(victims.map((v) => v.id)));
-            report.detachedFiles += detachFiles.run(rowids).changes;
+            report.detachedFiles += detachFiles.run({ rowids, at: now }).changes;
             report.deletedMessages += deleteMessages.run(rowids).changes;
             return victims.length < batchSize;
           }),

@@ -11,6 +11,7 @@ import { privacySchema } from './migrations/0006-privacy';
 import { moderationSchema } from './migrations/0007-moderation';
 import { notificationsSchema } from './migrations/0008-notifications';
 import { searchIndexOnAppendSchema } from './migrations/0009-search-index-on-append';
+import { attachmentReleaseSchema } from './migrations/0010-attachment-release';
 
 export interface SqliteMigration {
   version: number;
@@ -27,6 +28,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   { version: 7, name: 'moderation', sql: moderationSchema },
   { version: 8, name: 'notifications', sql: notificationsSchema },
   { version: 9, name: 'search index on append', sql: searchIndexOnAppendSchema },
+  { version: 10, name: 'attachment release', sql: attachmentReleaseSchema },
 ];
 
 export function migrateSqlite(db: Database, now: () => number = Date.now): number[] {

@@ -41,7 +41,8 @@ export function createSqlitePrivacy(ctx: SqliteContext): PrivacyStore {
   const dropHidden = db.prepare('DELETE FROM hidden_messages WHERE user_id = ?');
   const dropUserEvents = db.prepare('DELETE FROM user_events WHERE user_id = ?');
   const dropTokens = db.prepare('DELETE FROM refresh_tokens WHERE user_id = ?');
-  const detachFiles = db.prepare('UPDATE attachments SET message_id = NULL, conversation_id = NULL WHERE owner_id = ?');
+  // Released, not just detached: see attachments-port.ts.
+  const detachFiles = db.prepare('UPDATE attachments SET message_id = NULL, conversation_id = NULL, released_at = coalesce(released_at, @at) WHERE owner_id = @userId');
   const placeholder = db.prepare(`UPDATE users SET username = @username, display_name = @displayName, avatar_url = NULL, password_hash = '',
     privacy_last_seen = 'nobody', privacy_read_receipts = 0, last_seen_at = NULL, session_version = session_version + 1
     WHERE id = @userId`);
@@ -79,7 +80,7 @@ export function createSqlitePrivacy(ctx: SqliteContext): PrivacyStore {
           dropHidden.run(userId);
           dropUserEvents.run(userId);
           dropTokens.run(userId);
-          const detachedFiles = detachFiles.run(userId).changes;
+          const detachedFiles = detachFiles.run({ userId, at }).changes;
           placeholder.run({ userId, username, displayName });
           return { events, detachedFiles };
         }),

@@ -29,4 +29,30 @@ describe('SQLite migrations', () => {
     }
     fresh.close();
   });
+
+  it('version 10 releases the uploads of messages deleted before it, and only those', () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
+    for (const m of SQLITE_MIGRATIONS.filter((x) => x.version < 10)) {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 0);
+    }
+    db.exec(`
+      INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES ('u1', 'u1', 'U', 'h', 1);
+      INSERT INTO conversations (id, kind, created_at, updated_at) VALUES ('c1', 'group', 1, 1);
+      INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, body, created_at, deleted_at)
+        VALUES ('gone', 'c1', 1, 'u1', 'k1', '', 2, 5), ('live', 'c1', 2, 'u1', 'k2', 'hi', 3, NULL);
+      INSERT INTO attachments (id, owner_id, state, name, size, content_type, kind, conversation_id, message_id, created_at)
+        VALUES ('a-gone', 'u1', 'ready', 'x', 1, 'x', 'file', 'c1', 'gone', 1),
+               ('a-live', 'u1', 'ready', 'x', 1, 'x', 'file', 'c1', 'live', 1),
+               ('a-free', 'u1', 'ready', 'x', 1, 'x', 'file', NULL, NULL, 1);
+    `);
+    expect(migrateSqlite(db)).toEqual(SQLITE_MIGRATIONS.filter((x) => x.version >= 10).map((m) => m.version));
+    expect(db.prepare('SELECT id, conversation_id, message_id, released_at FROM attachments ORDER BY id').all()).toEqual([
+      { id: 'a-free', conversation_id: null, message_id: null, released_at: null },
+      { id: 'a-gone', conversation_id: null, message_id: null, released_at: 5 },
+      { id: 'a-live', conversation_id: 'c1', message_id: 'live', released_at: null },
+    ]);
+    db.close();
+  });
 });
