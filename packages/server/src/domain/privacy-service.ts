@@ -107,11 +107,9 @@ export class PrivacyService {
       displayName: DELETED_ACCOUNT.displayName,
     });
     this.fanout.events(result.events);
+    // eraseUser already deleted the push subscriptions, in its transaction: no more
+    // browser pushes to the erased account's devices.
     this.fanout.sessionRevoked(userId);
-    // No more browser pushes to the erased account's devices.
-    for (const sub of await store.notifications.pushSubscriptionsOf([userId])) {
-      await store.notifications.deletePushSubscription({ userId, endpoint: sub.endpoint });
-    }
     log.info({ userId, events: result.events.length, detachedFiles: result.detachedFiles }, 'account erased');
   }
 }

@@ -53,6 +53,15 @@ export function privacyContract(name: string, factory: StoreFactory): void {
       await store.attachments.reserve({ id: file, ownerId: a, name: 'cv.pdf', reservedBytes: 5, quotaBytes: 100, at });
       await store.attachments.complete({ id: file, size: 5, contentType: 'application/pdf', kind: 'file', width: null, height: null, hasThumbnail: false });
       await send(g, a, 'with file', at + 8, { attachmentIds: [file] });
+      // My notifications and push subscriptions go; b's notification about my message stays (its preview is blank).
+      const note = (userId: UserId, m: typeof keep) => ({
+        id: fresh('n'), userId, kind: 'message' as const, conversationId: g, message: { id: m.id, seq: m.seq, createdAt: m.createdAt }, actorId: m.senderId, at: at + 9,
+      });
+      const [mine, theirs] = [note(a, keep), note(b, m1)];
+      expect(await store.notifications.createNotifications([mine, theirs])).toEqual([mine.id, theirs.id]);
+      const push = { endpoint: `https://push.example/${fresh('e')}`, p256dh: 'k', auth: 's', createdAt: at };
+      await store.notifications.savePushSubscription({ ...push, userId: a });
+      await store.notifications.savePushSubscription({ ...push, endpoint: `${push.endpoint}-b`, userId: b });
       const before = (await store.getUser(a))!;
 
       const result = await store.privacy.eraseUser({ userId: a, at: at + 10, username: `Deleted-${a}`, displayName: 'Deleted account' });
@@ -81,6 +90,11 @@ export function privacyContract(name: string, factory: StoreFactory): void {
       expect(u).toMatchObject({ username: `Deleted-${a}`, displayName: 'Deleted account', avatarUrl: null });
       expect(u.sessionVersion).toBeGreaterThan(before.sessionVersion);
       expect((await store.userEventsAfter(a, 0, 10)).events).toEqual([]);
+      expect(await store.notifications.listNotifications({ userId: a, limit: 10, unreadOnly: false, previewChars: 50 })).toEqual([]);
+      expect((await store.notifications.unreadCounts([a], 10)).has(a)).toBe(false);
+      expect(await store.notifications.pushSubscriptionsOf([a])).toEqual([]);
+      expect((await store.notifications.getNotifications(b, [theirs.id], 50)).map((x) => x.preview)).toEqual(['']);
+      expect((await store.notifications.pushSubscriptionsOf([b])).map((x) => x.endpoint)).toEqual([`${push.endpoint}-b`]);
       expect(await store.attachments.get(file)).toMatchObject({ messageId: null, conversationId: null, releasedAt: at + 10 });
       expect(await store.privacy.messagesByAuthor({ userId: a, limit: 10 })).toEqual([]);
       // The old username is free.

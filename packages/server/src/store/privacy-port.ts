@@ -6,10 +6,12 @@
  *   Afterwards the user is a member of nothing; every message they wrote is a tombstone
  *   (body '', title null, no attachments, deletedAt set) and the log entries that held
  *   its text are blanked; a message.deleted event was appended for each message that
- *   was not deleted yet; their hide marks, user events and refresh tokens are gone;
- *   the user record is the placeholder described in @parley/protocol privacy.ts, with
- *   sessionVersion bumped; their uploads are released (attachments-port.ts: detached,
- *   never downloadable or attachable again, and the orphan sweep removes their bytes).
+ *   was not deleted yet; their hide marks, user events, refresh tokens, their own
+ *   notifications and their push subscriptions are gone (others' notifications about
+ *   their messages stay, with the blank preview of a deleted message); the user record
+ *   is the placeholder described in @parley/protocol privacy.ts, with sessionVersion
+ *   bumped; their uploads are released (attachments-port.ts: detached, never
+ *   downloadable or attachable again, and the orphan sweep removes their bytes).
  * - Leaving follows the same rule as Store.removeMember for an owner: the oldest admin,
  *   else the oldest member, becomes owner.
  * - Errors are StoreError; NOT_FOUND when the user does not exist.

@@ -93,6 +93,9 @@ export function createPostgresPrivacy(sql: Sql): PrivacyStore {
             await tx`DELETE FROM hidden_messages WHERE user_id = ${userId}`;
             await tx`DELETE FROM user_events WHERE user_id = ${userId}`;
             await tx`DELETE FROM refresh_tokens WHERE user_id = ${userId}`;
+            // The placeholder user row stays, so ON DELETE CASCADE never fires: delete these here.
+            await tx`DELETE FROM notifications WHERE user_id = ${userId}`;
+            await tx`DELETE FROM push_subscriptions WHERE user_id = ${userId}`;
             // Released, not just detached: see attachments-port.ts.
             const detached = await tx`
               UPDATE attachments SET message_id = NULL, conversation_id = NULL, released_at = coalesce(released_at, ${at})

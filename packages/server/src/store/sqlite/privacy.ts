@@ -41,6 +41,9 @@ export function createSqlitePrivacy(ctx: SqliteContext): PrivacyStore {
   const dropHidden = db.prepare('DELETE FROM hidden_messages WHERE user_id = ?');
   const dropUserEvents = db.prepare('DELETE FROM user_events WHERE user_id = ?');
   const dropTokens = db.prepare('DELETE FROM refresh_tokens WHERE user_id = ?');
+  // The placeholder user row stays, so ON DELETE CASCADE never fires: delete these here.
+  const dropNotifications = db.prepare('DELETE FROM notifications WHERE user_id = ?');
+  const dropPush = db.prepare('DELETE FROM push_subscriptions WHERE user_id = ?');
   // Released, not just detached: see attachments-port.ts.
   const detachFiles = db.prepare('UPDATE attachments SET message_id = NULL, conversation_id = NULL, released_at = coalesce(released_at, @at) WHERE owner_id = @userId');
   const placeholder = db.prepare(`UPDATE users SET username = @username, display_name = @displayName, avatar_url = NULL, password_hash = '',
@@ -80,6 +83,8 @@ export function createSqlitePrivacy(ctx: SqliteContext): PrivacyStore {
           dropHidden.run(userId);
           dropUserEvents.run(userId);
           dropTokens.run(userId);
+          dropNotifications.run(userId);
+          dropPush.run(userId);
           const detachedFiles = detachFiles.run({ userId, at }).changes;
           placeholder.run({ userId, username, displayName });
           return { events, detachedFiles };
