@@ -148,16 +148,19 @@ describe('conversations', () => {
       expect(owner.body.code).toBe('BAD_REQUEST');
     });
 
-    it('adding an unknown user is USER_NOT_FOUND and adds nobody; adding an existing member appends nothing', async () => {
+    it('adding an unknown user is USER_NOT_FOUND and adds nobody; adding an existing member is CONFLICT and adds nobody', async () => {
       const g = await group(a, [b]);
       const before = await lastSeq(a, g.id);
       const unknown = await a.api.post(`/api/conversations/${g.id}/members`, { userIds: [c.id, 'no-such-user'] });
       expect(unknown.status).toBe(404);
       expect(unknown.body.code).toBe('USER_NOT_FOUND');
       expect((await c.api.get(`/api/conversations/${g.id}`)).status).toBe(404);
-      const existing = await a.api.post(`/api/conversations/${g.id}/members`, { userIds: [b.id] });
-      expect([200, 409]).toContain(existing.status);
-      if (existing.status === 409) expect(existing.body.code).toBe('CONFLICT');
+      for (const userIds of [[b.id], [c.id, b.id]]) {
+        const existing = await a.api.post(`/api/conversations/${g.id}/members`, { userIds });
+        expect(existing.status).toBe(409);
+        expect(existing.body.code).toBe('CONFLICT');
+      }
+      expect((await c.api.get(`/api/conversations/${g.id}`)).status).toBe(404);
       expect(await lastSeq(a, g.id)).toBe(before);
       const createUnknown = await a.api.post('/api/conversations/group', { title: 'x', memberIds: ['no-such-user'] });
       expect(createUnknown.status).toBe(404);

@@ -220,6 +220,7 @@ export interface Store {
    * (CONFLICT, LIMIT_EXCEEDED, NOT_FOUND for an unknown target user).
    */
   renameGroup(input: { conversationId: ConversationId; actorId: UserId; title: string; at: number }): Promise<ConversationEvent[]>;
+  /** All or nothing: CONFLICT when any of userIds is already a member (a repeated id counts once). */
   addMembers(input: { conversationId: ConversationId; actorId: UserId; userIds: readonly UserId[]; maxMembers: number; at: number }): Promise<ConversationEvent[]>;
   /** Removes userId; when userId === actorId it is a leave (member.left). An owner leaving hands ownership to the oldest admin, else the oldest member. */
   removeMember(input: { conversationId: ConversationId; actorId: UserId; userId: UserId; at: number }): Promise<ConversationEvent[]>;

@@ -127,10 +127,14 @@ export function conversations(k: Kit): void {
       expect(await store.getConversation(id)).toMatchObject({ title: 'Newer', lastSeq: 7 });
     });
 
-    it('adds members: skips existing ones, checks roles, users and the limit, all or nothing', async () => {
+    it('adds members: checks roles, users, existing members and the limit, all or nothing', async () => {
       const [o, m, a, b, c] = await users(5);
       const id = await group(o!, [m!]);
-      expect(await store.addMembers({ conversationId: id, actorId: o!.id, userIds: [m!.id, o!.id], maxMembers: 10, at: T0 + 1 })).toEqual([]);
+      // Anyone already in makes the whole request a CONFLICT, the others are not added.
+      for (const userIds of [[m!.id], [o!.id], [a!.id, m!.id]]) {
+        await expectCode(store.addMembers({ conversationId: id, actorId: o!.id, userIds, maxMembers: 10, at: T0 + 1 }), 'CONFLICT');
+      }
+      expect(await store.getMember(id, a!.id)).toBeNull();
       expect(await lastSeq(id)).toBe(3);
 
       await expectCode(store.addMembers({ conversationId: id, actorId: m!.id, userIds: [a!.id], maxMembers: 10, at: T0 + 1 }), 'FORBIDDEN');
@@ -143,7 +147,8 @@ export function conversations(k: Kit): void {
       expect(await store.getMember(id, a!.id)).toBeNull();
       expect(await lastSeq(id)).toBe(3);
 
-      const added = checkEvents(await store.addMembers({ conversationId: id, actorId: o!.id, userIds: [a!.id, m!.id, b!.id, a!.id], maxMembers: 4, at: T0 + 2 }));
+      // A user named twice in one request is added once.
+      const added = checkEvents(await store.addMembers({ conversationId: id, actorId: o!.id, userIds: [a!.id, b!.id, a!.id], maxMembers: 4, at: T0 + 2 }));
       expect(added.map((e) => [e.seq, e.type, e.actorId, 'userId' in e && e.userId, 'role' in e && e.role])).toEqual([
         [4, 'member.added', o!.id, a!.id, 'member'],
         [5, 'member.added', o!.id, b!.id, 'member'],
@@ -152,6 +157,8 @@ export function conversations(k: Kit): void {
       expect(await store.getMember(id, b!.id)).toMatchObject({ role: 'member', joinedAt: T0 + 2 });
       expect(await store.getConversation(id)).toMatchObject({ lastSeq: 5, updatedAt: T0 + 2 });
       await expectCode(store.addMembers({ conversationId: id, actorId: o!.id, userIds: [c!.id], maxMembers: 4, at: T0 + 3 }), 'LIMIT_EXCEEDED');
+      await expectCode(store.addMembers({ conversationId: id, actorId: o!.id, userIds: [b!.id], maxMembers: 4, at: T0 + 3 }), 'CONFLICT');
+      expect(await lastSeq(id)).toBe(5);
     });
 
     it('removes members by role: owner removes anyone, admin only plain members', async () => {

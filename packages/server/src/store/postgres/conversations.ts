@@ -148,14 +148,15 @@ export function conversationQueries(sql: Sql) {
         const users = await requireUsers(tx, wanted);
         const current = await tx<{ user_id: string }[]>`SELECT user_id FROM members WHERE conversation_id = ${input.conversationId}`;
         const present = new Set(current.map((r) => r.user_id));
-        const fresh = users.filter((u) => !present.has(u.id));
-        if (fresh.length === 0) return [];
-        if (present.size + fresh.length > input.maxMembers) throw new StoreError('LIMIT_EXCEEDED', 'too many members');
-        await insertMembers(tx, input.conversationId, fresh.map((u) => ({ userId: u.id, role: 'member' as const })), input.at);
+        // All or nothing (bad input changes nothing): one member among them refuses the lot.
+        if (users.some((u) => present.has(u.id))) throw new StoreError('CONFLICT', 'already a member');
+        if (users.length === 0) return [];
+        if (present.size + users.length > input.maxMembers) throw new StoreError('LIMIT_EXCEEDED', 'too many members');
+        await insertMembers(tx, input.conversationId, users.map((u) => ({ userId: u.id, role: 'member' as const })), input.at);
         return appendEvents(
           tx,
           conv,
-          fresh.map((user): EventDraft => ({ type: 'member.added', actorId: input.actorId, at: input.at, userId: user.id, role: 'member', user })),
+          users.map((user): EventDraft => ({ type: 'member.added', actorId: input.actorId, at: input.at, userId: user.id, role: 'member', user })),
         );
       })) as ConversationEvent[];
     },

@@ -116,15 +116,14 @@ export function conversationMethods(ctx: SqliteContext): ConversationMethods {
     addMembers({ conversationId, actorId, userIds, maxMembers, at }) {
       return ctx.write(() => {
         requireGroupManager(conversationId, actorId);
-        const fresh: UserId[] = [];
-        for (const userId of new Set(userIds)) {
-          ctx.requirePublicUser(userId);
-          if (!ctx.getMember(conversationId, userId)) fresh.push(userId);
-        }
-        if (fresh.length === 0) return [];
+        const wanted = [...new Set(userIds)];
+        for (const userId of wanted) ctx.requirePublicUser(userId);
+        // All or nothing (bad input changes nothing): one member among them refuses the lot.
+        if (wanted.some((userId) => ctx.getMember(conversationId, userId))) throw new StoreError('CONFLICT', 'already a member');
+        if (wanted.length === 0) return [];
         const { n } = countMembers.get(conversationId) as { n: number };
-        if (n + fresh.length > maxMembers) throw new StoreError('LIMIT_EXCEEDED', 'too many members');
-        return fresh.map((userId) => addMember(conversationId, actorId, userId, 'member', at));
+        if (n + wanted.length > maxMembers) throw new StoreError('LIMIT_EXCEEDED', 'too many members');
+        return wanted.map((userId) => addMember(conversationId, actorId, userId, 'member', at));
       });
     },
 
