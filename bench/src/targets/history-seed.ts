@@ -1,10 +1,11 @@
 /**
  * Seeding a conversation with a million messages for `history`.
  *
- * SQLite: one INSERT ... SELECT over a recursive counter per table, inside SQLite
- * (seconds instead of minutes through appendMessages), then a check through the store
- * port that the adapter reads the result back as a normal log: the newest message by
- * history() and its message.created event by eventsAfter(). If the schema ever drifts
+ * SQLite: one INSERT ... SELECT over a recursive counter per table (messages, events,
+ * the search index), inside SQLite (seconds instead of minutes through appendMessages),
+ * then a check through the store port that the adapter reads the result back as a
+ * normal log: the newest message by history(), its message.created event by
+ * eventsAfter() and by search. If the schema ever drifts
  * from what this writes, the check fails and the seed falls back to appendMessages.
  * PostgreSQL (and the fallback): the store's appendMessages in large batches.
  */
@@ -55,6 +56,13 @@ function viaSql(file: string, conversationId: string, users: [string, string], c
              'title', NULL, 'body', body, 'createdAt', at, 'editedAt', NULL, 'deletedAt', NULL))
          FROM (SELECT ${row} FROM seed_n)`,
       ).run(params);
+      // Search indexing, as appendMessages does it (store/sqlite/search-index.ts).
+      db.prepare('INSERT INTO message_search_docs (message_id) SELECT id FROM messages WHERE conversation_id = @conv AND seq > @base ORDER BY seq').run(params);
+      db.prepare(
+        `INSERT INTO message_search (rowid, title, body, names)
+         SELECT d.doc, '', m.body, NULL FROM message_search_docs d JOIN messages m ON m.id = d.message_id
+         WHERE m.conversation_id = @conv AND m.seq > @base`,
+      ).run({ conv: conversationId, base });
       db.prepare('UPDATE conversations SET last_seq = last_seq + ?, updated_at = ? WHERE id = ?').run(count, t0 + count, conversationId);
       db.exec('DROP TABLE seed_n');
     });
@@ -87,7 +95,13 @@ export async function seedHistory(
     const events = await store.eventsAfter(conversationId as never, lastSeq - 1, 1);
     const newest = page.messages[0];
     const ev = events.events[0];
-    const ok = newest?.seq === lastSeq && newest.body.startsWith(`${count - 1} `) && ev?.type === 'message.created' && ev.message.id === newest.id;
+    const found = await store.search.searchMessages({ userId: users[0] as never, terms: [`${count - 1} ${PAD.slice(0, 4)}`], limit: 1 });
+    const ok =
+      newest?.seq === lastSeq &&
+      newest.body.startsWith(`${count - 1} `) &&
+      ev?.type === 'message.created' &&
+      ev.message.id === newest.id &&
+      found.hits[0]?.message.id === newest.id;
     if (!ok) throw new Error('the SQL seed does not read back through the store port (schema changed?)');
     log(`seeded ${count} history messages with SQL in ${((Date.now() - started) / 1000).toFixed(1)} s (checked through the store port)`);
     return lastSeq;
