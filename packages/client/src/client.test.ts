@@ -14,15 +14,16 @@ afterEach(() => {
   for (const c of clients.splice(0)) c.disconnect();
 });
 
-function clientFor(hub: FakeHub, username: string, opts: { autoDelivered?: boolean } = {}) {
+function clientFor(hub: FakeHub, username: string, opts: { autoDelivered?: boolean; refreshInMs?: number } = {}) {
+  const { refreshInMs = 840_000, ...clientOpts } = opts;
   const session = hub.users.has(username) ? hub.issue(hub.users.get(username)!.id) : hub.addUser(username);
   const storage = memoryStorage();
   const now = Date.now();
   storage.setItem(
     'parley.session',
-    JSON.stringify({ accessToken: session.accessToken, refreshToken: session.refreshToken, accessExpiresAt: now + 900_000, refreshAt: now + 840_000, user: session.user }),
+    JSON.stringify({ accessToken: session.accessToken, refreshToken: session.refreshToken, accessExpiresAt: now + 900_000, refreshAt: now + refreshInMs, user: session.user }),
   );
-  const client = new ParleyClient({ baseUrl: 'http://fake', WebSocket: hub.WebSocket, fetch: hub.fetch, storage, reconnect: { minDelayMs: 1, maxDelayMs: 5 }, ...opts });
+  const client = new ParleyClient({ baseUrl: 'http://fake', WebSocket: hub.WebSocket, fetch: hub.fetch, storage, reconnect: { minDelayMs: 1, maxDelayMs: 5 }, ...clientOpts });
   expect(client.restoreSession()).toBe(true);
   clients.push(client);
   const events: ConversationEvent[] = [];
@@ -136,6 +137,35 @@ describe('ParleyClient (fake server)', () => {
     await a.client.connect();
     expect(hub.refreshCount).toBe(1);
     expect(a.client.status).toBe('online');
+  });
+
+  it('a token refreshed because REST said 401 renews the open socket with `auth`; no reconnect', async () => {
+    const hub = new FakeHub();
+    const a = clientFor(hub, 'alice');
+    await a.client.connect();
+    const socket = [...hub.sockets][0]!;
+    hub.revokeAccessTokens();
+    await a.client.request('me');
+    expect(hub.refreshCount).toBe(1);
+    const fresh = (JSON.parse(a.storage.getItem('parley.session')!) as { accessToken: string }).accessToken;
+    await until(() => hub.authTokens.length === 1, 'auth frame');
+    expect(hub.authTokens).toEqual([fresh]);
+    expect([...hub.sockets]).toEqual([socket]);
+    expect(a.statuses).not.toContain('offline');
+  });
+
+  it('refreshes by itself shortly before expiry while connected, and renews the socket with the new token', async () => {
+    const hub = new FakeHub();
+    const a = clientFor(hub, 'alice', { refreshInMs: 300 });
+    await a.client.connect();
+    expect(hub.refreshCount).toBe(0);
+    const socket = [...hub.sockets][0]!;
+    // No request from the app: the client's own timer refreshes (fake tokens then last 900 s).
+    await until(() => hub.authTokens.length === 1, 'scheduled refresh and auth frame');
+    expect(hub.refreshCount).toBe(1);
+    expect(hub.authTokens).toEqual([(JSON.parse(a.storage.getItem('parley.session')!) as { accessToken: string }).accessToken]);
+    expect([...hub.sockets]).toEqual([socket]);
+    expect(a.statuses).not.toContain('offline');
   });
 
   it('4403: the session is over — stop, clear it, emit sessionEnded', async () => {

@@ -6,6 +6,12 @@
  * Lifecycle: idle → connect() → connecting → online ⇄ offline (reconnecting with
  * back-off) → stopped (disconnect(), logout, a revoked session, an unsupported protocol).
  * `online` means welcomed AND caught up: the app has everything up to now.
+ *
+ * Access tokens are short-lived and the server closes a socket (4401) once the token it
+ * proved has expired. While connected, the client refreshes the token shortly before
+ * expiry, and hands every new token (from that, or a refresh a REST 401 caused) to the
+ * open socket with the `auth` request, so the socket stays up. A socket closed with 4401
+ * anyway (the renewal was lost, or came too late) refreshes and reconnects.
  */
 import {
   CLOSE,
@@ -72,6 +78,12 @@ export interface ClientEvents {
 const TYPING_THROTTLE_MS = 3000;
 /** Received messages are acknowledged as delivered in batches, at most this often. */
 const DELIVERED_BATCH_MS = 100;
+/** The scheduled refresh runs at most this often (a server handing out near-zero lifetimes must not cause a busy loop). */
+const MIN_REFRESH_DELAY_MS = 250;
+/** A scheduled refresh that failed (network) is tried again after this long. */
+const REFRESH_RETRY_MS = 5000;
+/** setTimeout fires at once past this delay; a later refresh is planned again when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Ready {
   promise: Promise<void>;
@@ -100,6 +112,10 @@ export class ParleyClient {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private unauthorizedStreak = 0;
   private detachOnline: (() => void) | null = null;
+  /** Refreshes the access token before it expires, while connect()ed (see scheduleRefresh). */
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The access token `conn` last showed the server: its hello's, then its latest `auth`. */
+  private connToken: string | null = null;
 
   private readonly typingSentAt = new Map<ConversationId, number>();
   private readonly deliveredPending = new Map<ConversationId, number>();
@@ -120,6 +136,7 @@ export class ParleyClient {
       key: `${key}.session`,
       refresh: (refreshToken) => this.http.request('refresh', { body: { refreshToken } }),
       onEnded: (reason) => this.endSession(reason),
+      onAccessToken: () => this.onAccessToken(),
     });
     this.http = new Http({
       baseUrl: opts.baseUrl,
@@ -237,6 +254,7 @@ export class ParleyClient {
     const run = ++this.runId;
     this.ready = newReady();
     this.listenForNetwork(run);
+    this.scheduleRefresh(run);
     void this.attempt(run);
     return this.ready.promise;
   }
@@ -375,6 +393,7 @@ export class ParleyClient {
       return this.retryLater(run);
     }
     this.conn = conn;
+    this.connToken = token;
     try {
       await conn.opened;
     } catch {
@@ -382,6 +401,8 @@ export class ParleyClient {
     }
     if (run !== this.runId || this.conn !== conn) return conn.close();
     this.unauthorizedStreak = 0;
+    // A refresh that finished while this socket said hello left it on the older token.
+    this.renewSocket();
     try {
       await this.catchUp.run();
     } catch {
@@ -431,6 +452,51 @@ export class ParleyClient {
     this.retryLater(run);
   }
 
+  /** The session holds a new access token: give it to the open socket, and plan the next refresh. */
+  private onAccessToken(): void {
+    this.renewSocket();
+    if (this.running) this.scheduleRefresh(this.runId);
+  }
+
+  /**
+   * Sends the session's access token to the open socket (`auth`) when the socket has not
+   * shown it yet, so the server keeps the socket past the older token's expiry. Best
+   * effort: a renewal that fails leaves the socket on its older token, and the server's
+   * 4401 at that token's expiry makes onClose refresh and reconnect.
+   */
+  private renewSocket(): void {
+    const conn = this.conn;
+    const token = this.session.current?.accessToken;
+    if (!conn?.isWelcomed || !token || token === this.connToken) return;
+    this.connToken = token;
+    conn.request('auth', { token }).catch(() => {});
+  }
+
+  /**
+   * While connect()ed, refreshes the access token shortly before it expires (the
+   * session's refreshAt), even when the app makes no request: the new token then renews
+   * the socket (onAccessToken), which the server would otherwise close at expiry.
+   */
+  private scheduleRefresh(run: number, delayMs?: number): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
+    const due = this.session.refreshDueAt();
+    if (run !== this.runId || !this.running || due === null) return;
+    this.refreshTimer = setTimeout(
+      () => {
+        this.refreshTimer = null;
+        if (run !== this.runId) return;
+        // Refreshes only when due (a REST call or another tab may have done it already).
+        this.session.accessToken().then(
+          () => this.scheduleRefresh(run),
+          // A refused refresh ended the session (and this run); anything else is transient.
+          () => this.scheduleRefresh(run, REFRESH_RETRY_MS),
+        );
+      },
+      delayMs ?? Math.min(MAX_TIMER_MS, Math.max(MIN_REFRESH_DELAY_MS, due - Date.now())),
+    );
+  }
+
   private retryLater(run: number): void {
     this.setStatus('offline');
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -468,7 +534,8 @@ export class ParleyClient {
     this.runId++;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.deliveredTimer) clearTimeout(this.deliveredTimer);
-    this.retryTimer = this.deliveredTimer = null;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.retryTimer = this.deliveredTimer = this.refreshTimer = null;
     this.detachOnline?.();
     this.detachOnline = null;
     this.catchUp.stop();

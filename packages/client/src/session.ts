@@ -11,6 +11,8 @@
  *   is adopted from storage instead of being spent again.
  * - A refresh the server refuses (INVALID_REFRESH_TOKEN) ends the session: storage is
  *   cleared and `onEnded` is called once.
+ * - Every new access token (login, refresh, or one another tab refreshed) is announced
+ *   through `onAccessToken`, so the client can renew its open socket with it.
  */
 import type { Me, SessionResponse } from '@parley/protocol';
 import { ParleyError } from './parley-error';
@@ -19,7 +21,7 @@ import { readJson, removeKey, writeJson, type KeyValueStorage } from './storage'
 export interface Session {
   accessToken: string;
   refreshToken: string;
-  /** Epoch ms at which the access token expires (by this client's clock). */
+  /** Epoch ms at which the access token expires (by this client's clock; up to a second early, see EXP_ROUNDING_MS). */
   accessExpiresAt: number;
   /** Epoch ms after which the token is refreshed before use: shortly before expiry. */
   refreshAt: number;
@@ -32,11 +34,18 @@ export interface SessionDeps {
   /** Trades a refresh token for a new session (the refresh route). */
   refresh(refreshToken: string): Promise<SessionResponse>;
   onEnded(reason: string): void;
+  /** The session holds a new access token (after login, a refresh, or adopting another tab's). */
+  onAccessToken?(session: Session): void;
   now?: () => number;
 }
 
-/** Refresh this long before expiry, or after 3/4 of the lifetime for short-lived tokens. */
+/** Refresh this long before expiry, or halfway through the lifetime of short-lived tokens. */
 const REFRESH_AHEAD_MS = 60_000;
+/**
+ * The server writes a token's exp in whole seconds (its issue time rounded down, plus
+ * the lifetime), so the token may expire up to this much sooner than `expiresIn` says.
+ */
+const EXP_ROUNDING_MS = 1000;
 
 interface LockManager {
   request<T>(name: string, cb: () => Promise<T>): Promise<T>;
@@ -64,17 +73,26 @@ export class SessionManager {
   }
 
   set(res: SessionResponse): Session {
-    const lifetimeMs = Math.max(0, res.expiresIn * 1000);
+    const lifetimeMs = Math.max(0, res.expiresIn * 1000 - EXP_ROUNDING_MS);
     const now = this.now();
     this.session = {
       accessToken: res.accessToken,
       refreshToken: res.refreshToken,
       accessExpiresAt: now + lifetimeMs,
-      refreshAt: now + lifetimeMs - Math.min(REFRESH_AHEAD_MS, lifetimeMs / 4),
+      refreshAt: now + lifetimeMs - Math.min(REFRESH_AHEAD_MS, lifetimeMs / 2),
       user: res.user,
     };
     this.save();
+    this.announce();
     return this.session;
+  }
+
+  /**
+   * When the access token should be refreshed (epoch ms, this client's clock), so a
+   * client that makes no request still refreshes in time; null when logged out.
+   */
+  refreshDueAt(): number | null {
+    return this.session ? this.refreshAt(this.session) : null;
   }
 
   setUser(user: Me): void {
@@ -119,6 +137,7 @@ export class SessionManager {
     const stored = readJson<Session>(this.deps.storage, this.deps.key);
     if (isSession(stored) && stored.refreshToken !== held.refreshToken && stored.user.id === held.user.id) {
       this.session = stored;
+      if (stored.accessToken !== held.accessToken) this.announce();
       if (this.now() < this.refreshAt(stored)) return stored.accessToken;
     }
     const current = this.session;
@@ -149,6 +168,10 @@ export class SessionManager {
     const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
     if (!locks || typeof locks.request !== 'function') return fn();
     return locks.request(`${this.deps.key}:refresh`, fn);
+  }
+
+  private announce(): void {
+    if (this.session) this.deps.onAccessToken?.(this.session);
   }
 
   private save(): void {

@@ -1,9 +1,12 @@
 /**
  * The SDK across access-token expiry, against a real Parley server in this process
- * (SQLite in memory, port 0, the `ws` package as the WebSocket). The server closes a
- * socket with 4401 once the access token it said hello with has expired (the gateway's
- * sweep, shortened here to 50 ms; tokens live 2 s on the real clock). The SDK must take
- * that in its stride: refresh, reconnect, catch up, and lose or repeat nothing.
+ * (SQLite in memory, port 0, the `ws` package as the WebSocket). Tokens live 2 s on the
+ * real clock and the gateway's sweep runs every 50 ms, so the server closes a socket
+ * with 4401 soon after the last token it proved has expired.
+ * - Normally the SDK refreshes the token shortly before expiry and renews the open socket
+ *   with the `auth` request: one socket outlives several tokens, no 4401, no reconnect.
+ * - When a renewal does not get through (swallowed here on its way out), the fallback:
+ *   the server's 4401, then refresh, reconnect and catch up, losing or repeating nothing.
  * Skipped with a visible reason when the server package cannot be loaded.
  */
 import { randomBytes } from 'node:crypto';
@@ -35,6 +38,8 @@ async function until(cond: () => boolean, what: string, describeState: () => unk
   if (!cond()) throw new Error(`timed out waiting for ${what} ${JSON.stringify(describeState())}`);
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 const messagesOf = (events: ConversationEvent[], cid: ConversationId) =>
   events.filter((e): e is Extract<ConversationEvent, { type: 'message.created' }> => e.type === 'message.created' && e.conversationId === cid).map((e) => e.message);
 
@@ -50,22 +55,43 @@ describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s 
     await server?.close();
   });
 
-  /** A `ws` WebSocket that records the close code of every socket it made. */
-  function recordingWebSocket() {
+  /**
+   * A `ws` WebSocket that records the close code of every socket it made and the replies
+   * to the `auth` requests sent on it; with swallowAuthOnFirstSocket, the first socket's
+   * `auth` requests never leave (as if lost), so the server never sees a renewal there.
+   */
+  function recordingWebSocket(opts: { swallowAuthOnFirstSocket?: boolean } = {}) {
     const closes: number[] = [];
+    const authReplies: { ok: boolean; error?: unknown }[] = [];
     let opened = 0;
+    let swallowed = 0;
     class Recording extends WebSocket {
+      private readonly authIds = new Set<unknown>();
+      private readonly swallowAuth = opts.swallowAuthOnFirstSocket === true && opened === 0;
       constructor(url: string) {
         super(url);
         opened++;
         this.on('close', (code: number) => closes.push(code));
+        this.on('message', (data: WebSocket.RawData) => {
+          const f = JSON.parse(String(data)) as { type: string; id?: unknown; ok?: boolean; error?: unknown };
+          if (f.type === 'res' && this.authIds.delete(f.id)) authReplies.push({ ok: f.ok === true, ...(f.ok ? {} : { error: f.error }) });
+        });
+      }
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      override send(data: any, ...rest: any[]): void {
+        const frame = typeof data === 'string' ? (JSON.parse(data) as { op?: string; id?: unknown }) : null;
+        if (frame?.op === 'auth') {
+          if (this.swallowAuth) return void swallowed++;
+          this.authIds.add(frame.id);
+        }
+        (super.send as (...args: unknown[]) => void)(data, ...rest);
       }
     }
-    return { WebSocket: Recording as WebSocketCtor, closes, opened: () => opened };
+    return { WebSocket: Recording as WebSocketCtor, closes, authReplies, opened: () => opened, swallowed: () => swallowed };
   }
 
-  function newClient() {
-    const ws = recordingWebSocket();
+  function newClient(opts: { swallowAuthOnFirstSocket?: boolean } = {}) {
+    const ws = recordingWebSocket(opts);
     const paths: string[] = [];
     const fetchSpy: typeof fetch = (input, init) => {
       paths.push(new URL(String(input)).pathname);
@@ -80,14 +106,51 @@ describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s 
     return { client, events, statuses, ws, paths };
   }
 
-  it('closed with 4401 at expiry, the SDK refreshes, reconnects and catches up; a later message arrives exactly once', async () => {
-    const a = newClient();
+  async function pair(opts: { swallowAuthOnFirstSocket?: boolean } = {}) {
+    const a = newClient(opts);
     const b = newClient();
     const name = () => `c_${randomBytes(5).toString('hex')}`;
     await a.client.register({ username: name(), password: 'correct horse battery' });
     await b.client.register({ username: name(), password: 'correct horse battery' });
     const { conversation } = await a.client.request('createDirect', { body: { userId: b.client.user!.id } });
-    const cid = conversation.id;
+    return { a, b, cid: conversation.id };
+  }
+
+  it('renews the open socket before each expiry: no 4401, no reconnect, and every message arrives exactly once', async () => {
+    const { a, b, cid } = await pair();
+    await Promise.all([a.client.connect(), b.client.connect()]);
+    const connectedAt = Date.now();
+
+    // 3.5 s: the hello's token (2 s) and the first tokens refreshed after it all expire
+    // meanwhile, while b keeps sending.
+    const sent: string[] = [];
+    for (let i = 0; Date.now() - connectedAt < 3500; i++) {
+      sent.push((await b.client.send(cid, { body: `m${i}` }).done).id);
+      await sleep(200);
+    }
+    const barrier = await b.client.send(cid, { body: 'barrier' }).done;
+    const state = () => ({ status: a.client.status, closes: a.ws.closes, opened: a.ws.opened(), statuses: a.statuses, auth: a.ws.authReplies });
+    await until(() => messagesOf(a.events, cid).some((m) => m.id === barrier.id), 'the barrier message', state);
+
+    // One socket each, never closed, never offline.
+    for (const c of [a, b]) {
+      expect(c.ws.opened()).toBe(1);
+      expect(c.ws.closes).toEqual([]);
+      expect(c.statuses).toEqual(['connecting', 'online']);
+      expect(c.client.status).toBe('online');
+    }
+    // Renewed several times over, each time accepted.
+    expect(a.paths.filter((p) => p === '/api/auth/refresh').length).toBeGreaterThanOrEqual(3);
+    expect(a.ws.authReplies.length).toBeGreaterThanOrEqual(3);
+    expect(a.ws.authReplies.every((r) => r.ok)).toBe(true);
+    // Every message once, in the order sent.
+    expect(messagesOf(a.events, cid).map((m) => m.id)).toEqual([...sent, barrier.id]);
+    const seqs = a.events.filter((e) => e.conversationId === cid).map((e) => e.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  it('when a renewal does not get through: closed with 4401, the SDK refreshes, reconnects and catches up; a later message arrives exactly once', async () => {
+    const { a, b, cid } = await pair({ swallowAuthOnFirstSocket: true });
     await Promise.all([a.client.connect(), b.client.connect()]);
     const welcomedSockets = a.ws.opened();
 
@@ -95,6 +158,7 @@ describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s 
     // close), and the SDK is back online on a new socket with a refreshed token.
     const state = () => ({ status: a.client.status, closes: a.ws.closes, opened: a.ws.opened(), statuses: a.statuses });
     await until(() => a.ws.closes.includes(CLOSE.UNAUTHENTICATED) && a.ws.opened() > welcomedSockets && a.client.status === 'online', 'expiry, refresh and reconnect', state);
+    expect(a.ws.swallowed()).toBeGreaterThan(0);
     expect(a.ws.closes[0]).toBe(CLOSE.UNAUTHENTICATED);
     expect(a.statuses).toContain('offline');
     expect(a.statuses).not.toContain('stopped');

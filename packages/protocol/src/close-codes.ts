@@ -17,7 +17,8 @@ export const CLOSE = {
 
   /**
    * The access token was missing, invalid or expired: refresh it, then reconnect. Also
-   * sent to an open socket once the token it said hello with has expired.
+   * sent to an open socket once the token it last proved (its hello's, or its latest
+   * `auth` request's) has expired; renewing with `auth` in time avoids it.
    */
   UNAUTHENTICATED: 4401,
   /** The session was revoked (logout everywhere) or the account suspended. Stop. */

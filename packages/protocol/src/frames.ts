@@ -2,7 +2,8 @@
  * WebSocket frames. Three kinds: requests from the client (with an id), replies from
  * the server (same id, result or error), and pushes (server-initiated). The first
  * client frame must be `hello`, naming the protocol version and the access token
- * (never in the URL, so it stays out of access logs).
+ * (never in the URL, so it stays out of access logs). The `auth` request renews that
+ * token on the open socket, so it need not be closed when the hello's token expires.
  */
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorBody } from './errors';
@@ -20,10 +21,13 @@ import {
 import { MarkBody, SendBody, SyncRequest, SyncResponse } from './rest';
 import { FocusData, NotificationPushSchema } from './notifications';
 
+/** An access token as frames carry it (hello, auth). */
+const AccessToken = z.string().min(1).max(4096);
+
 export const HelloFrame = z.strictObject({
   type: z.literal('hello'),
   protocol: z.number().int(),
-  token: z.string().min(1).max(4096),
+  token: AccessToken,
 });
 export type HelloFrame = z.infer<typeof HelloFrame>;
 
@@ -35,6 +39,11 @@ const req = <Op extends string, D extends z.ZodType>(op: Op, data: D) =>
 export const SendData = SendBody.extend({ conversationId: ConversationIdSchema });
 export const TypingData = z.strictObject({ conversationId: ConversationIdSchema, state: z.enum(['start', 'stop']) });
 export const MarkData = MarkBody.extend({ conversationId: ConversationIdSchema });
+/**
+ * A newer access token of the same user for the open socket: the socket then lives until
+ * this token's expiry instead of the hello's (see docs/protocol.md, "Token expiry").
+ */
+export const AuthData = z.strictObject({ token: AccessToken });
 
 /** Every request a client may send after hello, by op. */
 export const RequestFrame = z.discriminatedUnion('op', [
@@ -45,6 +54,7 @@ export const RequestFrame = z.discriminatedUnion('op', [
   req('sync', SyncRequest),
   req('ping', z.strictObject({}).optional()),
   req('focus', FocusData),
+  req('auth', AuthData),
 ]);
 export type RequestFrame = z.infer<typeof RequestFrame>;
 export type RequestOp = RequestFrame['op'];
@@ -58,6 +68,8 @@ export interface ReplyData {
   sync: SyncResponse;
   ping: { serverTime: number };
   focus: Record<string, never>;
+  /** Epoch ms (server clock) until which the socket may now stay open: the token's exp. */
+  auth: { expiresAt: number };
 }
 export type RequestData<Op extends RequestOp> = Extract<z.input<typeof RequestFrame>, { op: Op }>['data'];
 

@@ -1,8 +1,8 @@
 /**
  * An in-memory stand-in for the Parley server, enough to drive the client through its
- * whole lifecycle without a network: REST auth (login, refresh) behind a fake fetch, and
- * WebSocket hello/welcome, send (idempotent by clientMessageId), sync, ping and pushes
- * behind a fake WebSocket. Faults are switches: drop pushes, ignore pings, close with a
+ * whole lifecycle without a network: REST auth (login, refresh, GET /api/me) behind a
+ * fake fetch, and WebSocket hello/welcome, send (idempotent by clientMessageId), sync,
+ * ping, auth (token renewal) and pushes behind a fake WebSocket. Faults are switches: drop pushes, ignore pings, close with a
  * code, swallow a send's reply.
  */
 import type { ConversationEvent, ConversationId, Me, Message, SyncRequest, SyncResponse, UserId } from '@parley/protocol';
@@ -73,6 +73,8 @@ export class FakeHub {
   /** Every sync request received, for assertions. */
   readonly syncRequests: SyncRequest[] = [];
   readonly sendAttempts: string[] = [];
+  /** The token of every `auth` request received, in order. */
+  readonly authTokens: string[] = [];
   refreshCount = 0;
 
   // fault switches
@@ -132,6 +134,12 @@ export class FakeHub {
       if (!userId) return json(401, { code: 'INVALID_REFRESH_TOKEN', message: 'no' });
       this.refreshTokens.delete(body.refreshToken);
       return json(200, this.issue(userId));
+    }
+    if (url.pathname === '/api/me') {
+      const bearer = (init?.headers as Record<string, string> | undefined)?.authorization?.replace(/^Bearer /, '') ?? '';
+      const userId = this.tokens.get(bearer);
+      if (!userId) return json(401, { code: 'UNAUTHENTICATED', message: 'no' });
+      return json(200, { user: [...this.users.values()].find((u) => u.id === userId) });
     }
     return json(404, { code: 'ROUTE_NOT_FOUND', message: 'no' });
   }) as typeof fetch;
@@ -211,6 +219,12 @@ export class FakeHub {
         return reply({ readSeq: (frame.data as { seq: number }).seq });
       case 'typing':
         return reply({});
+      case 'auth': {
+        const token = (frame.data as { token: string }).token;
+        this.authTokens.push(token);
+        if (this.tokens.get(token) !== socket.userId) return socket.deliver({ type: 'res', id: frame.id, ok: false, error: { code: 'UNAUTHENTICATED', message: 'no' } });
+        return reply({ expiresAt: Date.now() + 900_000 });
+      }
     }
   }
 

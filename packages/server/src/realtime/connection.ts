@@ -12,6 +12,13 @@ export class ClientConnection {
   closed = false;
   /** Set once the gateway has removed it from routing and presence. */
   released = false;
+  /**
+   * Epoch ms at which the access token this socket last proved expires: the hello's,
+   * then that of each `auth` renewal (the JWT's exp, from verification; one number per
+   * connection, no timer). The gateway's sweep closes the socket with 4401 at this time.
+   * Changed only through renewAccess().
+   */
+  accessExpiresAt: number;
 
   constructor(
     readonly id: string,
@@ -20,13 +27,22 @@ export class ClientConnection {
     private readonly maxBufferedBytes: number,
     private readonly onSlow: (conn: ClientConnection) => void,
     now: number,
-    /**
-     * Epoch ms at which the access token this socket said hello with expires (the JWT's
-     * exp, from verification; one number per connection, no timer).
-     */
-    readonly accessExpiresAt: number,
+    /** The exp of the token the socket said hello with (see the field). */
+    accessExpiresAt: number,
   ) {
     this.lastFrameAt = now;
+    this.accessExpiresAt = accessExpiresAt;
+  }
+
+  /**
+   * The socket showed another valid access token of its user (the `auth` request): it
+   * may live until that token's expiry. Never moves the expiry back: two renewals whose
+   * verifications finish out of order, or a still-valid older token, cannot shorten the
+   * socket's life below what a token it already proved allows.
+   */
+  renewAccess(expiresAt: number): number {
+    if (expiresAt > this.accessExpiresAt) this.accessExpiresAt = expiresAt;
+    return this.accessExpiresAt;
   }
 
   /** Returns false when the frame was not queued (socket closed or too slow). */

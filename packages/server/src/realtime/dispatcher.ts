@@ -79,7 +79,29 @@ export class RequestDispatcher {
       case 'focus':
         await this.s.notifications.setFocus(conn, frame.data.conversationId);
         return {};
+      case 'auth':
+        return this.renewAccess(conn, frame.data.token);
     }
+  }
+
+  /**
+   * `auth`: the socket shows a newer access token, verified exactly as at hello, and then
+   * lives until that token's expiry rather than the hello's, so a client that refreshes
+   * in time is never closed with 4401. Anything short of a valid token of the socket's
+   * own user changes nothing: the socket keeps its expiry (and is closed at it).
+   */
+  private async renewAccess(conn: ClientConnection, token: string): Promise<ReplyData['auth']> {
+    const { deps } = this.s;
+    const verdict = await deps.limiter.hit(`ws-auth:${conn.userId}`, deps.config.rateLimits.request, deps.clock());
+    if (!verdict.ok) throw new AppError('RATE_LIMITED', 'renewing the token too often', { retryAfterMs: verdict.retryAfterMs });
+    // Throws UNAUTHENTICATED (invalid, expired, revoked) or ACCOUNT_SUSPENDED. Neither
+    // closes the socket here: the token may not even be its user's. A suspension closes
+    // the user's sockets by itself, and an unrenewed socket is closed at its old expiry.
+    const { userId, expiresAt } = await this.s.auth.authenticate(token);
+    // A socket belongs to the user who said hello: its routing, presence and
+    // subscriptions are that user's. A valid token of another user is refused.
+    if (userId !== conn.userId) throw new AppError('FORBIDDEN', 'the token belongs to another user; a socket cannot change users');
+    return { expiresAt: conn.renewAccess(expiresAt) };
   }
 
   private bad(conn: ClientConnection, id: string | number | null, error: ErrorBody): void {

@@ -224,11 +224,12 @@ export class Gateway {
    * Closes silent sockets and sockets whose access token has expired, and renews this
    * node's presence entries.
    *
-   * A socket is authenticated once, by its hello; it must not outlive the token it
-   * showed. Expiry is checked here, in the sweep every socket already gets, rather than
-   * with a timer per socket (idle sockets are meant to be cheap), so a socket is closed
-   * up to one tick (DEFAULT_TICK_MS, 10 s) after its token expired. 4401 tells the
-   * client to refresh the token, reconnect and catch up with `sync`.
+   * A socket is authenticated by its hello and must not outlive the token it showed,
+   * unless it showed a newer one with an `auth` request (the dispatcher then moves
+   * conn.accessExpiresAt). Expiry is checked here, in the sweep every socket already
+   * gets, rather than with a timer per socket (idle sockets are meant to be cheap), so a
+   * socket is closed up to one tick (DEFAULT_TICK_MS, 10 s) after its token expired.
+   * 4401 tells the client to refresh the token, reconnect and catch up with `sync`.
    */
   private async tick(): Promise<void> {
     const { deps } = this.services;
