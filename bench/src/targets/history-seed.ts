@@ -5,9 +5,9 @@
  * the search index), inside SQLite (seconds instead of minutes through appendMessages),
  * then a check through the store port that the adapter reads the result back as a
  * normal log: the newest message by history(), its message.created event by
- * eventsAfter() and by search. If the schema ever drifts
- * from what this writes, the check fails and the seed falls back to appendMessages.
- * PostgreSQL (and the fallback): the store's appendMessages in large batches.
+ * eventsAfter() and by search. If the schema ever drifts from what this writes, the
+ * check fails the run.
+ * PostgreSQL: the store's appendMessages in large batches.
  */
 import Database from 'better-sqlite3';
 import { newId, openSqliteStore, type SendInput, type Store } from './server-internals';
