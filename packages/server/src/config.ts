@@ -29,6 +29,12 @@ export interface Config {
   /** Most sends committed in one transaction. */
   groupCommitMax: number;
   maxGroupMembers: number;
+  /**
+   * Presence changes are pushed to direct conversations and to groups of at most this
+   * many members (0: direct conversations only); members of bigger groups ask
+   * GET /api/users/:userId. Pushing to every group is O(members²) frames.
+   */
+  presenceGroupMax: number;
   /** Serve the built web app from this folder when it exists. */
   webDir: string;
   rateLimits: {
@@ -114,6 +120,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: env.PARLEY_TRUST_PROXY === '1' || env.PARLEY_TRUST_PROXY === 'true',
     groupCommitMax: int(env, 'PARLEY_GROUP_COMMIT_MAX', 512, 1),
     maxGroupMembers: int(env, 'PARLEY_MAX_GROUP_MEMBERS', 2000, 2),
+    presenceGroupMax: int(env, 'PARLEY_PRESENCE_GROUP_MAX', 100),
     webDir: path.resolve(env.PARLEY_WEB_DIR ?? path.join(import.meta.dirname, '../../../apps/web/dist')),
     rateLimits: {
       login: rule(env, 'PARLEY_RATE_LOGIN', { limit: 10, windowMs: 15 * 60_000 }),

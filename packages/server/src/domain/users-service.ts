@@ -40,9 +40,20 @@ export class UsersService {
       // Contacts hold my status from before the change (say "online", which would never
       // be corrected once I hide it): replace it with "hidden", or with the live status.
       const presence: Presence = clean.lastSeen === 'nobody' ? { userId, status: 'hidden', lastSeenAt: null } : await this.livePresence(user);
-      this.fanout.presence(await this.deps.store.listConversationIds(userId), presence);
+      this.fanout.presence(await this.presenceAudience(userId), presence);
     }
     return me(user);
+  }
+
+  /**
+   * Where a change of the user's presence is pushed: their direct conversations and the
+   * groups of at most PARLEY_PRESENCE_GROUP_MAX members. Pushing to every group would be
+   * O(members²) frames when a big group comes online; members of a bigger group see the
+   * user's presence through a direct conversation or small group they share, or ask
+   * GET /api/users/:userId. Blocks are applied at delivery (routing "f<userId>").
+   */
+  private presenceAudience(userId: UserId) {
+    return this.deps.store.presenceConversationIds(userId, this.deps.config.presenceGroupMax);
   }
 
   private async livePresence(user: UserRecord): Promise<Presence> {
@@ -67,19 +78,19 @@ export class UsersService {
     return this.livePresence(user);
   }
 
-  /** A user's first connection anywhere: tell the people they share conversations with. */
+  /** A user's first connection anywhere: tell the people they share a direct conversation or small group with. */
   async cameOnline(userId: UserId): Promise<void> {
     const user = await this.deps.store.getUser(userId);
     if (!user || user.privacy.lastSeen === 'nobody') return;
-    this.fanout.presence(await this.deps.store.listConversationIds(userId), { userId, status: 'online', lastSeenAt: null });
+    this.fanout.presence(await this.presenceAudience(userId), { userId, status: 'online', lastSeenAt: null });
   }
 
-  /** A user's last connection closed everywhere: record last seen and tell their contacts. */
+  /** A user's last connection closed everywhere: record last seen and tell the same audience as cameOnline. */
   async wentOffline(userId: UserId): Promise<void> {
     const at = this.deps.clock();
     await this.lastSeen.submit({ id: userId, at });
     const user = await this.deps.store.getUser(userId);
     if (!user || user.privacy.lastSeen === 'nobody') return;
-    this.fanout.presence(await this.deps.store.listConversationIds(userId), { userId, status: 'offline', lastSeenAt: at });
+    this.fanout.presence(await this.presenceAudience(userId), { userId, status: 'offline', lastSeenAt: at });
   }
 }

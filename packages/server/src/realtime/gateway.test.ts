@@ -202,6 +202,61 @@ describe('gateway', () => {
       expect(statuses).toEqual(['online', 'hidden', 'offline']);
       await sq.close();
     });
+
+    describe('audience: direct conversations and groups of at most presenceGroupMax members', () => {
+      let small: Server;
+      beforeAll(async () => {
+        small = await startTestServer({ config: { rateLimits: testRateLimits(), presenceGroupMax: 3 } });
+      });
+      afterAll(() => small.close());
+
+      it('a small group hears a member come online and go offline; a bigger group does not, and GET /api/users/:id still tells the truth', async () => {
+        const [p, q, w, x] = await registerUsers(small.url, 4, 'aud');
+        // 3 members: at the limit. 4 members: over it (p is in both).
+        const smallGroup = (await p.api.post('/api/conversations/group', { title: 'Small', memberIds: [q.id, x.id] })).body.conversation.id;
+        const bigGroup = (await w.api.post('/api/conversations/group', { title: 'Big', memberIds: [q.id, p.id, x.id] })).body.conversation.id;
+        expect(smallGroup).toEqual(expect.any(String));
+        const sp = await RawSocket.connect(small.wsUrl, p.token);
+        const sw = await RawSocket.connect(small.wsUrl, w.token);
+        const [mp, mw] = [sp.mark(), sw.mark()];
+        const ofQ = (f: { type: string; presence?: { userId: string } }) => f.type === 'presence' && f.presence!.userId === q.id;
+
+        const sq = await RawSocket.connect(small.wsUrl, q.token);
+        const online = await sp.waitPush((f) => ofQ(f) && f.presence.status === 'online', mp);
+        expect(online.presence).toEqual({ userId: q.id, status: 'online', lastSeenAt: null });
+        // Barrier: q's presence was published before p got it; a message in the big group
+        // published after it reaches w after anything published to that group before.
+        const m1 = (await q.api.post(`/api/conversations/${bigGroup}/messages`, { clientMessageId: 'aud-1', body: 'hi all' })).body.message;
+        await sw.waitEvent(bigGroup, 'message.created', mw, m1.seq);
+        expect(sw.pushesSince(mw, 'presence').filter(ofQ)).toEqual([]);
+        expect((await w.api.get(`/api/users/${q.id}`)).body.presence).toEqual({ userId: q.id, status: 'online', lastSeenAt: null });
+
+        await sq.close();
+        const offline = await sp.waitPush((f) => ofQ(f) && f.presence.status === 'offline', mp);
+        expect(offline.presence.lastSeenAt).toEqual(expect.any(Number));
+        const m2 = (await x.api.post(`/api/conversations/${bigGroup}/messages`, { clientMessageId: 'aud-2', body: 'still here' })).body.message;
+        await sw.waitEvent(bigGroup, 'message.created', mw, m2.seq);
+        expect(sw.pushesSince(mw, 'presence').filter(ofQ)).toEqual([]);
+        expect((await w.api.get(`/api/users/${q.id}`)).body.presence).toEqual({ userId: q.id, status: 'offline', lastSeenAt: offline.presence.lastSeenAt });
+        // p shares both groups with q and heard each change once, through the small one.
+        expect(sp.pushesSince(mp, 'presence').filter(ofQ).map((f) => f.presence.status)).toEqual(['online', 'offline']);
+        await Promise.all([sp.close(), sw.close()]);
+      });
+
+      it('a member of a big group still hears a peer through a direct conversation they share', async () => {
+        const [q, w, x, y] = await registerUsers(small.url, 4, 'aud');
+        await w.api.post('/api/conversations/group', { title: 'Big', memberIds: [q.id, x.id, y.id] });
+        await w.api.post('/api/conversations/direct', { userId: q.id });
+        const sw = await RawSocket.connect(small.wsUrl, w.token);
+        const mw = sw.mark();
+        const sq = await RawSocket.connect(small.wsUrl, q.token);
+        await sw.waitPush((f) => f.type === 'presence' && f.presence.userId === q.id && f.presence.status === 'online', mw);
+        await sq.close();
+        await sw.waitPush((f) => f.type === 'presence' && f.presence.userId === q.id && f.presence.status === 'offline', mw);
+        expect(sw.pushesSince(mw, 'presence').filter((f) => f.presence.userId === q.id).map((f) => f.presence.status)).toEqual(['online', 'offline']);
+        await sw.close();
+      });
+    });
   });
 
   describe('receipts', () => {

@@ -209,6 +209,13 @@ export interface Store {
   listMembers(conversationId: ConversationId): Promise<MemberRecord[]>;
   /** Every conversation id the user is a member of (for subscribing a connection). */
   listConversationIds(userId: UserId): Promise<ConversationId[]>;
+  /**
+   * The conversations a change of the user's presence is published to: every direct
+   * conversation of theirs and every group of at most groupMax members (so not the big
+   * groups, where presence to all would be O(members²) frames). One query, whatever the
+   * number of conversations; in no particular order.
+   */
+  presenceConversationIds(userId: UserId, groupMax: number): Promise<ConversationId[]>;
   /** One member's view of a conversation; null when not a member. */
   getConversationView(conversationId: ConversationId, userId: UserId): Promise<ConversationView | null>;
   /** The user's conversations ordered by updatedAt desc (then id), keyset-paged. */

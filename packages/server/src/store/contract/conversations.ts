@@ -188,6 +188,31 @@ export function conversations(k: Kit): void {
       expect((await store.listMembers(id)).map((m) => m.userId).sort()).toEqual([o!.id, ad1!.id, m2!.id].sort());
     });
 
+    it('presenceConversationIds: direct conversations and groups of at most groupMax members, counted as they are now', async () => {
+      const [u, v, a, b, c, other] = await users(6);
+      const d = await direct(u!, v!);
+      const small = await group(u!, [a!, b!]); // 3 members: at the limit
+      const big = await group(a!, [u!, b!, c!]); // 4 members: over it
+      const alone = await group(u!, []); // 1 member
+      await group(a!, [b!, c!]); // not u's
+      await direct(v!, other!); // not u's
+      const sorted = (ids: readonly string[]) => [...ids].sort();
+
+      expect(sorted(await store.presenceConversationIds(u!.id, 3))).toEqual(sorted([d, small, alone]));
+      expect(sorted(await store.presenceConversationIds(u!.id, 4))).toEqual(sorted([d, small, big, alone]));
+      expect(sorted(await store.presenceConversationIds(u!.id, 1_000_000))).toEqual(sorted(await store.listConversationIds(u!.id)));
+      // 0: direct conversations only.
+      expect(await store.presenceConversationIds(u!.id, 0)).toEqual([d]);
+      // Membership changes count at once: the big group shrinks to the limit, the small one grows past it.
+      await store.removeMember({ conversationId: big, actorId: a!.id, userId: c!.id, at: T0 + 1 });
+      await store.addMembers({ conversationId: small, actorId: u!.id, userIds: [c!.id], maxMembers: 10, at: T0 + 2 });
+      expect(sorted(await store.presenceConversationIds(u!.id, 3))).toEqual(sorted([d, big, alone]));
+      // Leaving a group takes it out of the user's own audience.
+      await store.removeMember({ conversationId: big, actorId: u!.id, userId: u!.id, at: T0 + 3 });
+      expect(sorted(await store.presenceConversationIds(u!.id, 3))).toEqual(sorted([d, alone]));
+      expect(await store.presenceConversationIds(fresh('u') as UserId, 3)).toEqual([]);
+    });
+
     it('leaving hands ownership to the oldest admin, else the oldest member', async () => {
       const [o, m1, ad, m2] = await users(4);
       const id = await group(o!, [m1!], T0);

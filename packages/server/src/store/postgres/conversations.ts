@@ -129,6 +129,19 @@ export function conversationQueries(sql: Sql) {
       return rows.map((r) => r.conversation_id as ConversationId);
     },
 
+    async presenceConversationIds(userId: UserId, groupMax: number): Promise<ConversationId[]> {
+      // A group is small when it has no (groupMax+1)-th member: at most groupMax+1 entries
+      // of the members key are read per group, however big it is.
+      const rows = await sql<{ conversation_id: string }[]>`
+        SELECT m.conversation_id FROM members m JOIN conversations c ON c.id = m.conversation_id
+        WHERE m.user_id = ${userId}
+          AND (c.kind = 'direct' OR NOT EXISTS (
+            SELECT 1 FROM members x WHERE x.conversation_id = m.conversation_id LIMIT 1 OFFSET ${groupMax}
+          ))
+      `;
+      return rows.map((r) => r.conversation_id as ConversationId);
+    },
+
     async renameGroup(input: { conversationId: ConversationId; actorId: UserId; title: string; at: number }) {
       return (await sql.begin(async (tx) => {
         const conv = await lockConversation(tx, input.conversationId);

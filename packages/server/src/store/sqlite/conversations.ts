@@ -16,6 +16,7 @@ type ConversationMethods = Pick<
   | 'getMember'
   | 'listMembers'
   | 'listConversationIds'
+  | 'presenceConversationIds'
   | 'renameGroup'
   | 'addMembers'
   | 'removeMember'
@@ -42,6 +43,12 @@ export function conversationMethods(ctx: SqliteContext): ConversationMethods {
   const countMembers = db.prepare('SELECT count(*) AS n FROM members WHERE conversation_id = ?');
   const membersOf = db.prepare(`SELECT ${MEMBER_COLUMNS} FROM members me WHERE me.conversation_id = ? ORDER BY me.joined_at, me.rowid`);
   const idsOfUser = db.prepare('SELECT conversation_id FROM members WHERE user_id = ?');
+  // A group is small when it has no (groupMax+1)-th member: at most groupMax+1 index
+  // entries are read per group, however big it is, instead of counting all its members.
+  const presenceIdsOfUser = db.prepare(`
+    SELECT m.conversation_id FROM members m JOIN conversations c ON c.id = m.conversation_id
+    WHERE m.user_id = ?
+      AND (c.kind = 'direct' OR NOT EXISTS (SELECT 1 FROM members x WHERE x.conversation_id = m.conversation_id LIMIT 1 OFFSET ?))`);
   // Ownership hand-over: the oldest admin, else the oldest member (rowid = join order).
   const successor = db.prepare(
     "SELECT user_id FROM members WHERE conversation_id = ? ORDER BY CASE role WHEN 'admin' THEN 0 ELSE 1 END, joined_at, rowid LIMIT 1",
@@ -103,6 +110,9 @@ export function conversationMethods(ctx: SqliteContext): ConversationMethods {
     },
     listConversationIds(userId) {
       return (idsOfUser.all(userId) as { conversation_id: string }[]).map((r) => r.conversation_id as ConversationId);
+    },
+    presenceConversationIds(userId, groupMax) {
+      return (presenceIdsOfUser.all(userId, groupMax) as { conversation_id: string }[]).map((r) => r.conversation_id as ConversationId);
     },
 
     renameGroup({ conversationId, actorId, title, at }) {
