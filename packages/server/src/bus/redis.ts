@@ -152,6 +152,11 @@ export class RedisBus implements Bus {
   }
 
   /** Both connections are up and, after a reconnect, every subscription is active again. */
+  /** Other nodes may hold any user's sockets: never alone. */
+  alone(): boolean {
+    return false;
+  }
+
   healthy(): boolean {
     return !this.closed && this.pub.status === 'ready' && this.sub.status === 'ready' && this.subscriptionsRestored;
   }

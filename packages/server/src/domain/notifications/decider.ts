@@ -11,7 +11,8 @@
  *   - no device online anywhere (presence) → a `message` notification here;
  *   - online → a candidate is published on the user's bus topic. Every node holding that
  *     user's sockets receives it (candidate()) and stores it unless one of ITS
- *     connections is focused on the conversation. The id is made from (user, message),
+ *     connections is focused on the conversation (a node alone on its bus decides that
+ *     at once, without publishing to itself). The id is made from (user, message),
  *     so two nodes that both decide "not focused" store it once.
  *   Bigger groups notify mentions only: their messages cost no per-member write at all.
  * - away (no device online), not muted → a browser push, for mentions too.
@@ -191,7 +192,7 @@ export class NotificationDecider {
     let senderName = audience.members?.find((u) => u.userId === m.senderId)?.displayName;
 
     for (const r of recipients) {
-      const n: NewNotification = {
+      const draft = (): NewNotification => ({
         id: notificationId(r.userId, `message:${m.id}`),
         userId: r.userId,
         kind: r.mentioned ? 'mention' : 'message',
@@ -199,17 +200,22 @@ export class NotificationDecider {
         message: { id: m.id, seq: m.seq, createdAt: m.createdAt },
         actorId: m.senderId,
         at: now,
-      };
+      });
       const away = !online.has(r.userId);
       if (r.mentioned) {
-        created.push(n);
+        created.push(draft());
         if (!away) live.add(r.userId);
       } else if (!small || r.muted) {
         continue;
       } else if (away) {
-        created.push(n);
+        created.push(draft());
+      } else if (this.deps.bus.alone()) {
+        // The only node holds every socket of the user: decide here what candidate()
+        // would decide after a round trip through the bus (no JSON, no hash when focused,
+        // which is the common case: people read the conversation they are chatting in).
+        if (!this.focus.isFocused(r.userId, m.conversationId)) this.candidateQueue.push(draft());
       } else {
-        this.deps.bus.publish(userTopic(r.userId), `${CANDIDATE_ROUTING}\n${JSON.stringify(n)}`);
+        this.deps.bus.publish(userTopic(r.userId), `${CANDIDATE_ROUTING}\n${JSON.stringify(draft())}`);
       }
       if (away && !r.muted) {
         senderName ??= (await store.getPublicUsers([m.senderId]))[0]?.displayName ?? '';
