@@ -3,12 +3,18 @@
  * recipient's Received list and the sender's Sent list, each opening the message in
  * its conversation; clear errors for invalid input, next to the form. Then a group of
  * three: created with members found by username, everyone chatting live, "read by N
- * of M", rename, remove and re-add a member, and a member leaving.
+ * of M", rename, remove and re-add a member, and a member leaving — each leaving a
+ * notice in the timeline for everyone, live and after a reload.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LIMITS } from '@parley/protocol';
 import { testConfig } from '../packages/server/src/testing';
 import { DESKTOP, PASSWORD, PHONE, describeE2E, messageItem, screenshot, sendMessage, signUp, finishE2E, startE2E, watch, type E2E, type UserSession } from './harness';
+
+/** A membership or title notice in the open conversation's timeline. */
+function notice(page: UserSession['page'], text: string) {
+  return page.getByRole('list', { name: 'Messages' }).locator('.timeline-notice').getByText(text, { exact: true });
+}
 
 describeE2E('compose, mailboxes and groups', () => {
   let e2e: E2E;
@@ -137,6 +143,7 @@ describeE2E('compose, mailboxes and groups', () => {
     await p.getByLabel('Group name').fill('Exam prep');
     await p.getByRole('button', { name: 'Rename' }).click();
     await gus.page.getByRole('heading', { name: 'Exam prep' }).waitFor();
+    await notice(gus.page, `${eve.username} renamed the group to “Exam prep”`).waitFor();
 
     await p.getByRole('button', { name: `Remove ${fay.username}` }).click();
     await fay.page.getByText('This conversation does not exist, or you are no longer a member.').waitFor();
@@ -145,9 +152,13 @@ describeE2E('compose, mailboxes and groups', () => {
     await p.getByLabel('Add people').fill(fay.username);
     await p.getByRole('button', { name: `Add ${fay.username}` }).click();
     await gus.page.getByText('3 members').waitFor();
+    await notice(gus.page, `${eve.username} removed ${fay.username}`).waitFor();
+    await notice(gus.page, `${eve.username} added ${fay.username}`).waitFor();
     await screenshot(p, 'group-details-desktop');
-    // Fay is back in, live: the conversation reappears where she is looking.
+    // Fay is back in, live: the conversation reappears where she is looking, its notices loaded with its history.
     await fay.page.getByRole('heading', { name: 'Exam prep' }).waitFor();
+    await notice(fay.page, `${eve.username} added you`).waitFor();
+    await notice(fay.page, `${eve.username} renamed the group to “Exam prep”`).waitFor();
     await fay.page.getByRole('link', { name: 'Back to conversations' }).click();
     await fay.page.getByRole('link', { name: /Exam prep/ }).waitFor();
 
@@ -156,5 +167,35 @@ describeE2E('compose, mailboxes and groups', () => {
     await gus.page.getByRole('button', { name: 'Leave group' }).click();
     await gus.page.getByRole('link', { name: /Exam prep/ }).waitFor({ state: 'detached' });
     await p.getByRole('list', { name: 'Members' }).getByText(gus.username).waitFor({ state: 'detached' });
+    // Eve was on the details screen meanwhile: her timeline took the events live.
+    await p.getByRole('link', { name: /Exam prep/ }).click();
+    await notice(p, `${gus.username} left`).waitFor();
+    await notice(p, 'You renamed the group to “Exam prep”').waitFor();
+    await notice(p, `You added ${fay.username}`).waitFor();
+
+    // After a reload the notices come from the log, in seq order among the messages.
+    const expected = [
+      `You created the group “Study group”`,
+      'Welcome to the study group!',
+      'Hi all, Gus here',
+      'Fay too',
+      `You renamed the group to “Exam prep”`,
+      `You removed ${fay.username}`,
+      `You added ${fay.username}`,
+      `${gus.username} left`,
+    ];
+    await p.reload();
+    await notice(p, `${gus.username} left`).waitFor();
+    const timeline = (await p.getByRole('list', { name: 'Messages' }).getByRole('listitem').allInnerTexts()).map((t) => t.trim());
+    const found = expected.map((text) => timeline.findIndex((t) => t.includes(text)));
+    expect(found.every((i) => i >= 0), JSON.stringify(timeline)).toBe(true);
+    expect([...found].sort((a, b) => a - b)).toEqual(found);
+    await screenshot(p, 'group-notices-desktop');
+
+    await fay.page.reload();
+    await fay.page.getByRole('link', { name: /Exam prep/ }).click();
+    await notice(fay.page, `${gus.username} left`).waitFor();
+    await notice(fay.page, `${eve.username} removed you`).waitFor();
+    await notice(fay.page, `${eve.username} created the group “Study group”`).waitFor();
   });
 });

@@ -3,8 +3,10 @@ import type { Conversation, Message, UserId } from '@parley/protocol';
 import { useChat, useStore } from '../state/app-context';
 import { clockTime, nameOf, sameDay } from '../state/format';
 import { statusOf } from '../state/receipts';
+import { noticeText, type Notice } from '../state/notices';
 import { DaySeparator } from './DaySeparator';
 import { MessageItem } from './MessageItem';
+import { TimelineNotice } from './TimelineNotice';
 import { PendingMessage } from './PendingMessage';
 
 /** Pixels from an edge that count as "at" it. */
@@ -25,6 +27,8 @@ export function MessageList({ conversation: c, focusMessageId }: { conversation:
   const beforePrepend = useRef<{ height: number; top: number } | null>(null);
   const focused = useRef<string | null>(null);
   const messages = w?.messages;
+  const notices = w?.notices;
+  const timeline = useMemo(() => interleave(messages ?? [], notices ?? []), [messages, notices]);
 
   const pending = useMemo(() => {
     const acked = new Set(messages?.map((m) => m.clientMessageId));
@@ -48,7 +52,7 @@ export function MessageList({ conversation: c, focusMessageId }: { conversation:
     } else if (atBottom.current && !(focusMessageId && focused.current !== focusMessageId)) {
       el.scrollTop = el.scrollHeight;
     }
-  }, [messages, pending.length, focusMessageId]);
+  }, [messages, notices, pending.length, focusMessageId]);
 
   useEffect(() => {
     const el = scroller.current;
@@ -85,22 +89,47 @@ export function MessageList({ conversation: c, focusMessageId }: { conversation:
       {w && !w.loading && !w.hasOlder && <p className="history-start">This is the beginning of the conversation.</p>}
       {(!w || w.loading) && <p className="list-note">Loading messages…</p>}
       <ol className="message-list" aria-label="Messages">
-        {messages?.map((m, i) => {
-          const prev = messages[i - 1];
+        {timeline.map((item, i) => {
+          const prev = timeline[i - 1];
+          const separator = (!prev || !sameDay(prev.at, item.at)) && <DaySeparator at={item.at} />;
+          if (item.notice) {
+            return (
+              <Fragment key={`notice-${item.notice.seq}`}>
+                {separator}
+                <TimelineNotice text={noticeText(item.notice, me as UserId | undefined, c.members)} at={item.at} />
+              </Fragment>
+            );
+          }
+          const m = item.message;
           return (
             <Fragment key={m.id}>
-              {(!prev || !sameDay(prev.createdAt, m.createdAt)) && <DaySeparator at={m.createdAt} />}
-              <MessageItem {...itemProps(c, m, prev, me as UserId | undefined)} highlighted={m.id === focusMessageId} />
+              {separator}
+              {/* A notice in between starts a new group (the sender's name shows again). */}
+              <MessageItem {...itemProps(c, m, prev?.message, me as UserId | undefined)} highlighted={m.id === focusMessageId} />
             </Fragment>
           );
         })}
-        {pending.length > 0 && (!messages?.length || !sameDay(messages[messages.length - 1]!.createdAt, Date.now())) && <DaySeparator at={Date.now()} />}
+        {pending.length > 0 && (timeline.length === 0 || !sameDay(timeline[timeline.length - 1]!.at, Date.now())) && <DaySeparator at={Date.now()} />}
         {pending.map((o) => (
           <PendingMessage key={o.clientMessageId} item={o} />
         ))}
       </ol>
     </div>
   );
+}
+
+type TimelineItem = { at: number; message: Message; notice?: undefined } | { at: number; notice: Notice; message?: undefined };
+
+/** Messages and notices in one list, by seq (both are ascending already). */
+function interleave(messages: readonly Message[], notices: readonly Notice[]): TimelineItem[] {
+  const out: TimelineItem[] = [];
+  let j = 0;
+  for (const m of messages) {
+    while (j < notices.length && notices[j]!.seq < m.seq) out.push({ at: notices[j]!.at, notice: notices[j++]! });
+    out.push({ at: m.createdAt, message: m });
+  }
+  while (j < notices.length) out.push({ at: notices[j]!.at, notice: notices[j++]! });
+  return out;
 }
 
 /** Plain props for one message, so MessageItem can skip re-rendering when nothing it shows changed. */

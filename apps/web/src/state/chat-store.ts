@@ -9,8 +9,9 @@
  * held and replayed past the fetched lastSeq, so nothing is lost or applied twice.
  */
 import type { ClientStatus, OutboxItem, ParleyClient } from '@parley/client';
-import { TYPING_TTL_MS, type AttachmentId, type Conversation, type ConversationEvent, type ConversationId, type Me, type Message, type Presence, type Receipt, type UserEvent, type UserId } from '@parley/protocol';
+import { LIMITS, TYPING_TTL_MS, type AttachmentId, type Conversation, type ConversationEvent, type ConversationId, type Me, type Message, type Presence, type Receipt, type UserEvent, type UserId } from '@parley/protocol';
 import { applyToConversation, applyToWindow, emptyWindow, mergeMessages, type MessageWindow } from './conversation-events';
+import { isNoticeEvent, mergeNotices, noticesFrom } from './notices';
 
 export interface ChatState {
   me: Me | null;
@@ -198,7 +199,8 @@ export class ChatStore {
     if (next) conversations[c.id] = next;
     else delete conversations[c.id];
     const w = this.state.windows[c.id];
-    let windows = w && next ? { ...this.state.windows, [c.id]: applyToWindow(w, e) } : this.state.windows;
+    // Notices are named from the conversation before the event (a removed member is still in it).
+    let windows = w && next ? { ...this.state.windows, [c.id]: withNotices(applyToWindow(w, e), [e], c) } : this.state.windows;
     if (!next && w) {
       // Out of the conversation: if I am added back, its history is loaded afresh.
       const rest: Record<string, MessageWindow> = { ...windows };
@@ -329,7 +331,9 @@ export class ChatStore {
     this.set({ windows: { ...this.state.windows, [id]: emptyWindow() } });
     try {
       const res = await this.client.request('history', { params: { id: id as ConversationId }, query: { limit: HISTORY_PAGE } });
-      this.patchWindow(id, (w) => ({ ...w, messages: mergeMessages(w.messages, res.messages), hasOlder: res.hasMore, loading: false }));
+      // The newest page reaches to now: its notices are everything from its oldest message on.
+      const events = await this.noticeEvents(id, res.hasMore ? (res.messages[0]?.seq ?? 1) : 1, null);
+      this.patchWindow(id, (w) => ({ ...withNotices(w, events, this.state.conversations[id]), messages: mergeMessages(w.messages, res.messages), hasOlder: res.hasMore, loading: false }));
     } catch {
       // Offline: drop the empty window so the next open (or reconnect) loads it.
       const windows = { ...this.state.windows };
@@ -355,8 +359,9 @@ export class ChatStore {
       more = page.hasMore && page.messages.length > 0;
       after = page.messages[page.messages.length - 1]?.seq ?? after;
     }
+    const events = await this.noticeEvents(id, before.hasMore ? (messages[0]?.seq ?? seq) : 1, null);
     const w = this.state.windows[id] ?? emptyWindow();
-    this.set({ windows: { ...this.state.windows, [id]: { ...w, messages: mergeMessages(w.messages, messages), hasOlder: before.hasMore, loading: false } } });
+    this.set({ windows: { ...this.state.windows, [id]: { ...withNotices(w, events, this.state.conversations[id]), messages: mergeMessages(w.messages, messages), hasOlder: before.hasMore, loading: false } } });
   }
 
   /** Loads the page before the oldest loaded message; true when something was added. */
@@ -371,11 +376,29 @@ export class ChatStore {
     this.patchWindow(id, (x) => ({ ...x, loadingOlder: true }));
     try {
       const res = await this.client.request('history', { params: { id: id as ConversationId }, query: { before, limit: HISTORY_PAGE } });
-      this.patchWindow(id, (x) => ({ ...x, messages: mergeMessages(x.messages, res.messages), hasOlder: res.hasMore, loadingOlder: false }));
+      // Fetched before the page is shown, so the notices do not shift it a second time.
+      const events = await this.noticeEvents(id, res.hasMore ? (res.messages[0]?.seq ?? before) : 1, before - 1);
+      this.patchWindow(id, (x) => ({ ...withNotices(x, events, this.state.conversations[id]), messages: mergeMessages(x.messages, res.messages), hasOlder: res.hasMore, loadingOlder: false }));
       return res.messages.length > 0;
     } catch {
       this.patchWindow(id, (x) => ({ ...x, loadingOlder: false }));
       return false;
+    }
+  }
+
+  /**
+   * The membership and title events with seq in [from, to] (to null: up to now), for the
+   * notices of a history page: one request to the events route, bounded by the page. A
+   * failure costs only the notices (the messages still show).
+   */
+  private async noticeEvents(id: string, from: number, to: number | null): Promise<ConversationEvent[]> {
+    const limit = Math.min(LIMITS.syncEventsMax, to === null ? LIMITS.syncEventsMax : to - from + 1);
+    if (limit < 1) return [];
+    try {
+      const res = await this.client.request('events', { params: { id: id as ConversationId }, query: { after: Math.max(0, from - 1), limit } });
+      return res.events.filter((e) => isNoticeEvent(e) && (to === null || e.seq <= to));
+    } catch {
+      return [];
     }
   }
 
@@ -490,6 +513,13 @@ function initialState(client: ParleyClient): ChatState {
     outbox: client.outbox,
     sendErrors: {},
   };
+}
+
+/** The window with the notices among `events` added (none when the conversation is unknown). */
+export function withNotices(w: MessageWindow, events: readonly ConversationEvent[], c: Conversation | undefined): MessageWindow {
+  if (!c || events.length === 0) return w;
+  const incoming = noticesFrom(events, c, w.notices);
+  return incoming.length === 0 ? w : { ...w, notices: mergeNotices(w.notices, incoming) };
 }
 
 function withoutTyping(typing: ChatState['typing'], conversationId: string, userId: string): ChatState['typing'] {

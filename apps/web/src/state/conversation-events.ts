@@ -5,17 +5,20 @@
  * overlaps between a REST snapshot and the stream (same message id, same deletion).
  */
 import type { Conversation, ConversationEvent, Member, Message, UserId } from '@parley/protocol';
+import type { Notice } from './notices';
 
 export interface MessageWindow {
   /** Ascending by seq, contiguous up to the newest message. */
   messages: Message[];
+  /** Membership and title changes among the loaded messages, ascending by seq (see notices.ts). */
+  notices: Notice[];
   hasOlder: boolean;
   loading: boolean;
   loadingOlder: boolean;
 }
 
 export function emptyWindow(): MessageWindow {
-  return { messages: [], hasOlder: false, loading: true, loadingOlder: false };
+  return { messages: [], notices: [], hasOlder: false, loading: true, loadingOlder: false };
 }
 
 /** Union by id, sorted by seq; a message from `incoming` wins over an older copy. */
