@@ -190,6 +190,8 @@ describeE2E('compose, mailboxes and groups', () => {
     const found = expected.map((text) => timeline.findIndex((t) => t.includes(text)));
     expect(found.every((i) => i >= 0), JSON.stringify(timeline)).toBe(true);
     expect([...found].sort((a, b) => a - b)).toEqual(found);
+    // Gus left, so he is not in the member list any more: his message still carries his name.
+    await messageItem(p, 'Hi all, Gus here').locator('.message-sender').getByText(gus.username, { exact: true }).waitFor();
     await screenshot(p, 'group-notices-desktop');
 
     await fay.page.reload();

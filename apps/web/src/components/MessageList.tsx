@@ -1,5 +1,5 @@
 import { Fragment, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
-import type { Conversation, Message, UserId } from '@parley/protocol';
+import type { Conversation, Message, PublicUser, UserId } from '@parley/protocol';
 import { useChat, useStore } from '../state/app-context';
 import { clockTime, nameOf, sameDay } from '../state/format';
 import { statusOf } from '../state/receipts';
@@ -22,6 +22,7 @@ export function MessageList({ conversation: c, focusMessageId }: { conversation:
   const w = useChat((s) => s.windows[c.id]);
   const outbox = useChat((s) => s.outbox);
   const me = useChat((s) => s.me?.id);
+  const formerMembers = useChat((s) => s.formerMembers);
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const beforePrepend = useRef<{ height: number; top: number } | null>(null);
@@ -29,6 +30,12 @@ export function MessageList({ conversation: c, focusMessageId }: { conversation:
   const messages = w?.messages;
   const notices = w?.notices;
   const timeline = useMemo(() => interleave(messages ?? [], notices ?? []), [messages, notices]);
+
+  useEffect(() => {
+    if (c.kind !== 'group' || !messages) return;
+    const members = new Set(c.members.map((x) => x.user.id));
+    for (const m of messages) if (!members.has(m.senderId)) store.askFormerMember(m.senderId);
+  }, [messages, c.members, c.kind, store]);
 
   const pending = useMemo(() => {
     const acked = new Set(messages?.map((m) => m.clientMessageId));
@@ -105,7 +112,7 @@ export function MessageList({ conversation: c, focusMessageId }: { conversation:
             <Fragment key={m.id}>
               {separator}
               {/* A notice in between starts a new group (the sender's name shows again). */}
-              <MessageItem {...itemProps(c, m, prev?.message, me as UserId | undefined)} highlighted={m.id === focusMessageId} />
+              <MessageItem {...itemProps(c, m, prev?.message, me as UserId | undefined, formerMembers)} highlighted={m.id === focusMessageId} />
             </Fragment>
           );
         })}
@@ -133,10 +140,10 @@ function interleave(messages: readonly Message[], notices: readonly Notice[]): T
 }
 
 /** Plain props for one message, so MessageItem can skip re-rendering when nothing it shows changed. */
-function itemProps(c: Conversation, m: Message, prev: Message | undefined, me: UserId | undefined) {
+function itemProps(c: Conversation, m: Message, prev: Message | undefined, me: UserId | undefined, formerMembers: Readonly<Record<string, PublicUser>>) {
   const mine = m.senderId === me;
   const grouped = !!prev && prev.senderId === m.senderId && sameDay(prev.createdAt, m.createdAt);
-  const sender = nameOf(c.members.find((x) => x.user.id === m.senderId)?.user);
+  const sender = nameOf(c.members.find((x) => x.user.id === m.senderId)?.user ?? formerMembers[m.senderId]);
   return {
     message: m,
     mine,

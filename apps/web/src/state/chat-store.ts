@@ -9,7 +9,7 @@
  * held and replayed past the fetched lastSeq, so nothing is lost or applied twice.
  */
 import type { ClientStatus, OutboxItem, ParleyClient } from '@parley/client';
-import { LIMITS, TYPING_TTL_MS, type AttachmentId, type Conversation, type ConversationEvent, type ConversationId, type Me, type Message, type Presence, type Receipt, type UserEvent, type UserId } from '@parley/protocol';
+import { LIMITS, TYPING_TTL_MS, type AttachmentId, type Conversation, type ConversationEvent, type ConversationId, type Me, type Message, type Presence, type PublicUser, type Receipt, type UserEvent, type UserId } from '@parley/protocol';
 import { applyToConversation, applyToWindow, emptyWindow, mergeMessages, type MessageWindow } from './conversation-events';
 import { isNoticeEvent, mergeNotices, noticesFrom } from './notices';
 
@@ -22,6 +22,8 @@ export interface ChatState {
   /** conversation → user → when the indicator expires. */
   typing: Readonly<Record<string, Readonly<Record<string, number>>>>;
   presence: Readonly<Record<string, Presence>>;
+  /** Authors of loaded messages who are no longer members (asked once each with getUser). */
+  formerMembers: Readonly<Record<string, PublicUser>>;
   outbox: readonly OutboxItem[];
   /** Per conversation: why the last send was refused (not retryable). */
   sendErrors: Readonly<Record<string, unknown>>;
@@ -42,6 +44,7 @@ export class ChatStore {
   private visible = true;
   private typingTimer: ReturnType<typeof setInterval> | null = null;
   private readonly presenceAsked = new Set<string>();
+  private readonly formerAsked = new Set<string>();
 
   constructor(readonly client: ParleyClient) {
     this.state = initialState(client);
@@ -288,6 +291,19 @@ export class ChatStore {
     );
   }
 
+  /**
+   * A message's author who left (or was removed) is not in the member list any more:
+   * ask for their profile once, so the timeline names them instead of "Someone".
+   */
+  askFormerMember(userId: string): void {
+    if (this.formerAsked.has(userId) || this.state.formerMembers[userId]) return;
+    this.formerAsked.add(userId);
+    this.client.request('getUser', { params: { userId: userId as UserId } }).then(
+      ({ user }) => this.set({ formerMembers: { ...this.state.formerMembers, [user.id]: user } }),
+      () => this.formerAsked.delete(userId),
+    );
+  }
+
   // ---- the open conversation
 
   setActive(id: string | null): void {
@@ -510,6 +526,7 @@ function initialState(client: ParleyClient): ChatState {
     windows: {},
     typing: {},
     presence: {},
+    formerMembers: {},
     outbox: client.outbox,
     sendErrors: {},
   };
