@@ -119,4 +119,13 @@ describe('notice text', () => {
     expect(noticesFrom(LOG, { ...conversation, kind: 'direct', title: null })).toEqual([]);
     expect(mergeNotices(notices, notices)).toEqual(notices);
   });
+
+  it('says who got which role', () => {
+    const roles: ConversationEvent[] = [
+      { ...base(10, ann), type: 'member.role', userId: bob.id, role: 'admin' },
+      { ...base(11, ann), type: 'member.role', userId: bob.id, role: 'owner' },
+      { ...base(12, bob), type: 'member.role', userId: ann.id, role: 'member' },
+    ];
+    expect(noticesFrom(roles, conversation).map((n) => noticeText(n, ann.id))).toEqual(['You made Bob an admin', 'You made Bob the owner', 'Bob made you a member']);
+  });
 });

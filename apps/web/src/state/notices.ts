@@ -7,17 +7,19 @@
  * history route returns messages only). Pure functions; the store keeps the result in
  * the conversation's MessageWindow, keyed (and deduplicated) by seq.
  */
-import type { Conversation, ConversationEvent, PublicUser, UserId } from '@parley/protocol';
+import type { Conversation, ConversationEvent, Role, PublicUser, UserId } from '@parley/protocol';
 
-export type NoticeKind = 'created' | 'added' | 'removed' | 'left' | 'renamed';
+export type NoticeKind = 'created' | 'added' | 'removed' | 'left' | 'renamed' | 'role';
 
 export interface Notice {
   seq: number;
   at: number;
   kind: NoticeKind;
   actorId: UserId;
-  /** The member the notice is about (added, removed, left). */
+  /** The member the notice is about (added, removed, left, role). */
   userId: UserId | null;
+  /** The member's new role (role). */
+  role?: Role;
   /** Group title (created, renamed). */
   title: string | null;
   /** Names resolved when the notice was made (a removed member is no longer in the member list). */
@@ -27,7 +29,7 @@ export interface Notice {
 
 /**
  * The notice an event shows as, or null when it shows none: messages and their changes,
- * role changes, anything in a direct conversation, and the members a group was created
+ * anything in a direct conversation, and the members a group was created
  * with (its "created" notice stands for them). `known` resolves user ids to people
  * beyond the conversation's current members.
  */
@@ -47,6 +49,8 @@ export function toNotice(e: ConversationEvent, c: Conversation, known: ReadonlyM
       return { ...base, kind: 'removed', userId: e.userId, user: find(e.userId) };
     case 'member.left':
       return { ...base, kind: 'left', userId: e.userId, user: find(e.userId) };
+    case 'member.role':
+      return { ...base, kind: 'role', userId: e.userId, user: find(e.userId), role: e.role };
     default:
       return null;
   }
@@ -91,6 +95,8 @@ export function mergeNotices(current: readonly Notice[], incoming: readonly Noti
   });
 }
 
+const ROLE_PHRASE: Record<Role, string> = { owner: 'the owner', admin: 'an admin', member: 'a member' };
+
 /** The sentence a notice reads as, for `me`; `members` resolves names the notice could not. */
 export function noticeText(n: Notice, me: UserId | undefined, members: Conversation['members'] = []): string {
   const name = (id: UserId | null, u: PublicUser | null, start: boolean): string => {
@@ -110,10 +116,19 @@ export function noticeText(n: Notice, me: UserId | undefined, members: Conversat
       return `${actor} removed ${name(n.userId, n.user, false)}`;
     case 'left':
       return `${name(n.userId, n.user, true)} left`;
+    case 'role':
+      return `${actor} made ${name(n.userId, n.user, false)} ${ROLE_PHRASE[n.role ?? 'member']}`;
   }
 }
 
 /** The event types that can become notices: what a page's events are filtered to. */
 export function isNoticeEvent(e: ConversationEvent): boolean {
-  return e.type === 'conversation.created' || e.type === 'conversation.renamed' || e.type === 'member.added' || e.type === 'member.removed' || e.type === 'member.left';
+  return (
+    e.type === 'conversation.created' ||
+    e.type === 'conversation.renamed' ||
+    e.type === 'member.added' ||
+    e.type === 'member.removed' ||
+    e.type === 'member.left' ||
+    e.type === 'member.role'
+  );
 }
