@@ -29,6 +29,7 @@ import { hash } from 'node:crypto';
 import {
   NOTIFICATION_COUNT_CAP,
   type ConversationEvent,
+  type ConversationId,
   type Notification,
   type NotificationPush,
   type PushPayload,
@@ -104,8 +105,8 @@ export class NotificationDecider {
     } catch {
       return;
     }
-    if (n.userId !== userId || this.focus.isFocused(userId, n.conversationId)) return;
-    this.candidateQueue.push(n);
+    if (n.userId !== userId) return;
+    this.keepUnlessFocused(userId, n.conversationId, () => n);
   }
 
   async idle(): Promise<void> {
@@ -213,7 +214,7 @@ export class NotificationDecider {
         // The only node holds every socket of the user: decide here what candidate()
         // would decide after a round trip through the bus (no JSON, no hash when focused,
         // which is the common case: people read the conversation they are chatting in).
-        if (!this.focus.isFocused(r.userId, m.conversationId)) this.candidateQueue.push(draft());
+        this.keepUnlessFocused(r.userId, m.conversationId, draft);
       } else {
         this.deps.bus.publish(userTopic(r.userId), `${CANDIDATE_ROUTING}\n${JSON.stringify(draft())}`);
       }
@@ -222,6 +223,11 @@ export class NotificationDecider {
         pushes.push({ userId: r.userId, payload: pushPayload(audience, m, senderName, r.mentioned) });
       }
     }
+  }
+
+  /** The candidate rule, on the node holding the user's sockets: stored unless one of them is focused on the conversation. */
+  private keepUnlessFocused(userId: UserId, conversationId: ConversationId, make: () => NewNotification): void {
+    if (!this.focus.isFocused(userId, conversationId)) this.candidateQueue.push(make());
   }
 
   /** Stores candidates this node decided (none of the user's local connections focused). */

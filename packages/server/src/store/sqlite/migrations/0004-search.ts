@@ -10,7 +10,8 @@
  *   append order, so doc order is newest-first order for keyset paging.
  * - Triggers keep the index in the transaction of every change: a send indexes, an edit
  *   re-indexes under the same doc, delete for everyone and any row delete (retention,
- *   erasure) unindex.
+ *   erasure) unindex. (Since migration 9 a send is indexed by appendMessages instead of
+ *   the insert trigger: see 0009-search-index-on-append.ts. The SQL below is unchanged.)
  */
 const searchText = (row: 'new' | 'old') => `coalesce(${row}.title, ''), ${row}.body,
     (SELECT group_concat(json_extract(a.value, '$.name'), char(10)) FROM json_each(${row}.attachments) a)`;
