@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Bus } from './bus/port';
 import type { PresenceRegistry } from './presence/port';
@@ -18,7 +19,8 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
 
-export async function openStore(config: Config): Promise<Store> {
+/** `log` hears about storage trouble the store recovers from itself (a restarted SQLite writer). */
+export async function openStore(config: Config, opts: { log?: Logger } = {}): Promise<Store> {
   if (isPostgresUrl(config.databaseUrl)) {
     const { openPostgresStore } = await import('./store/postgres/postgres-store');
     return openPostgresStore({ url: config.databaseUrl });
@@ -31,7 +33,7 @@ export async function openStore(config: Config): Promise<Store> {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   // A file: writes on a writer thread, reads here (see threaded-store.ts).
   const { openThreadedSqliteStore } = await import('./store/sqlite/threaded-store');
-  return openThreadedSqliteStore({ path: file, synchronous: config.sqliteSynchronous });
+  return openThreadedSqliteStore({ path: file, synchronous: config.sqliteSynchronous, log: opts.log });
 }
 
 export interface SharedAdapters {

@@ -17,7 +17,7 @@ export interface RunningNode {
 
 export async function startNode(config: Config): Promise<RunningNode> {
   const log = createLogger(config.logLevel, { node: config.nodeId });
-  const store = await openStore(config);
+  const store = await openStore(config, { log });
   const shared = await openShared(config);
   const app = await buildApp({ config, store, ...shared, log, jwtSecret: loadJwtSecret(config.dataDir, config.jwtSecret) });
   const url = await app.listen();

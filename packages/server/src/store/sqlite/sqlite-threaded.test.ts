@@ -3,9 +3,10 @@
  * database gets): writes on the writer thread, reads on the query-only main connection.
  * A write method missing from WRITE_METHODS fails here with UNAVAILABLE (query_only).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storeContract, type StoreFactory } from '../contract';
 import { attachmentsContract } from '../attachments-contract';
@@ -80,6 +81,33 @@ describe('threaded SQLite store', () => {
     await store.createUser(newUser('after'));
     expect((await store.getUser('id-after' as UserId))?.username).toBe('after');
     expect((await store.getUser('id-before' as UserId))?.username).toBe('before');
+  });
+
+  it('logs the writer dying, each failed restart and its recovery', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'parley-threaded-'));
+    const dir = join(base, 'db');
+    const away = join(base, 'away');
+    mkdirSync(dir);
+    const lines: Record<string, unknown>[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const store = await openThreadedSqliteStore({ path: join(dir, 'parley.db'), synchronous: 'NORMAL', log });
+    cleanups.push(async () => {
+      await store.close();
+      rmSync(base, { recursive: true, force: true });
+    });
+    await store[WRITER]().kill();
+    // With its directory gone the fresh writer cannot open the file: the first restart fails.
+    renameSync(dir, away);
+    await expect.poll(() => lines.some((l) => l.level === 40), { timeout: 10_000 }).toBe(true);
+    renameSync(away, dir);
+    await expect.poll(() => lines.some((l) => l.level === 30), { timeout: 10_000 }).toBe(true);
+    await store.ping();
+
+    const [died, failed, recovered] = lines;
+    expect(died).toMatchObject({ level: 50, exitCode: 1 });
+    expect(failed).toMatchObject({ level: 40, attempt: 1, retryInMs: 500, err: expect.objectContaining({ message: expect.any(String) }) });
+    expect(recovered).toMatchObject({ level: 30, attempts: 2 });
+    expect(lines).toHaveLength(3);
   });
 
   it('refuses arguments that cannot reach the thread, and stays usable', async () => {

@@ -18,6 +18,7 @@
  * single-connection store (sqlite-store.ts).
  */
 import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
 import { StoreError, type Store } from '../port';
 import { openSqliteStore, type SqliteStoreOptions } from './sqlite-store';
 import { deserializeError, WRITE_METHODS, type SubPort, type WriterReply, type WriterRequest, type WriterStartup, type WriterOptions } from './writer-protocol';
@@ -26,6 +27,12 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
 type Call = { kind: 'call'; port: 'store' | SubPort; method: string; args: unknown[] } | { kind: 'ping' } | { kind: 'close' };
 
 const SUB_PORTS: readonly SubPort[] = ['attachments', 'search', 'privacy', 'maintenance', 'moderation', 'notifications'];
+
+/**
+ * How a writer died: the thread's uncaught error, or else its exit code. This is all
+ * that reaches the log, never the calls the thread was serving.
+ */
+export type WriterDeath = { err: Error } | { exitCode: number };
 
 /** The main thread's side of the writer thread. */
 export class WriterThread {
@@ -38,15 +45,16 @@ export class WriterThread {
   private constructor(
     private readonly worker: Worker,
     /** Called once if the thread dies without being stopped (a crash, or terminated). */
-    private readonly onDeath: () => void,
+    private readonly onDeath: (death: WriterDeath) => void,
   ) {
     worker.on('message', (reply: WriterReply) => this.settle(reply));
-    worker.on('error', (err: unknown) => this.fail(err instanceof Error ? err : new Error(String(err))));
-    worker.on('exit', (code) => this.fail(new Error(`writer thread exited (${code})`)));
+    // A crash emits 'error' and then 'exit': the first one is the cause.
+    worker.on('error', (err: unknown) => this.fail({ err: err instanceof Error ? err : new Error(String(err)) }));
+    worker.on('exit', (exitCode) => this.fail({ exitCode }));
     worker.unref();
   }
 
-  static async start(opts: WriterOptions, onDeath: () => void): Promise<WriterThread> {
+  static async start(opts: WriterOptions, onDeath: (death: WriterDeath) => void): Promise<WriterThread> {
     const worker = new Worker(new URL('./writer-thread.mjs', import.meta.url), { workerData: opts });
     let listeners: { message: (m: WriterStartup) => void; error: (e: Error) => void; exit: (code: number) => void } | undefined;
     const startup = await new Promise<WriterStartup>((resolve, reject) => {
@@ -103,10 +111,11 @@ export class WriterThread {
   }
 
   /** The thread is gone: whatever it had not answered may or may not have committed. */
-  private fail(err: Error): void {
+  private fail(death: WriterDeath): void {
     if (this.dead) return;
+    const err = 'err' in death ? death.err : new Error(`writer thread exited (${death.exitCode})`);
     this.dead = err;
-    if (!this.stopping) this.onDeath();
+    if (!this.stopping) this.onDeath(death);
     for (const p of this.pending.values()) p.reject(new StoreError('UNAVAILABLE', 'storage writer stopped', { cause: err }));
     this.pending.clear();
   }
@@ -115,33 +124,50 @@ export class WriterThread {
 /** The store's writer thread, for tests that crash it. */
 export const WRITER = Symbol('writer');
 
-export async function openThreadedSqliteStore(opts: SqliteStoreOptions): Promise<Store & { [WRITER]: () => WriterThread }> {
+export interface ThreadedSqliteStoreOptions extends SqliteStoreOptions {
+  /** Where the writer's deaths and restarts are reported (the node's logger). */
+  log?: Pick<Logger, 'error' | 'warn' | 'info'>;
+}
+
+export async function openThreadedSqliteStore(opts: ThreadedSqliteStoreOptions): Promise<Store & { [WRITER]: () => WriterThread }> {
   const writerOptions: WriterOptions = { path: opts.path, synchronous: opts.synchronous ?? 'FULL', busyTimeoutMs: opts.busyTimeoutMs };
+  const log = opts.log;
   let closed = false;
   let restartTimer: NodeJS.Timeout | undefined;
   let attempt = 0;
+  const backoffMs = (n: number): number => Math.min(30_000, 250 * 2 ** n);
   // A writer that dies (a crash, out of memory) is started again, with back-off: calls
   // meanwhile fail UNAVAILABLE (retryable; a send retried with its clientMessageId is
-  // stored once) and /readyz says not ready, instead of the node staying broken.
+  // stored once) and /readyz says not ready, instead of the node staying broken. Each
+  // step is logged: the death at error, a failed attempt at warn, the recovery at info.
   const restartLater = (): void => {
     if (closed || restartTimer) return;
-    const delay = Math.min(30_000, 250 * 2 ** attempt++);
+    const delay = backoffMs(attempt++);
     restartTimer = setTimeout(() => {
       restartTimer = undefined;
-      WriterThread.start(writerOptions, restartLater).then(
+      WriterThread.start(writerOptions, onDeath).then(
         (fresh) => {
           if (closed) return void fresh.stop();
           writer = fresh;
+          log?.info({ attempts: attempt }, 'storage writer running again');
           attempt = 0;
         },
-        () => restartLater(),
+        (err: unknown) => {
+          if (closed) return;
+          log?.warn({ err, attempt, retryInMs: backoffMs(attempt) }, 'storage writer restart failed');
+          restartLater();
+        },
       );
     }, delay);
     restartTimer.unref();
   };
+  const onDeath = (death: WriterDeath): void => {
+    log?.error(death, 'storage writer died; writes fail UNAVAILABLE until it is restarted');
+    restartLater();
+  };
 
   // The writer opens the file first: it creates it, sets WAL and migrates.
-  let writer = await WriterThread.start(writerOptions, restartLater);
+  let writer = await WriterThread.start(writerOptions, onDeath);
   let local: Store;
   try {
     local = openSqliteStore({ ...opts, queryOnly: true });
