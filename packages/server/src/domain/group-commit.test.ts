@@ -55,3 +55,64 @@ describe('GroupCommit.idle', () => {
     await gc.idle();
   });
 });
+
+describe('GroupCommit pipelining', () => {
+  // The store (the SQLite writer thread, PostgreSQL) must not sit idle while this thread
+  // acknowledges and fans out the batch it just committed.
+  it('hands the next batch to the store before fanning out the committed one, in commit order', async () => {
+    const log: string[] = [];
+    let gc!: GroupCommit<number, number>;
+    gc = new GroupCommit<number, number>(
+      async (xs) => {
+        log.push(`commit ${xs.join(',')}`);
+        await tick();
+        // Arrives while the first batch is in flight: the next batch.
+        if (xs[0] === 1) void gc.submit(3);
+        return xs;
+      },
+      2,
+      (results) => log.push(`fan-out ${results.join(',')}`),
+    );
+    await Promise.all([gc.submit(1), gc.submit(2)]);
+    await gc.idle();
+    expect(log).toEqual(['commit 1,2', 'commit 3', 'fan-out 1,2', 'fan-out 3']);
+  });
+
+  it('rejects a batch whose commit throws before returning a promise, and goes on', async () => {
+    let calls = 0;
+    const gc = new GroupCommit<number, number>((xs) => {
+      if (calls++ === 0) throw new Error('not connected');
+      return Promise.resolve(xs);
+    }, 1);
+    const first = gc.submit(1);
+    const second = gc.submit(2);
+    await expect(first).rejects.toThrow('not connected');
+    await expect(second).resolves.toBe(2);
+  });
+
+  it('still settles the batch in flight when a fan-out listener throws', async () => {
+    const gc = new GroupCommit<number, number>(
+      async (xs) => {
+        await tick();
+        return xs;
+      },
+      1,
+      (results) => {
+        if (results[0] === 1) throw new Error('listener bug');
+      },
+    );
+    const unhandled: unknown[] = [];
+    const onUnhandled = (err: unknown) => unhandled.push(err);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const a = gc.submit(1);
+      const b = gc.submit(2);
+      await expect(a).resolves.toBe(1);
+      await expect(b).resolves.toBe(2);
+      await tick();
+      expect(unhandled.map((e) => (e as Error).message)).toEqual(['listener bug']);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});

@@ -2,7 +2,8 @@
  * Group commit. Writes arriving in the same turn of the event loop (and while a commit
  * is in flight) are stored in one transaction, then acknowledged and fanned out — in
  * that order: nothing is acknowledged or shown before its commit (DESIGN.md invariant 2).
- * One batch is in flight at a time, so fan-out follows commit order on this node.
+ * One batch is in flight at a time, so fan-out follows commit order on this node; the
+ * next batch is handed to the store as soon as the previous one committed.
  * Used for sends and for delivered/read watermarks, the two writes every message causes.
  */
 interface Pending<I, R> {
@@ -60,28 +61,59 @@ export class GroupCommit<I, R> {
     if (this.flushing) return;
     this.flushing = true;
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        const items = batch.map((p) => p.item);
-        let results: R[];
+      let failure: { error: unknown } | null = null;
+      let batch = this.take();
+      let outcome = this.start(batch);
+      while (batch.length > 0) {
+        const done = await outcome;
+        // The next commit starts before this one is acknowledged and fanned out, so the
+        // store works on it meanwhile instead of waiting for this thread. Still one
+        // commit in flight, and this batch is fanned out before control returns to the
+        // event loop, so before the next commit can finish: fan-out keeps commit order.
+        const committed = batch;
+        batch = this.take();
+        if (batch.length > 0) outcome = this.start(batch);
         try {
-          results = await this.commit(items);
-        } catch (err) {
-          // The whole transaction rolled back: nothing was stored, nobody is acknowledged.
-          for (const p of batch) p.reject(err);
-          this.settle(batch.length);
-          continue;
-        }
-        try {
-          this.afterCommit(results, items);
-        } finally {
-          batch.forEach((p, i) => p.resolve(results[i]!));
-          this.settle(batch.length);
+          this.finish(committed, done);
+        } catch (error) {
+          // A throwing listener must not strand the batch already in flight.
+          failure ??= { error };
         }
       }
+      if (failure) throw failure.error;
     } finally {
       this.flushing = false;
       if (this.queue.length > 0) this.schedule();
+    }
+  }
+
+  private take(): Pending<I, R>[] {
+    return this.queue.splice(0, this.maxBatch);
+  }
+
+  private start(batch: Pending<I, R>[]): Promise<{ ok: true; results: R[] } | { ok: false; error: unknown }> {
+    try {
+      return this.commit(batch.map((p) => p.item)).then(
+        (results) => ({ ok: true as const, results }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
+    } catch (error) {
+      return Promise.resolve({ ok: false as const, error });
+    }
+  }
+
+  private finish(batch: Pending<I, R>[], done: { ok: true; results: R[] } | { ok: false; error: unknown }): void {
+    if (!done.ok) {
+      // The whole transaction rolled back: nothing was stored, nobody is acknowledged.
+      for (const p of batch) p.reject(done.error);
+      this.settle(batch.length);
+      return;
+    }
+    try {
+      this.afterCommit(done.results, batch.map((p) => p.item));
+    } finally {
+      batch.forEach((p, i) => p.resolve(done.results[i]!));
+      this.settle(batch.length);
     }
   }
 
