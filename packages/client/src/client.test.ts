@@ -3,7 +3,7 @@
  * baseline, live pushes, gap recovery, reconnect catch-up, outbox retries with the same
  * id, close codes and the heartbeat. The real server is covered by client.integration.test.ts.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConversationEvent } from '@parley/protocol';
 import { ParleyClient, type ClientStatus } from './client';
 import { memoryStorage } from './storage';
@@ -14,14 +14,18 @@ afterEach(() => {
   for (const c of clients.splice(0)) c.disconnect();
 });
 
-function clientFor(hub: FakeHub, username: string, opts: { autoDelivered?: boolean; refreshInMs?: number } = {}) {
-  const { refreshInMs = 840_000, ...clientOpts } = opts;
+function clientFor(
+  hub: FakeHub,
+  username: string,
+  opts: { autoDelivered?: boolean; refreshInMs?: number; expiresInMs?: number; reconnect?: { minDelayMs: number; maxDelayMs: number } } = {},
+) {
+  const { refreshInMs = 840_000, expiresInMs = 900_000, ...clientOpts } = opts;
   const session = hub.users.has(username) ? hub.issue(hub.users.get(username)!.id) : hub.addUser(username);
   const storage = memoryStorage();
   const now = Date.now();
   storage.setItem(
     'parley.session',
-    JSON.stringify({ accessToken: session.accessToken, refreshToken: session.refreshToken, accessExpiresAt: now + 900_000, refreshAt: now + refreshInMs, user: session.user }),
+    JSON.stringify({ accessToken: session.accessToken, refreshToken: session.refreshToken, accessExpiresAt: now + expiresInMs, refreshAt: now + refreshInMs, user: session.user }),
   );
   const client = new ParleyClient({ baseUrl: 'http://fake', WebSocket: hub.WebSocket, fetch: hub.fetch, storage, reconnect: { minDelayMs: 1, maxDelayMs: 5 }, ...clientOpts });
   expect(client.restoreSession()).toBe(true);
@@ -166,6 +170,56 @@ describe('ParleyClient (fake server)', () => {
     expect(hub.authTokens).toEqual([(JSON.parse(a.storage.getItem('parley.session')!) as { accessToken: string }).accessToken]);
     expect([...hub.sockets]).toEqual([socket]);
     expect(a.statuses).not.toContain('offline');
+  });
+
+  it('a scheduled refresh that fails transiently is retried with back-off until the token expires, then left to the 4401 fallback', async () => {
+    const hub = new FakeHub();
+    hub.refreshUnavailable = true;
+    const a = clientFor(hub, 'alice', { refreshInMs: 300, expiresInMs: 500 });
+    await a.client.connect();
+    await until(() => hub.refreshCount >= 3, 'refresh retried');
+    // Past expiry: no more retries (the fake server never closes, so nothing else refreshes).
+    await new Promise((r) => setTimeout(r, 250));
+    const after = hub.refreshCount;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(hub.refreshCount).toBe(after);
+    expect(a.client.status).toBe('online');
+  });
+
+  it.each(['FORBIDDEN', 'UNAUTHENTICATED'] as const)('a socket renewal refused with %s is not sent again', async (code) => {
+    const hub = new FakeHub();
+    hub.refuseAuth = code;
+    const a = clientFor(hub, 'alice', { refreshInMs: 300 });
+    await a.client.connect();
+    await until(() => hub.authTokens.length === 1, 'auth frame');
+    // Retries back off 1-5 ms here: this would have been dozens of them.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(hub.authTokens).toHaveLength(1);
+    expect(hub.refreshCount).toBe(1);
+  });
+
+  it('disconnect() leaves no timer behind, not even a planned renewal retry', async () => {
+    vi.useFakeTimers();
+    try {
+      const hub = new FakeHub();
+      hub.refuseAuth = 'UNAVAILABLE';
+      const a = clientFor(hub, 'alice', { refreshInMs: 300, reconnect: { minDelayMs: 1000, maxDelayMs: 5000 } });
+      const connected = a.client.connect();
+      await vi.advanceTimersByTimeAsync(10);
+      await connected;
+      await vi.advanceTimersByTimeAsync(400);
+      expect(hub.refreshCount).toBe(1);
+      expect(hub.authTokens).toHaveLength(1);
+      // Sent again after the back-off (1 s here); the next retry is now planned.
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(hub.authTokens).toHaveLength(2);
+      expect(new Set(hub.authTokens).size).toBe(1);
+      a.client.disconnect();
+      await vi.advanceTimersByTimeAsync(10);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('4403: the session is over — stop, clear it, emit sessionEnded', async () => {

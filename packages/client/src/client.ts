@@ -10,8 +10,10 @@
  * Access tokens are short-lived and the server closes a socket (4401) once the token it
  * proved has expired. While connected, the client refreshes the token shortly before
  * expiry, and hands every new token (from that, or a refresh a REST 401 caused) to the
- * open socket with the `auth` request, so the socket stays up. A socket closed with 4401
- * anyway (the renewal was lost, or came too late) refreshes and reconnects.
+ * open socket with the `auth` request, so the socket stays up. A refresh or an `auth` that
+ * fails for a reason a retry can fix (network, 5xx, RATE_LIMITED, a timeout) is tried
+ * again with back-off while the token lasts. A socket closed with 4401 anyway (the
+ * renewal was refused, lost, or came too late) refreshes and reconnects.
  */
 import {
   CLOSE,
@@ -55,6 +57,7 @@ export interface ParleyClientOptions {
   storageKey?: string;
   /** Send 'delivered' for received messages. Default true. */
   autoDelivered?: boolean;
+  /** Back-off of reconnects, and of retried token refreshes and socket renewals. */
   reconnect?: { minDelayMs?: number; maxDelayMs?: number };
 }
 
@@ -80,8 +83,6 @@ const TYPING_THROTTLE_MS = 3000;
 const DELIVERED_BATCH_MS = 100;
 /** The scheduled refresh runs at most this often (a server handing out near-zero lifetimes must not cause a busy loop). */
 const MIN_REFRESH_DELAY_MS = 250;
-/** A scheduled refresh that failed (network) is tried again after this long. */
-const REFRESH_RETRY_MS = 5000;
 /** setTimeout fires at once past this delay; a later refresh is planned again when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -116,6 +117,11 @@ export class ParleyClient {
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   /** The access token `conn` last showed the server: its hello's, then its latest `auth`. */
   private connToken: string | null = null;
+  /** Back-off of the scheduled refresh retried after a transient failure; reset by a new token. */
+  private readonly refreshBackoff: Backoff;
+  /** Sends `auth` again after a transient failure (see renewSocket). */
+  private renewTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly renewBackoff: Backoff;
 
   private readonly typingSentAt = new Map<ConversationId, number>();
   private readonly deliveredPending = new Map<ConversationId, number>();
@@ -130,6 +136,8 @@ export class ParleyClient {
     this.autoDelivered = opts.autoDelivered ?? true;
     this.WebSocketImpl = opts.WebSocket ?? (globalThis as { WebSocket?: WebSocketCtor }).WebSocket;
     this.backoff = new Backoff(opts.reconnect ?? {});
+    this.refreshBackoff = new Backoff(opts.reconnect ?? {});
+    this.renewBackoff = new Backoff(opts.reconnect ?? {});
     const fetchImpl = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
     this.session = new SessionManager({
       storage,
@@ -454,22 +462,40 @@ export class ParleyClient {
 
   /** The session holds a new access token: give it to the open socket, and plan the next refresh. */
   private onAccessToken(): void {
+    this.refreshBackoff.reset();
     this.renewSocket();
     if (this.running) this.scheduleRefresh(this.runId);
   }
 
   /**
    * Sends the session's access token to the open socket (`auth`) when the socket has not
-   * shown it yet, so the server keeps the socket past the older token's expiry. Best
-   * effort: a renewal that fails leaves the socket on its older token, and the server's
-   * 4401 at that token's expiry makes onClose refresh and reconnect.
+   * shown it yet, so the server keeps the socket past the older token's expiry. A
+   * transient failure is sent again with back-off, on the same socket only: the server
+   * closes it at the older token's expiry, which ends the retries. A refusal (FORBIDDEN,
+   * UNAUTHENTICATED) is not retried: the server's 4401 at expiry makes onClose refresh
+   * and reconnect.
    */
   private renewSocket(): void {
+    if (this.renewTimer) clearTimeout(this.renewTimer);
+    this.renewTimer = null;
     const conn = this.conn;
     const token = this.session.current?.accessToken;
     if (!conn?.isWelcomed || !token || token === this.connToken) return;
+    const held = this.connToken;
     this.connToken = token;
-    conn.request('auth', { token }).catch(() => {});
+    conn.request('auth', { token }).then(
+      () => this.renewBackoff.reset(),
+      (err: unknown) => {
+        // A closed socket, or a newer token sent meanwhile, makes this outcome moot.
+        if (this.conn !== conn || this.connToken !== token || !isTransient(err)) return;
+        // The socket still holds the older token: the retry's renewSocket sends this one again.
+        this.connToken = held;
+        this.renewTimer = setTimeout(() => {
+          this.renewTimer = null;
+          this.renewSocket();
+        }, retryDelay(this.renewBackoff, err));
+      },
+    );
   }
 
   /**
@@ -489,12 +515,24 @@ export class ParleyClient {
         // Refreshes only when due (a REST call or another tab may have done it already).
         this.session.accessToken().then(
           () => this.scheduleRefresh(run),
-          // A refused refresh ended the session (and this run); anything else is transient.
-          () => this.scheduleRefresh(run, REFRESH_RETRY_MS),
+          (err: unknown) => this.retryRefresh(run, err),
         );
       },
       delayMs ?? Math.min(MAX_TIMER_MS, Math.max(MIN_REFRESH_DELAY_MS, due - Date.now())),
     );
+  }
+
+  /**
+   * The scheduled refresh failed. A refused refresh token has ended the session (and this
+   * run) already. A transient failure is tried again with back-off while the access token
+   * is still valid; once a retry would come too late, or on any other refusal, the server's
+   * 4401 at expiry (or the next connection attempt) refreshes instead.
+   */
+  private retryRefresh(run: number, err: unknown): void {
+    const expiresAt = this.session.current?.accessExpiresAt;
+    if (run !== this.runId || expiresAt === undefined || !isTransient(err)) return;
+    const delay = retryDelay(this.refreshBackoff, err);
+    if (Date.now() + delay < expiresAt) this.scheduleRefresh(run, delay);
   }
 
   private retryLater(run: number): void {
@@ -535,7 +573,8 @@ export class ParleyClient {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.deliveredTimer) clearTimeout(this.deliveredTimer);
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    this.retryTimer = this.deliveredTimer = this.refreshTimer = null;
+    if (this.renewTimer) clearTimeout(this.renewTimer);
+    this.retryTimer = this.deliveredTimer = this.refreshTimer = this.renewTimer = null;
     this.detachOnline?.();
     this.detachOnline = null;
     this.catchUp.stop();
@@ -636,6 +675,17 @@ function newReady(): Ready {
   // connect() callers may not wait; a stop before the first welcome must not be an unhandled rejection.
   promise.catch(() => {});
   return { promise, resolve, reject, settled: false };
+}
+
+/** Whether trying again can help: the catalogue's flag (a lost connection or timeout is retryable); unknown errors count as transient. */
+function isTransient(err: unknown): boolean {
+  return !(err instanceof ParleyError) || err.retryable;
+}
+
+/** The next back-off delay, but never sooner than a RATE_LIMITED reply asked. */
+function retryDelay(backoff: Backoff, err: unknown): number {
+  const asked = err instanceof ParleyError ? (err.retryAfterMs ?? 0) : 0;
+  return Math.max(backoff.next(), asked);
 }
 
 function isConnectionLoss(err: unknown): boolean {

@@ -5,12 +5,14 @@
  * with 4401 soon after the last token it proved has expired.
  * - Normally the SDK refreshes the token shortly before expiry and renews the open socket
  *   with the `auth` request: one socket outlives several tokens, no 4401, no reconnect.
+ * - A refresh or a renewal that fails for a transient reason is tried again in time: the
+ *   socket still outlives the token.
  * - When a renewal does not get through (swallowed here on its way out), the fallback:
  *   the server's 4401, then refresh, reconnect and catch up, losing or repeating nothing.
  * Skipped with a visible reason when the server package cannot be loaded.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE, type ConversationEvent, type ConversationId } from '@parley/protocol';
 import { ParleyClient } from './client';
@@ -19,11 +21,13 @@ import { memoryStorage } from './storage';
 
 type ServerTesting = typeof import('../../server/src/testing');
 type ServerUsers = typeof import('../../server/src/test-support/users');
+type ServerLimiter = typeof import('../../server/src/rate-limit/memory');
+type RateLimiter = import('../../server/src/rate-limit/port').RateLimiter;
 
 // Loaded dynamically so the client's suite still runs (and says why this part skipped)
 // while the server does not build.
-const loaded = await Promise.all([import('../../server/src/testing'), import('../../server/src/test-support/users')]).then(
-  ([testing, users]) => ({ testing: testing as ServerTesting, users: users as ServerUsers }),
+const loaded = await Promise.all([import('../../server/src/testing'), import('../../server/src/test-support/users'), import('../../server/src/rate-limit/memory')]).then(
+  ([testing, users, limiter]) => ({ testing: testing as ServerTesting, users: users as ServerUsers, limiter: limiter as ServerLimiter }),
   (err: unknown) => {
     console.warn(`token-expiry.integration.test: skipped, the server could not be loaded: ${String(err)}`);
     return null;
@@ -43,30 +47,66 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const messagesOf = (events: ConversationEvent[], cid: ConversationId) =>
   events.filter((e): e is Extract<ConversationEvent, { type: 'message.created' }> => e.type === 'message.created' && e.conversationId === cid).map((e) => e.message);
 
+/**
+ * The server's own rate limiter, except that the next hit of a key starting with an armed
+ * prefix is refused as a spent limit is: the server answers RATE_LIMITED with retryAfterMs.
+ */
+function refusingLimiter(inner: RateLimiter) {
+  const armed: string[] = [];
+  const limiter: RateLimiter = {
+    hit: async (key, rule, now) => {
+      const i = armed.findIndex((prefix) => key.startsWith(prefix));
+      if (i < 0) return inner.hit(key, rule, now);
+      armed.splice(i, 1);
+      return { ok: false, retryAfterMs: 30 };
+    },
+    reset: (key) => inner.reset(key),
+    close: () => inner.close(),
+  };
+  return { limiter, refuseNext: (prefix: string) => void armed.push(prefix) };
+}
+
 describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s tokens)', () => {
   let server: Awaited<ReturnType<ServerTesting['startTestServer']>>;
+  let limits: ReturnType<typeof refusingLimiter>;
   const clients: ParleyClient[] = [];
 
   beforeAll(async () => {
-    server = await loaded!.testing.startTestServer({ config: { rateLimits: loaded!.users.testRateLimits(), accessTokenTtlSec: 2, gatewayTickMs: 50 } });
+    limits = refusingLimiter(new loaded!.limiter.MemoryRateLimiter());
+    server = await loaded!.testing.startTestServer({
+      config: { rateLimits: loaded!.users.testRateLimits(), accessTokenTtlSec: 2, gatewayTickMs: 50 },
+      limiter: limits.limiter,
+    });
+  });
+  // A test's clients stop with it, so their refreshes never meet another test's refusals.
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.disconnect();
   });
   afterAll(async () => {
-    for (const c of clients) c.disconnect();
     await server?.close();
   });
 
+  interface SocketOptions {
+    swallowAuthOnFirstSocket?: boolean;
+    refuseFirstAuthOfEachToken?: boolean;
+  }
+
   /**
    * A `ws` WebSocket that records the close code of every socket it made and the replies
-   * to the `auth` requests sent on it; with swallowAuthOnFirstSocket, the first socket's
-   * `auth` requests never leave (as if lost), so the server never sees a renewal there.
+   * to the `auth` requests sent on it (with the token each renewed). With
+   * swallowAuthOnFirstSocket, the first socket's `auth` requests never leave (as if lost),
+   * so the server never sees a renewal there. With refuseFirstAuthOfEachToken, the first
+   * `auth` of each token does not leave either, and is answered RATE_LIMITED as the server
+   * would when renewals come too often; sending the same token again gets through.
    */
-  function recordingWebSocket(opts: { swallowAuthOnFirstSocket?: boolean } = {}) {
+  function recordingWebSocket(opts: SocketOptions = {}) {
     const closes: number[] = [];
-    const authReplies: { ok: boolean; error?: unknown }[] = [];
+    const authReplies: { token: string; ok: boolean; error?: unknown }[] = [];
+    const refusedTokens = new Set<string>();
     let opened = 0;
     let swallowed = 0;
     class Recording extends WebSocket {
-      private readonly authIds = new Set<unknown>();
+      private readonly authIds = new Map<unknown, string>();
       private readonly swallowAuth = opts.swallowAuthOnFirstSocket === true && opened === 0;
       constructor(url: string) {
         super(url);
@@ -74,15 +114,26 @@ describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s 
         this.on('close', (code: number) => closes.push(code));
         this.on('message', (data: WebSocket.RawData) => {
           const f = JSON.parse(String(data)) as { type: string; id?: unknown; ok?: boolean; error?: unknown };
-          if (f.type === 'res' && this.authIds.delete(f.id)) authReplies.push({ ok: f.ok === true, ...(f.ok ? {} : { error: f.error }) });
+          const token = f.type === 'res' ? this.authIds.get(f.id) : undefined;
+          if (token === undefined) return;
+          this.authIds.delete(f.id);
+          authReplies.push({ token, ok: f.ok === true, ...(f.ok ? {} : { error: f.error }) });
         });
       }
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       override send(data: any, ...rest: any[]): void {
-        const frame = typeof data === 'string' ? (JSON.parse(data) as { op?: string; id?: unknown }) : null;
+        const frame = typeof data === 'string' ? (JSON.parse(data) as { op?: string; id?: unknown; data?: { token?: string } }) : null;
         if (frame?.op === 'auth') {
           if (this.swallowAuth) return void swallowed++;
-          this.authIds.add(frame.id);
+          const token = frame.data?.token ?? '';
+          this.authIds.set(frame.id, token);
+          if (opts.refuseFirstAuthOfEachToken && !refusedTokens.has(token)) {
+            refusedTokens.add(token);
+            const error = { code: 'RATE_LIMITED', message: 'renewing the token too often', retryAfterMs: 20 };
+            const reply = Buffer.from(JSON.stringify({ type: 'res', id: frame.id, ok: false, error }));
+            setTimeout(() => this.emit('message', reply, false), 5);
+            return;
+          }
         }
         (super.send as (...args: unknown[]) => void)(data, ...rest);
       }
@@ -90,12 +141,24 @@ describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s 
     return { WebSocket: Recording as WebSocketCtor, closes, authReplies, opened: () => opened, swallowed: () => swallowed };
   }
 
-  function newClient(opts: { swallowAuthOnFirstSocket?: boolean } = {}) {
+  function newClient(opts: SocketOptions & { failFirstRefreshes?: number } = {}) {
     const ws = recordingWebSocket(opts);
     const paths: string[] = [];
-    const fetchSpy: typeof fetch = (input, init) => {
-      paths.push(new URL(String(input)).pathname);
-      return fetch(input, init);
+    /** Each refresh call: the HTTP status, or 'network error' for one that never reached the server. */
+    const refreshes: (number | 'network error')[] = [];
+    let failRefreshes = opts.failFirstRefreshes ?? 0;
+    const fetchSpy: typeof fetch = async (input, init) => {
+      const path = new URL(String(input)).pathname;
+      paths.push(path);
+      if (path !== '/api/auth/refresh') return fetch(input, init);
+      if (failRefreshes > 0) {
+        failRefreshes--;
+        refreshes.push('network error');
+        throw new TypeError('fetch failed');
+      }
+      const res = await fetch(input, init);
+      refreshes.push(res.status);
+      return res;
     };
     const client = new ParleyClient({ baseUrl: server.url, WebSocket: ws.WebSocket, fetch: fetchSpy, storage: memoryStorage(), reconnect: { minDelayMs: 10, maxDelayMs: 50 } });
     clients.push(client);
@@ -103,10 +166,10 @@ describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s 
     const statuses: string[] = [];
     client.on('event', (e) => events.push(e));
     client.on('status', (s) => statuses.push(s));
-    return { client, events, statuses, ws, paths };
+    return { client, events, statuses, ws, paths, refreshes };
   }
 
-  async function pair(opts: { swallowAuthOnFirstSocket?: boolean } = {}) {
+  async function pair(opts: SocketOptions = {}) {
     const a = newClient(opts);
     const b = newClient();
     const name = () => `c_${randomBytes(5).toString('hex')}`;
@@ -147,6 +210,39 @@ describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s 
     expect(messagesOf(a.events, cid).map((m) => m.id)).toEqual([...sent, barrier.id]);
     const seqs = a.events.filter((e) => e.conversationId === cid).map((e) => e.seq);
     expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  it('a proactive refresh that fails for a transient reason (network error, then RATE_LIMITED) is retried before expiry: no 4401, no reconnect', async () => {
+    const a = newClient({ failFirstRefreshes: 1 });
+    await a.client.register({ username: `c_${randomBytes(5).toString('hex')}`, password: 'correct horse battery' });
+    // The first refresh never reaches the server; the server refuses the second.
+    limits.refuseNext('refresh:');
+    await a.client.connect();
+
+    // The hello's token lasts at most 2 s: past that, an unrenewed socket is closed with 4401.
+    await sleep(3000);
+    expect(a.refreshes.slice(0, 3)).toEqual(['network error', 429, 200]);
+    expect(a.ws.opened()).toBe(1);
+    expect(a.ws.closes).toEqual([]);
+    expect(a.statuses).toEqual(['connecting', 'online']);
+    expect(a.ws.authReplies.length).toBeGreaterThanOrEqual(2);
+    expect(a.ws.authReplies.every((r) => r.ok)).toBe(true);
+  });
+
+  it('a socket renewal refused for a transient reason (RATE_LIMITED) is sent again: no 4401, no reconnect', async () => {
+    const a = newClient({ refuseFirstAuthOfEachToken: true });
+    await a.client.register({ username: `c_${randomBytes(5).toString('hex')}`, password: 'correct horse battery' });
+    await a.client.connect();
+
+    await sleep(3000);
+    expect(a.ws.opened()).toBe(1);
+    expect(a.ws.closes).toEqual([]);
+    expect(a.statuses).toEqual(['connecting', 'online']);
+    // Every renewal the server took was a second try of a token refused once.
+    const refused = new Set(a.ws.authReplies.filter((r) => !r.ok).map((r) => r.token));
+    const accepted = a.ws.authReplies.filter((r) => r.ok);
+    expect(accepted.length).toBeGreaterThanOrEqual(2);
+    expect(accepted.every((r) => refused.has(r.token))).toBe(true);
   });
 
   it('when a renewal does not get through: closed with 4401, the SDK refreshes, reconnects and catches up; a later message arrives exactly once', async () => {

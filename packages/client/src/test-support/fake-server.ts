@@ -3,9 +3,9 @@
  * whole lifecycle without a network: REST auth (login, refresh, GET /api/me) behind a
  * fake fetch, and WebSocket hello/welcome, send (idempotent by clientMessageId), sync,
  * ping, auth (token renewal) and pushes behind a fake WebSocket. Faults are switches: drop pushes, ignore pings, close with a
- * code, swallow a send's reply.
+ * code, swallow a send's reply, refuse renewals, answer refreshes with 503.
  */
-import type { ConversationEvent, ConversationId, Me, Message, SyncRequest, SyncResponse, UserId } from '@parley/protocol';
+import type { ConversationEvent, ConversationId, ErrorCode, Me, Message, SyncRequest, SyncResponse, UserId } from '@parley/protocol';
 import type { WebSocketCtor, WebSocketLike } from '../connection';
 
 type Listener = (ev: unknown) => void;
@@ -85,6 +85,10 @@ export class FakeHub {
   rejectNextHello: number | null = null;
   /** Commit the next send, then kill the socket before replying. */
   loseNextSendReply = false;
+  /** Answer every `auth` with this error (the token is recorded, the socket not renewed). */
+  refuseAuth: ErrorCode | null = null;
+  /** Answer every refresh with 503, spending nothing (counted in refreshCount). */
+  refreshUnavailable = false;
 
   readonly WebSocket: WebSocketCtor;
 
@@ -130,6 +134,7 @@ export class FakeHub {
     const json = (status: number, b: unknown) => new Response(JSON.stringify(b), { status, headers: { 'content-type': 'application/json' } });
     if (url.pathname === '/api/auth/refresh') {
       this.refreshCount++;
+      if (this.refreshUnavailable) return json(503, { code: 'UNAVAILABLE', message: 'down' });
       const userId = this.refreshTokens.get(body.refreshToken);
       if (!userId) return json(401, { code: 'INVALID_REFRESH_TOKEN', message: 'no' });
       this.refreshTokens.delete(body.refreshToken);
@@ -222,6 +227,7 @@ export class FakeHub {
       case 'auth': {
         const token = (frame.data as { token: string }).token;
         this.authTokens.push(token);
+        if (this.refuseAuth) return socket.deliver({ type: 'res', id: frame.id, ok: false, error: { code: this.refuseAuth, message: 'no' } });
         if (this.tokens.get(token) !== socket.userId) return socket.deliver({ type: 'res', id: frame.id, ok: false, error: { code: 'UNAUTHENTICATED', message: 'no' } });
         return reply({ expiresAt: Date.now() + 900_000 });
       }
