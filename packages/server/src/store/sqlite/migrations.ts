@@ -12,6 +12,7 @@ import { moderationSchema } from './migrations/0007-moderation';
 import { notificationsSchema } from './migrations/0008-notifications';
 import { searchIndexOnAppendSchema } from './migrations/0009-search-index-on-append';
 import { attachmentReleaseSchema } from './migrations/0010-attachment-release';
+import { eventsRowidSchema } from './migrations/0011-events-rowid';
 
 export interface SqliteMigration {
   version: number;
@@ -29,6 +30,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   { version: 8, name: 'notifications', sql: notificationsSchema },
   { version: 9, name: 'search index on append', sql: searchIndexOnAppendSchema },
   { version: 10, name: 'attachment release', sql: attachmentReleaseSchema },
+  { version: 11, name: 'events as a rowid table', sql: eventsRowidSchema },
 ];
 
 export function migrateSqlite(db: Database, now: () => number = Date.now): number[] {

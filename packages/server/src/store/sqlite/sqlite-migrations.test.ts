@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrateSqlite, listAppliedMigrations, SQLITE_MIGRATIONS } from './migrations';
+import { EVENT_IS_MESSAGE, EVENT_MESSAGE_ID } from './migrations/0006-privacy';
 
 /** Everything that makes up the schema, in a stable order (the runner's own bookkeeping table aside). */
 function schemaOf(db: Database.Database): unknown[] {
@@ -53,6 +54,35 @@ describe('SQLite migrations', () => {
       { id: 'a-gone', conversation_id: null, message_id: null, released_at: 5 },
       { id: 'a-live', conversation_id: 'c1', message_id: 'live', released_at: null },
     ]);
+    db.close();
+  });
+
+  it('version 11 keeps every event as it was, in a rowid table whose log still reads by (conversation, seq)', () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
+    for (const m of SQLITE_MIGRATIONS.filter((x) => x.version < 11)) {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 0);
+    }
+    db.exec(`
+      INSERT INTO conversations (id, kind, created_at, updated_at) VALUES ('c1', 'group', 1, 1), ('c2', 'group', 1, 1);
+      INSERT INTO events (conversation_id, seq, type, actor_id, at, payload) VALUES
+        ('c2', 1, 'message.created', 'u1', 10, '{"message":{"id":"m1","body":"one"}}'),
+        ('c1', 1, 'conversation.created', 'u1', 5, '{}'),
+        ('c1', 2, 'message.created', 'u1', 11, '{"message":{"id":"m2","body":"two"}}'),
+        ('c1', 3, 'message.edited', 'u1', 12, '{"messageId":"m2","body":"2"}');
+    `);
+    const before = db.prepare('SELECT * FROM events ORDER BY conversation_id, seq').all();
+    expect(migrateSqlite(db)).toEqual([11]);
+    expect(db.prepare('SELECT * FROM events ORDER BY conversation_id, seq').all()).toEqual(before);
+    // A rowid table now (WITHOUT ROWID tables have no rowid column to select).
+    expect(() => db.prepare('SELECT rowid FROM events').all()).not.toThrow();
+    // One log entry per (conversation, seq), still enforced.
+    expect(() => db.prepare("INSERT INTO events VALUES ('c1', 3, 'message.deleted', 'u1', 13, '{}')").run()).toThrow(/UNIQUE/);
+    // The log is read through the (conversation, seq) index and erasure finds a message's entries by its index.
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
+    expect(plan("SELECT * FROM events WHERE conversation_id = 'c1' AND seq > 1 ORDER BY seq LIMIT 10")).toMatch(/USING INDEX sqlite_autoindex_events/);
+    expect(plan(`SELECT seq FROM events WHERE ${EVENT_MESSAGE_ID} = 'm2' AND ${EVENT_IS_MESSAGE}`)).toMatch(/USING INDEX events_message/);
     db.close();
   });
 });
