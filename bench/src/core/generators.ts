@@ -52,19 +52,32 @@ class Generator {
 }
 
 export class Generators {
-  private constructor(private readonly gens: Generator[]) {}
+  private constructor(
+    private readonly gens: Generator[],
+    /**
+     * A process of its own for history reads, holding no sockets: a read's latency is
+     * then the server's and the machine's, not also the wait behind a generator's own
+     * event loop busy with thousands of messages a second.
+     */
+    private readonly reader: Generator | null,
+  ) {}
 
-  static start(count: number): Generators {
-    return new Generators(Array.from({ length: count }, () => new Generator(spawnTs(ENTRY, [], { ipc: true }))));
+  static start(count: number, opts: { reader?: boolean } = {}): Generators {
+    const spawn = () => new Generator(spawnTs(ENTRY, [], { ipc: true }));
+    return new Generators(Array.from({ length: count }, spawn), opts.reader ? spawn() : null);
+  }
+
+  private get all(): Generator[] {
+    return this.reader ? [...this.gens, this.reader] : this.gens;
   }
 
   /** Resolves once every generator listens for commands. */
   async ready(): Promise<void> {
-    await Promise.all(this.gens.map((g) => g.started));
+    await Promise.all(this.all.map((g) => g.started));
   }
 
   get pids(): number[] {
-    return this.gens.map((g) => g.proc.pid);
+    return this.all.map((g) => g.proc.pid);
   }
 
   /** Spreads the clients over the generators round-robin and connects them all. */
@@ -129,23 +142,23 @@ export class Generators {
     );
   }
 
-  /** History reads run on the first generator only. */
+  /** History reads run on the reader process if there is one, else on the first generator. */
   async history(plan: HistoryPlan): Promise<HistoryReply> {
-    const g = this.gens[0]!;
+    const g = this.reader ?? this.gens[0]!;
     const p = g.next<HistoryReply>('history');
     g.send({ cmd: 'history', plan });
     return p;
   }
 
   async close(): Promise<void> {
-    for (const g of this.gens) {
+    for (const g of this.all) {
       try {
         g.send({ cmd: 'close' });
       } catch {
         /* already failed */
       }
     }
-    await Promise.all(this.gens.map((g) => Promise.race([g.proc.exited, new Promise((r) => setTimeout(r, 3000))])));
-    await Promise.all(this.gens.map((g) => g.proc.stop(2000)));
+    await Promise.all(this.all.map((g) => Promise.race([g.proc.exited, new Promise((r) => setTimeout(r, 3000))])));
+    await Promise.all(this.all.map((g) => g.proc.stop(2000)));
   }
 }

@@ -23,10 +23,10 @@ export async function withTarget<T>(
   ctx: RunContext,
   start: () => Promise<Target>,
   fn: (target: Target, gens: Generators) => Promise<T>,
-  opts: { workers?: number; concurrency?: number; beforeConnect?: (target: Target) => Promise<void> } = {},
+  opts: { workers?: number; reader?: boolean; concurrency?: number; beforeConnect?: (target: Target) => Promise<void> } = {},
 ): Promise<T> {
   // Generators boot while the target starts; both take seconds of module loading.
-  const gens = Generators.start(opts.workers ?? ctx.workers);
+  const gens = Generators.start(opts.workers ?? ctx.workers, { reader: opts.reader ?? false });
   let target: Target;
   try {
     target = await start();

@@ -80,7 +80,7 @@ export async function history(ctx: RunContext): Promise<BenchResult[]> {
   let lastSeq = 0;
   const [relay, parley] = await relayThenParley(
     ctx,
-    () => withTarget(ctx, () => startRelay(p), (t, g) => measure(ctx, p, t, g, messages)),
+    () => withTarget(ctx, () => startRelay(p), (t, g) => measure(ctx, p, t, g, messages), { reader: true }),
     () =>
       withTarget(
         ctx,
@@ -90,6 +90,7 @@ export async function history(ctx: RunContext): Promise<BenchResult[]> {
           return t;
         },
         (t, g) => measure(ctx, p, t, g, lastSeq),
+        { reader: true },
       ),
   );
   const p99 = parley.latencyMs?.p99 ?? Infinity;
