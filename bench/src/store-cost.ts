@@ -7,17 +7,31 @@
  * several batch sizes, with the trigram search index as shipped and with the FTS5 table
  * swapped for a plain one (a throwaway database) to show what full-text indexing costs.
  * Prints microseconds per message. Not a workload: a breakdown for docs/performance.md.
+ *
+ * npx tsx bench/src/store-cost.ts [messages] --pages
+ *
+ * Where the commits' writes go: batches of 100 with checkpoints off, then the WAL's
+ * frame headers (each names the page it carries) are counted per b-tree (dbstat).
+ * A commit writes every page it changed, whole: pages per commit is the writer's cost.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ConversationId, UserId } from '@parley/protocol';
 import { newId, openSqliteStore, WAL_AUTOCHECKPOINT_PAGES, type SendInput } from './targets/server-internals';
 
-const total = Number(process.argv[2] ?? 20_000);
+const args = process.argv.slice(2);
+const total = Number(args.find((a) => !a.startsWith('--')) ?? 20_000);
 
-async function measure(batch: number, searchIndex: boolean): Promise<number> {
+interface Measured {
+  usPerMessage: number;
+  /** With `pages`: a copy of the WAL as the last commit left it (checkpoints off). */
+  wal?: Buffer;
+  path: string;
+}
+
+async function measure(batch: number, searchIndex: boolean, pages = false, inspect?: (m: Measured) => void): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-store-cost-'));
   const path = join(dir, 'parley.db');
   try {
@@ -35,8 +49,9 @@ async function measure(batch: number, searchIndex: boolean): Promise<number> {
         CREATE TABLE message_search (title TEXT, body TEXT, names TEXT)`);
       db.close();
     }
-    // The writer thread's checkpoint setting, so this is the writer's cost.
-    const store = openSqliteStore({ path, walAutocheckpointPages: WAL_AUTOCHECKPOINT_PAGES });
+    // The writer thread's checkpoint setting, so this is the writer's cost (none when
+    // counting pages: every frame stays in the WAL to be counted).
+    const store = openSqliteStore({ path, walAutocheckpointPages: pages ? 0 : WAL_AUTOCHECKPOINT_PAGES });
     const body = 'The quick brown fox jumps over the lazy dog; lorem ipsum dolor sit amet, consectetur adipiscing.';
     const started = performance.now();
     for (let n = 0; n < total; ) {
@@ -49,11 +64,45 @@ async function measure(batch: number, searchIndex: boolean): Promise<number> {
       if (!results.every((r) => r.ok)) throw new Error('a send was refused');
     }
     const us = ((performance.now() - started) * 1000) / total;
+    if (pages) copyFileSync(`${path}-wal`, `${path}.wal-copy`);
     await store.close();
+    inspect?.({ usPerMessage: us, path, ...(pages ? { wal: readFileSync(`${path}.wal-copy`) } : {}) });
     return us;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Frames in the WAL per commit, by the b-tree (table or index) that owns each page. */
+function pagesPerCommit(m: Measured): void {
+  const wal = m.wal!;
+  const pageSize = wal.readUInt32BE(8);
+  const frames = new Map<number, number>();
+  let commits = 0;
+  let total = 0;
+  // 32-byte header, then frames: 24-byte header (page number, and the db size on a commit frame) + page.
+  for (let off = 32; off + 24 + pageSize <= wal.length; off += 24 + pageSize) {
+    const page = wal.readUInt32BE(off);
+    if (wal.readUInt32BE(off + 4) !== 0) commits++;
+    frames.set(page, (frames.get(page) ?? 0) + 1);
+    total++;
+  }
+  const db = new Database(m.path, { readonly: true });
+  const owner = new Map((db.prepare('SELECT name, pageno FROM dbstat').all() as { name: string; pageno: number }[]).map((r) => [r.pageno, r.name]));
+  db.close();
+  const byTree = new Map<string, number>();
+  for (const [page, n] of frames) {
+    const name = owner.get(page) ?? '(freelist)';
+    byTree.set(name, (byTree.get(name) ?? 0) + n);
+  }
+  console.log(`${total} frames of ${pageSize} bytes in ${commits} commits: ${(total / commits).toFixed(0)} pages per commit, ${((total * pageSize) / (commits * 100) / 1024).toFixed(1)} KiB per message`);
+  for (const [name, n] of [...byTree].sort((a, b) => b[1] - a[1])) console.log(`${(n / commits).toFixed(1).padStart(7)}  ${name}`);
+}
+
+if (args.includes('--pages')) {
+  console.log(`appendMessages, ${total} messages in batches of 100, pages written per commit by b-tree`);
+  await measure(100, true, true, pagesPerCommit);
+  process.exit(0);
 }
 
 console.log(`appendMessages, ${total} messages, synchronous=FULL, µs per message`);
