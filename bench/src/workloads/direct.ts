@@ -36,20 +36,22 @@ export function directSizes(ctx: RunContext): DirectSizes {
 
 export interface DirectMeasurement {
   maxMessages: number;
+  /** The highest rate the saturation search offered (msg/s). */
+  lastRate: number;
   steps: PhaseOutcome[];
   atHalf: PhaseOutcome;
 }
 
 /** Saturation search, then a run at half of it. */
-export async function measureDirect(ctx: RunContext, target: Target, gens: Generators, p: Population, s: DirectSizes): Promise<DirectMeasurement> {
+export async function measureDirect(ctx: RunContext, target: Target, gens: Generators, p: Population, s: DirectSizes, throughRate?: number): Promise<DirectMeasurement> {
   const senders = pairSenders(p, target);
   const runner = new PhaseRunner(gens, target.serverPids);
   if (ctx.scale !== 'smoke') await runner.run(runner.plan(senders, Math.min(500, s.startRate), 0.5, MESSAGE_BYTES), senders); // warm-up (JIT, caches)
-  const sat = await findSaturation(runner, senders, { startRate: s.startRate, stepSeconds: s.stepSeconds, maxSteps: s.maxSteps, size: MESSAGE_BYTES, log: ctx.log, label: target.name });
+  const sat = await findSaturation(runner, senders, { startRate: s.startRate, stepSeconds: s.stepSeconds, maxSteps: s.maxSteps, size: MESSAGE_BYTES, log: ctx.log, label: target.name, ...(throughRate ? { throughRate } : {}) });
   const half = Math.max(1, sat.maxMessages / 2);
   const atHalf = await runner.run(runner.plan(senders, half, s.measureSeconds, MESSAGE_BYTES), senders);
   ctx.log(`${target.name}: at 50 % (${Math.round(half)} msg/s) p99 ${atHalf.hist.quantileMs(0.99).toFixed(2)} ms`);
-  return { maxMessages: sat.maxMessages, steps: sat.steps, atHalf };
+  return { maxMessages: sat.maxMessages, lastRate: sat.lastRate, steps: sat.steps, atHalf };
 }
 
 export function directRow(workload: string, target: Target, m: DirectMeasurement, goal: string): BenchResult {

@@ -2,8 +2,9 @@
  * history: the latest 50 messages and a page back from a random point, in a
  * conversation of 1,000,000 messages (seeded through the store's appendMessages in
  * large batches, not through the API), read over HTTP at a fixed open-loop rate while
- * `direct` runs at half its saturation rate. The relay's ceiling is a prebuilt page of
- * the same size served by the same process while it relays the same traffic.
+ * `direct` runs at half its saturation rate (or at PARLEY_BENCH_HISTORY_DIRECT msg/s).
+ * The relay's ceiling is a prebuilt page of the same size served by the same process
+ * while it relays the same traffic.
  */
 import { Histogram } from '../core/histogram';
 import { countedColumns, PhaseRunner, totals } from '../core/measure';
@@ -25,7 +26,10 @@ async function measure(ctx: RunContext, p: Population, target: Target, gens: Gen
   const smoke = ctx.scale === 'smoke';
   const senders = pairSenders(p, target);
   const runner = new PhaseRunner(gens, target.serverPids);
-  let max = ctx.directMax.get(`direct:${target.name}`) ?? (smoke ? 200 : undefined);
+  // PARLEY_BENCH_HISTORY_DIRECT: run direct alongside at this many msg/s instead of half
+  // of its saturation rate (read latency against a known load, the same for both targets).
+  const alongside = Number(process.env.PARLEY_BENCH_HISTORY_DIRECT ?? '');
+  let max = alongside > 0 ? 2 * alongside : (ctx.directMax.get(`direct:${target.name}`) ?? (smoke ? 200 : undefined));
   if (!max) {
     const s = directSizes(ctx);
     max = (await findSaturation(runner, senders, { startRate: s.startRate, stepSeconds: s.stepSeconds, maxSteps: s.maxSteps, size: MESSAGE_BYTES, log: ctx.log, label: `${target.name} history (direct max)` })).maxMessages;
