@@ -62,7 +62,7 @@ export function testRateLimits(overrides: Partial<Config['rateLimits']> = {}): C
  * secret, so this reads the services' private field (TypeScript allows bracket access).
  */
 export function signingKeyOf(node: TestNode): Uint8Array {
-  return node.app.services.auth['tokens']['key'];
+  return node.app.services.auth['tokens']['secret'];
 }
 
 /** A clock tests can move: startTestServer({ clock: clock.now }). */
