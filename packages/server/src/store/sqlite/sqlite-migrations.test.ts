@@ -8,6 +8,17 @@ function schemaOf(db: Database.Database): unknown[] {
   return db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY type, name").all();
 }
 
+/** An installation that stopped before `version`: every earlier step applied and recorded. */
+function databaseBefore(version: number): Database.Database {
+  const db = new Database(':memory:');
+  db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
+  for (const m of SQLITE_MIGRATIONS.filter((x) => x.version < version)) {
+    db.exec(m.sql);
+    db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 0);
+  }
+  return db;
+}
+
 describe('SQLite migrations', () => {
   it('a database upgraded from every earlier version ends with the same schema as a fresh one', () => {
     const fresh = new Database(':memory:');
@@ -32,12 +43,7 @@ describe('SQLite migrations', () => {
   });
 
   it('version 10 releases the uploads of messages deleted before it, and only those', () => {
-    const db = new Database(':memory:');
-    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
-    for (const m of SQLITE_MIGRATIONS.filter((x) => x.version < 10)) {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 0);
-    }
+    const db = databaseBefore(10);
     db.exec(`
       INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES ('u1', 'u1', 'U', 'h', 1);
       INSERT INTO conversations (id, kind, created_at, updated_at) VALUES ('c1', 'group', 1, 1);
@@ -58,12 +64,7 @@ describe('SQLite migrations', () => {
   });
 
   it('version 11 keeps every event as it was, in a rowid table whose log still reads by (conversation, seq)', () => {
-    const db = new Database(':memory:');
-    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
-    for (const m of SQLITE_MIGRATIONS.filter((x) => x.version < 11)) {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 0);
-    }
+    const db = databaseBefore(11);
     db.exec(`
       INSERT INTO conversations (id, kind, created_at, updated_at) VALUES ('c1', 'group', 1, 1), ('c2', 'group', 1, 1);
       INSERT INTO events (conversation_id, seq, type, actor_id, at, payload) VALUES
