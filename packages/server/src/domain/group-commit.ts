@@ -63,6 +63,7 @@ export class GroupCommit<I, R> {
     try {
       let failure: { error: unknown } | null = null;
       let batch = this.take();
+      if (batch.length === 0) return;
       let outcome = this.start(batch);
       while (batch.length > 0) {
         const done = await outcome;
