@@ -24,14 +24,14 @@ import { newId, openSqliteStore, WAL_AUTOCHECKPOINT_PAGES, type SendInput } from
 const args = process.argv.slice(2);
 const total = Number(args.find((a) => !a.startsWith('--')) ?? 20_000);
 
-interface Measured {
-  usPerMessage: number;
-  /** With `pages`: a copy of the WAL as the last commit left it (checkpoints off). */
-  wal?: Buffer;
+/** The database after a run with checkpoints off, and its WAL as the last commit left it. */
+interface Written {
   path: string;
+  wal: Buffer;
 }
 
-async function measure(batch: number, searchIndex: boolean, pages = false, inspect?: (m: Measured) => void): Promise<number> {
+/** With `inspect`: checkpoints off, and inspect sees every commit's frames still in the WAL. */
+async function measure(batch: number, searchIndex: boolean, inspect?: (w: Written) => void): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-store-cost-'));
   const path = join(dir, 'parley.db');
   try {
@@ -51,7 +51,7 @@ async function measure(batch: number, searchIndex: boolean, pages = false, inspe
     }
     // The writer thread's checkpoint setting, so this is the writer's cost (none when
     // counting pages: every frame stays in the WAL to be counted).
-    const store = openSqliteStore({ path, walAutocheckpointPages: pages ? 0 : WAL_AUTOCHECKPOINT_PAGES });
+    const store = openSqliteStore({ path, walAutocheckpointPages: inspect ? 0 : WAL_AUTOCHECKPOINT_PAGES });
     const body = 'The quick brown fox jumps over the lazy dog; lorem ipsum dolor sit amet, consectetur adipiscing.';
     const started = performance.now();
     for (let n = 0; n < total; ) {
@@ -64,9 +64,10 @@ async function measure(batch: number, searchIndex: boolean, pages = false, inspe
       if (!results.every((r) => r.ok)) throw new Error('a send was refused');
     }
     const us = ((performance.now() - started) * 1000) / total;
-    if (pages) copyFileSync(`${path}-wal`, `${path}.wal-copy`);
+    // Closing checkpoints the WAL into the file: keep it first; dbstat reads the closed file.
+    if (inspect) copyFileSync(`${path}-wal`, `${path}.wal-copy`);
     await store.close();
-    inspect?.({ usPerMessage: us, path, ...(pages ? { wal: readFileSync(`${path}.wal-copy`) } : {}) });
+    inspect?.({ path, wal: readFileSync(`${path}.wal-copy`) });
     return us;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -74,8 +75,8 @@ async function measure(batch: number, searchIndex: boolean, pages = false, inspe
 }
 
 /** Frames in the WAL per commit, by the b-tree (table or index) that owns each page. */
-function pagesPerCommit(m: Measured): void {
-  const wal = m.wal!;
+function pagesPerCommit(m: Written): void {
+  const { wal } = m;
   const pageSize = wal.readUInt32BE(8);
   const frames = new Map<number, number>();
   let commits = 0;
@@ -101,7 +102,7 @@ function pagesPerCommit(m: Measured): void {
 
 if (args.includes('--pages')) {
   console.log(`appendMessages, ${total} messages in batches of 100, pages written per commit by b-tree`);
-  await measure(100, true, true, pagesPerCommit);
+  await measure(100, true, pagesPerCommit);
   process.exit(0);
 }
 

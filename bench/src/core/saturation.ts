@@ -25,14 +25,12 @@ export async function findSaturation(
   runner: PhaseRunner,
   senders: readonly Sender[],
   o: SaturationOptions,
-): Promise<{ maxDeliveries: number; maxMessages: number; steps: PhaseOutcome[]; lastRate: number }> {
+): Promise<{ maxDeliveries: number; maxMessages: number; steps: PhaseOutcome[] }> {
   const fanout = senders.reduce((s, x) => s + x.recipients, 0) / senders.length;
   const steps: PhaseOutcome[] = [];
   let best = 0;
   let rate = o.startRate;
-  let lastRate = rate;
   for (let i = 0; i < o.maxSteps; i++) {
-    lastRate = rate;
     const out = await runner.run(runner.plan(senders, rate, o.stepSeconds, o.size), senders);
     steps.push(out);
     best = Math.max(best, out.throughput);
@@ -42,5 +40,5 @@ export async function findSaturation(
     if (fellBehind && rate >= (o.throughRate ?? 0)) break;
     rate *= 2;
   }
-  return { maxDeliveries: best, maxMessages: best / fanout, steps, lastRate };
+  return { maxDeliveries: best, maxMessages: best / fanout, steps };
 }

@@ -36,8 +36,6 @@ export function directSizes(ctx: RunContext): DirectSizes {
 
 export interface DirectMeasurement {
   maxMessages: number;
-  /** The highest rate the saturation search offered (msg/s). */
-  lastRate: number;
   steps: PhaseOutcome[];
   atHalf: PhaseOutcome;
 }
@@ -51,7 +49,7 @@ export async function measureDirect(ctx: RunContext, target: Target, gens: Gener
   const half = Math.max(1, sat.maxMessages / 2);
   const atHalf = await runner.run(runner.plan(senders, half, s.measureSeconds, MESSAGE_BYTES), senders);
   ctx.log(`${target.name}: at 50 % (${Math.round(half)} msg/s) p99 ${atHalf.hist.quantileMs(0.99).toFixed(2)} ms`);
-  return { maxMessages: sat.maxMessages, lastRate: sat.lastRate, steps: sat.steps, atHalf };
+  return { maxMessages: sat.maxMessages, steps: sat.steps, atHalf };
 }
 
 export function directRow(workload: string, target: Target, m: DirectMeasurement, goal: string): BenchResult {

@@ -24,6 +24,7 @@ export async function scaleOut(ctx: RunContext): Promise<BenchResult[]> {
   const s = directSizes(ctx);
   const p = pairs(s.pairs);
   const knownRelay = ctx.directMax.get('direct:relay');
+  // The highest rate the one-node search offered (its last step).
   let oneNodeLastRate: number | undefined;
   const runs: (() => Promise<BenchResult>)[] = [
     () =>
@@ -32,7 +33,9 @@ export async function scaleOut(ctx: RunContext): Promise<BenchResult[]> {
         () => startParley(p, { name: 'parley-pg-1node', database: 'postgres', profileDir: ctx.profileDir, log: ctx.log }),
         async (t, g) => {
           const m = await measureDirect(ctx, t, g, p, s);
-          oneNodeLastRate = m.lastRate;
+          const last = m.steps.at(-1)?.offeredRate;
+          // A sum over senders of a split rate: round so the same doubling matches it exactly.
+          oneNodeLastRate = last === undefined ? undefined : Math.round(last);
           return directRow('scale-out', t, m, '');
         },
       ),

@@ -131,7 +131,7 @@ export interface ThreadedSqliteStoreOptions extends SqliteStoreOptions {
 
 export async function openThreadedSqliteStore(opts: ThreadedSqliteStoreOptions): Promise<Store & { [WRITER]: () => WriterThread }> {
   const writerOptions: WriterOptions = { path: opts.path, synchronous: opts.synchronous ?? 'FULL', busyTimeoutMs: opts.busyTimeoutMs };
-  const log = opts.log;
+  const { log, ...sqliteOptions } = opts;
   let closed = false;
   let restartTimer: NodeJS.Timeout | undefined;
   let attempt = 0;
@@ -170,7 +170,7 @@ export async function openThreadedSqliteStore(opts: ThreadedSqliteStoreOptions):
   let writer = await WriterThread.start(writerOptions, onDeath);
   let local: Store;
   try {
-    local = openSqliteStore({ ...opts, queryOnly: true });
+    local = openSqliteStore({ ...sqliteOptions, queryOnly: true });
   } catch (err) {
     closed = true;
     await writer.stop();
