@@ -59,6 +59,7 @@ export class MessagesService {
       at,
       ...(req.attachmentIds?.length ? { attachmentIds: req.attachmentIds } : {}),
     }));
+    if (!result.ok && result.code === 'BLOCKED') throw new AppError('BLOCKED', 'you cannot message this user');
     if (!result.ok && result.code === 'ATTACHMENT_INVALID') throw new AppError('ATTACHMENT_INVALID', 'an attachment is unknown, not yours, or already sent');
     if (!result.ok) throw notFound('conversation not found');
     return { message: result.message, duplicate: result.duplicate };

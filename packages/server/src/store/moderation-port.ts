@@ -4,8 +4,8 @@
  *
  * Guarantees every adapter gives:
  * - A block is one row per (blocker, blocked); block() and unblock() are idempotent.
- *   blockedEitherWay() and blockedAmong() are single indexed reads, cheap enough for the
- *   send path.
+ *   blockedEitherWay() and blockedAmong() are single indexed reads. The send path does
+ *   not call them: Store.appendMessages checks direct sends in its own transaction.
  * - At most one open report per (reporter, message): a second one while the first is
  *   open is CONFLICT.
  * - deleteMessageAsModerator appends a message.deleted event (actor: the moderator, who
@@ -15,9 +15,6 @@
  */
 import type { ClientMessageId, ConversationEvent, ConversationId, Message, MessageId, UserId } from '@parley/protocol';
 import type { PublicUserRecord, UserRecord } from './port';
-
-/** What never changes about a conversation: its kind, and a direct one's two members. */
-export type ConversationShape = { kind: 'group' } | { kind: 'direct'; members: readonly [UserId, UserId] };
 
 export interface ReportRecord {
   id: string;
@@ -44,8 +41,6 @@ export interface ModerationStore {
   /** Everyone in a block with userId, either way (a connection's delivery filter). */
   blockRelations(userId: UserId): Promise<UserId[]>;
 
-  /** null for an unknown conversation. */
-  conversationShape(id: ConversationId): Promise<ConversationShape | null>;
   /** The message the sender stored under this client id, if any (a retry's original). */
   findSent(senderId: UserId, clientMessageId: ClientMessageId): Promise<Message | null>;
 

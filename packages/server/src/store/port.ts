@@ -12,7 +12,9 @@
  *   stored message with duplicate = true and appends nothing.
  * - Errors are StoreError with a port code; no driver error or SQL escapes an adapter.
  * - Membership is checked inside the transaction that writes, so a removed member can
- *   never append after its removal.
+ *   never append after its removal; so is a block between a direct conversation's two
+ *   members (BLOCKED), so no message is stored after the block that refuses it. A retry
+ *   of a message stored before the block still returns the original.
  */
 import type {
   ClientMessageId,
@@ -138,7 +140,7 @@ export interface SendInput {
 /** One result per SendInput, in the same order. A failed item does not fail the batch. */
 export type SendResult =
   | { ok: true; message: Message; duplicate: boolean; event: ConversationEvent | null }
-  | { ok: false; code: 'NOT_FOUND' | 'NOT_MEMBER' | 'ATTACHMENT_INVALID' };
+  | { ok: false; code: 'NOT_FOUND' | 'NOT_MEMBER' | 'BLOCKED' | 'ATTACHMENT_INVALID' };
 
 export interface WatermarkInput {
   conversationId: ConversationId;

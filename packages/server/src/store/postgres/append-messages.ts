@@ -5,9 +5,11 @@
  * Safe with many server processes on one database:
  * - the batch's conversation rows are locked in id order (no deadlock between two
  *   batches), and seqs are assigned from lastSeq read under that lock (gapless);
- * - membership and idempotency keys are read AFTER the lock, in a new statement (so a
- *   new snapshot), hence a retry of the same client id on another node either waits
- *   and then sees the first insert, or is seen by it;
+ * - membership, blocks and idempotency keys are read AFTER the lock, in a new statement
+ *   (so a new snapshot), hence a retry of the same client id on another node either
+ *   waits and then sees the first insert, or is seen by it, and a block (which takes the
+ *   same lock on its direct conversation, see moderation.ts) is either committed before
+ *   the read or waits for this batch's commit;
  * - a remaining race (the same sender and client id sent to two different
  *   conversations at once) ends in a unique violation on message_keys; the batch is
  *   then retried and the loser finds the winner's message.
@@ -50,17 +52,21 @@ const keyOf = (senderId: string, clientMessageId: string) => `${senderId}\u0000$
 
 async function appendOnce(tx: Tx, inputs: readonly SendInput[]): Promise<SendResult[]> {
   const convIds = [...new Set(inputs.map((i) => i.conversationId))].sort();
-  const locked = await tx<{ id: string; last_seq: number; updated_at: number }[]>`
-    SELECT id, last_seq, updated_at FROM conversations WHERE id = ANY(${convIds}::text[]) ORDER BY id FOR NO KEY UPDATE
+  const locked = await tx<{ id: string; kind: 'direct' | 'group'; last_seq: number; updated_at: number }[]>`
+    SELECT id, kind, last_seq, updated_at FROM conversations WHERE id = ANY(${convIds}::text[]) ORDER BY id FOR NO KEY UPDATE
   `;
   const heads = new Map<string, Head>(locked.map((r) => [r.id, { lastSeq: r.last_seq, at: r.updated_at, changed: false }]));
+  const direct = locked.filter((r) => r.kind === 'direct').map((r) => r.id);
   const live = inputs.filter((i) => heads.has(i.conversationId));
   if (live.length === 0) return inputs.map(() => ({ ok: false, code: 'NOT_FOUND' }));
 
   // Read under the lock, in statements that take a fresh snapshot.
   const [memberRows, existingRows] = await Promise.all([
-    tx<{ conversation_id: string; user_id: string }[]>`
-      SELECT m.conversation_id, m.user_id
+    tx<{ conversation_id: string; user_id: string; blocked: boolean }[]>`
+      SELECT m.conversation_id, m.user_id, (m.conversation_id = ANY(${direct}::text[]) AND EXISTS (
+        SELECT 1 FROM members o JOIN blocks b
+          ON (b.blocker_id = m.user_id AND b.blocked_id = o.user_id) OR (b.blocker_id = o.user_id AND b.blocked_id = m.user_id)
+        WHERE o.conversation_id = m.conversation_id AND o.user_id <> m.user_id)) AS blocked
       FROM unnest(${live.map((i) => i.conversationId)}::text[], ${live.map((i) => i.senderId)}::text[]) AS x(c, u)
       JOIN members m ON m.conversation_id = x.c AND m.user_id = x.u
     `,
@@ -72,6 +78,7 @@ async function appendOnce(tx: Tx, inputs: readonly SendInput[]): Promise<SendRes
     `,
   ]);
   const members = new Set(memberRows.map((r) => keyOf(r.conversation_id, r.user_id)));
+  const blocked = new Set(memberRows.filter((r) => r.blocked).map((r) => keyOf(r.conversation_id, r.user_id)));
   const stored = new Map<string, Message>(existingRows.map((r) => [keyOf(r.sender_id, r.client_message_id), toMessage(r)]));
   const attachmentRows = await lockAttachments(tx, live.flatMap((i) => i.attachmentIds ?? []));
   const claimed = new Set<string>();
@@ -85,6 +92,7 @@ async function appendOnce(tx: Tx, inputs: readonly SendInput[]): Promise<SendRes
     const key = keyOf(input.senderId, input.clientMessageId);
     const existing = stored.get(key);
     if (existing) return { ok: true, message: existing, duplicate: true, event: null };
+    if (blocked.has(keyOf(input.conversationId, input.senderId))) return { ok: false, code: 'BLOCKED' };
     const attachmentIds = input.attachmentIds ?? [];
     if (attachRefusal(attachmentIds, attachmentRows, input.senderId, claimed)) return { ok: false, code: 'ATTACHMENT_INVALID' };
     for (const id of attachmentIds) {

@@ -13,7 +13,8 @@ import {
 } from './event-log';
 import { toConversation, toMember, toPublicUser, type ConversationRow, type MemberRow, type PublicUserRow } from './rows';
 
-function directKey(a: UserId, b: UserId): string {
+/** The unique key of the direct conversation between two users, whichever comes first. */
+export function directKey(a: UserId, b: UserId): string {
   return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 

@@ -5,10 +5,11 @@
  */
 import { eraseMessage } from './erase-message';
 import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley/protocol';
-import type { ConversationShape, ModerationStore, ReportRecord } from '../moderation-port';
+import type { ModerationStore, ReportRecord } from '../moderation-port';
 import { StoreError } from '../port';
 import type { Sql } from './db';
 import { guarded } from './errors';
+import { directKey } from './conversations';
 import { lockConversation } from './event-log';
 import { findMessage, MESSAGE_COLUMNS } from './messages';
 import { toMessage, toPublicUser, type MessageRow, type PublicUserRow } from './rows';
@@ -28,11 +29,17 @@ export function createPostgresModeration(sql: Sql): ModerationStore {
       guarded(async () => {
         const [user] = await sql`SELECT 1 FROM users WHERE id = ${blockedId}`;
         if (!user) throw new StoreError('NOT_FOUND', 'user not found');
-        const rows = await sql`
-          INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (${blockerId}, ${blockedId}, ${at})
-          ON CONFLICT DO NOTHING RETURNING 1
-        `;
-        return rows.length > 0;
+        return sql.begin(async (tx) => {
+          // Takes the lock a send batch takes on their direct conversation: a batch in
+          // flight commits first, and any later one reads the block after its lock (see
+          // append-messages.ts), so no message is stored after the block that refuses it.
+          await tx`SELECT 1 FROM conversations WHERE direct_key = ${directKey(blockerId, blockedId)} FOR NO KEY UPDATE`;
+          const rows = await tx`
+            INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (${blockerId}, ${blockedId}, ${at})
+            ON CONFLICT DO NOTHING RETURNING 1
+          `;
+          return rows.length > 0;
+        });
       }),
     unblock: ({ blockerId, blockedId }) =>
       guarded(async () => (await sql`DELETE FROM blocks WHERE blocker_id = ${blockerId} AND blocked_id = ${blockedId} RETURNING 1`).length > 0),
@@ -64,19 +71,6 @@ export function createPostgresModeration(sql: Sql): ModerationStore {
       }),
     blockRelations: (userId) => guarded(() => relations(userId)),
 
-    conversationShape: (id) =>
-      guarded(async (): Promise<ConversationShape | null> => {
-        const rows = await sql<{ kind: 'direct' | 'group'; user_id: UserId | null }[]>`
-          SELECT c.kind, m.user_id FROM conversations c
-          LEFT JOIN members m ON c.kind = 'direct' AND m.conversation_id = c.id
-          WHERE c.id = ${id} ORDER BY m.user_id
-        `;
-        const first = rows[0];
-        if (!first) return null;
-        const ids = rows.map((r) => r.user_id).filter((u): u is UserId => u !== null);
-        // A direct conversation always has its two members; anything else has no pair to check.
-        return first.kind === 'direct' && ids.length === 2 ? { kind: 'direct', members: [ids[0]!, ids[1]!] } : { kind: 'group' };
-      }),
     findSent: (senderId: UserId, clientMessageId: ClientMessageId) =>
       guarded(async () => {
         const [row] = await sql<MessageRow[]>`

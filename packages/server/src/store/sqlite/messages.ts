@@ -27,10 +27,15 @@ interface MailboxRow extends MessageRow {
 
 export function messageMethods(ctx: SqliteContext): MessageMethods {
   const { db } = ctx;
-  // One lookup answers both "does the conversation exist" and "is the sender a member".
+  // One lookup answers "does the conversation exist", "is the sender a member" and "is it direct".
   const conversationAndMember = db.prepare(
-    'SELECT c.id AS conversation_id, me.user_id AS member_id FROM conversations c LEFT JOIN members me ON me.conversation_id = c.id AND me.user_id = ? WHERE c.id = ?',
+    'SELECT c.id AS conversation_id, c.kind, me.user_id AS member_id FROM conversations c LEFT JOIN members me ON me.conversation_id = c.id AND me.user_id = ? WHERE c.id = ?',
   );
+  // A block either way between a direct conversation's two members (moderation). Checked
+  // in the transaction that writes, so a block and a send are ordered by the one writer.
+  const blockedInDirect = db.prepare(`SELECT 1 FROM members o JOIN blocks b
+      ON (b.blocker_id = @sender AND b.blocked_id = o.user_id) OR (b.blocker_id = o.user_id AND b.blocked_id = @sender)
+    WHERE o.conversation_id = @conversation AND o.user_id <> @sender LIMIT 1`);
   const byClientId = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sender_id = ? AND m.client_message_id = ?`);
   const insertMessage = db.prepare(
     'INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, title, body, created_at, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -96,12 +101,13 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
       return ctx.write(() => {
         const results = inputs.map((input): SendResult => {
           const found = conversationAndMember.get(input.senderId, input.conversationId) as
-            | { conversation_id: string; member_id: string | null }
+            | { conversation_id: string; kind: 'direct' | 'group'; member_id: string | null }
             | undefined;
           if (!found) return { ok: false, code: 'NOT_FOUND' };
           if (found.member_id === null) return { ok: false, code: 'NOT_MEMBER' };
           const existing = byClientId.get(input.senderId, input.clientMessageId) as MessageRow | undefined;
           if (existing) return { ok: true, message: toMessage(existing), duplicate: true, event: null };
+          if (found.kind === 'direct' && blockedInDirect.get({ sender: input.senderId, conversation: input.conversationId })) return { ok: false, code: 'BLOCKED' };
           const attachments = claimAttachments({ ids: input.attachmentIds, senderId: input.senderId, conversationId: input.conversationId, messageId: input.messageId });
           if (attachments === 'ATTACHMENT_INVALID') return { ok: false, code: attachments };
           const event = ctx.appendEvent(input.conversationId, input.senderId, input.at, (seq) => {

@@ -4,7 +4,7 @@
  */
 import { createMessageEraser } from './erase-message';
 import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley/protocol';
-import type { ConversationShape, ModerationStore, ReportRecord } from '../moderation-port';
+import type { ModerationStore, ReportRecord } from '../moderation-port';
 import { StoreError } from '../port';
 import type { SqliteContext } from './context';
 import { MESSAGE_COLUMNS, toMessage, toPublicUser, type MessageRow, type PublicUserRow } from './rows';
@@ -19,8 +19,6 @@ export function createSqliteModeration(ctx: SqliteContext): ModerationStore {
     FROM blocks b JOIN users u ON u.id = b.blocked_id WHERE b.blocker_id = ? ORDER BY b.created_at DESC, b.blocked_id`);
   const eitherWay = db.prepare('SELECT 1 FROM blocks WHERE (blocker_id = @a AND blocked_id = @b) OR (blocker_id = @b AND blocked_id = @a) LIMIT 1');
   const relations = db.prepare('SELECT blocked_id AS id FROM blocks WHERE blocker_id = @u UNION SELECT blocker_id FROM blocks WHERE blocked_id = @u');
-  const kind = db.prepare('SELECT kind FROM conversations WHERE id = ?');
-  const members = db.prepare('SELECT user_id FROM members WHERE conversation_id = ? ORDER BY user_id');
   const byClientId = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sender_id = ? AND m.client_message_id = ?`);
   const insertReport = db.prepare(
     'INSERT INTO reports (id, conversation_id, message_id, reporter_id, reason, created_at) VALUES (@id, @conversationId, @messageId, @reporterId, @reason, @at)',
@@ -59,15 +57,6 @@ export function createSqliteModeration(ctx: SqliteContext): ModerationStore {
       }),
     blockRelations: (userId) => guard(() => (relations.all({ u: userId }) as { id: UserId }[]).map((r) => r.id)),
 
-    conversationShape: (id) =>
-      guard((): ConversationShape | null => {
-        const row = kind.get(id) as { kind: 'direct' | 'group' } | undefined;
-        if (!row) return null;
-        if (row.kind === 'group') return { kind: 'group' };
-        const ids = (members.all(id) as { user_id: UserId }[]).map((r) => r.user_id);
-        // A direct conversation always has its two members; anything else is treated as a group (no pair to check).
-        return ids.length === 2 ? { kind: 'direct', members: [ids[0]!, ids[1]!] } : { kind: 'group' };
-      }),
     findSent: (senderId: UserId, clientMessageId: ClientMessageId) =>
       guard(() => {
         const row = byClientId.get(senderId, clientMessageId) as MessageRow | undefined;
