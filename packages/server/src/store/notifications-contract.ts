@@ -126,12 +126,20 @@ export function notificationsContract(name: string, factory: StoreFactory): void
       expect(await n().isMuted(c, outsider)).toBeNull();
       expect(await code(n().setMuted({ conversationId: c, userId: outsider, muted: true }))).toBe('NOT_MEMBER');
       expect(await code(n().setMuted({ conversationId: 'nowhere' as ConversationId, userId: b, muted: true }))).toBe('NOT_FOUND');
-      const audience = await n().audience(c, 10);
+      const d = (await store.getOrCreateDirect({ id: fresh('c') as ConversationId, a, b: outsider, at: T0 })).conversation.id;
+      const audiences = await n().audiences([c, d, 'nowhere' as ConversationId, c], 10);
+      expect([...audiences.keys()].sort()).toEqual([c, d].sort());
+      const audience = audiences.get(c);
       expect(audience?.kind).toBe('group');
       expect(audience?.memberCount).toBe(2);
       expect(audience?.members?.find((m) => m.userId === b)?.muted).toBe(true);
-      expect((await n().audience(c, 1))?.members).toBeNull();
-      expect(await n().audience('nowhere' as ConversationId, 10)).toBeNull();
+      expect(audiences.get(d)).toMatchObject({ kind: 'direct', memberCount: 2 });
+      expect(audiences.get(d)?.members?.map((m) => m.userId).sort()).toEqual([a, outsider].sort());
+      // Over the limit: the count alone; a big group's notifications never list its members.
+      const capped = await n().audiences([c, d], 1);
+      expect(capped.get(c)?.members).toBeNull();
+      expect(capped.get(d)?.members).toBeNull();
+      expect((await n().audiences([], 10)).size).toBe(0);
       const bName = (await store.getUser(b))!.username;
       expect(await n().membersByUsername(c, [bName, 'nobody-here'])).toEqual([{ userId: b, username: bName, muted: true }]);
       // Leaving ends the mute with the membership.

@@ -48,7 +48,7 @@ export interface NotificationRecord {
   readAt: number | null;
 }
 
-/** Who is in a conversation, for deciding notifications (one read per conversation per batch). */
+/** Who is in a conversation, for deciding notifications. */
 export interface AudienceRecord {
   kind: 'direct' | 'group';
   title: string | null;
@@ -81,8 +81,8 @@ export interface NotificationsStore {
   setMuted(input: { conversationId: ConversationId; userId: UserId; muted: boolean }): Promise<void>;
   /** null when the user is not a member (or the conversation does not exist). */
   isMuted(conversationId: ConversationId, userId: UserId): Promise<boolean | null>;
-  /** null for an unknown conversation. */
-  audience(conversationId: ConversationId, maxMembers: number): Promise<AudienceRecord | null>;
+  /** The audience of each known conversation among these (unknown ones are absent): one read per decider batch. */
+  audiences(conversationIds: readonly ConversationId[], maxMembers: number): Promise<Map<ConversationId, AudienceRecord>>;
   /** Members of the conversation among these usernames (mentions in big groups), with mute flags. */
   membersByUsername(conversationId: ConversationId, usernames: readonly string[]): Promise<{ userId: UserId; username: string; muted: boolean }[]>;
 

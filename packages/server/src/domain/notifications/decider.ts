@@ -2,9 +2,9 @@
  * Who gets a notification for what, decided after the commit and never on the send path.
  *
  * On the node that committed the change (committed(), fed by Fanout after each commit),
- * in batches: one audience read per conversation, one block read per group message (a
- * direct send already passed SendGuard's block check), one presence read and one insert
- * for the whole batch. For each member other than the sender
+ * in batches: one audience read for the whole batch, one block read per group message (a
+ * direct send was already refused by the append if a block stood), one presence read and
+ * one insert for the whole batch. For each member other than the sender
  * (and not in a block with them):
  * - named as @username → a `mention` notification, whatever the focus or mute;
  * - else, in a direct conversation or a group of at most groupMax members, not muted:
@@ -127,7 +127,7 @@ export class NotificationDecider {
     const live = new Set<UserId>();
     const pushes: PushJob[] = [];
 
-    const messages = new Map<string, MessageCreated[]>();
+    const messages = new Map<ConversationId, MessageCreated[]>();
     for (const e of batch) {
       if (e.type !== 'message.created') continue;
       const list = messages.get(e.conversationId);
@@ -135,8 +135,9 @@ export class NotificationDecider {
       else messages.set(e.conversationId, [e]);
     }
     const plans: MessagePlan[] = [];
-    for (const list of messages.values()) {
-      const audience = await store.notifications.audience(list[0]!.conversationId, this.groupMax);
+    const audiences = messages.size ? await store.notifications.audiences([...messages.keys()], this.groupMax) : new Map<ConversationId, AudienceRecord>();
+    for (const [conversationId, list] of messages) {
+      const audience = audiences.get(conversationId);
       if (!audience) continue;
       for (const e of list) {
         const recipients = await this.recipientsOf(audience, e);

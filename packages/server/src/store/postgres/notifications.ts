@@ -99,20 +99,22 @@ export function createPostgresNotifications(sql: Sql): NotificationsStore {
         const [row] = await sql<{ muted: boolean }[]>`SELECT muted FROM members WHERE conversation_id = ${conversationId} AND user_id = ${userId}`;
         return row ? row.muted : null;
       }),
-    audience: (conversationId, maxMembers) =>
-      guarded(async (): Promise<AudienceRecord | null> => {
-        const [c] = await sql<{ kind: 'direct' | 'group'; title: string | null; member_count: number }[]>`
-          SELECT kind, title, (SELECT count(*)::int FROM members WHERE conversation_id = c.id) AS member_count FROM conversations c WHERE c.id = ${conversationId}`;
-        if (!c) return null;
-        if (c.member_count > maxMembers) return { kind: c.kind, title: c.title, memberCount: c.member_count, members: null };
-        const rows = await sql<{ user_id: UserId; username: string; display_name: string; muted: boolean }[]>`
-          SELECT me.user_id, u.username, u.display_name, me.muted FROM members me JOIN users u ON u.id = me.user_id WHERE me.conversation_id = ${conversationId}`;
-        return {
-          kind: c.kind,
-          title: c.title,
-          memberCount: c.member_count,
-          members: rows.map((m) => ({ userId: m.user_id, username: m.username, displayName: m.display_name, muted: m.muted })),
-        };
+    audiences: (conversationIds, maxMembers) =>
+      guarded(async () => {
+        const out = new Map<ConversationId, AudienceRecord>();
+        if (conversationIds.length === 0) return out;
+        const ids = [...new Set(conversationIds)] as string[];
+        const cs = await sql<{ id: ConversationId; kind: 'direct' | 'group'; title: string | null; member_count: number }[]>`
+          SELECT id, kind, title, (SELECT count(*)::int FROM members WHERE conversation_id = c.id) AS member_count
+          FROM conversations c WHERE c.id = ANY(${ids}::text[])`;
+        for (const c of cs) out.set(c.id, { kind: c.kind, title: c.title, memberCount: c.member_count, members: c.member_count > maxMembers ? null : [] });
+        const small = cs.filter((c) => c.member_count <= maxMembers).map((c) => c.id as string);
+        if (small.length === 0) return out;
+        const rows = await sql<{ conversation_id: ConversationId; user_id: UserId; username: string; display_name: string; muted: boolean }[]>`
+          SELECT me.conversation_id, me.user_id, u.username, u.display_name, me.muted
+          FROM members me JOIN users u ON u.id = me.user_id WHERE me.conversation_id = ANY(${small}::text[])`;
+        for (const m of rows) out.get(m.conversation_id)?.members?.push({ userId: m.user_id, username: m.username, displayName: m.display_name, muted: m.muted });
+        return out;
       }),
     membersByUsername: (conversationId, usernames) =>
       guarded(async () => {

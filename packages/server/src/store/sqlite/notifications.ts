@@ -116,21 +116,26 @@ export function createSqliteNotifications(ctx: SqliteContext): NotificationsStor
         const row = getMuted.get(conversationId, userId) as { muted: number } | undefined;
         return row ? row.muted === 1 : null;
       }),
-    audience: (conversationId, maxMembers) =>
+    audiences: (conversationIds, maxMembers) =>
       guard(() =>
-        ctx.read((): AudienceRecord | null => {
-          const c = conversation.get(conversationId) as { kind: 'direct' | 'group'; title: string | null; member_count: number } | undefined;
-          if (!c) return null;
-          const list =
-            c.member_count > maxMembers
-              ? null
-              : (members.all(conversationId) as { user_id: string; username: string; display_name: string; muted: number }[]).map((m) => ({
-                  userId: m.user_id as UserId,
-                  username: m.username,
-                  displayName: m.display_name,
-                  muted: m.muted === 1,
-                }));
-          return { kind: c.kind, title: c.title, memberCount: c.member_count, members: list };
+        ctx.read(() => {
+          // Point reads on the local connection: a loop costs what one query would.
+          const out = new Map<ConversationId, AudienceRecord>();
+          for (const conversationId of new Set(conversationIds)) {
+            const c = conversation.get(conversationId) as { kind: 'direct' | 'group'; title: string | null; member_count: number } | undefined;
+            if (!c) continue;
+            const list =
+              c.member_count > maxMembers
+                ? null
+                : (members.all(conversationId) as { user_id: string; username: string; display_name: string; muted: number }[]).map((m) => ({
+                    userId: m.user_id as UserId,
+                    username: m.username,
+                    displayName: m.display_name,
+                    muted: m.muted === 1,
+                  }));
+            out.set(conversationId, { kind: c.kind, title: c.title, memberCount: c.member_count, members: list });
+          }
+          return out;
         }),
       ),
     membersByUsername: (conversationId, usernames) =>
