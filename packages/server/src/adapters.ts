@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from './config';
+import { isPostgresUrl, type Config } from './config';
 import type { Bus } from './bus/port';
 import type { PresenceRegistry } from './presence/port';
 import type { RateLimiter } from './rate-limit/port';
@@ -14,10 +14,6 @@ import type { Store } from './store/port';
 import { LocalBus } from './bus/local';
 import { MemoryPresence } from './presence/memory';
 import { MemoryRateLimiter } from './rate-limit/memory';
-
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(url);
-}
 
 /** `log` hears about storage trouble the store recovers from itself (a restarted SQLite writer). */
 export async function openStore(config: Config, opts: { log?: Logger } = {}): Promise<Store> {

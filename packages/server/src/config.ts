@@ -28,6 +28,12 @@ export interface Config {
   trustProxy: boolean;
   /** Most sends committed in one transaction. */
   groupCommitMax: number;
+  /**
+   * Send transactions in flight at once, each for its own share of the conversations.
+   * 1 on SQLite (one writer); several on PostgreSQL, where a commit waits on the WAL
+   * flush and the database has other cores. Optional so hand-built test configs stay valid.
+   */
+  groupCommitLanes?: number;
   maxGroupMembers: number;
   /**
    * Presence changes are pushed to direct conversations and to groups of at most this
@@ -101,6 +107,10 @@ function vapidPair(env: Env): { vapidPublicKey: string | null; vapidPrivateKey: 
   return { vapidPublicKey: pub, vapidPrivateKey: priv };
 }
 
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(env.PARLEY_DATA_DIR ?? './data');
   const sync = (env.PARLEY_SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
@@ -119,6 +129,7 @@ export function loadConfig(env: Env = process.env): Config {
     sqliteSynchronous: sync,
     trustProxy: env.PARLEY_TRUST_PROXY === '1' || env.PARLEY_TRUST_PROXY === 'true',
     groupCommitMax: int(env, 'PARLEY_GROUP_COMMIT_MAX', 512, 1),
+    groupCommitLanes: int(env, 'PARLEY_GROUP_COMMIT_LANES', isPostgresUrl(env.PARLEY_DATABASE_URL ?? '') ? 4 : 1, 1),
     maxGroupMembers: int(env, 'PARLEY_MAX_GROUP_MEMBERS', 2000, 2),
     presenceGroupMax: int(env, 'PARLEY_PRESENCE_GROUP_MAX', 100),
     webDir: path.resolve(env.PARLEY_WEB_DIR ?? path.join(import.meta.dirname, '../../../apps/web/dist')),

@@ -18,7 +18,8 @@ export interface SendRequest {
 
 /** Messages: sending (group-committed), editing, deleting, history and mailboxes. */
 export class MessagesService {
-  private readonly batcher: GroupCommit<SendInput, SendResult>;
+  /** Group commits in parallel, each conversation always in the same one (see laneOf). */
+  private readonly lanes: GroupCommit<SendInput, SendResult>[];
   private readonly guard: SendGuard;
 
   constructor(
@@ -26,7 +27,7 @@ export class MessagesService {
     private readonly fanout: Fanout,
   ) {
     this.guard = new SendGuard(deps);
-    this.batcher = new GroupCommit((items) => deps.store.appendMessages(items), deps.config.groupCommitMax, (results) => {
+    const afterCommit = (results: readonly SendResult[]) => {
       deps.metrics.commitBatchSize.observe(results.length);
       for (const r of results) {
         if (!r.ok) continue;
@@ -41,7 +42,9 @@ export class MessagesService {
           this.fanout.republish({ type: 'message.created', conversationId: m.conversationId, seq: m.seq, actorId: m.senderId, at: m.createdAt, message: m });
         }
       }
-    });
+    };
+    const lanes = Math.max(1, deps.config.groupCommitLanes ?? 1);
+    this.lanes = Array.from({ length: lanes }, () => new GroupCommit((items: SendInput[]) => deps.store.appendMessages(items), deps.config.groupCommitMax, afterCommit));
   }
 
   async send(senderId: UserId, req: SendRequest): Promise<{ message: Message; duplicate: boolean }> {
@@ -49,7 +52,7 @@ export class MessagesService {
     const admitted = await this.guard.admit(senderId, req);
     if (admitted.original) return { message: admitted.original, duplicate: true };
     const at = this.deps.clock();
-    const result: SendResult = await admitted.settle(this.batcher.submit({
+    const result: SendResult = await admitted.settle(this.laneOf(req.conversationId).submit({
       conversationId: req.conversationId,
       senderId,
       clientMessageId: req.clientMessageId,
@@ -108,7 +111,19 @@ export class MessagesService {
 
   /** Every send acknowledged before this resolves has been committed (used when draining). */
   drained(): Promise<void> {
-    return this.batcher.idle();
+    return Promise.all(this.lanes.map((l) => l.idle())).then(() => {});
+  }
+
+  /**
+   * A conversation's sends always go through the same lane, so they are committed and
+   * fanned out in order; different lanes commit at once (on PostgreSQL, on different
+   * connections and, holding different conversation locks, without waiting on each other).
+   */
+  private laneOf(conversationId: ConversationId): GroupCommit<SendInput, SendResult> {
+    if (this.lanes.length === 1) return this.lanes[0]!;
+    let h = 0;
+    for (let i = 0; i < conversationId.length; i++) h = (h * 31 + conversationId.charCodeAt(i)) | 0;
+    return this.lanes[(h >>> 0) % this.lanes.length]!;
   }
 
   private async rateLimit(key: string, rule: { limit: number; windowMs: number }): Promise<void> {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import postgres from 'postgres';
-import { isPostgresUrl } from '../adapters';
+import { isPostgresUrl } from '../config';
 
 const run = promisify(execFile);
 
