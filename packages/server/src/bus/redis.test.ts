@@ -101,6 +101,25 @@ describe.skipIf(!redis.available)(`RedisBus specifics${redis.skipNote}`, () => {
     expect(received).not.toContain('while down');
   });
 
+  it('sends what one loop published across topics, in order per topic, and what was published just before close()', async () => {
+    const prefix = randomPrefix();
+    const subscriber = newNode(prefix);
+    const publisher = newNode(prefix);
+    const topics = [conversationTopic(newConversationId()), conversationTopic(newConversationId())];
+    const received = new Map<string, string[]>(topics.map((t) => [t, []]));
+    for (const t of topics) await subscriber.bus.subscribe(t, (payload) => received.get(t)!.push(payload));
+    await until('publisher healthy', () => publisher.bus.healthy());
+
+    // One synchronous loop, as a commit's fan-out publishes: written as one batch.
+    for (let i = 0; i < 300; i++) publisher.bus.publish(topics[i % 2]!, `m${i}`);
+    publisher.bus.publish(topics[0]!, 'last words');
+    await publisher.bus.close();
+    await until('all delivered', () => received.get(topics[0]!)!.length === 151 && received.get(topics[1]!)!.length === 150);
+    expect(received.get(topics[0]!)).toEqual([...Array.from({ length: 150 }, (_, i) => `m${2 * i}`), 'last words']);
+    expect(received.get(topics[1]!)).toEqual(Array.from({ length: 150 }, (_, i) => `m${2 * i + 1}`));
+    expect(publisher.bus.stats().publishFailures).toBe(0);
+  });
+
   it('reports an unreachable server as unhealthy and never throws from publish', async () => {
     const errors: Error[] = [];
     const bus = track(new RedisBus({ url: 'redis://127.0.0.1:1', onError: (err) => errors.push(err) }));

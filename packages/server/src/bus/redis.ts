@@ -8,7 +8,8 @@
  * closes them in close().
  *
  * Delivery is at most once, as the port allows:
- * - publish is fire and forget (no round trip is awaited on the hot path). Before the
+ * - publish is fire and forget (no round trip is awaited on the hot path); a turn's
+ *   publishes are written together when it ends (TurnBatch). Before the
  *   publisher's first connection, publishes wait in the
  *   client's offline queue; after it has been connected once, publishes made while it is
  *   down are dropped and counted instead of piling up in memory for a burst on reconnect.
@@ -24,6 +25,7 @@
  * shard owning the channel's slot; the topic→channel mapping needs no change.
  */
 import { Redis } from 'ioredis';
+import { TurnBatch } from '../redis/turn-batch';
 import type { Bus, BusHandler, Topic } from './port';
 
 export interface RedisBusOptions {
@@ -60,6 +62,8 @@ export class RedisBus implements Bus {
   private subscriptionsRestored = false;
   private closed = false;
   private readonly counters: RedisBusStats = { publishFailures: 0, publishesDropped: 0 };
+  /** Publishes of this turn of the event loop, written together when it ends. */
+  private readonly outbox = new TurnBatch<[channel: string, payload: string]>((out) => this.flushOutbox(out));
 
   constructor(options: RedisBusOptions) {
     this.prefix = options.prefix ?? 'parley:';
@@ -119,12 +123,31 @@ export class RedisBus implements Bus {
       this.counters.publishesDropped += 1;
       return;
     }
-    const channel = this.channel(topic);
-    const sent = this.sharded ? this.pub.spublish(channel, payload) : this.pub.publish(channel, payload);
-    sent.catch((err: Error) => {
-      this.counters.publishFailures += 1;
+    this.outbox.add([this.channel(topic), payload]);
+  }
+
+  /** One turn's publishes, in order. */
+  private flushOutbox(out: [channel: string, payload: string][]): void {
+    if (this.closed) return;
+    const failed = (n: number) => (err: Error) => {
+      this.counters.publishFailures += n;
       this.report(err);
-    });
+    };
+    if (out.length === 1) {
+      const [channel, payload] = out[0]!;
+      (this.sharded ? this.pub.spublish(channel, payload) : this.pub.publish(channel, payload)).catch(failed(1));
+      return;
+    }
+    // A manual pipeline, not auto-pipelining (see the constructor): each one is written
+    // and settled on its own, so one lost with a dropped connection holds nothing back.
+    const pipeline = this.pub.pipeline();
+    for (const [channel, payload] of out) {
+      if (this.sharded) pipeline.spublish(channel, payload);
+      else pipeline.publish(channel, payload);
+    }
+    pipeline.exec().then((replies) => {
+      for (const [err] of replies ?? []) if (err) failed(1)(err);
+    }, failed(out.length));
   }
 
   async subscribe(topic: Topic, handler: BusHandler): Promise<void> {
@@ -167,6 +190,8 @@ export class RedisBus implements Bus {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // What was published just before closing goes out ahead of the QUIT.
+    this.outbox.drain();
     this.closed = true;
     this.handlers.clear();
     await Promise.all([quitOrDrop(this.pub), quitOrDrop(this.sub)]);

@@ -88,6 +88,13 @@ export function rateLimiterContract(name: string, factory: () => Promise<RateLim
       const rule = { limit: 10, windowMs: 60_000 };
       const verdicts = await Promise.all(Array.from({ length: 50 }, () => hit(key, rule)));
       expect(verdicts.filter((v) => v.ok)).toHaveLength(10);
+      // The first ten asked are the ten allowed, and every refusal says how long to wait.
+      expect(verdicts.slice(0, 10).every((v) => v.ok)).toBe(true);
+      for (const v of verdicts.slice(10)) {
+        expect(v.ok).toBe(false);
+        if (!v.ok) expect(v.retryAfterMs).toBeGreaterThan(0);
+        if (!v.ok) expect(v.retryAfterMs).toBeLessThanOrEqual(rule.windowMs);
+      }
     });
   });
 }

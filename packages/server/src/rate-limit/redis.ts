@@ -4,7 +4,8 @@
  * One counter per key, `${prefix}rate:${key}`, incremented and given its window's expiry
  * in one Lua script, so a crash can never leave a counter without an expiry (a key
  * that would refuse forever). A refused hit's retryAfterMs is the counter's remaining
- * PTTL. Windows follow the Redis server's clock; the `now` argument of hit() is ignored,
+ * PTTL. The hits of one turn of the event loop go as one pipeline (TurnBatch). Windows
+ * follow the Redis server's clock; the `now` argument of hit() is ignored,
  * so nodes with skewed clocks still share one window.
  *
  * Construction: `new RedisRateLimiter({ url } | { client }, prefix?)`. Given a url the
@@ -12,6 +13,7 @@
  * borrows it (defining its script on it) and leaves it open.
  */
 import { Redis } from 'ioredis';
+import { TurnBatch } from '../redis/turn-batch';
 import type { RateLimiter, RateRule, RateVerdict } from './port';
 
 export type RedisRateLimiterOptions = ({ url: string; client?: never } | { client: Redis; url?: never }) & {
@@ -31,6 +33,14 @@ if count <= tonumber(ARGV[1]) then return 0 end
 return math.max(ttl, 1)
 `;
 
+interface PendingHit {
+  key: string;
+  limit: number;
+  windowMs: number;
+  resolve: (verdict: RateVerdict) => void;
+  reject: (err: Error) => void;
+}
+
 interface RateScripts {
   parleyRateHit(key: string, limit: number, windowMs: number): Promise<number>;
 }
@@ -39,6 +49,7 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly client: Redis;
   private readonly ownsClient: boolean;
   private readonly prefix: string;
+  private readonly pending = new TurnBatch<PendingHit>((hits) => this.send(hits));
 
   constructor(options: RedisRateLimiterOptions) {
     this.prefix = options.prefix ?? 'parley:';
@@ -48,14 +59,31 @@ export class RedisRateLimiter implements RateLimiter {
     this.client.defineCommand('parleyRateHit', { numberOfKeys: 1, lua: HIT });
   }
 
-  async hit(key: string, rule: RateRule, _now: number): Promise<RateVerdict> {
+  hit(key: string, rule: RateRule, _now: number): Promise<RateVerdict> {
     const windowMs = Math.max(1, Math.ceil(rule.windowMs));
-    const retryAfterMs = await (this.client as unknown as RateScripts).parleyRateHit(
-      this.key(key),
-      rule.limit,
-      windowMs,
+    return new Promise((resolve, reject) => this.pending.add({ key: this.key(key), limit: rule.limit, windowMs, resolve, reject }));
+  }
+
+  /** One turn's hits (every send asks one) as one pipeline: a write and a read, not one per hit. */
+  private send(hits: PendingHit[]): void {
+    const settle = (hit: PendingHit, err: Error | null, retryAfterMs: unknown) => {
+      if (err) hit.reject(err);
+      else hit.resolve(retryAfterMs === 0 ? { ok: true } : { ok: false, retryAfterMs: Number(retryAfterMs) });
+    };
+    if (hits.length === 1) {
+      const hit = hits[0]!;
+      (this.client as unknown as RateScripts).parleyRateHit(hit.key, hit.limit, hit.windowMs).then(
+        (r) => settle(hit, null, r),
+        (err: Error) => settle(hit, err, null),
+      );
+      return;
+    }
+    const pipeline = this.client.pipeline() as unknown as RateScripts & { exec(): Promise<[Error | null, unknown][] | null> };
+    for (const hit of hits) void pipeline.parleyRateHit(hit.key, hit.limit, hit.windowMs);
+    pipeline.exec().then(
+      (replies) => hits.forEach((hit, i) => settle(hit, replies?.[i]?.[0] ?? (replies ? null : new Error('rate limit pipeline discarded')), replies?.[i]?.[1])),
+      (err: Error) => hits.forEach((hit) => settle(hit, err, null)),
     );
-    return retryAfterMs === 0 ? { ok: true } : { ok: false, retryAfterMs };
   }
 
   async reset(key: string): Promise<void> {
@@ -63,6 +91,7 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async close(): Promise<void> {
+    this.pending.drain();
     if (!this.ownsClient || this.client.status === 'end') return;
     await this.client.quit().catch(() => this.client.disconnect());
   }
