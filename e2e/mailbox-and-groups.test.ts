@@ -162,6 +162,9 @@ describeE2E('compose, mailboxes and groups', () => {
     await fay.page.getByRole('link', { name: 'Back to conversations' }).click();
     await fay.page.getByRole('link', { name: /Exam prep/ }).waitFor();
 
+    await sendMessage(gus.page, 'Gus signing off');
+    // Committed and fanned out: Fay's conversation list shows it as the last message.
+    await fay.page.getByRole('link', { name: /Exam prep/ }).getByText(`${gus.username}: Gus signing off`).waitFor();
     await gus.page.getByRole('link', { name: 'Conversation details' }).click();
     expect(await gus.page.getByRole('button', { name: /^Remove / }).count()).toBe(0);
     await gus.page.getByRole('button', { name: 'Leave group' }).click();
@@ -190,8 +193,10 @@ describeE2E('compose, mailboxes and groups', () => {
     const found = expected.map((text) => timeline.findIndex((t) => t.includes(text)));
     expect(found.every((i) => i >= 0), JSON.stringify(timeline)).toBe(true);
     expect([...found].sort((a, b) => a - b)).toEqual(found);
-    // Gus left, so he is not in the member list any more: his message still carries his name.
+    // Gus left, so he is not in the member list any more: his message still carries his name,
+    // in the timeline and in the conversation list's preview of the last message.
     await messageItem(p, 'Hi all, Gus here').locator('.message-sender').getByText(gus.username, { exact: true }).waitFor();
+    await p.getByRole('link', { name: /Exam prep/ }).getByText(`${gus.username}: Gus signing off`).waitFor();
     await screenshot(p, 'group-notices-desktop');
 
     await fay.page.reload();

@@ -1,22 +1,32 @@
-import type { Conversation } from '@parley/protocol';
-import { useChat, usePresence } from '../state/app-context';
+import { useEffect } from 'react';
+import type { Conversation, PublicUser } from '@parley/protocol';
+import { useChat, usePresence, useStore } from '../state/app-context';
 import { conversationName, listTime, nameOf, peerOf } from '../state/format';
 import { conversationPath } from '../state/router';
 import { Avatar } from './Avatar';
 import { Link } from './Link';
 import { PresenceDot } from './PresenceDot';
 
-function preview(c: Conversation, me: string | undefined): string {
+function preview(c: Conversation, me: string | undefined, formerMembers: Readonly<Record<string, PublicUser>>): string {
   const m = c.lastMessage;
   if (!m) return c.kind === 'group' ? 'Group created' : 'No messages yet';
   if (m.deletedAt) return 'Message deleted';
-  const who = m.senderId === me ? 'You: ' : c.kind === 'group' ? `${nameOf(c.members.find((x) => x.user.id === m.senderId)?.user)}: ` : '';
+  const author = c.members.find((x) => x.user.id === m.senderId)?.user ?? formerMembers[m.senderId];
+  const who = m.senderId === me ? 'You: ' : c.kind === 'group' ? `${nameOf(author)}: ` : '';
   const text = m.title ? `${m.title} — ${m.body}` : m.body;
   return who + text.replace(/\s+/g, ' ');
 }
 
 export function ConversationListItem({ conversation: c, active }: { conversation: Conversation; active: boolean }) {
+  const store = useStore();
   const me = useChat((s) => s.me?.id);
+  const formerMembers = useChat((s) => s.formerMembers);
+  // The last message's author may have left the group: ask for their name, as the timeline does.
+  const lastSender = c.kind === 'group' ? c.lastMessage?.senderId : undefined;
+  const departed = lastSender !== undefined && lastSender !== me && !c.members.some((x) => x.user.id === lastSender);
+  useEffect(() => {
+    if (departed && lastSender) store.askFormerMember(lastSender);
+  }, [departed, lastSender, store]);
   const peer = c.kind === 'direct' ? peerOf(c, me as never) : undefined;
   const presence = usePresence(peer?.user.id);
   const name = conversationName(c, me as never);
@@ -36,7 +46,7 @@ export function ConversationListItem({ conversation: c, active }: { conversation
             </time>
           </span>
           <span className="conversation-item-bottom">
-            <span className="conversation-item-preview">{preview(c, me)}</span>
+            <span className="conversation-item-preview">{preview(c, me, formerMembers)}</span>
             {unread > 0 && (
               <span className="unread-badge" aria-label={`${unread} unread`}>
                 {unread > 99 ? '99+' : unread}
