@@ -82,6 +82,9 @@ export class CatchUp {
     this.timer = setTimeout(() => {
       this.timer = null;
       if (!this.deps.isOnline()) return; // the next connection syncs anyway
+      // Pushes from two nodes can arrive out of order: the missing one usually comes
+      // within the debounce, and then there is nothing left to ask the server for.
+      if (!this.deps.sequencer.hasGaps) return;
       this.run().catch(() => {
         // The connection probably dropped (reconnect syncs); if not, try again later.
         if (this.deps.isOnline() && this.deps.sequencer.hasGaps) this.schedule(this.deps.retryDelayMs ?? 1000);

@@ -80,6 +80,25 @@ describe('ParleyClient (fake server)', () => {
     expect(hub.syncRequests.at(-1)).toMatchObject({ unknown: 'events', conversations: [{ id: cid, seq: 1 }] });
   });
 
+  it('pushes that arrive out of order are released in order, without a sync when the gap fills by itself', async () => {
+    const hub = new FakeHub();
+    const a = clientFor(hub, 'alice');
+    const bob = hub.addUser('bob').user.id;
+    const cid = hub.createConversation('c1', [a.user, bob]);
+    await a.client.connect();
+    const syncsBefore = hub.syncRequests.length;
+
+    hub.holdPushes = true;
+    hub.post(cid, bob, 'first');
+    hub.post(cid, bob, 'second');
+    hub.releaseHeldNewestFirst();
+    await until(() => a.events.length === 2, 'both released');
+    expect(seqs(a.events)).toEqual([2, 3]);
+    // Past the debounce: the gap had filled, so no sync was sent for it.
+    await new Promise((r) => setTimeout(r, 120));
+    expect(hub.syncRequests.length).toBe(syncsBefore);
+  });
+
   it('a conversation first seen in a push is synced from its start', async () => {
     const hub = new FakeHub();
     const a = clientFor(hub, 'alice');
@@ -173,17 +192,25 @@ describe('ParleyClient (fake server)', () => {
   });
 
   it('a scheduled refresh that fails transiently is retried with back-off until the token expires, then left to the 4401 fallback', async () => {
-    const hub = new FakeHub();
-    hub.refreshUnavailable = true;
-    const a = clientFor(hub, 'alice', { refreshInMs: 300, expiresInMs: 500 });
-    await a.client.connect();
-    await until(() => hub.refreshCount >= 3, 'refresh retried');
-    // Past expiry: no more retries (the fake server never closes, so nothing else refreshes).
-    await new Promise((r) => setTimeout(r, 250));
-    const after = hub.refreshCount;
-    await new Promise((r) => setTimeout(r, 100));
-    expect(hub.refreshCount).toBe(after);
-    expect(a.client.status).toBe('online');
+    // Fake timers: on a loaded machine real ones let the token expire before a third try.
+    vi.useFakeTimers();
+    try {
+      const hub = new FakeHub();
+      hub.refreshUnavailable = true;
+      const a = clientFor(hub, 'alice', { refreshInMs: 300, expiresInMs: 500 });
+      const connected = a.client.connect();
+      await vi.advanceTimersByTimeAsync(10);
+      await connected;
+      await vi.advanceTimersByTimeAsync(490);
+      expect(hub.refreshCount).toBeGreaterThanOrEqual(3);
+      // Past expiry: no more retries (the fake server never closes, so nothing else refreshes).
+      const atExpiry = hub.refreshCount;
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(hub.refreshCount).toBe(atExpiry);
+      expect(a.client.status).toBe('online');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it.each(['FORBIDDEN', 'UNAUTHENTICATED'] as const)('a socket renewal refused with %s is not sent again', async (code) => {

@@ -79,6 +79,9 @@ export class FakeHub {
 
   // fault switches
   dropPushes = false;
+  /** Keep conversation pushes back until releaseHeld() (to deliver them out of order). */
+  holdPushes = false;
+  private held: (() => void)[] = [];
   ignorePings = false;
   heartbeatMs = 25_000;
   /** Close the next hello with this code instead of welcoming it. */
@@ -183,7 +186,17 @@ export class FakeHub {
     const event = { ...rest, conversationId: cid, seq: conv.events.length + 1, actorId, at: Date.now() } as ConversationEvent;
     conv.events.push(event);
     if (this.dropPushes) return;
-    for (const s of this.sockets) if (s.userId && conv.members.includes(s.userId)) s.deliver({ type: 'event', event });
+    const push = () => {
+      for (const s of this.sockets) if (s.userId && conv.members.includes(s.userId)) s.deliver({ type: 'event', event });
+    };
+    if (this.holdPushes) this.held.push(push);
+    else push();
+  }
+
+  /** Delivers the held pushes, newest first (as two nodes' publishes can arrive), and stops holding. */
+  releaseHeldNewestFirst(): void {
+    this.holdPushes = false;
+    for (const push of this.held.splice(0).reverse()) push();
   }
 
   onFrame(socket: FakeSocket, frame: { type: string; id?: number; op?: string; data?: unknown; token?: string }): void {
