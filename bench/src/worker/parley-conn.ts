@@ -33,6 +33,9 @@ interface Held {
 
 type Pending = { kind: 'send'; clientMessageId: string } | { kind: 'sync'; resolve: (r: SyncReply) => void; reject: (e: Error) => void } | { kind: 'ping' };
 
+/** The SDK's catch-up debounce (packages/client/src/catch-up.ts). */
+const GAP_SYNC_DELAY_MS = 50;
+
 export class ParleyConn implements BenchConn {
   private ws: WebSocket | null = null;
   private welcomed = false;
@@ -42,6 +45,8 @@ export class ParleyConn implements BenchConn {
   private userSeq = 0;
   private readonly held = new Map<string, Held>();
   private buffered: WireEvent[] = [];
+  /** A gap's sync waits this long for the missing push, as the SDK's catch-up does. */
+  private gapTimer: NodeJS.Timeout | null = null;
   private readonly pending = new Map<number, Pending>();
   /** Sends not acknowledged yet, by clientMessageId, in send order. */
   private readonly unacked = new Map<string, { conversationId: string; body: string }>();
@@ -188,13 +193,35 @@ export class ParleyConn implements BenchConn {
     }
     const h = this.held.get(ev.conversationId);
     if (h && ev.seq > h.seq + 1) {
-      // A gap: something was missed live; fetch it before applying anything newer.
+      // A gap: held back until the missing push arrives (two nodes' publishes can cross)
+      // or, if it has not after the SDK's debounce, fetched with a sync.
       this.buffered.push(ev);
-      this.book.error('GAP_SYNC');
-      void this.catchUp().catch(() => this.book.error('SYNC_FAILED'));
+      this.scheduleGapSync();
       return;
     }
     this.apply(ev);
+    if (this.buffered.length > 0) this.releaseContiguous();
+  }
+
+  /** Applies the held-back events that no longer follow a gap; the others stay held. */
+  private releaseContiguous(): void {
+    const waiting = this.buffered.sort((a, b) => a.seq - b.seq);
+    this.buffered = [];
+    for (const ev of waiting) {
+      const h = this.held.get(ev.conversationId);
+      if (h && ev.seq > h.seq + 1) this.buffered.push(ev);
+      else this.apply(ev);
+    }
+  }
+
+  private scheduleGapSync(): void {
+    if (this.gapTimer) return;
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = null;
+      if (this.buffered.length === 0 || this.syncing || this.closing) return;
+      this.book.error('GAP_SYNC');
+      void this.catchUp().catch(() => this.book.error('SYNC_FAILED'));
+    }, GAP_SYNC_DELAY_MS);
   }
 
   private apply(ev: WireEvent): void {
@@ -253,6 +280,7 @@ export class ParleyConn implements BenchConn {
 
   close(): void {
     this.closing = true;
+    if (this.gapTimer) clearTimeout(this.gapTimer);
     this.ws?.close();
   }
 }
