@@ -129,6 +129,11 @@ export class RedisBus implements Bus {
   /** One turn's publishes, in order. */
   private flushOutbox(out: [channel: string, payload: string][]): void {
     if (this.closed) return;
+    // The connection may have dropped since these were queued: drop them as publish() would.
+    if (this.publisherWasReady && this.pub.status !== 'ready') {
+      this.counters.publishesDropped += out.length;
+      return;
+    }
     const failed = (n: number) => (err: Error) => {
       this.counters.publishFailures += n;
       this.report(err);
