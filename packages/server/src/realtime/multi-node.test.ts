@@ -4,7 +4,7 @@
  * node reaches clients on the others.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOSE } from '@parley/protocol';
+import { CLOSE, type ConversationId, type UserId } from '@parley/protocol';
 import { startTestCluster, type TestNode } from '../testing';
 import { Api } from '../test-support/http-client';
 import { RawSocket } from '../test-support/ws-client';
@@ -92,6 +92,35 @@ describe('two nodes', () => {
     expect((await on(n1, u).post('/api/auth/logout-all')).status).toBe(204);
     expect((await s2.closed).code).toBe(CLOSE.SESSION_REVOKED);
     expect((await on(n2, u).get('/api/me')).status).toBe(401);
+  });
+
+  it('a presence change reaches a user once, however many conversations they share', async () => {
+    const [p, q] = await registerUsers(n1.url, 2, 'mnq');
+    await on(n1, p).post('/api/conversations/direct', { userId: q.id });
+    const groups: string[] = [];
+    for (const title of ['one', 'two']) groups.push((await on(n1, p).post('/api/conversations/group', { title, memberIds: [q.id] })).body.conversation.id);
+    const sp = await RawSocket.connect(n1.wsUrl, p.token);
+    const mp = sp.mark();
+    const sq = await RawSocket.connect(n2.wsUrl, q.token);
+    const isQ = (status: string) => (f: { type: string; presence?: { userId: string; status: string } }) => f.type === 'presence' && f.presence?.userId === q.id && f.presence.status === status;
+    await sp.waitPush(isQ('online'), mp);
+    // A barrier: published after the presence frames, on one of the same topics.
+    const m = await sq.ok('send', { conversationId: groups[1], clientMessageId: 'mnq-1', body: 'after presence' });
+    await sp.waitEvent(groups[1]!, 'message.created', mp, m.message.seq);
+    expect(sp.pushesSince(mp, 'presence').filter(isQ('online'))).toHaveLength(1);
+
+    // Changes within one turn are not merged away: online, offline, online ends online.
+    const all = [groups[0]!, groups[1]!] as ConversationId[];
+    const presence = (status: 'online' | 'offline') => ({ userId: q.id as UserId, status, lastSeenAt: status === 'offline' ? 1 : null });
+    const mark = sp.mark();
+    n2.app.services.fanout.presence(all, presence('online'));
+    n2.app.services.fanout.presence(all, presence('offline'));
+    n2.app.services.fanout.presence(all, presence('online'));
+    const m2 = await sq.ok('send', { conversationId: groups[1], clientMessageId: 'mnq-2', body: 'after flapping' });
+    await sp.waitEvent(groups[1]!, 'message.created', mark, m2.message.seq);
+    const seen = sp.pushesSince(mark, 'presence').map((f) => (f as { presence: { status: string } }).presence.status);
+    expect(seen).toEqual(['online', 'offline', 'online']);
+    await Promise.all([sp.close(), sq.close()]);
   });
 
   it('presence crosses nodes', async () => {

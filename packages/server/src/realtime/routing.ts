@@ -19,6 +19,9 @@ export interface RoutingHooks {
   notificationCandidate(userId: UserId, draft: string): void;
 }
 
+/** How Fanout.presence's frame begins (JSON.stringify keeps key order). */
+const PRESENCE_FRAME_START = '{"type":"presence"';
+
 export class LocalRouting {
   private readonly byUser = new Map<UserId, Set<ClientConnection>>();
   private readonly membersByConversation = new Map<ConversationId, Set<UserId>>();
@@ -27,6 +30,8 @@ export class LocalRouting {
   private readonly ready = new Map<UserId, Promise<void>>();
   /** Per local user: users in a block with them, plus changes that arrived while it loaded. */
   private readonly hidden = new Map<UserId, { users: Set<UserId>; loading: [boolean, UserId][] | null }>();
+  /** Per subject, the presence frame pushed last in the current turn and to whom (see presenceSentThisTurn). */
+  private presenceTurn: Map<UserId, { frame: string; users: Set<UserId> }> | null = null;
 
   constructor(
     private readonly bus: Bus,
@@ -113,16 +118,42 @@ export class LocalRouting {
     const routing = payload.slice(0, nl);
     const members = this.membersByConversation.get(id);
     if (members) {
-      const frame = Buffer.from(payload.slice(nl + 1));
+      const text = payload.slice(nl + 1);
+      const frame = Buffer.from(text);
       const from = routing.startsWith('f') ? (routing.slice(1) as UserId) : null;
+      const once = from !== null && text.startsWith(PRESENCE_FRAME_START) ? this.presenceSentThisTurn(from, text) : null;
       let n = 0;
       for (const userId of members) {
         if (from !== null && this.hidden.get(userId)?.users.has(from)) continue;
+        if (once) {
+          if (once.has(userId)) continue;
+          once.add(userId);
+        }
         for (const conn of this.byUser.get(userId) ?? []) if (conn.push(frame)) n++;
       }
       this.hooks.delivered(n, routing.startsWith('@') ? Number(routing.slice(1)) : null);
     }
     if (routing.startsWith('x')) void this.unroute(routing.slice(1) as UserId, id);
+  }
+
+  /**
+   * A presence change is published to every conversation its user shares with others
+   * (Fanout.presence), so someone sharing several would get the same frame several
+   * times. Those publishes are made, and arrive, in one turn: within it, a user is not
+   * pushed again the frame they just got for the same subject. Only the subject's latest
+   * frame is remembered, so online, offline, online in one turn still ends online. (A
+   * copy arriving in a later turn is pushed again, harmlessly.)
+   */
+  private presenceSentThisTurn(subject: UserId, frame: string): Set<UserId> {
+    if (!this.presenceTurn) {
+      this.presenceTurn = new Map();
+      setImmediate(() => (this.presenceTurn = null));
+    }
+    const last = this.presenceTurn.get(subject);
+    if (last?.frame === frame) return last.users;
+    const users = new Set<UserId>();
+    this.presenceTurn.set(subject, { frame, users });
+    return users;
   }
 
   private onUserPayload(userId: UserId, payload: string): void {
