@@ -1,15 +1,17 @@
 /**
  * Group commit: a batch of sends from any conversations in one transaction and a
- * constant number of round trips (lock, read, write), whatever the batch size.
+ * constant number of round trips (BEGIN, lock and reads pipelined, write, COMMIT),
+ * whatever the batch size.
  *
  * Safe with many server processes on one database:
  * - the batch's conversation rows are locked in id order (no deadlock between two
  *   batches), and seqs are assigned from lastSeq read under that lock (gapless);
- * - membership, blocks and idempotency keys are read AFTER the lock, in a new statement
- *   (so a new snapshot), hence a retry of the same client id on another node either
- *   waits and then sees the first insert, or is seen by it, and a block (which takes the
- *   same lock on its direct conversation, see moderation.ts) is either committed before
- *   the read or waits for this batch's commit;
+ * - membership, blocks and idempotency keys are read AFTER the lock: in statements of
+ *   their own, sent in the same round trip but run once the lock statement holds its
+ *   locks, each with a new snapshot. Hence a retry of the same client id on another
+ *   node either waits and then sees the first insert, or is seen by it, and a block
+ *   (which takes the same lock on its direct conversation, see moderation.ts) is either
+ *   committed before the read or waits for this batch's commit;
  * - a remaining race (the same sender and client id sent to two different
  *   conversations at once) ends in a unique violation on message_keys; the batch is
  *   then retried and the loser finds the winner's message.
@@ -52,31 +54,32 @@ const keyOf = (senderId: string, clientMessageId: string) => `${senderId}\u0000$
 
 async function appendOnce(tx: Tx, inputs: readonly SendInput[]): Promise<SendResult[]> {
   const convIds = [...new Set(inputs.map((i) => i.conversationId))].sort();
-  const locked = await tx<{ id: string; kind: 'direct' | 'group'; last_seq: number; updated_at: number }[]>`
-    SELECT id, kind, last_seq, updated_at FROM conversations WHERE id = ANY(${convIds}::text[]) ORDER BY id FOR NO KEY UPDATE
-  `;
-  const heads = new Map<string, Head>(locked.map((r) => [r.id, { lastSeq: r.last_seq, at: r.updated_at, changed: false }]));
-  const direct = locked.filter((r) => r.kind === 'direct').map((r) => r.id);
-  const live = inputs.filter((i) => heads.has(i.conversationId));
-  if (live.length === 0) return inputs.map(() => ({ ok: false, code: 'NOT_FOUND' }));
-
-  // Read under the lock, in statements that take a fresh snapshot.
-  const [memberRows, existingRows] = await Promise.all([
+  // One round trip for the lock and the reads: the driver pipelines the three
+  // statements, and the server runs the reads after the lock statement has its locks,
+  // each with a fresh snapshot (see the file comment).
+  const [locked, memberRows, existingRows] = await Promise.all([
+    tx<{ id: string; last_seq: number; updated_at: number }[]>`
+      SELECT id, last_seq, updated_at FROM conversations WHERE id = ANY(${convIds}::text[]) ORDER BY id FOR NO KEY UPDATE
+    `,
     tx<{ conversation_id: string; user_id: string; blocked: boolean }[]>`
-      SELECT m.conversation_id, m.user_id, (m.conversation_id = ANY(${direct}::text[]) AND EXISTS (
+      SELECT m.conversation_id, m.user_id, (c.kind = 'direct' AND EXISTS (
         SELECT 1 FROM members o JOIN blocks b
           ON (b.blocker_id = m.user_id AND b.blocked_id = o.user_id) OR (b.blocker_id = o.user_id AND b.blocked_id = m.user_id)
         WHERE o.conversation_id = m.conversation_id AND o.user_id <> m.user_id)) AS blocked
-      FROM unnest(${live.map((i) => i.conversationId)}::text[], ${live.map((i) => i.senderId)}::text[]) AS x(c, u)
+      FROM unnest(${inputs.map((i) => i.conversationId)}::text[], ${inputs.map((i) => i.senderId)}::text[]) AS x(c, u)
       JOIN members m ON m.conversation_id = x.c AND m.user_id = x.u
+      JOIN conversations c ON c.id = m.conversation_id
     `,
     tx<MessageRow[]>`
       SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.title, m.body, m.created_at, m.edited_at, m.deleted_at, m.attachments
-      FROM unnest(${live.map((i) => i.senderId)}::text[], ${live.map((i) => i.clientMessageId)}::text[]) AS x(s, c)
+      FROM unnest(${inputs.map((i) => i.senderId)}::text[], ${inputs.map((i) => i.clientMessageId)}::text[]) AS x(s, c)
       JOIN message_keys k ON k.sender_id = x.s AND k.client_message_id = x.c
       JOIN messages m ON m.conversation_id = k.conversation_id AND m.seq = k.seq AND m.created_at = k.created_at
     `,
   ]);
+  const heads = new Map<string, Head>(locked.map((r) => [r.id, { lastSeq: r.last_seq, at: r.updated_at, changed: false }]));
+  const live = inputs.filter((i) => heads.has(i.conversationId));
+  if (live.length === 0) return inputs.map(() => ({ ok: false, code: 'NOT_FOUND' }));
   const members = new Set(memberRows.map((r) => keyOf(r.conversation_id, r.user_id)));
   const blocked = new Set(memberRows.filter((r) => r.blocked).map((r) => keyOf(r.conversation_id, r.user_id)));
   const stored = new Map<string, Message>(existingRows.map((r) => [keyOf(r.sender_id, r.client_message_id), toMessage(r)]));
