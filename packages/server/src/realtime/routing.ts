@@ -172,6 +172,8 @@ export class LocalRouting {
       const other = routing.slice(1) as UserId;
       if (hidden?.loading) hidden.loading.push([hide, other]);
       else if (hidden) hide ? hidden.users.add(other) : hidden.users.delete(other);
+      // This frame replaces the other's presence: a conversation copy later in the turn is not a repeat.
+      this.presenceTurn?.delete(other);
       if (nl + 1 === payload.length) return;
     }
     const text = payload.slice(nl + 1);
