@@ -205,4 +205,26 @@ describeE2E('compose, mailboxes and groups', () => {
     await notice(fay.page, `${eve.username} removed you`).waitFor();
     await notice(fay.page, `${eve.username} created the group “Study group”`).waitFor();
   });
+
+  it('shows every notice of a history page, even past one page of events', async () => {
+    // A fresh user: the edits below would spend much of another user's request budget.
+    const ivy = await signUp(e2e, 'ivy', DESKTOP);
+    const token = await ivy.page.evaluate(() => (JSON.parse(localStorage.getItem('parley.session') ?? '{}') as { accessToken?: string }).accessToken);
+    const call = async (method: string, path: string, body: unknown) => {
+      const res = await fetch(`${e2e.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status, `${method} ${path}`).toBeLessThan(300);
+      return (await res.json()) as any;
+    };
+    const conv = (await call('POST', '/api/conversations/group', { title: 'Notebook' })).conversation.id as string;
+    const first = (await call('POST', `/api/conversations/${conv}/messages`, { clientMessageId: 'nb-1', body: 'draft' })).message;
+    // More events than one events request returns, all between the page's two messages.
+    for (let i = 1; i <= LIMITS.syncEventsMax + 10; i++) await call('PATCH', `/api/conversations/${conv}/messages/${first.id}`, { body: `draft ${i}` });
+    await call('PATCH', `/api/conversations/${conv}`, { title: 'Final notebook' });
+    await call('POST', `/api/conversations/${conv}/messages`, { clientMessageId: 'nb-2', body: 'done' });
+
+    await ivy.page.reload();
+    await ivy.page.getByRole('link', { name: /Final notebook/ }).click();
+    await messageItem(ivy.page, 'done').waitFor();
+    await notice(ivy.page, 'You renamed the group to “Final notebook”').waitFor();
+  });
 });

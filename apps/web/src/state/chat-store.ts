@@ -30,6 +30,8 @@ export interface ChatState {
 }
 
 const HISTORY_PAGE = 50;
+/** Event pages read for one history page's notices (LIMITS.syncEventsMax each): 10,000 events. */
+const NOTICE_PAGES_MAX = 20;
 const LIST_PAGE = 200;
 
 export class ChatStore {
@@ -404,18 +406,28 @@ export class ChatStore {
 
   /**
    * The membership and title events with seq in [from, to] (to null: up to now), for the
-   * notices of a history page: one request to the events route, bounded by the page. A
-   * failure costs only the notices (the messages still show).
+   * notices of a history page: requests to the events route, page after page (a page
+   * holds at most LIMITS.syncEventsMax events of every kind, and edits or deletes can
+   * fill it), bounded by NOTICE_PAGES_MAX. A failure costs only the notices not yet
+   * fetched (the messages still show).
    */
   private async noticeEvents(id: string, from: number, to: number | null): Promise<ConversationEvent[]> {
-    const limit = Math.min(LIMITS.syncEventsMax, to === null ? LIMITS.syncEventsMax : to - from + 1);
-    if (limit < 1) return [];
+    const notices: ConversationEvent[] = [];
+    let after = Math.max(0, from - 1);
     try {
-      const res = await this.client.request('events', { params: { id: id as ConversationId }, query: { after: Math.max(0, from - 1), limit } });
-      return res.events.filter((e) => isNoticeEvent(e) && (to === null || e.seq <= to));
+      for (let page = 0; page < NOTICE_PAGES_MAX; page++) {
+        const limit = Math.min(LIMITS.syncEventsMax, to === null ? LIMITS.syncEventsMax : to - after);
+        if (limit < 1) break;
+        const res = await this.client.request('events', { params: { id: id as ConversationId }, query: { after, limit } });
+        notices.push(...res.events.filter((e) => isNoticeEvent(e) && (to === null || e.seq <= to)));
+        const last = res.events[res.events.length - 1];
+        if (!res.hasMore || !last) break;
+        after = last.seq;
+      }
     } catch {
-      return [];
+      // Keep what arrived.
     }
+    return notices;
   }
 
   private patchWindow(id: string, fn: (w: MessageWindow) => MessageWindow): void {
