@@ -8,8 +8,8 @@ import { newId } from './ids';
 import { decodeCursor, encodeCursor, publicUser } from './views';
 
 /**
- * Blocks, reports and the admin's powers. (The content filter and the send-time block
- * check live in send-guard.ts, on the send path.)
+ * Blocks, reports and the admin's powers. (The content filter lives in send-guard.ts, on
+ * the send path; a direct send across a block is refused by Store.appendMessages.)
  */
 export class ModerationService {
   constructor(
