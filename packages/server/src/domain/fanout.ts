@@ -10,8 +10,10 @@
  *                        send-to-deliver latency metric); nothing to do
  *   "x<userId>"          (conversation topic) that member left or was removed: stop
  *                        routing the conversation to them after this frame
- *   "f<userId>"          (conversation topic) typing or presence from that user: skip
- *                        recipients in a block with them (either way)
+ *   "f<userId>"          (conversation topic) typing from that user: skip recipients
+ *                        in a block with them (either way)
+ *   "p<userId>"          (conversation topic) that user's presence: the same, and a
+ *                        recipient sharing several conversations with them gets it once
  *   "+<conversationId>"  (user topic) the user joined that conversation: route it to them
  *   "x<conversationId>"  (user topic) the user left it
  *   "!"                  (user topic) the session was revoked: close the user's sockets
@@ -82,7 +84,7 @@ export class Fanout {
   }
 
   presence(conversationIds: readonly ConversationId[], presence: Presence): void {
-    const payload = envelope(`f${presence.userId}`, { type: 'presence', presence });
+    const payload = envelope(`p${presence.userId}`, { type: 'presence', presence });
     for (const id of conversationIds) this.bus.publish(conversationTopic(id), payload);
   }
 

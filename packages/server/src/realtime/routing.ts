@@ -19,9 +19,6 @@ export interface RoutingHooks {
   notificationCandidate(userId: UserId, draft: string): void;
 }
 
-/** How Fanout.presence's frame begins (JSON.stringify keeps key order). */
-const PRESENCE_FRAME_START = '{"type":"presence"';
-
 export class LocalRouting {
   private readonly byUser = new Map<UserId, Set<ClientConnection>>();
   private readonly membersByConversation = new Map<ConversationId, Set<UserId>>();
@@ -120,8 +117,9 @@ export class LocalRouting {
     if (members) {
       const text = payload.slice(nl + 1);
       const frame = Buffer.from(text);
-      const from = routing.startsWith('f') ? (routing.slice(1) as UserId) : null;
-      const once = from !== null && text.startsWith(PRESENCE_FRAME_START) ? this.presenceSentThisTurn(from, text) : null;
+      const presence = routing.startsWith('p');
+      const from = presence || routing.startsWith('f') ? (routing.slice(1) as UserId) : null;
+      const once = presence ? this.presenceSentThisTurn(from!, text) : null;
       let n = 0;
       for (const userId of members) {
         if (from !== null && this.hidden.get(userId)?.users.has(from)) continue;
