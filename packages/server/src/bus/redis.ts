@@ -138,11 +138,6 @@ export class RedisBus implements Bus {
       this.counters.publishFailures += n;
       this.report(err);
     };
-    if (out.length === 1) {
-      const [channel, payload] = out[0]!;
-      (this.sharded ? this.pub.spublish(channel, payload) : this.pub.publish(channel, payload)).catch(failed(1));
-      return;
-    }
     // A manual pipeline, not auto-pipelining (see the constructor): each one is written
     // and settled on its own, so one lost with a dropped connection holds nothing back.
     const pipeline = this.pub.pipeline();

@@ -70,14 +70,6 @@ export class RedisRateLimiter implements RateLimiter {
       if (err) hit.reject(err);
       else hit.resolve(retryAfterMs === 0 ? { ok: true } : { ok: false, retryAfterMs: Number(retryAfterMs) });
     };
-    if (hits.length === 1) {
-      const hit = hits[0]!;
-      (this.client as unknown as RateScripts).parleyRateHit(hit.key, hit.limit, hit.windowMs).then(
-        (r) => settle(hit, null, r),
-        (err: Error) => settle(hit, err, null),
-      );
-      return;
-    }
     const pipeline = this.client.pipeline() as unknown as RateScripts & { exec(): Promise<[Error | null, unknown][] | null> };
     for (const hit of hits) void pipeline.parleyRateHit(hit.key, hit.limit, hit.windowMs);
     pipeline.exec().then(
