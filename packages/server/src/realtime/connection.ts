@@ -19,6 +19,12 @@ export class ClientConnection {
    * Changed only through renewAccess().
    */
   accessExpiresAt: number;
+  /**
+   * Pushes routed to the socket before its welcome: routing must know the socket before
+   * welcome (or an event in between would be missed), but the protocol promises welcome
+   * as the first frame, and clients ignore anything before it. Null once welcomed.
+   */
+  private beforeWelcome: { frames: (Buffer | string)[]; bytes: number } | null = { frames: [], bytes: 0 };
 
   constructor(
     readonly id: string,
@@ -48,12 +54,32 @@ export class ClientConnection {
   /** Returns false when the frame was not queued (socket closed or too slow). */
   push(frame: Buffer | string): boolean {
     if (this.closed) return false;
+    const held = this.beforeWelcome;
+    if (held) {
+      if (held.bytes + frame.length > this.maxBufferedBytes) {
+        this.onSlow(this);
+        return false;
+      }
+      held.frames.push(frame);
+      held.bytes += frame.length;
+      return true;
+    }
     if (this.ws.bufferedAmount > this.maxBufferedBytes) {
       this.onSlow(this);
       return false;
     }
     this.ws.send(frame, { binary: false });
     return true;
+  }
+
+  /** Sends the welcome, then what was pushed while the hello was being served, in order. */
+  welcome(frame: string): void {
+    const held = this.beforeWelcome;
+    if (!held) throw new Error('welcomed twice');
+    this.beforeWelcome = null;
+    if (this.closed) return;
+    this.ws.send(frame, { binary: false });
+    for (const f of held.frames) this.ws.send(f, { binary: false });
   }
 
   close(code: number, reason: string): void {

@@ -163,7 +163,7 @@ export class Gateway {
       deps.log.warn({ err }, 'presence unavailable');
     }
     const welcome: WelcomeFrame = { type: 'welcome', protocol: frame.protocol, userId, heartbeatMs: HEARTBEAT_INTERVAL_MS, serverTime: deps.clock() };
-    conn.push(JSON.stringify(welcome));
+    conn.welcome(JSON.stringify(welcome));
     return conn;
   }
 
