@@ -1,7 +1,9 @@
 /**
- * Group commit: a batch of sends from any conversations in one transaction and a
- * constant number of round trips (BEGIN, lock and reads pipelined, write, COMMIT),
- * whatever the batch size.
+ * Group commit: a batch of sends from any conversations in one transaction and two
+ * round trips, whatever the batch size: BEGIN with the lock and the reads, then the
+ * write with COMMIT (see `transaction` in db.ts). The conversation rows stay locked
+ * from the first to the end of the second, which is what batches on other nodes wait
+ * for. (A batch with attachments locks them in a round trip between the two.)
  *
  * Safe with many server processes on one database:
  * - the batch's conversation rows are locked in id order (no deadlock between two
@@ -18,7 +20,7 @@
  */
 import type { ConversationEvent, Message } from '@parley/protocol';
 import { StoreError, type SendInput, type SendResult } from '../port';
-import type { Sql, Tx } from './db';
+import { transaction, type CommitWith, type Sql, type Tx } from './db';
 import { isRetryableConflict, isUniqueViolation } from './errors';
 import { toMessage, type MessageRow } from './rows';
 import { attachRefusal, toMessageAttachment } from '../attachments-port';
@@ -52,7 +54,7 @@ interface Head {
 
 const keyOf = (senderId: string, clientMessageId: string) => `${senderId}\u0000${clientMessageId}`;
 
-async function appendOnce(tx: Tx, inputs: readonly SendInput[]): Promise<SendResult[]> {
+async function appendOnce(tx: Tx, commitWith: CommitWith, inputs: readonly SendInput[]): Promise<SendResult[]> {
   const convIds = [...new Set(inputs.map((i) => i.conversationId))].sort();
   // One round trip for the lock and the reads: the driver pipelines the three
   // statements, and the server runs the reads after the lock statement has its locks,
@@ -134,7 +136,9 @@ async function appendOnce(tx: Tx, inputs: readonly SendInput[]): Promise<SendRes
 
   const msgs = fresh.map((f) => f.message);
   const moved = [...heads].filter(([, h]) => h.changed);
-  await tx.unsafe(
+  // Issued in this order (a driver query is sent once it is awaited or then()ed): the
+  // write, the attachment links that refer to its messages, then COMMIT.
+  const written = Promise.resolve(tx.unsafe(
     WRITE_BATCH,
     [
       msgs.map((m) => m.conversationId),
@@ -152,8 +156,8 @@ async function appendOnce(tx: Tx, inputs: readonly SendInput[]): Promise<SendRes
       msgs.map((m) => (m.attachments ? JSON.stringify(m.attachments) : null)),
     ] as never,
     { prepare: true },
-  );
-  await linkAttachments(tx, links);
+  ));
+  await commitWith(written, linkAttachments(tx, links));
   return results;
 }
 
@@ -161,7 +165,7 @@ export async function appendMessages(sql: Sql, inputs: readonly SendInput[]): Pr
   if (inputs.length === 0) return [];
   for (let attempt = 1; ; attempt++) {
     try {
-      return (await sql.begin((tx) => appendOnce(tx, inputs))) as SendResult[];
+      return await transaction(sql, (tx, commitWith) => appendOnce(tx, commitWith, inputs));
     } catch (err) {
       const retryable = isUniqueViolation(err) || isRetryableConflict(err);
       if (!retryable || attempt >= MAX_ATTEMPTS) {

@@ -47,44 +47,82 @@ export function connect(opts: ConnectOptions): Sql {
 }
 
 /**
- * sql.begin without the driver's crash. postgres 3.4.9's begin() sends ROLLBACK on the
- * transaction's connection whenever the callback fails, even when it failed because that
- * connection died; the ROLLBACK is written from a setImmediate after the driver has
- * nulled the socket, and the TypeError it throws there kills the process (upstream
- * issues #1154/#1208, unfixed in 3.4.9). So every transaction in flight when PostgreSQL
- * restarts took the whole node down (faults/postgres-restart.test.ts).
+ * Sends COMMIT right behind a transaction's last statements, in the same round trip,
+ * and resolves once they and the COMMIT have all succeeded. If one of them fails,
+ * PostgreSQL has aborted the transaction and answers the COMMIT with ROLLBACK: nothing
+ * is kept, and the promise rejects with the statement's error.
+ */
+export type CommitWith = (...last: PromiseLike<unknown>[]) => Promise<void>;
+
+/**
+ * sql.begin without the driver's crash, and in fewer round trips.
+ *
+ * The crash: postgres 3.4.9's begin() sends ROLLBACK on the transaction's connection
+ * whenever the callback fails, even when it failed because that connection died; the
+ * ROLLBACK is written from a setImmediate after the driver has nulled the socket, and
+ * the TypeError it throws there kills the process (upstream issues #1154/#1208, unfixed
+ * in 3.4.9). So every transaction in flight when PostgreSQL restarts took the whole node
+ * down (faults/postgres-restart.test.ts).
  *
  * Same contract, on a reserved connection: BEGIN, the callback, COMMIT; ROLLBACK only
  * while the connection is alive. A connection lost mid-transaction is never written to
  * again nor released: the driver has already put it back among its closed connections,
  * which it reconnects when needed. Callbacks must not catch and continue after a failed
  * statement (none here do), or they would write to the dead connection themselves.
+ *
+ * The round trips: BEGIN is not awaited on its own but goes out with the callback's
+ * first statements (the connection runs them in order), and a callback that calls
+ * `commitWith` sends COMMIT with its last statements. Every round trip of a transaction
+ * that holds row locks is time other transactions wait, on every node.
  */
-function crashSafeBegin(sql: Sql) {
-  return async function begin<T>(fn: (tx: Tx) => T | Promise<T>): Promise<T> {
-    const conn = await sql.reserve();
-    let alive = true;
-    const lost = (err: unknown) => {
-      if (isConnectionLoss(err)) alive = false;
-      return err;
-    };
-    try {
-      await conn`BEGIN`.catch((err: unknown) => Promise.reject(lost(err)));
-      let result: T;
-      try {
-        const out = await fn(conn as unknown as Tx);
-        result = (Array.isArray(out) ? await Promise.all(out) : out) as T;
-      } catch (err) {
-        lost(err);
-        if (alive) await conn`ROLLBACK`.catch(lost);
-        throw err;
-      }
-      await conn`COMMIT`.catch((err: unknown) => Promise.reject(lost(err)));
-      return result;
-    } finally {
-      if (alive) conn.release();
-    }
+export async function transaction<T>(sql: Sql, fn: (tx: Tx, commitWith: CommitWith) => T | Promise<T>): Promise<T> {
+  const conn = await sql.reserve();
+  let alive = true;
+  const lost = (err: unknown) => {
+    if (isConnectionLoss(err)) alive = false;
+    return err;
   };
+  // Queued now (a driver query runs once something awaits it), so it precedes the callback's statements.
+  const began = conn`BEGIN`.then(
+    () => null,
+    (err: unknown) => lost(err),
+  );
+  let commit: Promise<unknown> | null = null;
+  const commitWith: CommitWith = async (...last) => {
+    if (commit) throw new Error('commitWith called twice');
+    // Each statement's then() is called before the COMMIT's, so they are queued ahead of it.
+    const settled = last.map((q) => Promise.resolve(q));
+    commit = Promise.resolve(conn`COMMIT`);
+    const results = await Promise.allSettled([...settled, commit]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw lost(failed.reason);
+    const tag = (results.at(-1) as PromiseFulfilledResult<{ command?: string }>).value.command;
+    if (tag !== 'COMMIT') throw new Error(`transaction ended with ${tag ?? 'no command tag'}, not COMMIT`);
+  };
+  try {
+    let result: T;
+    try {
+      const out = await fn(conn as unknown as Tx, commitWith);
+      result = (Array.isArray(out) ? await Promise.all(out) : out) as T;
+      const beginErr = await began;
+      if (beginErr) throw beginErr;
+    } catch (err) {
+      lost(err);
+      await began;
+      // Once COMMIT is sent the transaction is over, committed or (after a failure) rolled back.
+      if (commit) await Promise.resolve(commit).catch(lost);
+      else if (alive) await conn`ROLLBACK`.catch(lost);
+      throw err;
+    }
+    if (!commit) await conn`COMMIT`.catch((err: unknown) => Promise.reject(lost(err)));
+    return result;
+  } finally {
+    if (alive) conn.release();
+  }
+}
+
+function crashSafeBegin(sql: Sql) {
+  return <T>(fn: (tx: Tx) => T | Promise<T>): Promise<T> => transaction(sql, (tx) => fn(tx));
 }
 
 /** The error means this connection is gone (not a statement the server refused). */
