@@ -87,17 +87,20 @@ export async function transaction<T>(sql: Sql, fn: (tx: Tx, commitWith: CommitWi
     () => null,
     (err: unknown) => lost(err),
   );
-  let commit: Promise<unknown> | null = null;
-  const commitWith: CommitWith = async (...last) => {
-    if (commit) throw new Error('commitWith called twice');
+  // Set by commitWith: settles once the last statements and the COMMIT have answered.
+  const end: { ending: Promise<void> | null } = { ending: null };
+  const commitWith: CommitWith = (...last) => {
+    if (end.ending) return Promise.reject(new Error('commitWith called twice'));
     // Each statement's then() is called before the COMMIT's, so they are queued ahead of it.
     const settled = last.map((q) => Promise.resolve(q));
-    commit = Promise.resolve(conn`COMMIT`);
-    const results = await Promise.allSettled([...settled, commit]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw lost(failed.reason);
-    const tag = (results.at(-1) as PromiseFulfilledResult<{ command?: string }>).value.command;
-    if (tag !== 'COMMIT') throw new Error(`transaction ended with ${tag ?? 'no command tag'}, not COMMIT`);
+    const commit = Promise.resolve(conn`COMMIT`);
+    end.ending = Promise.allSettled([...settled, commit]).then((results) => {
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw lost(failed.reason);
+      const tag = (results.at(-1) as PromiseFulfilledResult<{ command?: string }>).value.command;
+      if (tag !== 'COMMIT') throw new Error(`transaction ended with ${tag ?? 'no command tag'}, not COMMIT`);
+    });
+    return end.ending;
   };
   try {
     let result: T;
@@ -106,15 +109,17 @@ export async function transaction<T>(sql: Sql, fn: (tx: Tx, commitWith: CommitWi
       result = (Array.isArray(out) ? await Promise.all(out) : out) as T;
       const beginErr = await began;
       if (beginErr) throw beginErr;
+      // A callback that did not wait for its commitWith still gets the outcome it asked for.
+      if (end.ending) await end.ending;
     } catch (err) {
       lost(err);
       await began;
       // Once COMMIT is sent the transaction is over, committed or (after a failure) rolled back.
-      if (commit) await Promise.resolve(commit).catch(lost);
+      if (end.ending) await end.ending.catch(() => {});
       else if (alive) await conn`ROLLBACK`.catch(lost);
       throw err;
     }
-    if (!commit) await conn`COMMIT`.catch((err: unknown) => Promise.reject(lost(err)));
+    if (!end.ending) await conn`COMMIT`.catch((err: unknown) => Promise.reject(lost(err)));
     return result;
   } finally {
     if (alive) conn.release();

@@ -55,6 +55,15 @@ describeWithPostgres('postgres transaction', reachable, () => {
     expect(await ids()).toEqual([1, 2, 3, 4]);
   });
 
+  it('a callback that does not wait for commitWith still gets its failure, not a success', async () => {
+    const out = transaction(sql, (tx, commitWith) => {
+      void commitWith(tx`INSERT INTO items VALUES (11, 'x')`, tx`INSERT INTO items VALUES (2, 'duplicate key')`);
+      return 'returned before the COMMIT answered';
+    });
+    await expect(out).rejects.toMatchObject({ code: '23505' });
+    expect(await ids()).toEqual([1, 2, 3, 4]);
+  });
+
   it('a statement failing before commitWith rolls back, and commitWith is never reached', async () => {
     let reached = false;
     const err = await transaction(sql, async (tx, commitWith) => {
