@@ -3,7 +3,7 @@ import { AppError, notFound } from './errors';
 import type { Deps } from './deps';
 import type { Fanout } from './fanout';
 import { newConversationId } from './ids';
-import { GroupCommit } from './group-commit';
+import { batchesInFlight, GroupCommit } from './group-commit';
 import { ReceiptCoalescer } from './receipt-coalescer';
 import { conversation, decodeCursor, encodeCursor } from './views';
 import { StoreError, type WatermarkInput, type WatermarkResult } from '../store/port';
@@ -18,9 +18,14 @@ export class ConversationsService {
     private readonly fanout: Fanout,
   ) {
     this.receipts = new ReceiptCoalescer(fanout);
-    this.watermarks = new GroupCommit((items) => deps.store.advanceWatermarks(items), deps.config.groupCommitMax, (results) => {
-      for (const r of results) if (r.ok && r.changed) this.receipts.add(r.receipt);
-    });
+    this.watermarks = new GroupCommit(
+      (items) => deps.store.advanceWatermarks(items),
+      deps.config.groupCommitMax,
+      (results) => {
+        for (const r of results) if (r.ok && r.changed) this.receipts.add(r.receipt);
+      },
+      batchesInFlight(deps.store),
+    );
   }
 
   async view(userId: UserId, id: ConversationId): Promise<Conversation> {

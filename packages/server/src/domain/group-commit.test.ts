@@ -116,3 +116,55 @@ describe('GroupCommit pipelining', () => {
     }
   });
 });
+
+describe('GroupCommit with several batches in flight (a store that orders writes)', () => {
+  /** A store whose commits settle when the test says so. */
+  function heldStore() {
+    const calls: { items: number[]; settle: (ok: boolean) => void }[] = [];
+    const commit = (items: number[]) =>
+      new Promise<number[]>((resolve, reject) => calls.push({ items, settle: (ok) => (ok ? resolve(items) : reject(new Error(`batch ${items.join(',')} rolled back`))) }));
+    return { calls, commit };
+  }
+
+  it('hands a new batch to the store each turn while fewer than maxInFlight are there, the rest waits', async () => {
+    const store = heldStore();
+    const gc = new GroupCommit<number, number>(store.commit, 8, () => {}, 2);
+    const done = [gc.submit(1), gc.submit(2)];
+    await tick();
+    done.push(gc.submit(3));
+    await tick();
+    done.push(gc.submit(4), gc.submit(5));
+    await tick();
+    // Two in flight: 4 and 5 wait until one of them is finished, then go as one batch.
+    expect(store.calls.map((c) => c.items)).toEqual([[1, 2], [3]]);
+    store.calls[0]!.settle(true);
+    await tick();
+    expect(store.calls.map((c) => c.items)).toEqual([[1, 2], [3], [4, 5]]);
+    store.calls[1]!.settle(true);
+    store.calls[2]!.settle(true);
+    expect(await Promise.all(done)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('fans out and settles in the order the batches were handed over, whatever order they settle in', async () => {
+    const store = heldStore();
+    const log: string[] = [];
+    const gc = new GroupCommit<number, number>(store.commit, 8, (results) => log.push(`fan-out ${results.join(',')}`), 3);
+    const settled: Promise<unknown>[] = [];
+    for (const n of [1, 2, 3]) {
+      settled.push(gc.submit(n).then((r) => log.push(`ack ${r}`), (e: Error) => log.push(e.message)));
+      await tick();
+    }
+    expect(store.calls).toHaveLength(3);
+    store.calls[2]!.settle(true);
+    store.calls[1]!.settle(false);
+    await tick();
+    expect(log).toEqual([]); // batch 1 is not committed yet: nothing after it may show
+    store.calls[0]!.settle(true);
+    await Promise.all(settled);
+    await gc.idle();
+    expect(log.filter((l) => l.startsWith('fan-out'))).toEqual(['fan-out 1', 'fan-out 3']);
+    expect(log.filter((l) => !l.startsWith('fan-out'))).toEqual(['ack 1', 'batch 2 rolled back', 'ack 3']);
+    // Each batch is fanned out before its senders hear back.
+    expect(log.indexOf('fan-out 3')).toBeLessThan(log.indexOf('ack 3'));
+  });
+});

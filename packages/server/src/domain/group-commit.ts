@@ -2,8 +2,9 @@
  * Group commit. Writes arriving in the same turn of the event loop (and while a commit
  * is in flight) are stored in one transaction, then acknowledged and fanned out — in
  * that order: nothing is acknowledged or shown before its commit (DESIGN.md invariant 2).
- * One batch is in flight at a time, so fan-out follows commit order on this node; the
- * next batch is handed to the store as soon as the previous one committed.
+ * Batches are fanned out in the order they were committed. One batch is in flight at a
+ * time unless the store orders writes itself (maxInFlight); the next batch is handed to
+ * the store as soon as the previous one committed.
  * Used for sends and for delivered/read watermarks, the two writes every message causes.
  */
 interface Pending<I, R> {
@@ -14,8 +15,10 @@ interface Pending<I, R> {
 
 export class GroupCommit<I, R> {
   private queue: Pending<I, R>[] = [];
-  private flushing = false;
   private scheduled = false;
+  private inFlight = 0;
+  /** Settles after the last started batch was finished. */
+  private finished: Promise<void> = Promise.resolve();
   /** Items submitted and items settled so far; FIFO, so the first `settled` submitted are done. */
   private submitted = 0;
   private settled = 0;
@@ -27,6 +30,12 @@ export class GroupCommit<I, R> {
     private readonly maxBatch: number,
     /** Called after each commit, before the submitters' promises resolve. */
     private readonly afterCommit: (results: readonly R[], items: readonly I[]) => void = () => {},
+    /**
+     * Batches handed to the store at once. 1 unless the store applies write calls in the
+     * order they are made (the SQLite writer thread): then a later batch can never commit
+     * ahead of an earlier one, and handing it over at once keeps the store busy.
+     */
+    private readonly maxInFlight = 1,
   ) {}
 
   submit(item: I): Promise<R> {
@@ -49,42 +58,38 @@ export class GroupCommit<I, R> {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.flushing) return;
+    if (this.scheduled || this.inFlight >= this.maxInFlight) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      void this.flush();
+      this.pump();
     });
   }
 
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      let failure: { error: unknown } | null = null;
-      let batch = this.take();
-      if (batch.length === 0) return;
-      let outcome = this.start(batch);
-      while (batch.length > 0) {
-        const done = await outcome;
-        // The next commit starts before this one is acknowledged and fanned out, so the
-        // store works on it meanwhile instead of waiting for this thread. Still one
-        // commit in flight, and this batch is fanned out before control returns to the
-        // event loop, so before the next commit can finish: fan-out keeps commit order.
-        const committed = batch;
-        batch = this.take();
-        if (batch.length > 0) outcome = this.start(batch);
-        try {
-          this.finish(committed, done);
-        } catch (error) {
-          // A throwing listener must not strand the batch already in flight.
-          failure ??= { error };
-        }
-      }
-      if (failure) throw failure.error;
-    } finally {
-      this.flushing = false;
-      if (this.queue.length > 0) this.schedule();
+  /** Hands batches to the store while fewer than maxInFlight are there. */
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const batch = this.take();
+      this.inFlight++;
+      const outcome = this.start(batch);
+      // Batches finish in the order they were started, whatever order their commits
+      // settle in: fan-out follows commit order.
+      this.finished = this.finished
+        .then(() => outcome)
+        .then((done) => {
+          this.inFlight--;
+          // The next commit starts before this one is acknowledged and fanned out, so the
+          // store works on it meanwhile instead of waiting for this thread. This batch is
+          // fanned out before control returns to the event loop, so before any later
+          // commit is seen here.
+          this.pump();
+          try {
+            this.finish(batch, done);
+          } catch (error) {
+            // A throwing listener must not strand the batches behind it; it still surfaces.
+            void Promise.reject(error);
+          }
+        });
     }
   }
 
@@ -125,4 +130,15 @@ export class GroupCommit<I, R> {
     this.idleWaiters = this.idleWaiters.filter((w) => w.upTo > this.settled);
     for (const w of ready) w.resolve();
   }
+}
+
+/**
+ * How many batches a group commit may hand to this store at once. A store that applies
+ * writes in order (SQLite's writer thread) takes several: while it commits one, the next
+ * ones wait in its queue and it merges them into its next transaction, so it never waits
+ * for this thread between commits. Others take one: on PostgreSQL a second batch would
+ * run beside the first on another connection and wait for its row locks.
+ */
+export function batchesInFlight(store: { writesInOrder: boolean }): number {
+  return store.writesInOrder ? 4 : 1;
 }

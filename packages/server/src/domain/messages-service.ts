@@ -3,7 +3,7 @@ import { AppError, notFound } from './errors';
 import type { Deps } from './deps';
 import type { Fanout } from './fanout';
 import { newMessageId } from './ids';
-import { GroupCommit } from './group-commit';
+import { batchesInFlight, GroupCommit } from './group-commit';
 import { SendGuard } from './send-guard';
 import { decodeCursor, encodeCursor, publicUser } from './views';
 import type { SendInput, SendResult } from '../store/port';
@@ -44,7 +44,10 @@ export class MessagesService {
       }
     };
     const lanes = Math.max(1, deps.config.groupCommitLanes ?? 1);
-    this.lanes = Array.from({ length: lanes }, () => new GroupCommit((items: SendInput[]) => deps.store.appendMessages(items), deps.config.groupCommitMax, afterCommit));
+    this.lanes = Array.from(
+      { length: lanes },
+      () => new GroupCommit((items: SendInput[]) => deps.store.appendMessages(items), deps.config.groupCommitMax, afterCommit, batchesInFlight(deps.store)),
+    );
   }
 
   async send(senderId: UserId, req: SendRequest): Promise<{ message: Message; duplicate: boolean }> {

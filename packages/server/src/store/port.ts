@@ -169,6 +169,11 @@ export interface EventPage {
 
 export interface Store {
   readonly backend: 'sqlite' | 'postgres';
+  /**
+   * Write calls are applied one after another in the order they are made (SQLite's one
+   * writer), so a caller may hand over the next batch before the last one committed.
+   */
+  readonly writesInOrder: boolean;
   readonly attachments: AttachmentsStore;
   readonly search: SearchStore;
   readonly privacy: PrivacyStore;

@@ -59,6 +59,7 @@ export function createPostgresStore(sql: Sql, onClose: () => void = () => {}): S
   });
   return {
     backend: 'postgres',
+    writesInOrder: false,
     attachments: createPostgresAttachments(sql),
     search: createPostgresSearch(sql),
     privacy: createPostgresPrivacy(sql),

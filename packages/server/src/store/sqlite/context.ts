@@ -118,4 +118,4 @@ export function createContext(db: Database): SqliteContext {
 
 type Sync<F> = F extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never;
 /** The port's methods as synchronous functions; the store wraps them into promises. */
-export type SyncStore = { [K in Exclude<keyof Store, 'backend' | 'ping' | 'close' | 'attachments' | 'search' | 'privacy' | 'maintenance' | 'moderation' | 'notifications'>]: Sync<Store[K]> };
+export type SyncStore = { [K in Exclude<keyof Store, 'backend' | 'writesInOrder' | 'ping' | 'close' | 'attachments' | 'search' | 'privacy' | 'maintenance' | 'moderation' | 'notifications'>]: Sync<Store[K]> };

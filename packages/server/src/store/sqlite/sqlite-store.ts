@@ -90,10 +90,11 @@ export function openSqlite(opts: SqliteStoreOptions): { store: Store; transactio
       name,
       (...args: unknown[]) => ctx.guard(() => (fn as (...a: unknown[]) => unknown)(...args)),
     ]),
-  ) as unknown as Omit<Store, 'backend' | 'ping' | 'close' | 'attachments' | 'search' | 'privacy' | 'maintenance' | 'moderation' | 'notifications'>;
+  ) as unknown as Omit<Store, 'backend' | 'writesInOrder' | 'ping' | 'close' | 'attachments' | 'search' | 'privacy' | 'maintenance' | 'moderation' | 'notifications'>;
 
   const store: Store = {
     backend: 'sqlite',
+    writesInOrder: true,
     ...guarded,
     attachments: createSqliteAttachments(ctx),
     search: createSqliteSearch(ctx),

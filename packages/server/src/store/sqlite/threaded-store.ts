@@ -187,6 +187,8 @@ export async function openThreadedSqliteStore(opts: ThreadedSqliteStoreOptions):
     ...route('store', local),
     ...Object.fromEntries(SUB_PORTS.map((p) => [p, route(p, local[p])])),
     backend: 'sqlite',
+    // One port to one writer thread, which runs the calls in arrival order.
+    writesInOrder: true,
     async ping() {
       await local.ping();
       await writer.call({ kind: 'ping' });
