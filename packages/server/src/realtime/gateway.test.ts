@@ -3,13 +3,13 @@
  * after commit and pushed to every member and my other sockets, idempotent retries,
  * typing, presence (honouring privacy) and receipts (watermarks, honouring privacy).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOSE, PROTOCOL_VERSION, type Receipt } from '@parley/protocol';
-import { startTestServer, type TestNode } from '../testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CLOSE, PROTOCOL_VERSION, type Receipt, type UserId } from '@parley/protocol';
+import { startTestServer } from '../testing';
 import { RawSocket } from '../test-support/ws-client';
 import { registerUsers, testRateLimits, type TestUser } from '../test-support/users';
 
-type Server = TestNode & { close(): Promise<void> };
+type Server = Awaited<ReturnType<typeof startTestServer>>;
 
 /** The first receipt matching pred inside a (coalesced) 'receipts' push after mark. */
 async function waitReceipt(sock: RawSocket, mark: number, pred: (r: Receipt) => boolean): Promise<Receipt> {
@@ -194,6 +194,8 @@ describe('gateway', () => {
       const hidden = await sq.waitPush((f) => f.type === 'presence' && f.presence.userId === p.id && f.presence.status === 'hidden', mq);
       expect(hidden.presence).toEqual({ userId: p.id, status: 'hidden', lastSeenAt: null });
       await sp.close();
+      // The server has taken p offline (its last-seen time is stored) before p shows it again.
+      await vi.waitFor(async () => expect((await server.store.getUser(p.id as UserId))?.lastSeenAt).toEqual(expect.any(Number)), { timeout: 5000, interval: 10 });
       await p.api.patch('/api/me/privacy', { lastSeen: 'everyone' });
       const shown = await sq.waitPush((f) => f.type === 'presence' && f.presence.userId === p.id && f.presence.status === 'offline', mq);
       expect(shown.presence.lastSeenAt).toEqual(expect.any(Number));
