@@ -3,19 +3,20 @@
  * database gets): writes on the writer thread, reads on the query-only main connection.
  * A write method missing from WRITE_METHODS fails here with UNAVAILABLE (query_only).
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { storeContract, type StoreFactory } from '../contract';
 import { attachmentsContract } from '../attachments-contract';
 import { moderationContract } from '../moderation-contract';
 import { notificationsContract } from '../notifications-contract';
 import { privacyContract } from '../privacy-contract';
 import { searchContract } from '../search-contract';
-import type { UserId } from '@parley/protocol';
-import { StoreError, type NewUser } from '../port';
+import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley/protocol';
+import { newId } from '../../domain/ids';
+import { StoreError, type NewUser, type SendInput } from '../port';
 import { openThreadedSqliteStore, WRITER } from './threaded-store';
 
 const threaded: StoreFactory = async () => {
@@ -145,3 +146,51 @@ describe('threaded SQLite store', () => {
     expect(await store.getUser('id-dup' as UserId)).toBeNull();
   });
 });
+
+describe('background checkpoints (checkpointer.ts)', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
+  });
+
+  /** About 1,000 pages of messages: far below the writer's own checkpoint at 10,000. */
+  async function writeMessages(backgroundCheckpointMs: number): Promise<{ path: string; sizeBefore: number }> {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-checkpoint-'));
+    const path = join(dir, 'parley.db');
+    const store = await openThreadedSqliteStore({ path, synchronous: 'NORMAL', backgroundCheckpointMs });
+    cleanups.push(async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const [a, b] = [newUser('ann'), newUser('ben')];
+    await store.createUser(a);
+    await store.createUser(b);
+    const { conversation } = await store.getOrCreateDirect({ id: newId() as ConversationId, a: a.id, b: b.id, at: 1 });
+    const sizeBefore = statSync(path).size;
+    for (let k = 0; k < 20; k++) {
+      const batch: SendInput[] = Array.from({ length: 50 }, (_, i) => ({
+        conversationId: conversation.id,
+        senderId: i % 2 ? a.id : b.id,
+        clientMessageId: `c-${k}-${i}` as ClientMessageId,
+        messageId: newId() as MessageId,
+        title: null,
+        body: `${k}.${i} `.padEnd(1500, 'lorem ipsum dolor sit amet '),
+        at: 2 + k,
+      }));
+      expect((await store.appendMessages(batch)).every((r) => r.ok)).toBe(true);
+    }
+    return { path, sizeBefore };
+  }
+
+  it('copies committed pages into the database file while the writer goes on, long before its own checkpoint', async () => {
+    const { path, sizeBefore } = await writeMessages(20);
+    await vi.waitFor(() => expect(statSync(path).size).toBeGreaterThan(sizeBefore + 1_000_000), { timeout: 10_000, interval: 20 });
+  });
+
+  it('without it the file stays as it was until the writer checkpoints', async () => {
+    const { path, sizeBefore } = await writeMessages(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(statSync(path).size).toBe(sizeBefore);
+  });
+});
+

@@ -20,8 +20,9 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { StoreError, type Store } from '../port';
+import { Checkpointer } from './checkpointer';
 import { openSqliteStore, type SqliteStoreOptions } from './sqlite-store';
-import { deserializeError, WRITE_METHODS, type SubPort, type WriterReply, type WriterRequest, type WriterStartup, type WriterOptions } from './writer-protocol';
+import { BACKGROUND_CHECKPOINT_MS, deserializeError, WRITE_METHODS, type SubPort, type WriterReply, type WriterRequest, type WriterStartup, type WriterOptions } from './writer-protocol';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
 type Call = { kind: 'call'; port: 'store' | SubPort; method: string; args: unknown[] } | { kind: 'ping' } | { kind: 'close' };
@@ -127,11 +128,13 @@ export const WRITER = Symbol('writer');
 export interface ThreadedSqliteStoreOptions extends SqliteStoreOptions {
   /** Where the writer's deaths and restarts are reported (the node's logger). */
   log?: Pick<Logger, 'error' | 'warn' | 'info'>;
+  /** Background WAL checkpoints this often (checkpointer.ts); 0: only the writer's own. */
+  backgroundCheckpointMs?: number;
 }
 
 export async function openThreadedSqliteStore(opts: ThreadedSqliteStoreOptions): Promise<Store & { [WRITER]: () => WriterThread }> {
   const writerOptions: WriterOptions = { path: opts.path, synchronous: opts.synchronous ?? 'FULL', busyTimeoutMs: opts.busyTimeoutMs };
-  const { log, ...sqliteOptions } = opts;
+  const { log, backgroundCheckpointMs, ...sqliteOptions } = opts;
   let closed = false;
   let restartTimer: NodeJS.Timeout | undefined;
   let attempt = 0;
@@ -169,12 +172,20 @@ export async function openThreadedSqliteStore(opts: ThreadedSqliteStoreOptions):
   // The writer opens the file first: it creates it, sets WAL and migrates.
   let writer = await WriterThread.start(writerOptions, onDeath);
   let local: Store;
+  let checkpointer: Checkpointer | null = null;
   try {
     local = openSqliteStore({ ...sqliteOptions, queryOnly: true });
   } catch (err) {
     closed = true;
     await writer.stop();
     throw err;
+  }
+  const everyMs = backgroundCheckpointMs ?? BACKGROUND_CHECKPOINT_MS;
+  if (everyMs > 0) {
+    checkpointer = await Checkpointer.start({ path: opts.path, synchronous: writerOptions.synchronous ?? 'FULL', everyMs }, log).catch((err: unknown) => {
+      log?.warn({ err }, 'checkpointer thread did not start; the writer checkpoints alone');
+      return null;
+    });
   }
 
   const route = <T extends object>(port: 'store' | SubPort, readSide: T): T => {
@@ -196,6 +207,7 @@ export async function openThreadedSqliteStore(opts: ThreadedSqliteStoreOptions):
     async close() {
       closed = true;
       clearTimeout(restartTimer);
+      await checkpointer?.stop();
       await writer.stop();
       await local.close();
     },

@@ -32,6 +32,15 @@ export const WRITE_METHODS: Readonly<Record<'store' | SubPort, readonly string[]
 /** Pages (4 KiB) of WAL before the writer checkpoints: 40 MiB, see walAutocheckpointPages. */
 export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
+/** How often the checkpointer thread copies the WAL back into the file (checkpoint-worker.ts). */
+export const BACKGROUND_CHECKPOINT_MS = 100;
+
+export interface CheckpointerOptions {
+  path: string;
+  synchronous: 'FULL' | 'NORMAL';
+  everyMs: number;
+}
+
 /** How the writer thread opens the database: what the main thread was given. */
 export type WriterOptions = Pick<SqliteStoreOptions, 'path' | 'synchronous' | 'busyTimeoutMs'>;
 
