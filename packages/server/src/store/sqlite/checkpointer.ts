@@ -31,10 +31,15 @@ export class Checkpointer {
 
   static async start(opts: CheckpointerOptions, log?: Pick<Logger, 'warn'>): Promise<Checkpointer> {
     const worker = new Worker(new URL('./checkpoint-thread.mjs', import.meta.url), { workerData: opts });
-    await new Promise<void>((resolve, reject) => {
-      worker.once('message', () => resolve());
-      worker.once('error', reject);
+    const started = await new Promise<true | { err: unknown }>((resolve) => {
+      worker.once('message', () => resolve(true));
+      worker.once('error', (err) => resolve({ err }));
+      worker.once('exit', (code) => resolve({ err: new Error(`checkpointer thread exited during start-up (${code})`) }));
     });
+    if (started !== true) {
+      await worker.terminate();
+      throw started.err;
+    }
     return new Checkpointer(worker, log);
   }
 
