@@ -79,9 +79,8 @@ export class GroupCommit<I, R> {
         .then((done) => {
           this.inFlight--;
           // The next commit starts before this one is acknowledged and fanned out, so the
-          // store works on it meanwhile instead of waiting for this thread. This batch is
-          // fanned out before control returns to the event loop, so before any later
-          // commit is seen here.
+          // store works on it meanwhile instead of waiting for this thread. Later batches
+          // are finished after this one by the chain, even if they have committed already.
           this.pump();
           try {
             this.finish(batch, done);
