@@ -3,8 +3,8 @@
  * is in flight) are stored in one transaction, then acknowledged and fanned out — in
  * that order: nothing is acknowledged or shown before its commit (DESIGN.md invariant 2).
  * Batches are fanned out in the order they were committed. One batch is in flight at a
- * time unless the store orders writes itself (maxInFlight); the next batch is handed to
- * the store as soon as the previous one committed.
+ * time, and the next is handed to the store as soon as the previous one committed,
+ * unless the store orders writes itself: then up to maxInFlight wait there at once.
  * Used for sends and for delivered/read watermarks, the two writes every message causes.
  */
 interface Pending<I, R> {

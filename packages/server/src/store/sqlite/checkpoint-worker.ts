@@ -4,9 +4,9 @@
  *
  * SQLite checkpoints inside the COMMIT that takes the WAL past wal_autocheckpoint
  * (10,000 pages on the writer, writer-protocol.ts): that commit copies 40 MiB and
- * fsyncs the file, and it took up to 850–920 ms under `npm run bench -- history`. Every
+ * fsyncs the file, and it took 850–1,167 ms under `npm run bench -- history`. Every
  * send waited behind it, and the main thread then fanned out the backlog in one burst
- * that held history reads up for 150–230 ms. A PASSIVE checkpoint here every
+ * that held history reads up for 150–240 ms. A PASSIVE checkpoint here every
  * `everyMs` copies what was committed since the last one while the writer goes on
  * appending (it takes no lock a writer or reader waits for); the writer's own checkpoint
  * then finds little left to copy, and is still what lets the WAL start over.

@@ -18,7 +18,7 @@ export class Checkpointer {
     log: Pick<Logger, 'warn'> | undefined,
   ) {
     worker.on('message', (m: FromCheckpointer) => {
-      // Logged at the first failure and then every 100th (one a second at most), not 10 a second.
+      // Logged at the first failure and then every 100th (one per 10 s at most), not 10 a second.
       if (m.kind === 'failed' && this.failures++ % 100 === 0) log?.warn({ failures: this.failures, reason: m.message }, 'background WAL checkpoint failed');
     });
     worker.on('error', (err) => log?.warn({ err }, 'checkpointer thread died; the writer checkpoints alone'));
