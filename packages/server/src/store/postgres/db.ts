@@ -92,14 +92,16 @@ export async function transaction<T>(sql: Sql, fn: (tx: Tx, commitWith: CommitWi
   const commitWith: CommitWith = (...last) => {
     if (end.ending) return Promise.reject(new Error('commitWith called twice'));
     // Each statement's then() is called before the COMMIT's, so they are queued ahead of it.
-    const settled = last.map((q) => Promise.resolve(q));
-    const commit = Promise.resolve(conn`COMMIT`);
-    end.ending = Promise.allSettled([...settled, commit]).then((results) => {
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw lost(failed.reason);
-      const tag = (results.at(-1) as PromiseFulfilledResult<{ command?: string }>).value.command;
-      if (tag !== 'COMMIT') throw new Error(`transaction ended with ${tag ?? 'no command tag'}, not COMMIT`);
-    });
+    const statements = [...last.map((q) => Promise.resolve(q)), Promise.resolve(conn`COMMIT`)];
+    end.ending = Promise.race([Promise.allSettled(statements), connectionLoss(statements)]).then(
+      (results) => {
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw lost(failed.reason);
+        const tag = (results.at(-1) as PromiseFulfilledResult<{ command?: string }>).value.command;
+        if (tag !== 'COMMIT') throw new Error(`transaction ended with ${tag ?? 'no command tag'}, not COMMIT`);
+      },
+      (err: unknown) => Promise.reject(lost(err)),
+    );
     return end.ending;
   };
   try {
@@ -128,6 +130,24 @@ export async function transaction<T>(sql: Sql, fn: (tx: Tx, commitWith: CommitWi
 
 function crashSafeBegin(sql: Sql) {
   return <T>(fn: (tx: Tx) => T | Promise<T>): Promise<T> => transaction(sql, (tx) => fn(tx));
+}
+
+/**
+ * Rejects with the first of these statements' errors that says the connection is gone;
+ * never settles otherwise. Waiting for all of them is not enough then: statements the
+ * driver held back behind one it was still preparing (a parameterised statement new to
+ * the connection) are neither sent nor rejected when the connection dies (postgres
+ * 3.4.9: the reserved connection's own queue is dropped), so a COMMIT there would keep
+ * its transaction, and the group commit lane behind it, waiting forever.
+ */
+function connectionLoss(statements: readonly Promise<unknown>[]): Promise<never> {
+  return new Promise((_, reject) => {
+    for (const s of statements) {
+      s.catch((err: unknown) => {
+        if (isConnectionLoss(err)) reject(err);
+      });
+    }
+  });
 }
 
 /** The error means this connection is gone (not a statement the server refused). */

@@ -87,6 +87,36 @@ describeWithPostgres('postgres transaction', reachable, () => {
     expect(await ids()).toEqual([1, 2, 3, 4]);
   });
 
+  it('a connection lost under commitWith rejects the transaction; it does not wait forever', async () => {
+    // A pool of its own: the killed connection must not be the one the other tests share.
+    const own = connect({ url: TEST_DATABASE_URL, max: 1, schema: 'public' });
+    try {
+      const outcome = transaction(own, async (tx, commitWith) => {
+        const [row] = await tx<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+        const pid = row!.pid;
+        // Killed while its last statement runs. That statement has a parameter and is
+        // new to this connection, so the driver prepares it first and holds the COMMIT
+        // back until it is answered: the COMMIT is never sent, and was never settled.
+        setTimeout(() => void sql`SELECT pg_terminate_backend(${pid}::int)`.catch(() => {}), 200);
+        await commitWith(tx`SELECT pg_sleep(${2}::float8)`);
+      });
+      const settled = await Promise.race([
+        outcome.then(
+          () => 'committed',
+          (err: { code?: string }) => `rejected ${err.code ?? String(err)}`,
+        ),
+        new Promise<string>((resolve) => setTimeout(() => resolve('still pending'), 5_000)),
+      ]);
+      expect(settled).toMatch(/^rejected (57P01|CONNECTION_|ECONN)/);
+      // The pool connects again for what comes next. The driver (postgres 3.4.9) hands the
+      // first query there the dead connection's last error; the one after it succeeds.
+      const again = () => own<{ one: number }[]>`SELECT 1 AS one`;
+      expect(await again().catch(again)).toEqual([{ one: 1 }]);
+    } finally {
+      await own.end({ timeout: 1 });
+    }
+  });
+
   it('without commitWith the transaction commits after the callback, as sql.begin does', async () => {
     await sql.begin(async (tx) => {
       await tx`INSERT INTO items VALUES (5, 'e')`;
