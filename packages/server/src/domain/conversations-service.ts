@@ -21,10 +21,12 @@ export class ConversationsService {
     this.watermarks = new GroupCommit(
       (items) => deps.store.advanceWatermarks(items),
       deps.config.groupCommitMax,
-      (results) => {
-        for (const r of results) if (r.ok && r.changed) this.receipts.add(r.receipt);
+      {
+        afterCommit: (results) => {
+          for (const r of results) if (r.ok && r.changed) this.receipts.add(r.receipt);
+        },
+        maxInFlight: batchesInFlight(deps.store),
       },
-      batchesInFlight(deps.store),
     );
   }
 

@@ -6,7 +6,34 @@
  * time, and the next is handed to the store as soon as the previous one committed,
  * unless the store orders writes itself: then up to maxInFlight wait there at once.
  * Used for sends and for delivered/read watermarks, the two writes every message causes.
+ *
+ * A commit the store has not answered within the deadline fails its batch with a
+ * retryable UNAVAILABLE, and the queue moves on. Without it one commit the store never
+ * settles (a driver that lost it with its connection) would hold every later write of
+ * the queue forever, while the node still looked healthy. If that commit does land
+ * later, nothing was acknowledged for it: the sender's retry finds it by its
+ * clientMessageId (exactly once), and receivers fetch it by sequence number.
  */
+import { StoreError } from '../store/port';
+
+/** Long enough for any real commit (lock waits, a checkpoint), short enough to recover. */
+export const COMMIT_DEADLINE_MS = 15_000;
+
+export interface GroupCommitOptions<I, R> {
+  /** Called after each commit, before the submitters' promises resolve. */
+  afterCommit?: (results: readonly R[], items: readonly I[]) => void;
+  /**
+   * Batches handed to the store at once. 1 unless the store applies write calls in the
+   * order they are made (the SQLite writer thread): then a later batch can never commit
+   * ahead of an earlier one, and handing it over at once keeps the store busy.
+   */
+  maxInFlight?: number;
+  /** See the file comment; default COMMIT_DEADLINE_MS. */
+  deadlineMs?: number;
+}
+
+type Outcome<R> = { ok: true; results: R[] } | { ok: false; error: unknown };
+
 interface Pending<I, R> {
   item: I;
   resolve: (r: R) => void;
@@ -24,19 +51,20 @@ export class GroupCommit<I, R> {
   private settled = 0;
   private idleWaiters: { upTo: number; resolve: () => void }[] = [];
 
+  private readonly afterCommit: (results: readonly R[], items: readonly I[]) => void;
+  private readonly maxInFlight: number;
+  private readonly deadlineMs: number;
+
   constructor(
     /** Stores every item in one transaction and returns one result per item, in order. */
     private readonly commit: (items: I[]) => Promise<R[]>,
     private readonly maxBatch: number,
-    /** Called after each commit, before the submitters' promises resolve. */
-    private readonly afterCommit: (results: readonly R[], items: readonly I[]) => void = () => {},
-    /**
-     * Batches handed to the store at once. 1 unless the store applies write calls in the
-     * order they are made (the SQLite writer thread): then a later batch can never commit
-     * ahead of an earlier one, and handing it over at once keeps the store busy.
-     */
-    private readonly maxInFlight = 1,
-  ) {}
+    options: GroupCommitOptions<I, R> = {},
+  ) {
+    this.afterCommit = options.afterCommit ?? (() => {});
+    this.maxInFlight = options.maxInFlight ?? 1;
+    this.deadlineMs = options.deadlineMs ?? COMMIT_DEADLINE_MS;
+  }
 
   submit(item: I): Promise<R> {
     this.submitted++;
@@ -96,20 +124,30 @@ export class GroupCommit<I, R> {
     return this.queue.splice(0, this.maxBatch);
   }
 
-  private start(batch: Pending<I, R>[]): Promise<{ ok: true; results: R[] } | { ok: false; error: unknown }> {
+  private start(batch: Pending<I, R>[]): Promise<Outcome<R>> {
+    let outcome: Promise<Outcome<R>>;
     try {
-      return this.commit(batch.map((p) => p.item)).then(
+      outcome = this.commit(batch.map((p) => p.item)).then(
         (results) => ({ ok: true as const, results }),
         (error: unknown) => ({ ok: false as const, error }),
       );
     } catch (error) {
       return Promise.resolve({ ok: false as const, error });
     }
+    return new Promise((resolve) => {
+      const overdue = setTimeout(() => {
+        resolve({ ok: false, error: new StoreError('UNAVAILABLE', `the store did not answer a commit within ${this.deadlineMs} ms`) });
+      }, this.deadlineMs);
+      void outcome.then((done) => {
+        clearTimeout(overdue);
+        resolve(done);
+      });
+    });
   }
 
-  private finish(batch: Pending<I, R>[], done: { ok: true; results: R[] } | { ok: false; error: unknown }): void {
+  private finish(batch: Pending<I, R>[], done: Outcome<R>): void {
     if (!done.ok) {
-      // The whole transaction rolled back: nothing was stored, nobody is acknowledged.
+      // Rolled back (nothing stored) or past its deadline (see the file comment): nobody is acknowledged.
       for (const p of batch) p.reject(done.error);
       this.settle(batch.length);
       return;

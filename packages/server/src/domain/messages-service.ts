@@ -46,7 +46,7 @@ export class MessagesService {
     const lanes = Math.max(1, deps.config.groupCommitLanes ?? 1);
     this.lanes = Array.from(
       { length: lanes },
-      () => new GroupCommit((items: SendInput[]) => deps.store.appendMessages(items), deps.config.groupCommitMax, afterCommit, batchesInFlight(deps.store)),
+      () => new GroupCommit((items: SendInput[]) => deps.store.appendMessages(items), deps.config.groupCommitMax, { afterCommit, maxInFlight: batchesInFlight(deps.store) }),
     );
   }
 
