@@ -17,7 +17,7 @@
 import { StoreError } from '../store/port';
 
 /** Long enough for any real commit (lock waits, a checkpoint), short enough to recover. */
-export const COMMIT_DEADLINE_MS = 15_000;
+const COMMIT_DEADLINE_MS = 15_000;
 
 export interface GroupCommitOptions<I, R> {
   /** Called after each commit, before the submitters' promises resolve. */
