@@ -43,6 +43,25 @@ describe.skipIf(!redis.available)(`RedisRateLimiter specifics${redis.skipNote}`,
     expect(await other.hit('k', rule, Date.now())).toEqual({ ok: true });
   });
 
+  it('counts the hits of one turn in the order they were made, each key on its own', async () => {
+    const node = limiter(randomPrefix());
+    // Made in one synchronous loop: they reach Redis together, as a busy node's do.
+    const first = Array.from({ length: 5 }, () => node.hit('a', rule, Date.now()));
+    const second = Array.from({ length: 2 }, () => node.hit('b', rule, Date.now()));
+    expect((await Promise.all(first)).map((v) => v.ok)).toEqual([true, true, true, false, false]);
+    expect((await Promise.all(second)).map((v) => v.ok)).toEqual([true, true]);
+    const refused = await first[3]!;
+    expect(refused.ok === false && refused.retryAfterMs > 0 && refused.retryAfterMs <= rule.windowMs).toBe(true);
+  });
+
+  it('counts a turn of more hits than one script call takes, in order', async () => {
+    const node = limiter(randomPrefix());
+    const many = { limit: 700, windowMs: 60_000 };
+    const verdicts = await Promise.all(Array.from({ length: 1200 }, () => node.hit('k', many, Date.now())));
+    expect(verdicts.findIndex((v) => !v.ok)).toBe(700);
+    expect(verdicts.filter((v) => v.ok)).toHaveLength(700);
+  });
+
   it('gives every counter an expiry, so no key outlives its window', async () => {
     const prefix = randomPrefix();
     const client = new Redis(redis.url);
