@@ -120,6 +120,28 @@ describe.skipIf(!redis.available)(`RedisBus specifics${redis.skipNote}`, () => {
     expect(publisher.bus.stats().publishFailures).toBe(0);
   });
 
+  it('publishes again after Redis forgot its scripts (as after a restart)', async () => {
+    const prefix = randomPrefix();
+    const subscriber = newNode(prefix);
+    const publisher = newNode(prefix);
+    const topic = conversationTopic(newConversationId());
+    const received: string[] = [];
+    await subscriber.bus.subscribe(topic, (payload) => received.push(payload));
+    await until('publisher healthy', () => publisher.bus.healthy());
+    publisher.bus.publish(topic, 'before');
+    await until('first delivery', () => received.length === 1);
+    const admin = new Redis(redis.url);
+    try {
+      await admin.script('FLUSH');
+    } finally {
+      await admin.quit();
+    }
+    publisher.bus.publish(topic, 'after');
+    await until('delivery after the flush', () => received.length === 2);
+    expect(received).toEqual(['before', 'after']);
+    expect(publisher.bus.stats().publishFailures).toBe(0);
+  });
+
   it('reports an unreachable server as unhealthy and never throws from publish', async () => {
     const errors: Error[] = [];
     const bus = track(new RedisBus({ url: 'redis://127.0.0.1:1', onError: (err) => errors.push(err) }));

@@ -62,6 +62,20 @@ describe.skipIf(!redis.available)(`RedisRateLimiter specifics${redis.skipNote}`,
     expect(verdicts.filter((v) => v.ok)).toHaveLength(700);
   });
 
+  it('keeps counting after Redis forgot its script (as after a restart)', async () => {
+    const node = limiter(randomPrefix());
+    expect(await node.hit('k', rule, Date.now())).toEqual({ ok: true });
+    const admin = new Redis(redis.url);
+    try {
+      await admin.script('FLUSH');
+    } finally {
+      await admin.quit();
+    }
+    expect(await node.hit('k', rule, Date.now())).toEqual({ ok: true });
+    expect(await node.hit('k', rule, Date.now())).toEqual({ ok: true });
+    expect((await node.hit('k', rule, Date.now())).ok).toBe(false);
+  });
+
   it('gives every counter an expiry, so no key outlives its window', async () => {
     const prefix = randomPrefix();
     const client = new Redis(redis.url);
