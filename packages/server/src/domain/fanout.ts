@@ -21,8 +21,8 @@
  *                        their typing and presence to this user (the frame, if any,
  *                        is still pushed: their presence as this user may now see it)
  *   "s<userId>"          (user topic) no block with that user any more (same frame rule)
- *   "n"                  (user topic) a notification candidate (not a frame: a draft for
- *                        the notifications decider on the nodes holding the user's sockets)
+ *   "n"                  (user topic) reserved: a notification candidate of older nodes,
+ *                        dropped unread (not a frame)
  */
 import type { ConversationEvent, Presence, PushFrame, Receipt, UserEvent, UserId, ConversationId } from '@parley/protocol';
 import { conversationTopic, userTopic, type Bus } from '../bus/port';

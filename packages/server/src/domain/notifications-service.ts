@@ -16,7 +16,6 @@ import type { Deps } from './deps';
 import { AppError, notFound } from './errors';
 import { decodeCursor, encodeCursor } from './views';
 import { NotificationDecider, PREVIEW_CHARS, toNotification } from './notifications/decider';
-import { FocusTracker } from './notifications/focus-tracker';
 import { PushDelivery } from './notifications/push-delivery';
 import { loadVapidKeys, type VapidKeys } from './notifications/vapid-keys';
 import { WebPushSender } from './notifications/web-push-sender';
@@ -33,7 +32,6 @@ const SUBSCRIPTIONS_PER_USER = 20;
 const WS_OPEN = 1;
 
 export class NotificationsService {
-  private readonly focus = new FocusTracker();
   private readonly watched = new WeakSet<FocusConnection>();
   private readonly sender: WebPushSender;
   private readonly decider: NotificationDecider;
@@ -42,31 +40,35 @@ export class NotificationsService {
   constructor(private readonly deps: Deps) {
     const cfg = deps.config.notifications;
     this.sender = new WebPushSender({ keys: () => this.vapidKeys(), subject: cfg?.vapidSubject ?? 'mailto:admin@parley.invalid', allowInsecure: cfg?.pushAllowInsecure ?? false });
-    this.decider = new NotificationDecider(deps, this.focus, new PushDelivery(deps, this.sender), cfg?.groupMax ?? 50);
+    this.decider = new NotificationDecider(deps, new PushDelivery(deps, this.sender), cfg?.groupMax ?? 50);
   }
 
-  // ---- hooks (Fanout after each commit; the gateway for focus and candidates)
+  // ---- hooks (Fanout after each commit; the gateway for focus)
 
   committed(events: readonly ConversationEvent[]): void {
     this.decider.committed(events);
   }
 
-  candidate(userId: UserId, draft: string): void {
-    this.decider.candidate(userId, draft);
-  }
-
   /**
-   * The conversation this connection shows (null: none, or the page is hidden). Focusing
-   * a conversation marks its notifications read: the user is looking at it.
+   * The conversation this connection shows (null: none, or the page is hidden), kept in
+   * the presence registry so the deciding node of any message sees it. Focusing a
+   * conversation marks its notifications read: the user is looking at it.
    */
   async setFocus(conn: FocusConnection, conversationId: ConversationId | null): Promise<void> {
     if (conversationId !== null && !(await this.deps.store.getMember(conversationId, conn.userId))) throw notFound('conversation not found');
     if (conn.ws.readyState !== WS_OPEN) return;
     if (!this.watched.has(conn)) {
       this.watched.add(conn);
-      conn.ws.once('close', () => this.focus.drop(conn.userId, conn.id));
+      // The gateway forgets the connection (and its focus) once it has released its
+      // routing; clearing the focus here already stops it counting from the close on.
+      conn.ws.once('close', () => void this.deps.presence.setFocus(conn.userId, conn.id, null).catch(() => {}));
     }
-    this.focus.set(conn.userId, conn.id, conversationId);
+    try {
+      await this.deps.presence.setFocus(conn.userId, conn.id, conversationId);
+    } catch (err) {
+      // Only notifications depend on it: they err towards one too many meanwhile.
+      this.deps.log.warn({ err }, 'presence unavailable for focus');
+    }
     if (conversationId !== null) await this.markAllRead(conn.userId, conversationId);
   }
 

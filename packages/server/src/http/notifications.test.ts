@@ -1,8 +1,8 @@
 /**
  * In-app notifications over HTTP and WebSocket on SQLite and PostgreSQL, on two nodes
- * (senders on node 1, recipients' sockets on node 2, so every online decision crosses
- * the bus): away users are notified by the committing node, online users by the node
- * holding their sockets unless one is focused on the conversation; mentions notify
+ * (senders on node 1, recipients' sockets on node 2, so every decision reads presence
+ * and focus kept for another node): away and online users are notified by the
+ * committing node, unless a connection anywhere is focused on the conversation; mentions notify
  * always; big groups notify mentions only; being added to a group notifies; mute and
  * blocks silence message notifications; reads and focus clear them; bad input changes
  * nothing.
@@ -147,6 +147,23 @@ function notificationsSuite(backend: string, factory: Factory) {
       mark = s.mark();
       const m4 = await send(a, c1, 'now you are not looking');
       await notification(s, (n) => n.messageId === m4.id, mark);
+    });
+
+    it('a focus on another node counts too: one tab reading the conversation silences it for all', async () => {
+      const [a, b] = await registerUsers(n1.url, 2, 'twonodes');
+      const [reading, other] = [await direct(a, b), await group(a, [b])];
+      await settled();
+      await b.api.post('/api/notifications/read-all', {});
+      const onNode1 = await RawSocket.connect(n1.wsUrl, b.token);
+      sockets.push(onNode1);
+      const onNode2 = await online(b);
+      expect(await onNode1.ok('focus', { conversationId: reading })).toEqual({});
+      const mark = onNode2.mark();
+      await send(a, reading, 'seen on the other node');
+      const barrier = await send(a, other, 'not seen anywhere');
+      await notification(onNode2, (n) => n.messageId === barrier.id, mark);
+      await settled();
+      expect(notificationsSince(onNode2, mark).map((n) => n.messageId)).toEqual([barrier.id]);
     });
 
     it('the focus of a closed connection no longer counts', async () => {

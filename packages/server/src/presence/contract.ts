@@ -4,7 +4,7 @@
  * adapter, separate connections for Redis), so "anywhere" means across nodes.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newUserId } from '../domain/ids';
+import { newConversationId, newUserId } from '../domain/ids';
 import type { PresenceRegistry } from './port';
 
 export interface PresenceFixture {
@@ -84,6 +84,51 @@ export function presenceContract(name: string, factory: () => Promise<PresenceFi
       expect(await a.onlineAmong(users)).toEqual(new Set(online));
       expect(await b.onlineAmong([...users].reverse())).toEqual(new Set(online));
       expect(await a.onlineAmong([])).toEqual(new Set());
+    });
+
+    it('tells away, online and focused apart, per conversation and across nodes', async () => {
+      const [u1, u2, u3] = [newUserId(), newUserId(), newUserId()];
+      const [c1, c2] = [newConversationId(), newConversationId()];
+      await a.connected(u1, 'tab1');
+      await b.connected(u1, 'tab2');
+      await b.connected(u2, 'tab3');
+      await b.setFocus(u1, 'tab2', c1);
+      const asks = [
+        { userId: u1, conversationId: c1 },
+        { userId: u1, conversationId: c2 },
+        { userId: u2, conversationId: c1 },
+        { userId: u3, conversationId: c1 },
+      ];
+      expect(await a.attentionAmong(asks)).toEqual(['focused', 'online', 'online', 'away']);
+      // Another tab showing another conversation changes nothing for c1.
+      await a.setFocus(u1, 'tab1', c2);
+      expect(await a.attentionAmong(asks.slice(0, 2))).toEqual(['focused', 'focused']);
+      // A hidden page shows nothing.
+      await b.setFocus(u1, 'tab2', null);
+      expect(await b.attentionAmong(asks.slice(0, 2))).toEqual(['online', 'focused']);
+      expect(await a.attentionAmong([])).toEqual([]);
+    });
+
+    it('forgets a focus with its connection, and ignores one of an unknown connection', async () => {
+      const user = newUserId();
+      const conv = newConversationId();
+      const ask = [{ userId: user, conversationId: conv }];
+      await a.connected(user, 'shown');
+      await a.connected(user, 'other');
+      await a.setFocus(user, 'shown', conv);
+      expect(await b.attentionAmong(ask)).toEqual(['focused']);
+      await a.disconnected(user, 'shown');
+      expect(await b.attentionAmong(ask)).toEqual(['online']);
+      await b.setFocus(user, 'never-connected', conv);
+      expect(await a.attentionAmong(ask)).toEqual(['online']);
+      // Back with the same connection id: no focus until it says so again.
+      await a.connected(user, 'shown');
+      expect(await a.attentionAmong(ask)).toEqual(['online']);
+      await a.disconnected(user, 'shown');
+      await a.disconnected(user, 'other');
+      expect(await a.attentionAmong(ask)).toEqual(['away']);
+      await a.setFocus(user, 'other', conv);
+      expect(await a.attentionAmong(ask)).toEqual(['away']);
     });
 
     it('keeps renewed connections online', async () => {

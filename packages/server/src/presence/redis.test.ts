@@ -5,7 +5,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deleteKeysWithPrefix, randomPrefix, redisTestEnv } from '../bus/redis-test-env';
-import { newUserId } from '../domain/ids';
+import { newConversationId, newUserId } from '../domain/ids';
 import type { UserId } from '@parley/protocol';
 import { RedisPresence } from './redis';
 
@@ -90,13 +90,45 @@ describe.skipIf(!redis.available)(`RedisPresence specifics${redis.skipNote}`, ()
     const registry = node(60_000);
     const user = newUserId();
     await registry.connected(user, 'c1');
-    const keys = await scanKeys(prefix);
-    expect(keys.length).toBeGreaterThanOrEqual(1);
-    const ttl = await raw.pttl(keys.find((k) => k.includes(user))!);
-    expect(ttl).toBeGreaterThan(0);
-    expect(ttl).toBeLessThanOrEqual(60_000);
+    await registry.setFocus(user, 'c1', newConversationId());
+    const keys = (await scanKeys(prefix)).filter((k) => k.includes(user));
+    expect(keys).toHaveLength(2); // the connections and their focus
+    for (const key of keys) {
+      const ttl = await raw.pttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+    }
     await registry.disconnected(user, 'c1');
     expect((await scanKeys(prefix)).some((k) => k.includes(user))).toBe(false);
+  });
+
+  it('does not believe the focus of a connection that expired (a dead node), nor keep it', async () => {
+    const crashed = node(300);
+    const survivor = node();
+    const user = newUserId();
+    const conv = newConversationId();
+    await crashed.connected(user, 'on-crashed-node');
+    await crashed.setFocus(user, 'on-crashed-node', conv);
+    await survivor.connected(user, 'alive');
+    expect(await survivor.attentionAmong([{ userId: user, conversationId: conv }])).toEqual(['focused']);
+    await until('the dead connection expires', async () => (await survivor.attentionAmong([{ userId: user, conversationId: conv }]))[0] === 'online');
+    // The next focus change drops the dead connection's field; the last disconnect drops the rest.
+    await survivor.setFocus(user, 'alive', conv);
+    expect(await raw.hkeys(`${prefix}focus:${user}`)).toEqual(['alive']);
+    await survivor.disconnected(user, 'alive');
+    expect((await scanKeys(prefix)).some((k) => k.includes(user))).toBe(false);
+  });
+
+  it('answers attention for more asks than one script call takes', async () => {
+    const registry = node();
+    const conv = newConversationId();
+    const users = Array.from({ length: 1_234 }, () => newUserId());
+    const online = users.filter((_, i) => i % 5 === 0);
+    await registry.heartbeat(online.map((userId) => ({ userId, connectionId: 'c' })));
+    const focused = online.filter((_, i) => i % 2 === 0);
+    for (const userId of focused) await registry.setFocus(userId, 'c', conv);
+    const expected = users.map((u) => (focused.includes(u) ? 'focused' : online.includes(u) ? 'online' : 'away'));
+    expect(await registry.attentionAmong(users.map((userId) => ({ userId, conversationId: conv })))).toEqual(expected);
   });
 
   it('answers about more users than one script call takes', async () => {

@@ -6,19 +6,21 @@
  * connection ids scored by the time (ms) they expire. A member is live while its score
  * is in the future. The key itself expires with its latest member, so users who went
  * away leave nothing behind. Time is the Redis server's clock (TIME inside the
- * scripts), so nodes with skewed clocks agree.
+ * scripts), so nodes with skewed clocks agree. Beside it a hash, `${prefix}focus:${userId}`,
+ * maps connection ids to the conversation each shows. It expires with the sorted set,
+ * and only the fields of live members count, so a dead node's focus is never believed.
  *
  * Construction: `new RedisPresence({ url } | { client }, ...)`. Given a url the registry
  * owns its connection and quits it in close(); given an ioredis client it borrows it
  * (defining its scripts on it) and leaves it open.
  *
- * Redis Cluster: every script touches one user's key except onlineAmong, which reads
- * many users' keys in one script; on a cluster it would have to be grouped by slot
- * (or issued per user in a pipeline per shard).
+ * Redis Cluster: every script touches one user's keys except onlineAmong and
+ * attentionAmong, which read many users' keys in one script; on a cluster they would
+ * have to be grouped by slot (and each user's two keys given one hash tag).
  */
 import { Redis, type ChainableCommander } from 'ioredis';
-import type { UserId } from '@parley/protocol';
-import type { PresenceRegistry } from './port';
+import type { ConversationId, UserId } from '@parley/protocol';
+import type { Attention, AttentionAsk, PresenceRegistry } from './port';
 
 export type RedisPresenceOptions = ({ url: string; client?: never } | { client: Redis; url?: never }) & {
   /** Key prefix; default 'parley:'. */
@@ -33,9 +35,10 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `;
 
 /**
- * KEYS[1] user key; ARGV[1] connection id; ARGV[2] ttl ms. Adds or renews the
- * connection, drops expired ones, and returns 1 when the user had no live connection
- * before. The key expires with its latest member, whatever TTL each node uses.
+ * KEYS[1] user key, KEYS[2] the user's focus hash; ARGV[1] connection id; ARGV[2] ttl
+ * ms. Adds or renews the connection, drops expired ones, and returns 1 when the user had
+ * no live connection before. Both keys expire with the latest member, whatever TTL each
+ * node uses.
  */
 const TOUCH = `${NOW_MS}
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
@@ -43,20 +46,26 @@ local live = redis.call('ZCARD', KEYS[1])
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 local latest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 redis.call('PEXPIREAT', KEYS[1], latest[2])
+redis.call('PEXPIREAT', KEYS[2], latest[2])
 if live == 0 then return 1 end
 return 0
 `;
 
 /**
- * KEYS[1] user key; ARGV[1] connection id. Returns 1 when the connection was known and
- * none live remain. A connection whose entry already expired is unknown (0): once the
- * user's last entry expires the whole key is gone, and the user already counted as offline.
+ * KEYS[1] user key, KEYS[2] focus hash; ARGV[1] connection id. Returns 1 when the
+ * connection was known and none live remain. A connection whose entry already expired
+ * is unknown (0): once the user's last entry expires the whole key is gone, and the
+ * user already counted as offline.
  */
 const FORGET = `
+redis.call('HDEL', KEYS[2], ARGV[1])
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
 ${NOW_MS}
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) == 0 then return 1 end
+if redis.call('ZCARD', KEYS[1]) == 0 then
+  redis.call('DEL', KEYS[2])
+  return 1
+end
 return 0
 `;
 
@@ -70,17 +79,66 @@ end
 return online
 `;
 
-/** Users per ONLINE script call: bounds how long one call holds Redis. */
+/**
+ * KEYS[1] user key, KEYS[2] focus hash; ARGV[1] connection id; ARGV[2] conversation id,
+ * or '' for none. A focus is kept only for a live connection, and expires with the
+ * user's last one. Fields left by connections that expired (a node that died) go here.
+ */
+const FOCUS = `${NOW_MS}
+local live = {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], string.format('(%d', now), '+inf')) do live[id] = true end
+for _, id in ipairs(redis.call('HKEYS', KEYS[2])) do
+  if not live[id] then redis.call('HDEL', KEYS[2], id) end
+end
+if ARGV[2] == '' or not live[ARGV[1]] then
+  redis.call('HDEL', KEYS[2], ARGV[1])
+  return 0
+end
+local latest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('PEXPIREAT', KEYS[2], latest[2])
+return 1
+`;
+
+/**
+ * KEYS user key and focus hash of each ask, in turn; ARGV the conversation of each ask.
+ * Returns per ask 0 (no live connection), 2 (a live connection shows the conversation)
+ * or 1 (online, not showing it). Fields of expired connections are never read.
+ */
+const ATTENTION = `${NOW_MS}
+local answers = {}
+local after = string.format('(%d', now)
+for i = 1, #ARGV do
+  local live = redis.call('ZRANGEBYSCORE', KEYS[2 * i - 1], after, '+inf')
+  if #live == 0 then
+    answers[i] = 0
+  else
+    answers[i] = 1
+    for _, shown in ipairs(redis.call('HMGET', KEYS[2 * i], unpack(live))) do
+      if shown == ARGV[i] then
+        answers[i] = 2
+        break
+      end
+    end
+  end
+end
+return answers
+`;
+
+/** Users (or asks) per ONLINE / ATTENTION script call: bounds how long one call holds Redis. */
 const ONLINE_CHUNK = 500;
+const ATTENTION_LEVELS: readonly Attention[] = ['away', 'online', 'focused'];
 
 interface PresenceScripts {
-  parleyPresenceTouch(key: string, connectionId: string, ttlMs: number): Promise<number>;
-  parleyPresenceForget(key: string, connectionId: string): Promise<number>;
+  parleyPresenceTouch(key: string, focusKey: string, connectionId: string, ttlMs: number): Promise<number>;
+  parleyPresenceForget(key: string, focusKey: string, connectionId: string): Promise<number>;
+  parleyPresenceFocus(key: string, focusKey: string, connectionId: string, conversationId: string): Promise<number>;
 }
 
 interface PresencePipeline {
-  parleyPresenceTouch(key: string, connectionId: string, ttlMs: number): PresencePipeline;
+  parleyPresenceTouch(key: string, focusKey: string, connectionId: string, ttlMs: number): PresencePipeline;
   parleyPresenceOnline(numberOfKeys: number, ...keys: string[]): PresencePipeline;
+  parleyPresenceAttention(numberOfKeys: number, ...keysThenConversations: string[]): PresencePipeline;
   exec(): ReturnType<ChainableCommander['exec']>;
 }
 
@@ -97,18 +155,24 @@ export class RedisPresence implements PresenceRegistry {
     this.ownsClient = options.client === undefined;
     this.client = options.client ?? new Redis(options.url, { connectionName: 'parley-presence' });
     if (this.ownsClient) this.client.on('error', () => {}); // failures surface as rejected calls
-    this.client.defineCommand('parleyPresenceTouch', { numberOfKeys: 1, lua: TOUCH });
-    this.client.defineCommand('parleyPresenceForget', { numberOfKeys: 1, lua: FORGET });
+    this.client.defineCommand('parleyPresenceTouch', { numberOfKeys: 2, lua: TOUCH });
+    this.client.defineCommand('parleyPresenceForget', { numberOfKeys: 2, lua: FORGET });
+    this.client.defineCommand('parleyPresenceFocus', { numberOfKeys: 2, lua: FOCUS });
     // numberOfKeys omitted: the caller passes the key count first (a variable number of users).
     this.client.defineCommand('parleyPresenceOnline', { lua: ONLINE });
+    this.client.defineCommand('parleyPresenceAttention', { lua: ATTENTION });
   }
 
   async connected(userId: UserId, connectionId: string): Promise<boolean> {
-    return (await this.scripts().parleyPresenceTouch(this.key(userId), connectionId, this.ttlMs)) === 1;
+    return (await this.scripts().parleyPresenceTouch(this.key(userId), this.focusKey(userId), connectionId, this.ttlMs)) === 1;
   }
 
   async disconnected(userId: UserId, connectionId: string): Promise<boolean> {
-    return (await this.scripts().parleyPresenceForget(this.key(userId), connectionId)) === 1;
+    return (await this.scripts().parleyPresenceForget(this.key(userId), this.focusKey(userId), connectionId)) === 1;
+  }
+
+  async setFocus(userId: UserId, connectionId: string, conversationId: ConversationId | null): Promise<void> {
+    await this.scripts().parleyPresenceFocus(this.key(userId), this.focusKey(userId), connectionId, conversationId ?? '');
   }
 
   /**
@@ -119,7 +183,7 @@ export class RedisPresence implements PresenceRegistry {
     if (entries.length === 0) return;
     const pipeline = this.pipeline();
     for (const { userId, connectionId } of entries) {
-      pipeline.parleyPresenceTouch(this.key(userId), connectionId, this.ttlMs);
+      pipeline.parleyPresenceTouch(this.key(userId), this.focusKey(userId), connectionId, this.ttlMs);
     }
     throwFirstError(await pipeline.exec());
   }
@@ -142,6 +206,19 @@ export class RedisPresence implements PresenceRegistry {
     return online;
   }
 
+  /** One round trip however many asks: the notifications decider asks once per batch. */
+  async attentionAmong(asks: readonly AttentionAsk[]): Promise<Attention[]> {
+    if (asks.length === 0) return [];
+    const chunks: AttentionAsk[][] = [];
+    for (let i = 0; i < asks.length; i += ONLINE_CHUNK) chunks.push(asks.slice(i, i + ONLINE_CHUNK));
+    const pipeline = this.pipeline();
+    for (const chunk of chunks) {
+      const keys = chunk.flatMap(({ userId }) => [this.key(userId), this.focusKey(userId)]);
+      pipeline.parleyPresenceAttention(keys.length, ...keys, ...chunk.map((a) => a.conversationId));
+    }
+    return throwFirstError(await pipeline.exec()).flatMap((answers) => (answers as number[]).map((level) => ATTENTION_LEVELS[level] ?? 'online'));
+  }
+
   async close(): Promise<void> {
     if (!this.ownsClient) return;
     if (this.client.status === 'end') return;
@@ -150,6 +227,10 @@ export class RedisPresence implements PresenceRegistry {
 
   private key(userId: UserId): string {
     return `${this.prefix}presence:${userId}`;
+  }
+
+  private focusKey(userId: UserId): string {
+    return `${this.prefix}focus:${userId}`;
   }
 
   private scripts(): PresenceScripts {

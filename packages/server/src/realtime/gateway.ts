@@ -54,7 +54,6 @@ export class Gateway {
         deps.metrics.messagesDelivered.inc(n);
         if (n > 0) deps.metrics.sendDeliverSeconds.observe(Math.max(0, deps.clock() - sentAt) / 1000);
       },
-      notificationCandidate: (userId, draft) => services.notifications.candidate(userId, draft),
       // Failing open (deliver typing/presence) beats refusing the socket when the store hiccups here.
       blockRelations: (userId) =>
         deps.store.moderation.blockRelations(userId).catch((err: unknown) => {

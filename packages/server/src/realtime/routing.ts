@@ -15,8 +15,6 @@ export interface RoutingHooks {
   delivered(count: number, sentAt: number | null): void;
   /** Everyone in a block with the user, either way: their typing and presence are not delivered to the user. */
   blockRelations(userId: UserId): Promise<UserId[]>;
-  /** A notification candidate for a user with sockets here (routing "n" on the user topic): stored unless one of them is focused on its conversation. */
-  notificationCandidate(userId: UserId, draft: string): void;
 }
 
 export class LocalRouting {
@@ -163,7 +161,9 @@ export class LocalRouting {
       for (const conn of [...conns]) conn.close(CLOSE.SESSION_REVOKED, 'session revoked');
       return;
     }
-    if (routing === 'n') return this.hooks.notificationCandidate(userId, payload.slice(nl + 1));
+    // A notification candidate from a node of an older version (they are decided where
+    // they are made now): a draft for a decider, never a frame for clients.
+    if (routing === 'n') return;
     if (routing.startsWith('h') || routing.startsWith('s')) {
       const hidden = this.hidden.get(userId);
       const hide = routing.startsWith('h');

@@ -3,26 +3,21 @@
  *
  * On the node that committed the change (committed(), fed by Fanout after each commit),
  * in batches: one audience read for the whole batch, one block read per group message (a
- * direct send was already refused by the append if a block stood), one presence read and
- * one insert for the whole batch. For each member other than the sender
- * (and not in a block with them):
+ * direct send was already refused by the append if a block stood), one attention read
+ * (presence and focus, across every node) and one insert for the whole batch. For each
+ * member other than the sender (and not in a block with them):
  * - named as @username → a `mention` notification, whatever the focus or mute;
  * - else, in a direct conversation or a group of at most groupMax members, not muted:
- *   - no device online anywhere (presence) → a `message` notification here;
- *   - online → a candidate is published on the user's bus topic. Every node holding that
- *     user's sockets receives it (candidate()) and stores it unless one of ITS
- *     connections is focused on the conversation (a node alone on its bus decides that
- *     at once, without publishing to itself). The id is made from (user, message),
- *     so two nodes that both decide "not focused" store it once.
+ *   - a connection anywhere shows the conversation (focused) → nothing: they are reading it;
+ *   - otherwise a `message` notification, sent live to their devices if they are online.
  *   Bigger groups notify mentions only: their messages cost no per-member write at all.
  * - away (no device online), not muted → a browser push, for mentions too.
  * Adding someone to a group gives them an `added` notification.
  *
  * Known limits, all on the side of one notification too many or too few, never of a
- * wrong recipient: a user whose tabs sit on two nodes, one focused on the conversation
- * and one not, gets a notification from the unfocused node (the focused client marks it
- * read when it arrives); presence read just before a socket opens or closes can miss
- * the candidate; a node that dies with a queue loses it. The log stays the record.
+ * wrong recipient: attention read just before a socket opens, closes or changes focus
+ * can be stale by that change; a node that dies with a queue loses it. The log stays
+ * the record.
  */
 // One-shot hash: half the cost of createHash().update().digest() for short strings.
 import { hash } from 'node:crypto';
@@ -36,12 +31,12 @@ import {
   type UserId,
 } from '@parley/protocol';
 import { userTopic } from '../../bus/port';
+import type { Attention } from '../../presence/port';
 import type { AudienceRecord, NewNotification, NotificationRecord } from '../../store/notifications-port';
 import type { Deps } from '../deps';
 import { envelope } from '../fanout';
 import { publicUser } from '../views';
 import { BatchQueue } from './batch-queue';
-import type { FocusTracker } from './focus-tracker';
 import { mentionedUsernames } from './mentions';
 import type { PushDelivery, PushJob } from './push-delivery';
 
@@ -51,8 +46,6 @@ type Recipient = { userId: UserId; muted: boolean; mentioned: boolean };
 type MessagePlan = { audience: AudienceRecord; e: MessageCreated; recipients: Recipient[] };
 
 export const PREVIEW_CHARS = 140;
-/** Bus routing tag of a candidate on a user topic (see fanout.ts for the envelope). */
-export const CANDIDATE_ROUTING = 'n';
 
 /** One notification per (user, message) whatever its kind, one per (user, join). */
 export function notificationId(userId: UserId, about: string): string {
@@ -77,17 +70,14 @@ export function toNotification(r: NotificationRecord): Notification {
 
 export class NotificationDecider {
   private readonly committedQueue: BatchQueue<MessageCreated | MemberAdded>;
-  private readonly candidateQueue: BatchQueue<NewNotification>;
 
   constructor(
     private readonly deps: Deps,
-    private readonly focus: FocusTracker,
     private readonly push: PushDelivery,
     private readonly groupMax: number,
   ) {
     const onError = (err: unknown) => deps.log.warn({ err }, 'notifications batch failed');
     this.committedQueue = new BatchQueue((batch) => this.decide(batch), { batchMax: 512, capacity: 50_000, onError });
-    this.candidateQueue = new BatchQueue((batch) => this.store(batch), { batchMax: 512, capacity: 50_000, onError });
   }
 
   /** Fed with every committed event; returns at once. */
@@ -97,21 +87,8 @@ export class NotificationDecider {
     }
   }
 
-  /** A candidate published by the deciding node for a user with sockets on this node. */
-  candidate(userId: UserId, draft: string): void {
-    let n: NewNotification;
-    try {
-      n = JSON.parse(draft) as NewNotification;
-    } catch {
-      return;
-    }
-    if (n.userId !== userId) return;
-    this.keepUnlessFocused(userId, n.conversationId, () => n);
-  }
-
   async idle(): Promise<void> {
     await this.committedQueue.idle();
-    await this.candidateQueue.idle();
     await this.push.idle();
   }
 
@@ -144,9 +121,9 @@ export class NotificationDecider {
         if (recipients.length > 0) plans.push({ audience, e, recipients });
       }
     }
-    // One presence read for the whole batch (a Redis round trip per message before).
-    const online = plans.length ? await this.onlineAmong([...new Set(plans.flatMap((p) => p.recipients.map((r) => r.userId)))]) : new Set<UserId>();
-    for (const plan of plans) await this.decideMessage(plan, online, now, created, live, pushes);
+    // One attention read for the whole batch (a Redis round trip on PostgreSQL + Redis nodes).
+    const attention = await this.attentionOf(plans);
+    for (const plan of plans) await this.decideMessage(plan, attention, created, live, pushes);
 
     for (const e of batch) {
       if (e.type !== 'member.added') continue;
@@ -182,8 +159,7 @@ export class NotificationDecider {
 
   private async decideMessage(
     { audience, e, recipients }: MessagePlan,
-    online: ReadonlySet<UserId>,
-    now: number,
+    attention: ReadonlyMap<string, Attention>,
     created: NewNotification[],
     live: Set<UserId>,
     pushes: PushJob[],
@@ -201,24 +177,17 @@ export class NotificationDecider {
         conversationId: m.conversationId,
         message: { id: m.id, seq: m.seq, createdAt: m.createdAt },
         actorId: m.senderId,
-        at: now,
+        // The message's time, not the batch's: notifications decided in one batch would
+        // otherwise tie, and the list (newest first, then by id) would shuffle them.
+        at: m.createdAt,
       });
-      const away = !online.has(r.userId);
-      if (r.mentioned) {
-        created.push(draft());
-        if (!away) live.add(r.userId);
-      } else if (!small || r.muted) {
-        continue;
-      } else if (away) {
-        created.push(draft());
-      } else if (this.deps.bus.alone()) {
-        // The only node holds every socket of the user: decide here what candidate()
-        // would decide after a round trip through the bus (no JSON, no hash when focused,
-        // which is the common case: people read the conversation they are chatting in).
-        this.keepUnlessFocused(r.userId, m.conversationId, draft);
-      } else {
-        this.deps.bus.publish(userTopic(r.userId), `${CANDIDATE_ROUTING}\n${JSON.stringify(draft())}`);
-      }
+      const state = attention.get(attentionKey(r.userId, m.conversationId)) ?? 'online';
+      const away = state === 'away';
+      // Focused, not mentioned: they are reading it (the common case while chatting), so
+      // no draft and no hash are made at all.
+      if (!r.mentioned && (!small || r.muted || state === 'focused')) continue;
+      created.push(draft());
+      if (!away) live.add(r.userId);
       if (away && !r.muted) {
         senderName ??= (await store.getPublicUsers([m.senderId]))[0]?.displayName ?? '';
         pushes.push({ userId: r.userId, payload: pushPayload(audience, m, senderName, r.mentioned) });
@@ -226,15 +195,15 @@ export class NotificationDecider {
     }
   }
 
-  /** The candidate rule, on the node holding the user's sockets: stored unless one of them is focused on the conversation. */
-  private keepUnlessFocused(userId: UserId, conversationId: ConversationId, make: () => NewNotification): void {
-    if (!this.focus.isFocused(userId, conversationId)) this.candidateQueue.push(make());
-  }
-
-  /** Stores candidates this node decided (none of the user's local connections focused). */
-  private async store(batch: NewNotification[]): Promise<void> {
-    const inserted = new Set(await this.deps.store.notifications.createNotifications(batch));
-    await this.announce(batch.filter((n) => inserted.has(n.id)));
+  /** Each recipient's attention to each message's conversation, in one read for the batch. */
+  private async attentionOf(plans: readonly MessagePlan[]): Promise<Map<string, Attention>> {
+    const asks = new Map<string, { userId: UserId; conversationId: ConversationId }>();
+    for (const { e, recipients } of plans) {
+      for (const r of recipients) asks.set(attentionKey(r.userId, e.conversationId), { userId: r.userId, conversationId: e.conversationId });
+    }
+    const keys = [...asks.keys()];
+    const answers = await this.attentionAmong([...asks.values()]);
+    return new Map(keys.map((key, i) => [key, answers[i] ?? 'online']));
   }
 
   /** Live `notification` frames for newly stored notifications, with each user's unread count. */
@@ -254,16 +223,23 @@ export class NotificationDecider {
     }
   }
 
-  /** Failing presence counts everyone as online: a missed push beats pushing to someone at their screen. */
-  private async onlineAmong(ids: UserId[]): Promise<Set<UserId>> {
+  /**
+   * Failing presence counts everyone as online and unfocused: an in-app notification too
+   * many (the client marks it read if it shows the conversation) beats a missed one, and
+   * a missed push beats pushing to someone at their screen.
+   */
+  private async attentionAmong(asks: { userId: UserId; conversationId: ConversationId }[]): Promise<Attention[]> {
+    if (asks.length === 0) return [];
     try {
-      return await this.deps.presence.onlineAmong(ids);
+      return await this.deps.presence.attentionAmong(asks);
     } catch (err) {
       this.deps.log.warn({ err }, 'presence unavailable for notifications');
-      return new Set(ids);
+      return asks.map(() => 'online');
     }
   }
 }
+
+const attentionKey = (userId: UserId, conversationId: ConversationId) => `${userId}\n${conversationId}`;
 
 function pushPayload(audience: AudienceRecord, m: MessageCreated['message'], senderName: string, mention: boolean): PushPayload {
   const text = m.body.length > PREVIEW_CHARS ? `${m.body.slice(0, PREVIEW_CHARS - 1)}…` : m.body;
