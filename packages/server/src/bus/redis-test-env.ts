@@ -63,6 +63,19 @@ export async function deleteKeysWithPrefix(url: string, prefix: string): Promise
   }
 }
 
+/**
+ * Empties Redis's script cache, as a restart does: the adapters' next script calls get
+ * NOSCRIPT and must send the script itself. Harmless to other tests sharing the server.
+ */
+export async function flushScripts(url: string): Promise<void> {
+  const client = new Redis(url);
+  try {
+    await client.script('FLUSH');
+  } finally {
+    await client.quit();
+  }
+}
+
 function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
 }

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { newConversationId } from '../domain/ids';
 import { conversationTopic } from './port';
 import { RedisBus } from './redis';
-import { randomPrefix, redisTestEnv } from './redis-test-env';
+import { flushScripts, randomPrefix, redisTestEnv } from './redis-test-env';
 
 const redis = await redisTestEnv();
 
@@ -55,6 +55,18 @@ describe.skipIf(!redis.available)(`RedisBus specifics${redis.skipNote}`, () => {
     return { bus, nodeName };
   }
 
+  /** Two nodes on one prefix, the subscriber listening on one topic, both ready. */
+  async function publisherAndSubscriber() {
+    const prefix = randomPrefix();
+    const subscriber = newNode(prefix);
+    const publisher = newNode(prefix);
+    const topic = conversationTopic(newConversationId());
+    const received: string[] = [];
+    await subscriber.bus.subscribe(topic, (payload) => received.push(payload));
+    await until('both healthy', () => subscriber.bus.healthy() && publisher.bus.healthy());
+    return { subscriber, publisher, topic, received };
+  }
+
   it('becomes healthy once both connections are ready', async () => {
     const { bus } = newNode(randomPrefix());
     await until('healthy', () => bus.healthy());
@@ -63,13 +75,7 @@ describe.skipIf(!redis.available)(`RedisBus specifics${redis.skipNote}`, () => {
   });
 
   it('resubscribes after its subscriber connection is killed', async () => {
-    const prefix = randomPrefix();
-    const subscriber = newNode(prefix);
-    const publisher = newNode(prefix);
-    const topic = conversationTopic(newConversationId());
-    const received: string[] = [];
-    await subscriber.bus.subscribe(topic, (payload) => received.push(payload));
-    await until('both healthy', () => subscriber.bus.healthy() && publisher.bus.healthy());
+    const { subscriber, publisher, topic, received } = await publisherAndSubscriber();
 
     await killConnection(`parley-bus-sub:${subscriber.nodeName}`);
     await until('unhealthy after the kill', () => !subscriber.bus.healthy());
@@ -82,13 +88,7 @@ describe.skipIf(!redis.available)(`RedisBus specifics${redis.skipNote}`, () => {
   });
 
   it('drops publishes while its publisher is down, then publishes again', async () => {
-    const prefix = randomPrefix();
-    const subscriber = newNode(prefix);
-    const publisher = newNode(prefix);
-    const topic = conversationTopic(newConversationId());
-    const received: string[] = [];
-    await subscriber.bus.subscribe(topic, (payload) => received.push(payload));
-    await until('publisher healthy', () => publisher.bus.healthy());
+    const { publisher, topic, received } = await publisherAndSubscriber();
 
     await killConnection(`parley-bus-pub:${publisher.nodeName}`);
     await until('unhealthy after the kill', () => !publisher.bus.healthy());
@@ -110,32 +110,23 @@ describe.skipIf(!redis.available)(`RedisBus specifics${redis.skipNote}`, () => {
     for (const t of topics) await subscriber.bus.subscribe(t, (payload) => received.get(t)!.push(payload));
     await until('publisher healthy', () => publisher.bus.healthy());
 
-    // One synchronous loop, as a commit's fan-out publishes: written as one batch.
-    for (let i = 0; i < 300; i++) publisher.bus.publish(topics[i % 2]!, `m${i}`);
+    // One synchronous loop, as a commit's fan-out publishes: sent together, in more than
+    // one script call (512 publishes each).
+    const n = 1_100;
+    for (let i = 0; i < n; i++) publisher.bus.publish(topics[i % 2]!, `m${i}`);
     publisher.bus.publish(topics[0]!, 'last words');
     await publisher.bus.close();
-    await until('all delivered', () => received.get(topics[0]!)!.length === 151 && received.get(topics[1]!)!.length === 150);
-    expect(received.get(topics[0]!)).toEqual([...Array.from({ length: 150 }, (_, i) => `m${2 * i}`), 'last words']);
-    expect(received.get(topics[1]!)).toEqual(Array.from({ length: 150 }, (_, i) => `m${2 * i + 1}`));
+    await until('all delivered', () => received.get(topics[0]!)!.length === n / 2 + 1 && received.get(topics[1]!)!.length === n / 2);
+    expect(received.get(topics[0]!)).toEqual([...Array.from({ length: n / 2 }, (_, i) => `m${2 * i}`), 'last words']);
+    expect(received.get(topics[1]!)).toEqual(Array.from({ length: n / 2 }, (_, i) => `m${2 * i + 1}`));
     expect(publisher.bus.stats().publishFailures).toBe(0);
   });
 
   it('publishes again after Redis forgot its scripts (as after a restart)', async () => {
-    const prefix = randomPrefix();
-    const subscriber = newNode(prefix);
-    const publisher = newNode(prefix);
-    const topic = conversationTopic(newConversationId());
-    const received: string[] = [];
-    await subscriber.bus.subscribe(topic, (payload) => received.push(payload));
-    await until('publisher healthy', () => publisher.bus.healthy());
+    const { publisher, topic, received } = await publisherAndSubscriber();
     publisher.bus.publish(topic, 'before');
     await until('first delivery', () => received.length === 1);
-    const admin = new Redis(redis.url);
-    try {
-      await admin.script('FLUSH');
-    } finally {
-      await admin.quit();
-    }
+    await flushScripts(redis.url);
     publisher.bus.publish(topic, 'after');
     await until('delivery after the flush', () => received.length === 2);
     expect(received).toEqual(['before', 'after']);

@@ -1,7 +1,7 @@
 /** RedisRateLimiter behaviour beyond the port: counts shared by nodes, prefixes, expiry. */
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { deleteKeysWithPrefix, randomPrefix, redisTestEnv } from '../bus/redis-test-env';
+import { deleteKeysWithPrefix, flushScripts, randomPrefix, redisTestEnv } from '../bus/redis-test-env';
 import { RedisRateLimiter } from './redis';
 
 const redis = await redisTestEnv();
@@ -65,12 +65,7 @@ describe.skipIf(!redis.available)(`RedisRateLimiter specifics${redis.skipNote}`,
   it('keeps counting after Redis forgot its script (as after a restart)', async () => {
     const node = limiter(randomPrefix());
     expect(await node.hit('k', rule, Date.now())).toEqual({ ok: true });
-    const admin = new Redis(redis.url);
-    try {
-      await admin.script('FLUSH');
-    } finally {
-      await admin.quit();
-    }
+    await flushScripts(redis.url);
     expect(await node.hit('k', rule, Date.now())).toEqual({ ok: true });
     expect(await node.hit('k', rule, Date.now())).toEqual({ ok: true });
     expect((await node.hit('k', rule, Date.now())).ok).toBe(false);
