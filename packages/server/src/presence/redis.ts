@@ -114,8 +114,8 @@ for i = 1, #ARGV do
     answers[i] = 0
   else
     answers[i] = 1
-    for _, shown in ipairs(redis.call('HMGET', KEYS[2 * i], unpack(live))) do
-      if shown == ARGV[i] then
+    for _, id in ipairs(live) do
+      if redis.call('HGET', KEYS[2 * i], id) == ARGV[i] then
         answers[i] = 2
         break
       end
