@@ -7,25 +7,9 @@ import type { Bus, BusHandler, Topic } from './port';
 
 export class LocalBusHub {
   private readonly subscribers = new Map<Topic, Set<LocalBus>>();
-  private readonly open = new Set<LocalBus>();
 
   endpoint(): LocalBus {
     return new LocalBus(this);
-  }
-
-  /** @internal An endpoint joins at construction and leaves when closed. */
-  join(bus: LocalBus): void {
-    this.open.add(bus);
-  }
-
-  /** @internal */
-  leave(bus: LocalBus): void {
-    this.open.delete(bus);
-  }
-
-  /** @internal */
-  endpoints(): number {
-    return this.open.size;
   }
 
   /** @internal */
@@ -55,9 +39,7 @@ export class LocalBus implements Bus {
   private readonly handlers = new Map<Topic, BusHandler>();
   private closed = false;
 
-  constructor(private readonly hub: LocalBusHub = new LocalBusHub()) {
-    hub.join(this);
-  }
+  constructor(private readonly hub: LocalBusHub = new LocalBusHub()) {}
 
   publish(topic: Topic, payload: string): void {
     if (this.closed) return;
@@ -89,13 +71,8 @@ export class LocalBus implements Bus {
     return !this.closed;
   }
 
-  alone(): boolean {
-    return this.hub.endpoints() === 1;
-  }
-
   async close(): Promise<void> {
     this.closed = true;
-    this.hub.leave(this);
     for (const topic of this.handlers.keys()) this.hub.remove(topic, this);
     this.handlers.clear();
   }

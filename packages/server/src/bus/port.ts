@@ -32,11 +32,5 @@ export interface Bus {
   unsubscribe(topic: Topic): Promise<void>;
   /** True while the adapter believes it is connected (for /readyz). */
   healthy(): boolean;
-  /**
-   * True when no other node can receive what this node publishes (an in-process bus
-   * with no other endpoint): a node may then act on its own state instead of publishing
-   * to itself. Asked at each use: endpoints of a shared in-process hub come and go.
-   */
-  alone(): boolean;
   close(): Promise<void>;
 }

@@ -200,11 +200,6 @@ export class RedisBus implements Bus {
     else await this.sub.unsubscribe(channel);
   }
 
-  /** Other nodes may hold any user's sockets: never alone. */
-  alone(): boolean {
-    return false;
-  }
-
   /** Both connections are up and, after a reconnect, every subscription is active again. */
   healthy(): boolean {
     return !this.closed && this.pub.status === 'ready' && this.sub.status === 'ready' && this.subscriptionsRestored;
