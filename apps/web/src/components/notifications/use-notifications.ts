@@ -69,7 +69,7 @@ export function useNotifications(client: ParleyClient, focusedId: string | null)
         const n = p.notification;
         if (n) {
           setItems((prev) => [n, ...prev.filter((x) => x.id !== n.id)]);
-          // Another node may not know this tab shows the conversation: it is seen.
+          // Decided before this tab's focus reached the server: it is seen.
           if (n.conversationId === focused.current && document.visibilityState === 'visible') void markRead(n);
         }
         if (p.readIds || p.allRead) setItems((prev) => applyRead(prev, p, Date.now()));

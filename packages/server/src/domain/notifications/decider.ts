@@ -170,7 +170,12 @@ export class NotificationDecider {
     let senderName = audience.members?.find((u) => u.userId === m.senderId)?.displayName;
 
     for (const r of recipients) {
-      const draft = (): NewNotification => ({
+      const state = attention.get(attentionKey(r.userId, m.conversationId)) ?? 'online';
+      const away = state === 'away';
+      // Focused, not mentioned: they are reading it (the common case while chatting), so
+      // no notification and no hash are made at all.
+      if (!r.mentioned && (!small || r.muted || state === 'focused')) continue;
+      created.push({
         id: notificationId(r.userId, `message:${m.id}`),
         userId: r.userId,
         kind: r.mentioned ? 'mention' : 'message',
@@ -181,12 +186,6 @@ export class NotificationDecider {
         // otherwise tie, and the list (newest first, then by id) would shuffle them.
         at: m.createdAt,
       });
-      const state = attention.get(attentionKey(r.userId, m.conversationId)) ?? 'online';
-      const away = state === 'away';
-      // Focused, not mentioned: they are reading it (the common case while chatting), so
-      // no draft and no hash are made at all.
-      if (!r.mentioned && (!small || r.muted || state === 'focused')) continue;
-      created.push(draft());
       if (!away) live.add(r.userId);
       if (away && !r.muted) {
         senderName ??= (await store.getPublicUsers([m.senderId]))[0]?.displayName ?? '';
