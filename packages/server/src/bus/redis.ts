@@ -26,6 +26,7 @@
  * shard owning the channel's slot; the topic→channel mapping needs no change.
  */
 import { Redis } from 'ioredis';
+import { chunks } from '../redis/chunks';
 import { TurnBatch } from '../redis/turn-batch';
 import type { Bus, BusHandler, Topic } from './port';
 
@@ -170,8 +171,7 @@ export class RedisBus implements Bus {
       return;
     }
     // Plain commands, each settled on its own (no auto-pipelining, see the constructor).
-    for (let start = 0; start < out.length; start += PUBLISHES_PER_CALL) {
-      const chunk = out.slice(start, start + PUBLISHES_PER_CALL);
+    for (const chunk of chunks(out, PUBLISHES_PER_CALL)) {
       (this.pub as unknown as PublishScripts).parleyPublishMany(0, ...chunk.flat()).catch(failed(chunk.length));
     }
   }

@@ -20,6 +20,7 @@
  */
 import { Redis, type ChainableCommander } from 'ioredis';
 import type { ConversationId, UserId } from '@parley/protocol';
+import { chunks } from '../redis/chunks';
 import type { Attention, AttentionAsk, PresenceRegistry } from './port';
 
 export type RedisPresenceOptions = ({ url: string; client?: never } | { client: Redis; url?: never }) & {
@@ -192,15 +193,14 @@ export class RedisPresence implements PresenceRegistry {
   async onlineAmong(userIds: readonly UserId[]): Promise<Set<UserId>> {
     const online = new Set<UserId>();
     if (userIds.length === 0) return online;
-    const chunks: UserId[][] = [];
-    for (let i = 0; i < userIds.length; i += ONLINE_CHUNK) chunks.push(userIds.slice(i, i + ONLINE_CHUNK));
+    const calls = chunks(userIds, ONLINE_CHUNK);
     const pipeline = this.pipeline();
-    for (const chunk of chunks) {
+    for (const chunk of calls) {
       pipeline.parleyPresenceOnline(chunk.length, ...chunk.map((id) => this.key(id)));
     }
     const results = throwFirstError(await pipeline.exec());
     results.forEach((positions, c) => {
-      const chunk = chunks[c]!;
+      const chunk = calls[c]!;
       for (const position of positions as number[]) online.add(chunk[position - 1]!);
     });
     return online;
@@ -209,10 +209,8 @@ export class RedisPresence implements PresenceRegistry {
   /** One round trip however many asks: the notifications decider asks once per batch. */
   async attentionAmong(asks: readonly AttentionAsk[]): Promise<Attention[]> {
     if (asks.length === 0) return [];
-    const chunks: AttentionAsk[][] = [];
-    for (let i = 0; i < asks.length; i += ONLINE_CHUNK) chunks.push(asks.slice(i, i + ONLINE_CHUNK));
     const pipeline = this.pipeline();
-    for (const chunk of chunks) {
+    for (const chunk of chunks(asks, ONLINE_CHUNK)) {
       const keys = chunk.flatMap(({ userId }) => [this.key(userId), this.focusKey(userId)]);
       pipeline.parleyPresenceAttention(keys.length, ...keys, ...chunk.map((a) => a.conversationId));
     }

@@ -17,6 +17,7 @@
  * borrows it (defining its script on it) and leaves it open.
  */
 import { Redis } from 'ioredis';
+import { chunks } from '../redis/chunks';
 import { TurnBatch } from '../redis/turn-batch';
 import type { RateLimiter, RateRule, RateVerdict } from './port';
 
@@ -85,8 +86,7 @@ export class RedisRateLimiter implements RateLimiter {
    * (a scratch loop of 100-hit turns).
    */
   private send(hits: PendingHit[]): void {
-    for (let start = 0; start < hits.length; start += HITS_PER_CALL) {
-      const chunk = hits.slice(start, start + HITS_PER_CALL);
+    for (const chunk of chunks(hits, HITS_PER_CALL)) {
       const args: (string | number)[] = chunk.map((hit) => hit.key);
       for (const hit of chunk) args.push(hit.limit, hit.windowMs);
       (this.client as unknown as RateScripts).parleyRateHits(chunk.length, ...args).then(
