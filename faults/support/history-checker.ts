@@ -54,6 +54,8 @@ export class HistoryRecorder {
   /** Send requests written to a socket, per client id: more than one means the outbox retried. */
   readonly attempts = new Map<string, number>();
   readonly closes: { client: string; code: number; at: number }[] = [];
+  /** Each client's current WebSocket, by its local TCP port (what a proxy sees as the peer). */
+  readonly localPorts = new Map<string, number>();
   /** Conversation events that reached each client as pushes ("client/conversation/seq"). */
   readonly pushed = new Set<string>();
   private readonly watched = new Map<string, Watched>();
@@ -105,6 +107,11 @@ export class HistoryRecorder {
       for (const [cid, got] of w.conversations) for (const e of got.events) if (!this.pushed.has(`${w.name}/${cid}/${e.seq}`)) n++;
     }
     return n;
+  }
+
+  /** Sends of these clients written to the wire at least once and not acknowledged yet. */
+  inFlight(clients: ReadonlySet<string>): SendRecord[] {
+    return this.pending.filter((s) => clients.has(s.client) && (this.attempts.get(s.clientMessageId) ?? 0) > 0);
   }
 
   /** Client ids sent more than once on the wire (retries with the same id). */

@@ -14,6 +14,10 @@ export function observingWebSocket(client: string, rec: HistoryRecorder): WebSoc
     constructor(url: string) {
       super(url);
       this.on('close', (code: number) => rec.closes.push({ client, code, at: Date.now() }));
+      // The local port names this connection to the proxy in front of the nodes.
+      this.on('upgrade', (res: { socket: { localPort?: number } }) => {
+        if (res.socket.localPort) rec.localPorts.set(client, res.socket.localPort);
+      });
       this.on('message', (raw: WebSocket.RawData) => {
         let frame: { type?: string; id?: unknown; ok?: boolean; event?: { conversationId: string; seq: number }; data?: { message?: { id: string; seq: number; conversationId: string } }; error?: { code?: string } };
         try {

@@ -4,6 +4,10 @@
  * piped as-is (HTTP and WebSocket alike), and when either side ends the other is cut, so
  * a dead node's clients see their connections drop and reconnect through the proxy to a
  * live one.
+ *
+ * A scenario can also hold a backend's replies (`holdReplies`): bytes from that node to
+ * its clients stay in the proxy, so requests reach the node (and may commit) while their
+ * replies do not reach the clients. That is how a test puts sends in flight on purpose.
  */
 import net from 'node:net';
 
@@ -12,6 +16,10 @@ export interface RoundRobinProxy {
   port: number;
   /** Connections forwarded per backend port (for asserting the spread). */
   readonly forwarded: ReadonlyMap<number, number>;
+  /** The backend port a live client connection goes to, by the client's own (local) port. */
+  backendOf(clientPort: number): number | undefined;
+  /** From now on, nothing the backend on `port` writes reaches its clients (until it closes). */
+  holdReplies(port: number): void;
   close(): Promise<void>;
 }
 
@@ -19,6 +27,8 @@ export async function startRoundRobinProxy(backendPorts: readonly number[]): Pro
   let next = 0;
   const sockets = new Set<net.Socket>();
   const forwarded = new Map<number, number>();
+  /** Live pairs by the client's remote port (its local port on the client side). */
+  const pairs = new Map<number, { backendPort: number; upstream: net.Socket; client: net.Socket }>();
 
   const track = (s: net.Socket) => {
     sockets.add(s);
@@ -57,6 +67,9 @@ export async function startRoundRobinProxy(backendPorts: readonly number[]): Pro
       }
       const upstream = backend.socket;
       forwarded.set(backend.port, (forwarded.get(backend.port) ?? 0) + 1);
+      const clientPort = client.remotePort!;
+      pairs.set(clientPort, { backendPort: backend.port, upstream, client });
+      client.once('close', () => pairs.delete(clientPort));
       track(upstream);
       upstream.on('error', () => upstream.destroy());
       // Either side going away takes the other with it (no half-open connections).
@@ -74,6 +87,14 @@ export async function startRoundRobinProxy(backendPorts: readonly number[]): Pro
     url: `http://127.0.0.1:${port}`,
     port,
     forwarded,
+    backendOf: (clientPort) => pairs.get(clientPort)?.backendPort,
+    holdReplies(port) {
+      for (const p of pairs.values()) {
+        if (p.backendPort !== port) continue;
+        p.upstream.unpipe(p.client);
+        p.upstream.pause();
+      }
+    },
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
