@@ -53,6 +53,8 @@ export class HistoryRecorder {
   readonly replies: SendReply[] = [];
   /** Send requests written to a socket, per client id: more than one means the outbox retried. */
   readonly attempts = new Map<string, number>();
+  /** When each client id was first written to a socket. */
+  readonly firstAttemptAt = new Map<string, number>();
   readonly closes: { client: string; code: number; at: number }[] = [];
   /** Each client's current WebSocket, by its local TCP port (what a proxy sees as the peer). */
   readonly localPorts = new Map<string, number>();
@@ -109,9 +111,12 @@ export class HistoryRecorder {
     return n;
   }
 
-  /** Sends of these clients written to the wire at least once and not acknowledged yet. */
-  inFlight(clients: ReadonlySet<string>): SendRecord[] {
-    return this.pending.filter((s) => clients.has(s.client) && (this.attempts.get(s.clientMessageId) ?? 0) > 0);
+  /**
+   * Sends of these clients first written to the wire at or after `since` and not
+   * acknowledged yet. (A send written earlier may have its ack already on its way.)
+   */
+  inFlight(clients: ReadonlySet<string>, since: number): SendRecord[] {
+    return this.pending.filter((s) => clients.has(s.client) && (this.firstAttemptAt.get(s.clientMessageId) ?? -1) >= since);
   }
 
   /** Client ids sent more than once on the wire (retries with the same id). */

@@ -48,6 +48,7 @@ export function observingWebSocket(client: string, rec: HistoryRecorder): WebSoc
           const clientMessageId = frame.data?.clientMessageId ?? '';
           this.sendRequests.set(frame.id, clientMessageId);
           rec.attempts.set(clientMessageId, (rec.attempts.get(clientMessageId) ?? 0) + 1);
+          if (!rec.firstAttemptAt.has(clientMessageId)) rec.firstAttemptAt.set(clientMessageId, Date.now());
         }
       } catch {
         /* not JSON: not ours to watch */
