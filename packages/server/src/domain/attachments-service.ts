@@ -12,13 +12,12 @@ import { Readable, Transform } from 'node:stream';
 import type { Attachment, AttachmentId, ConversationId, UserId } from '@parley/protocol';
 import type { AttachmentRecord } from '../store/attachments-port';
 import { toMessageAttachment } from '../store/attachments-port';
-import { StoreError } from '../store/port';
 import { assertBlobKey, type BlobKey, type BlobStore } from '../blobs/port';
 import { sanitizeFileName, contentDisposition } from './attachments/file-name';
 import { detectType, inspectImage, isInlineImage, servedType, SNIFF_BYTES } from './attachments/inspect';
 import { downloadPurpose, SIGNED_URL_TTL_MS, uploadPurpose, UrlSigner } from './attachments/signing';
 import type { Deps } from './deps';
-import { AppError, notFound } from './errors';
+import { AppError, notFound, refusalError } from './errors';
 import { newAttachmentId } from './attachments/ids';
 
 export interface Download {
@@ -68,12 +67,8 @@ export class AttachmentsService {
     const remaining = userQuotaBytes - (await this.deps.store.attachments.usage(ownerId));
     const reserved = input.declaredLength ?? Math.min(uploadMaxBytes, remaining);
     if (reserved <= 0) throw quotaExceeded();
-    try {
-      await this.deps.store.attachments.reserve({ id, ownerId, name, reservedBytes: reserved, quotaBytes: userQuotaBytes, at: this.deps.clock() });
-    } catch (err) {
-      if (err instanceof StoreError && err.code === 'LIMIT_EXCEEDED') throw quotaExceeded();
-      throw err;
-    }
+    // Over the quota here is the quotaExceeded refusal (domain/rules/quota.ts).
+    await this.deps.store.attachments.reserve({ id, ownerId, name, reservedBytes: reserved, quotaBytes: userQuotaBytes, at: this.deps.clock() });
 
     let written = false;
     try {
@@ -235,7 +230,7 @@ export class AttachmentsService {
 }
 
 function quotaExceeded(): AppError {
-  return new AppError('QUOTA_EXCEEDED', 'your attachment storage quota is used up');
+  return refusalError('quotaExceeded');
 }
 
 function thumbName(name: string): string {
