@@ -4,7 +4,7 @@
  * broadcast (a listening member's socket receives nothing before a barrier message);
  * and the process still healthy (/healthz 200 and a normal request works after).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LIMITS } from '@parley/protocol';
 import type { TestNode } from '../testing';
 import { describeEachBackend } from '../test-support/backends';

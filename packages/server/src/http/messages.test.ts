@@ -3,7 +3,7 @@
  * delete for everyone (tombstones) and for me (hidden only for me, my other devices
  * told), compose by username, the received/sent mailboxes, unread counts and read marks.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestNode } from '../testing';
 import { describeEachBackend } from '../test-support/backends';
 import { RawSocket } from '../test-support/ws-client';
