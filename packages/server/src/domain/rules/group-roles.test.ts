@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Role, UserId } from '@parley/protocol';
 import { RuleError, type Refusal } from './refusals';
-import { checkManage, chooseSuccessor, newGroupMembers, planAdd, planRemoval, planRoleChange } from './group-roles';
+import { checkManage, chooseSuccessor, erasureHandsOver, newGroupMembers, planAdd, planRemoval, planRoleChange } from './group-roles';
 
 const u = (id: string) => id as UserId;
 const m = (id: string, role: Role) => ({ userId: u(id), role });
@@ -80,6 +80,15 @@ describe('group roles', () => {
     expect(outcome(() => planAdd({ userIds: [u('c'), u('d')], isMember, memberCount: 2, maxMembers: 3 }))).toBe('tooManyMembers');
     // Adding nobody is never over the limit, even in a group already past it.
     expect(planAdd({ userIds: [], isMember, memberCount: 5, maxMembers: 3 })).toEqual([]);
+  });
+
+  it.each([
+    [group, 'owner', true],
+    [group, 'admin', false],
+    [group, 'member', false],
+    [direct, 'member', false],
+  ] as const)('an erased account in a %o as %s hands ownership over: %s', (conv, role, expected) => {
+    expect(erasureHandsOver(conv, { role })).toBe(expected);
   });
 
   it('newGroupMembers: the others once, without the owner, within the limit', () => {

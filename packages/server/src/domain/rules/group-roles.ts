@@ -79,6 +79,14 @@ export function chooseSuccessor<M extends Pick<MemberRecord, 'userId' | 'role' |
   return best;
 }
 
+/**
+ * An erased account leaves every conversation it is in (no rule refuses that); as the
+ * owner of a group it hands ownership on exactly as a leave does (chooseSuccessor).
+ */
+export function erasureHandsOver(conversation: Conversation, member: Pick<MemberRecord, 'role'>): boolean {
+  return conversation.kind === 'group' && member.role === 'owner';
+}
+
 /** Setting a member's role: the owner only, never the owner's own role. Setting the role they have changes nothing. */
 export function planRoleChange(conversation: Conversation, actor: Member, target: Member | null, role: Exclude<Role, 'owner'>): 'change' | 'noChange' {
   if (conversation.kind !== 'group') throw new RuleError('notAGroup');

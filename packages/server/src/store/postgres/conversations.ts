@@ -44,7 +44,8 @@ async function insertMembers(tx: Tx, conversationId: ConversationId, members: { 
   `;
 }
 
-async function listMembersOf(db: Db, conversationId: ConversationId): Promise<MemberRecord[]> {
+/** Members in join order (what chooseSuccessor expects). */
+export async function listMembersOf(db: Db, conversationId: ConversationId): Promise<MemberRecord[]> {
   const rows = await db<MemberRow[]>`
     SELECT ${db.unsafe(MEMBER_COLUMNS)} FROM members WHERE conversation_id = ${conversationId} ORDER BY join_order
   `;
