@@ -1,7 +1,8 @@
 /**
  * Chooses adapters from configuration only: a postgres:// PARLEY_DATABASE_URL selects
  * PostgreSQL, anything else is a SQLite file; PARLEY_REDIS_URL selects the Redis bus,
- * presence and rate limits, else they are in-process.
+ * presence and rate limits, else they are in-process; PARLEY_BLOB_STORE the blob store.
+ * Media inspection and browser push have one adapter each.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +15,12 @@ import type { Store } from './store/port';
 import { LocalBus } from './bus/local';
 import { MemoryPresence } from './presence/memory';
 import { MemoryRateLimiter } from './rate-limit/memory';
+import type { BlobStore } from './blobs/port';
+import { openBlobStore } from './blobs/open-blob-store';
+import type { MediaInspector } from './media/port';
+import { sharpInspector } from './media/sharp-inspector';
+import type { PushSender, VapidKeys } from './push/port';
+import { WebPushSender } from './push/web-push-sender';
 
 /** `log` hears about storage trouble the store recovers from itself (a restarted SQLite writer). */
 export async function openStore(config: Config, opts: { log?: Logger } = {}): Promise<Store> {
@@ -51,4 +58,18 @@ export async function openShared(config: Config): Promise<SharedAdapters> {
     presence: new RedisPresence({ url, prefix }),
     limiter: new RedisRateLimiter({ url, prefix }),
   };
+}
+
+export function openBlobs(config: Config): BlobStore {
+  return openBlobStore(config);
+}
+
+export function openMedia(): MediaInspector {
+  return sharpInspector;
+}
+
+/** Web Push signed with the deployment's VAPID pair (`keys`, loaded on first push). */
+export function openPushSender(config: Config, keys: () => VapidKeys): PushSender {
+  const cfg = config.notifications;
+  return new WebPushSender({ keys, subject: cfg?.vapidSubject ?? 'mailto:admin@parley.invalid', allowInsecure: cfg?.pushAllowInsecure ?? false });
 }

@@ -13,7 +13,13 @@ import type { Bus } from './bus/port';
 import type { PresenceRegistry } from './presence/port';
 import type { RateLimiter } from './rate-limit/port';
 import type { Store } from './store/port';
+import type { BlobStore } from './blobs/port';
+import type { MediaInspector } from './media/port';
+import type { PushSender } from './push/port';
+import type { Deps } from './domain/deps';
 import { buildServices, type Services } from './domain/services';
+import { openBlobs, openMedia, openPushSender } from './adapters';
+import { lazyVapidKeys } from './push/vapid-keys';
 import { AppError } from './domain/errors';
 import { buildHandlers } from './http/handlers';
 import { registerRoutes } from './http/register-routes';
@@ -34,6 +40,10 @@ export interface AppParts {
   log: Logger;
   jwtSecret: Uint8Array;
   clock?: () => number;
+  /** Chosen from config when absent (adapters.ts): the blob store, the media inspector, the push sender. */
+  blobs?: BlobStore;
+  media?: MediaInspector;
+  push?: PushSender;
 }
 
 export interface ParleyApp {
@@ -52,8 +62,24 @@ export interface ParleyApp {
 export async function buildApp(parts: AppParts): Promise<ParleyApp> {
   const metrics = createMetrics();
   const store = instrumentStore(parts.store, { inFlight: metrics.storeInFlight, seconds: metrics.storeSeconds });
-  const deps = { ...parts, store, clock: parts.clock ?? Date.now, metrics };
-  const services = buildServices(deps, parts.jwtSecret);
+  // The composition root: every port the domain uses is chosen here, and every secret loaded.
+  const { config, bus, presence, limiter, log, jwtSecret } = parts;
+  const vapid = lazyVapidKeys(config);
+  const deps: Deps = {
+    store,
+    bus,
+    presence,
+    limiter,
+    blobs: parts.blobs ?? openBlobs(config),
+    media: parts.media ?? openMedia(),
+    push: parts.push ?? openPushSender(config, vapid),
+    keys: { jwtSecret, vapid },
+    config,
+    log,
+    metrics,
+    clock: parts.clock ?? Date.now,
+  };
+  const services = buildServices(deps);
   const http: FastifyInstance = Fastify({
     loggerInstance: parts.log as FastifyBaseLogger,
     bodyLimit: LIMITS.httpBodyBytesMax,

@@ -12,13 +12,12 @@ import { Readable, Transform } from 'node:stream';
 import type { Attachment, AttachmentId, ConversationId, UserId } from '@parley/protocol';
 import type { AttachmentRecord } from '../store/attachments-port';
 import { toMessageAttachment } from '../store/attachments-port';
-import { StoreError } from '../store/port';
 import { assertBlobKey, type BlobKey, type BlobStore } from '../blobs/port';
 import { sanitizeFileName, contentDisposition } from './attachments/file-name';
-import { detectType, inspectImage, isInlineImage, servedType, SNIFF_BYTES } from './attachments/inspect';
+import { isInlineImage, servedType } from './attachments/media-types';
 import { downloadPurpose, SIGNED_URL_TTL_MS, uploadPurpose, UrlSigner } from './attachments/signing';
 import type { Deps } from './deps';
-import { AppError, notFound } from './errors';
+import { AppError, notFound, refusalError } from './errors';
 import { newAttachmentId } from './attachments/ids';
 
 export interface Download {
@@ -41,12 +40,13 @@ export function toAttachment(r: AttachmentRecord): Attachment {
 export class AttachmentsService {
   private readonly signer: UrlSigner;
 
-  constructor(
-    private readonly deps: Deps,
-    readonly blobs: BlobStore,
-    jwtSecret: Uint8Array,
-  ) {
-    this.signer = new UrlSigner(jwtSecret);
+  constructor(private readonly deps: Deps) {
+    this.signer = new UrlSigner(deps.keys.jwtSecret);
+  }
+
+  /** The blob store (closed by the HTTP server with the app). */
+  get blobs(): BlobStore {
+    return this.deps.blobs;
   }
 
   private get limits() {
@@ -68,15 +68,12 @@ export class AttachmentsService {
     const remaining = userQuotaBytes - (await this.deps.store.attachments.usage(ownerId));
     const reserved = input.declaredLength ?? Math.min(uploadMaxBytes, remaining);
     if (reserved <= 0) throw quotaExceeded();
-    try {
-      await this.deps.store.attachments.reserve({ id, ownerId, name, reservedBytes: reserved, quotaBytes: userQuotaBytes, at: this.deps.clock() });
-    } catch (err) {
-      if (err instanceof StoreError && err.code === 'LIMIT_EXCEEDED') throw quotaExceeded();
-      throw err;
-    }
+    // Over the quota here is the quotaExceeded refusal (domain/rules/quota.ts).
+    await this.deps.store.attachments.reserve({ id, ownerId, name, reservedBytes: reserved, quotaBytes: userQuotaBytes, at: this.deps.clock() });
 
     let written = false;
     try {
+      const { media } = this.deps;
       const head: Buffer[] = [];
       let headBytes = 0;
       let total = 0;
@@ -84,9 +81,9 @@ export class AttachmentsService {
         transform(chunk: Buffer, _enc, done) {
           total += chunk.length;
           if (total > reserved) return done(new OverLimit());
-          if (headBytes < SNIFF_BYTES) {
-            head.push(chunk.subarray(0, SNIFF_BYTES - headBytes));
-            headBytes += Math.min(chunk.length, SNIFF_BYTES - headBytes);
+          if (headBytes < media.sniffBytes) {
+            head.push(chunk.subarray(0, media.sniffBytes - headBytes));
+            headBytes += Math.min(chunk.length, media.sniffBytes - headBytes);
           }
           done(null, chunk);
         },
@@ -106,11 +103,11 @@ export class AttachmentsService {
       written = true;
       if (size === 0) throw new AppError('BAD_REQUEST', 'the file is empty');
 
-      const detected = await detectType(Buffer.concat(head));
+      const detected = await media.detectType(Buffer.concat(head));
       let facts = { kind: 'file' as 'image' | 'file', width: null as number | null, height: null as number | null, hasThumbnail: false };
       if (isInlineImage(detected)) {
         const source = await this.blobs.get(blobKey(id));
-        const image = source ? await inspectImage(source) : null;
+        const image = source ? await media.inspectImage(source) : null;
         if (image) {
           await this.blobs.put(thumbKey(id), readableOf(image.thumbnail), { contentType: 'image/webp' });
           facts = { kind: 'image', width: image.width, height: image.height, hasThumbnail: true };
@@ -235,7 +232,7 @@ export class AttachmentsService {
 }
 
 function quotaExceeded(): AppError {
-  return new AppError('QUOTA_EXCEEDED', 'your attachment storage quota is used up');
+  return refusalError('quotaExceeded');
 }
 
 function thumbName(name: string): string {

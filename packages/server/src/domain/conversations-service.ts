@@ -1,5 +1,5 @@
 import type { Conversation, ConversationId, Receipt, UserId } from '@parley/protocol';
-import { AppError, notFound } from './errors';
+import { AppError, notFound, refusalError } from './errors';
 import type { Deps } from './deps';
 import type { Fanout } from './fanout';
 import { newConversationId } from './ids';
@@ -52,7 +52,7 @@ export class ConversationsService {
     if (userId === otherId) throw new AppError('CONFLICT', 'a direct conversation needs another user');
     const other = await this.deps.store.getUser(otherId);
     if (!other) throw new AppError('USER_NOT_FOUND', 'no such user');
-    if (await this.deps.store.moderation.blockedEitherWay(userId, otherId)) throw new AppError('BLOCKED', 'you cannot message this user');
+    if (await this.deps.store.moderation.blockedEitherWay(userId, otherId)) throw refusalError('blockedDirect');
     const { conversation: c, created, events } = await this.deps.store.getOrCreateDirect({ id: newConversationId(), a: userId, b: otherId, at: this.deps.clock() });
     this.fanout.events(events);
     return { conversation: await this.view(userId, c.id), created };
@@ -123,7 +123,7 @@ export class ConversationsService {
 
   /** Nobody adds to a group a user they blocked or who blocked them (moderation). */
   private async requireNoBlocks(actorId: UserId, userIds: readonly UserId[]): Promise<void> {
-    if ((await this.deps.store.moderation.blockedAmong(actorId, userIds)).size > 0) throw new AppError('BLOCKED', 'you cannot add a user you blocked or who blocked you');
+    if ((await this.deps.store.moderation.blockedAmong(actorId, userIds)).size > 0) throw refusalError('blockedMember');
   }
 
   /** A non-member gets NOT_FOUND: for them the conversation does not exist. */

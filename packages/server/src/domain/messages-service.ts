@@ -1,5 +1,5 @@
 import type { AttachmentId, ClientMessageId, ConversationId, Message, MessageId, UserId } from '@parley/protocol';
-import { AppError, notFound } from './errors';
+import { AppError, notFound, refusalError } from './errors';
 import type { Deps } from './deps';
 import type { Fanout } from './fanout';
 import { newMessageId } from './ids';
@@ -65,7 +65,7 @@ export class MessagesService {
       at,
       ...(req.attachmentIds?.length ? { attachmentIds: req.attachmentIds } : {}),
     }));
-    if (!result.ok && result.code === 'BLOCKED') throw new AppError('BLOCKED', 'you cannot message this user');
+    if (!result.ok && result.code === 'BLOCKED') throw refusalError('blockedDirect');
     if (!result.ok && result.code === 'ATTACHMENT_INVALID') throw new AppError('ATTACHMENT_INVALID', 'an attachment is unknown, not yours, or already sent');
     if (!result.ok) throw notFound('conversation not found');
     return { message: result.message, duplicate: result.duplicate };

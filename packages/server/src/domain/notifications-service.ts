@@ -3,7 +3,6 @@
  * subscriptions, and what each connection is focused on. Who gets notified for what is
  * decided in notifications/decider.ts, after the commit and off the send path.
  */
-import webpush from 'web-push';
 import {
   NOTIFICATION_COUNT_CAP,
   type ConversationId,
@@ -17,30 +16,15 @@ import { AppError, notFound } from './errors';
 import { decodeCursor, encodeCursor } from './views';
 import { NotificationDecider, PREVIEW_CHARS, toNotification } from './notifications/decider';
 import { PushDelivery } from './notifications/push-delivery';
-import { loadVapidKeys, type VapidKeys } from './notifications/vapid-keys';
-import { WebPushSender } from './notifications/web-push-sender';
-
-/** A socket as the focus op sees it (the gateway's ClientConnection fits). */
-export interface FocusConnection {
-  id: string;
-  userId: UserId;
-  ws: { readonly readyState: number; once(event: 'close', listener: () => void): unknown };
-}
 
 /** Subscriptions kept per user (browsers and devices); the oldest goes first. */
 const SUBSCRIPTIONS_PER_USER = 20;
-const WS_OPEN = 1;
 
 export class NotificationsService {
-  private readonly watched = new WeakSet<FocusConnection>();
-  private readonly sender: WebPushSender;
   private readonly decider: NotificationDecider;
-  private vapid: VapidKeys | null = null;
 
   constructor(private readonly deps: Deps) {
-    const cfg = deps.config.notifications;
-    this.sender = new WebPushSender({ keys: () => this.vapidKeys(), subject: cfg?.vapidSubject ?? 'mailto:admin@parley.invalid', allowInsecure: cfg?.pushAllowInsecure ?? false });
-    this.decider = new NotificationDecider(deps, new PushDelivery(deps, this.sender), cfg?.groupMax ?? 50);
+    this.decider = new NotificationDecider(deps, new PushDelivery(deps, deps.push), deps.config.notifications?.groupMax ?? 50);
   }
 
   // ---- hooks (Fanout after each commit; the gateway for focus)
@@ -50,26 +34,28 @@ export class NotificationsService {
   }
 
   /**
-   * The conversation this connection shows (null: none, or the page is hidden), kept in
-   * the presence registry so the deciding node of any message sees it. Focusing a
-   * conversation marks its notifications read: the user is looking at it.
+   * The conversation one of the user's connections shows (null: none, or the page is
+   * hidden), kept in the presence registry so the deciding node of any message sees it.
+   * Focusing a conversation marks its notifications read: the user is looking at it.
+   * The registry keeps a focus only while its connection is live (presence/port.ts).
    */
-  async setFocus(conn: FocusConnection, conversationId: ConversationId | null): Promise<void> {
-    if (conversationId !== null && !(await this.deps.store.getMember(conversationId, conn.userId))) throw notFound('conversation not found');
-    if (conn.ws.readyState !== WS_OPEN) return;
-    if (!this.watched.has(conn)) {
-      this.watched.add(conn);
-      // The gateway forgets the connection (and its focus) once it has released its
-      // routing; clearing the focus here already stops it counting from the close on.
-      conn.ws.once('close', () => void this.deps.presence.setFocus(conn.userId, conn.id, null).catch(() => {}));
-    }
+  async setFocus(userId: UserId, connectionId: string, conversationId: ConversationId | null): Promise<void> {
+    if (conversationId !== null && !(await this.deps.store.getMember(conversationId, userId))) throw notFound('conversation not found');
     try {
-      await this.deps.presence.setFocus(conn.userId, conn.id, conversationId);
+      await this.deps.presence.setFocus(userId, connectionId, conversationId);
     } catch (err) {
       // Only notifications depend on it: they err towards one too many meanwhile.
       this.deps.log.warn({ err }, 'presence unavailable for focus');
     }
-    if (conversationId !== null) await this.markAllRead(conn.userId, conversationId);
+    if (conversationId !== null) await this.markAllRead(userId, conversationId);
+  }
+
+  /**
+   * The connection closed: its focus stops counting at once, not only once the gateway
+   * has released its routing and presence (which also forgets it).
+   */
+  connectionClosed(userId: UserId, connectionId: string): void {
+    void this.deps.presence.setFocus(userId, connectionId, null).catch(() => {});
   }
 
   /** Every decision and push queued so far has been handled (tests, draining). */
@@ -123,11 +109,11 @@ export class NotificationsService {
   // ---- browser push
 
   vapidPublicKey(): { publicKey: string } {
-    return { publicKey: this.vapidKeys().publicKey };
+    return { publicKey: this.deps.keys.vapid().publicKey };
   }
 
   async subscribe(userId: UserId, sub: PushSubscriptionBody): Promise<void> {
-    if (!this.sender.endpointAllowed(sub.endpoint)) throw new AppError('BAD_REQUEST', 'push endpoint must be an https URL of a push service');
+    if (!this.deps.push.endpointAllowed(sub.endpoint)) throw new AppError('BAD_REQUEST', 'push endpoint must be an https URL of a push service');
     const { notifications } = this.deps.store;
     await notifications.savePushSubscription({ endpoint: sub.endpoint, userId, p256dh: sub.keys.p256dh, auth: sub.keys.auth, createdAt: this.deps.clock() });
     const mine = await notifications.pushSubscriptionsOf([userId]);
@@ -143,14 +129,5 @@ export class NotificationsService {
 
   private async unreadCount(userId: UserId): Promise<number> {
     return (await this.deps.store.notifications.unreadCounts([userId], NOTIFICATION_COUNT_CAP)).get(userId) ?? 0;
-  }
-
-  /** Loaded on first use, so nodes (and tests) that never push never create a key file. */
-  private vapidKeys(): VapidKeys {
-    if (this.vapid) return this.vapid;
-    const cfg = this.deps.config.notifications;
-    const fromEnv = cfg?.vapidPublicKey && cfg.vapidPrivateKey ? { publicKey: cfg.vapidPublicKey, privateKey: cfg.vapidPrivateKey } : null;
-    this.vapid = loadVapidKeys(this.deps.config.dataDir, fromEnv, () => webpush.generateVAPIDKeys());
-    return this.vapid;
   }
 }

@@ -1,6 +1,5 @@
 import type { Deps } from './deps';
 import { AttachmentsService } from './attachments-service';
-import { openBlobStore } from '../blobs/open-blob-store';
 import { AuthService } from './auth/auth-service';
 import { AccessTokens } from './auth/tokens';
 import { ConversationsService } from './conversations-service';
@@ -30,10 +29,10 @@ export interface Services {
   notifications: NotificationsService;
 }
 
-export function buildServices(deps: Deps, jwtSecret: Uint8Array): Services {
+export function buildServices(deps: Deps): Services {
   const notifications = new NotificationsService(deps);
   const fanout = new Fanout(deps.bus, (events) => notifications.committed(events));
-  const tokens = new AccessTokens(jwtSecret, deps.config.accessTokenTtlSec);
+  const tokens = new AccessTokens(deps.keys.jwtSecret, deps.config.accessTokenTtlSec);
   return {
     deps,
     fanout,
@@ -45,7 +44,7 @@ export function buildServices(deps: Deps, jwtSecret: Uint8Array): Services {
     search: new SearchService(deps),
     privacy: new PrivacyService(deps, fanout),
     maintenance: new MaintenanceService(deps),
-    attachments: new AttachmentsService(deps, openBlobStore(deps.config), jwtSecret),
+    attachments: new AttachmentsService(deps),
     moderation: new ModerationService(deps, fanout),
     notifications,
   };

@@ -1,6 +1,7 @@
 /** Maps store records to the wire shapes of @parley/protocol. */
 import type { Conversation, Me, Member, PublicUser } from '@parley/protocol';
 import type { ConversationView, MemberRecord, PublicUserRecord, UserRecord } from '../store/port';
+import { sharedReadSeq } from './rules/watermarks';
 
 export function publicUser(u: PublicUserRecord): PublicUser {
   return { id: u.id, username: u.username, displayName: u.displayName, avatarUrl: u.avatarUrl };
@@ -15,7 +16,7 @@ function member(m: MemberRecord & { user: PublicUserRecord; readReceipts: boolea
     user: publicUser(m.user),
     role: m.role,
     deliveredSeq: m.deliveredSeq,
-    readSeq: m.readReceipts ? m.readSeq : null,
+    readSeq: sharedReadSeq(m.readSeq, m.readReceipts),
     joinedAt: m.joinedAt,
   };
 }

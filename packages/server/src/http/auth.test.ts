@@ -7,19 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { CLOSE } from '@parley/protocol';
-import { startTestServer, type TestNode } from '../testing';
+import type { TestNode } from '../testing';
+import { describeEachBackend } from '../test-support/backends';
 import { Api, call } from '../test-support/http-client';
 import { RawSocket } from '../test-support/ws-client';
 import { movableClock, PASSWORD, registerUser, signingKeyOf, testRateLimits, uniqueName, type TestUser } from '../test-support/users';
 
 type Server = TestNode & { close(): Promise<void> };
 
-describe('accounts and sessions', () => {
+describeEachBackend('accounts and sessions', (backend) => {
   let server: Server;
   let api: Api;
 
   beforeAll(async () => {
-    server = await startTestServer({ config: { rateLimits: testRateLimits() } });
+    server = await backend.startServer({ config: { rateLimits: testRateLimits() } });
     api = new Api(server.url);
   });
   afterAll(() => server.close());
@@ -255,10 +256,10 @@ describe('accounts and sessions', () => {
   });
 });
 
-describe('access token expiry', () => {
+describeEachBackend('access token expiry', (backend) => {
   it('an expired access token gets 401 over HTTP and close 4401 over WebSocket; refresh still works', async () => {
     const clock = movableClock();
-    const server = await startTestServer({ clock: clock.now, config: { rateLimits: testRateLimits(), accessTokenTtlSec: 60 } });
+    const server = await backend.startServer({ clock: clock.now, config: { rateLimits: testRateLimits(), accessTokenTtlSec: 60 } });
     try {
       const u = await registerUser(server.url, 'exp');
       expect((await u.api.get('/api/me')).status).toBe(200);
@@ -280,7 +281,7 @@ describe('access token expiry', () => {
 
   it('an expired refresh token is refused', async () => {
     const clock = movableClock();
-    const server = await startTestServer({ clock: clock.now, config: { rateLimits: testRateLimits(), refreshTokenTtlSec: 120 } });
+    const server = await backend.startServer({ clock: clock.now, config: { rateLimits: testRateLimits(), refreshTokenTtlSec: 120 } });
     try {
       const u = await registerUser(server.url, 'rexp');
       clock.advance(121_000);
@@ -293,9 +294,9 @@ describe('access token expiry', () => {
   });
 });
 
-describe('login brute-force limit', () => {
+describeEachBackend('login brute-force limit', (backend) => {
   it('answers 429 RATE_LIMITED with Retry-After after too many attempts, even with the right password', async () => {
-    const server = await startTestServer({ config: { rateLimits: testRateLimits({ login: { limit: 3, windowMs: 60_000 } }) } });
+    const server = await backend.startServer({ config: { rateLimits: testRateLimits({ login: { limit: 3, windowMs: 60_000 } }) } });
     try {
       const u = await registerUser(server.url, 'brute');
       const attempt = (password: string) => call(server.url, 'POST', '/api/auth/login', { json: { username: u.username, password } });

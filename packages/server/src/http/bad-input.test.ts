@@ -4,9 +4,10 @@
  * broadcast (a listening member's socket receives nothing before a barrier message);
  * and the process still healthy (/healthz 200 and a normal request works after).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LIMITS } from '@parley/protocol';
-import { startTestServer, type TestNode } from '../testing';
+import type { TestNode } from '../testing';
+import { describeEachBackend } from '../test-support/backends';
 import { call, type CallOptions } from '../test-support/http-client';
 import { RawSocket } from '../test-support/ws-client';
 import { registerUsers, testRateLimits, uniqueName, type TestUser } from '../test-support/users';
@@ -80,7 +81,7 @@ const ROUTER_REFUSALS: Case[] = [
   { name: 'a malformed %-escape in the path', method: 'GET', path: '/api/conversations/%E0%A4%A', opts: {}, status: 400, code: 'BAD_REQUEST' },
 ];
 
-describe('bad HTTP input changes nothing', () => {
+describeEachBackend('bad HTTP input changes nothing', (backend) => {
   let server: Server;
   let a: TestUser, b: TestUser;
   let conv: string;
@@ -88,7 +89,7 @@ describe('bad HTTP input changes nothing', () => {
   let barriers = 0;
 
   beforeAll(async () => {
-    server = await startTestServer({ config: { rateLimits: testRateLimits() } });
+    server = await backend.startServer({ config: { rateLimits: testRateLimits() } });
     [a, b] = await registerUsers(server.url, 2, 'bad');
     conv = (await a.api.post('/api/conversations/group', { title: 'Target', memberIds: [b.id] })).body.conversation.id;
     await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'good-0', body: 'the only message' });

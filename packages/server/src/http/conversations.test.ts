@@ -4,7 +4,8 @@
  * "members only": for a non-member a conversation does not exist on any route.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestNode } from '../testing';
+import type { TestNode } from '../testing';
+import { describeEachBackend } from '../test-support/backends';
 import { RawSocket } from '../test-support/ws-client';
 import { registerUsers, testRateLimits, type TestUser } from '../test-support/users';
 
@@ -13,12 +14,12 @@ type Server = TestNode & { close(): Promise<void> };
 const roleOf = (conversation: { members: { user: { id: string }; role: string }[] }, id: string) =>
   conversation.members.find((m) => m.user.id === id)?.role;
 
-describe('conversations', () => {
+describeEachBackend('conversations', (backend) => {
   let server: Server;
   let a: TestUser, b: TestUser, c: TestUser, d: TestUser, outsider: TestUser;
 
   beforeAll(async () => {
-    server = await startTestServer({ config: { rateLimits: testRateLimits() } });
+    server = await backend.startServer({ config: { rateLimits: testRateLimits() } });
     [a, b, c, d, outsider] = await registerUsers(server.url, 5, 'conv');
   });
   afterAll(() => server.close());
@@ -335,9 +336,9 @@ describe('conversations', () => {
   });
 });
 
-describe('members-per-group limit', () => {
+describeEachBackend('members-per-group limit', (backend) => {
   it('creating or growing a group past maxGroupMembers is LIMIT_EXCEEDED and changes nothing', async () => {
-    const server = await startTestServer({ config: { rateLimits: testRateLimits(), maxGroupMembers: 3 } });
+    const server = await backend.startServer({ config: { rateLimits: testRateLimits(), maxGroupMembers: 3 } });
     try {
       const [o, m1, m2, m3] = await registerUsers(server.url, 4, 'lim');
       const tooBig = await o!.api.post('/api/conversations/group', { title: 'big', memberIds: [m1!.id, m2!.id, m3!.id] });

@@ -77,7 +77,7 @@ export class RequestDispatcher {
       case 'ping':
         return { serverTime: deps.clock() };
       case 'focus':
-        await this.s.notifications.setFocus(conn, frame.data.conversationId);
+        await this.s.notifications.setFocus(conn.userId, conn.id, frame.data.conversationId);
         return {};
       case 'auth':
         return this.renewAccess(conn, frame.data.token);

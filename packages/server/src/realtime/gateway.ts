@@ -187,6 +187,7 @@ export class Gateway {
   private async release(conn: ClientConnection): Promise<void> {
     const { deps, users } = this.services;
     conn.closed = true;
+    this.services.notifications.connectionClosed(conn.userId, conn.id);
     deps.metrics.connections.dec();
     await this.routing.remove(conn);
     try {

@@ -3,21 +3,22 @@
  * share PostgreSQL and Redis: any node serves any client, and what happens on one
  * node reaches clients on the others.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CLOSE, type ConversationId, type UserId } from '@parley/protocol';
-import { startTestCluster, type TestNode } from '../testing';
+import type { TestNode } from '../testing';
+import { describeEachBackend } from '../test-support/backends';
 import { Api } from '../test-support/http-client';
 import { RawSocket } from '../test-support/ws-client';
 import { registerUsers, testRateLimits, type TestUser } from '../test-support/users';
 
-describe('two nodes', () => {
+describeEachBackend('two nodes', (backend) => {
   let cluster: { nodes: TestNode[]; close(): Promise<void> };
   let n1: TestNode, n2: TestNode;
   let a: TestUser, b: TestUser, c: TestUser;
   const on = (node: TestNode, u: TestUser) => new Api(node.url, u.token);
 
   beforeAll(async () => {
-    cluster = await startTestCluster({ nodes: 2, config: { rateLimits: testRateLimits() } });
+    cluster = await backend.startCluster({ nodes: 2, config: { rateLimits: testRateLimits() } });
     [n1, n2] = cluster.nodes as [TestNode, TestNode];
     [a, b, c] = await registerUsers(n1.url, 3, 'mn');
   });

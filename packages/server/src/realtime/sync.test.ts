@@ -4,9 +4,10 @@
  * deletes, membership and title changes in order, receipts that moved, its own other
  * devices' actions (user events) — and conversations it no longer belongs to flagged.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { MessageId, UserId, ConversationId } from '@parley/protocol';
-import { startTestServer, type TestNode } from '../testing';
+import type { TestNode } from '../testing';
+import { describeEachBackend } from '../test-support/backends';
 import type { Store } from '../store/port';
 import { RawSocket } from '../test-support/ws-client';
 import { registerUsers, testRateLimits, type TestUser } from '../test-support/users';
@@ -14,12 +15,12 @@ import { registerUsers, testRateLimits, type TestUser } from '../test-support/us
 type Server = TestNode & { store: Store; close(): Promise<void> };
 type SyncConv = { id: string; events: { seq: number; type: string; [k: string]: unknown }[]; receipts?: { userId: string; readSeq: number | null }[]; receiptsVersion: number; lastSeq: number; hasMore: boolean; removed: boolean };
 
-describe('sync', () => {
+describeEachBackend('sync', (backend) => {
   let server: Server;
   let a: TestUser, b: TestUser, c: TestUser;
 
   beforeAll(async () => {
-    server = await startTestServer({ config: { rateLimits: testRateLimits({ send: { limit: 100_000, windowMs: 60_000 } }) } });
+    server = await backend.startServer({ config: { rateLimits: testRateLimits({ send: { limit: 100_000, windowMs: 60_000 } }) } });
     [a, b, c] = await registerUsers(server.url, 3, 'sync');
   });
   afterAll(() => server.close());

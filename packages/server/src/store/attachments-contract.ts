@@ -15,6 +15,7 @@ import {
   type UserId,
 } from '@parley/protocol';
 import { StoreError, type SendInput, type Store } from './port';
+import { RuleError } from '../domain/rules/refusals';
 import { openForSuite, type StoreFactory } from './contract';
 
 const T0 = 1_700_000_000_000;
@@ -62,7 +63,7 @@ export function attachmentsContract(name: string, factory: StoreFactory): void {
       try {
         await p;
       } catch (err) {
-        if (err instanceof StoreError) return err.code;
+        if (err instanceof StoreError || err instanceof RuleError) return err.code;
         throw err;
       }
       return 'OK';
@@ -81,13 +82,13 @@ export function attachmentsContract(name: string, factory: StoreFactory): void {
       await upload(a, { size: 300_000, complete: false });
       await upload(a, { size: 300_000 });
       expect(await store.attachments.usage(a)).toBe(600_000);
-      expect(await code(store.attachments.reserve({ id: fresh('a') as AttachmentId, ownerId: a, name: 'x', reservedBytes: 400_001, quotaBytes: QUOTA, at: T0 }))).toBe('LIMIT_EXCEEDED');
+      expect(await code(store.attachments.reserve({ id: fresh('a') as AttachmentId, ownerId: a, name: 'x', reservedBytes: 400_001, quotaBytes: QUOTA, at: T0 }))).toBe('QUOTA_EXCEEDED');
       // Five concurrent reservations of 150 kB with 400 kB left: at most two can pass.
       const results = await Promise.all(
         Array.from({ length: 5 }, () => code(store.attachments.reserve({ id: fresh('a') as AttachmentId, ownerId: a, name: 'x', reservedBytes: 150_000, quotaBytes: QUOTA, at: T0 }))),
       );
       expect(results.filter((r) => r === 'OK')).toHaveLength(2);
-      expect(results.filter((r) => r === 'LIMIT_EXCEEDED')).toHaveLength(3);
+      expect(results.filter((r) => r === 'QUOTA_EXCEEDED')).toHaveLength(3);
       expect(await store.attachments.usage(a)).toBe(900_000);
     });
 

@@ -46,7 +46,7 @@ export interface NewUpload {
   ownerId: UserId;
   name: string;
   reservedBytes: number;
-  /** The owner's quota: the reservation fails with LIMIT_EXCEEDED if usage would pass it. */
+  /** The owner's quota: the reservation fails with the quotaExceeded refusal (QUOTA_EXCEEDED) if usage would pass it. */
   quotaBytes: number;
   at: number;
 }
@@ -62,7 +62,7 @@ export interface UploadFacts {
 }
 
 export interface AttachmentsStore {
-  /** Records a pending upload. LIMIT_EXCEEDED when usage + reservedBytes > quotaBytes; CONFLICT for a taken id. */
+  /** Records a pending upload. QUOTA_EXCEEDED (domain/rules/quota.ts) when usage + reservedBytes > quotaBytes; CONFLICT for a taken id. */
   reserve(upload: NewUpload): Promise<void>;
   /** Turns a pending upload ready with its real size and type. NOT_FOUND when the reservation is gone (deleted or swept). */
   complete(facts: UploadFacts): Promise<AttachmentRecord>;

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley/protocol';
 import { StoreError, type Store } from './port';
+import { RuleError } from '../domain/rules/refusals';
 import { openForSuite, type StoreFactory } from './contract';
 
 const T0 = 1_700_000_000_000;
@@ -31,7 +32,7 @@ export function moderationContract(name: string, factory: StoreFactory): void {
       if (!r?.ok) throw new Error('send failed');
       return r.message;
     }
-    const code = (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (e instanceof StoreError ? e.code : String(e)));
+    const code = (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (e instanceof StoreError || e instanceof RuleError ? e.code : String(e)));
 
     it('blocks are idempotent, directional rows, seen either way', async () => {
       const [a, b, c] = [await user(), await user(), await user()];

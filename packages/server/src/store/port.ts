@@ -10,7 +10,8 @@
  *   nothing.
  * - appendMessages is idempotent per (senderId, clientMessageId): a repeat returns the
  *   stored message with duplicate = true and appends nothing.
- * - Errors are StoreError with a port code; no driver error or SQL escapes an adapter.
+ * - Errors are StoreError with a port code, or the RuleError of a rule the adapter
+ *   applied (domain/rules); no driver error or SQL escapes an adapter.
  * - Membership is checked inside the transaction that writes, so a removed member can
  *   never append after its removal; so is a block between a direct conversation's two
  *   members (BLOCKED), so no message is stored after the block that refuses it. A retry
@@ -36,13 +37,14 @@ import type { MaintenanceStore } from './maintenance-port';
 import type { ModerationStore } from './moderation-port';
 import type { NotificationsStore } from './notifications-port';
 
-export type StoreErrorCode =
-  | 'NOT_FOUND'
-  | 'NOT_MEMBER'
-  | 'CONFLICT'
-  | 'FORBIDDEN'
-  | 'LIMIT_EXCEEDED'
-  | 'UNAVAILABLE';
+/**
+ * What the storage itself can say: a record is missing (NOT_FOUND), the user is not a
+ * member (NOT_MEMBER), a unique key is taken (CONFLICT), or storage is down
+ * (UNAVAILABLE). Whether a change is *allowed* is a rule's answer, not the store's: the
+ * adapters call domain/rules inside their transactions, and a refusal leaves them as
+ * the RuleError the rule threw (its own code and text, the same on every backend).
+ */
+export type StoreErrorCode = 'NOT_FOUND' | 'NOT_MEMBER' | 'CONFLICT' | 'UNAVAILABLE';
 
 export class StoreError extends Error {
   constructor(
@@ -229,24 +231,27 @@ export interface Store {
   listConversationViews(userId: UserId, opts: { archived: boolean; limit: number; cursor?: TimeCursor }): Promise<ConversationView[]>;
 
   /**
-   * Appends a group change as an event. Checks, in the transaction, that the actor is
-   * a member (NOT_MEMBER) with the needed role (FORBIDDEN), and the change is valid
-   * (CONFLICT, LIMIT_EXCEEDED, NOT_FOUND for an unknown target user).
+   * Appends a group change as an event. In the transaction: NOT_FOUND / NOT_MEMBER when
+   * the conversation or the actor's membership is missing, NOT_FOUND for an unknown
+   * user; then the rules of domain/rules/group-roles.ts decide on the loaded rows (a
+   * RuleError: FORBIDDEN, CONFLICT, LIMIT_EXCEEDED, or NOT_FOUND for a target who is
+   * not a member).
    */
   renameGroup(input: { conversationId: ConversationId; actorId: UserId; title: string; at: number }): Promise<ConversationEvent[]>;
   /** All or nothing: CONFLICT when any of userIds is already a member (a repeated id counts once). */
   addMembers(input: { conversationId: ConversationId; actorId: UserId; userIds: readonly UserId[]; maxMembers: number; at: number }): Promise<ConversationEvent[]>;
-  /** Removes userId; when userId === actorId it is a leave (member.left). An owner leaving hands ownership to the oldest admin, else the oldest member. */
+  /** Removes userId; when userId === actorId it is a leave (member.left). An owner leaving hands ownership on (chooseSuccessor). */
   removeMember(input: { conversationId: ConversationId; actorId: UserId; userId: UserId; at: number }): Promise<ConversationEvent[]>;
+  /** Setting the role the member already has appends nothing (returns []). */
   setMemberRole(input: { conversationId: ConversationId; actorId: UserId; userId: UserId; role: 'admin' | 'member'; at: number }): Promise<ConversationEvent[]>;
 
   // ---- messages
   /** Group commit: all inputs in one transaction. See SendResult and the idempotency guarantee above. */
   appendMessages(inputs: readonly SendInput[]): Promise<SendResult[]>;
   getMessage(conversationId: ConversationId, messageId: MessageId): Promise<Message | null>;
-  /** Author only (FORBIDDEN otherwise); NOT_FOUND for a deleted or unknown message. */
+  /** The rules of domain/rules/message-rights.ts: author only; NOT_FOUND for a deleted or unknown message. */
   editMessage(input: { conversationId: ConversationId; messageId: MessageId; actorId: UserId; title: string | null | undefined; body: string; at: number }): Promise<{ message: Message; event: ConversationEvent }>;
-  /** Author, or group owner/admin (FORBIDDEN otherwise). Body and title are erased. */
+  /** Author, or group owner/admin (domain/rules/message-rights.ts). Body and title are erased. */
   deleteMessageForEveryone(input: { conversationId: ConversationId; messageId: MessageId; actorId: UserId; at: number }): Promise<ConversationEvent>;
   /** Hides the message for the user only and appends a message.hidden user event. */
   hideMessage(input: { conversationId: ConversationId; messageId: MessageId; userId: UserId; at: number }): Promise<UserEvent>;

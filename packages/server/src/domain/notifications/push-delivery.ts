@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { ConversationId, PushPayload, UserId } from '@parley/protocol';
 import type { Deps } from '../deps';
 import { BatchQueue } from './batch-queue';
-import type { WebPushSender } from './web-push-sender';
+import type { PushSender } from '../../push/port';
 
 export interface PushJob {
   userId: UserId;
@@ -29,7 +29,7 @@ export class PushDelivery {
 
   constructor(
     private readonly deps: Deps,
-    private readonly sender: WebPushSender,
+    private readonly sender: PushSender,
   ) {
     this.queue = new BatchQueue((jobs) => this.deliver(jobs), {
       batchMax: 256,

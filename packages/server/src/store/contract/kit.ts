@@ -21,6 +21,7 @@ import {
   type StoreErrorCode,
   type UserRecord,
 } from '../port';
+import { RuleError, type RuleErrorCode } from '../../domain/rules/refusals';
 
 /** A base time; tests add small offsets so ordering by time is explicit. */
 export const T0 = 1_700_000_000_000;
@@ -78,13 +79,15 @@ export function createKit(getStore: () => Store) {
     if (!result?.ok) throw new Error(`send failed: ${JSON.stringify(result)}`);
     return MessageSchema.parse(result.message);
   }
-  async function expectCode(p: Promise<unknown>, code: StoreErrorCode) {
+  /** A StoreError with the code, or a rule's refusal (RuleError) with it. */
+  async function expectCode(p: Promise<unknown>, code: StoreErrorCode | RuleErrorCode) {
     const err = await p.then(
       () => null,
       (e: unknown) => e,
     );
-    expect(err, `expected StoreError ${code}`).toBeInstanceOf(StoreError);
-    expect((err as StoreError).code).toBe(code);
+    expect(err instanceof StoreError || err instanceof RuleError, `expected a StoreError or RuleError ${code}, got ${String(err)}`).toBe(true);
+    expect((err as StoreError | RuleError).code).toBe(code);
+    return err as StoreError | RuleError;
   }
   function checkEvents(events: ConversationEvent[]): ConversationEvent[] {
     for (const e of events) expect(ConversationEventSchema.parse(e)).toEqual(e);

@@ -25,6 +25,7 @@ import { isRetryableConflict, isUniqueViolation } from './errors';
 import { toMessage, type MessageRow } from './rows';
 import { attachRefusal, toMessageAttachment } from '../attachments-port';
 import { linkAttachments, lockAttachments } from './attachments';
+import { decideSend } from '../../domain/rules/send-rights';
 
 const MAX_ATTEMPTS = 3;
 
@@ -47,6 +48,7 @@ const WRITE_BATCH = `
 `;
 
 interface Head {
+  kind: 'direct' | 'group';
   lastSeq: number;
   at: number;
   changed: boolean;
@@ -60,9 +62,10 @@ async function appendOnce(tx: Tx, commitWith: CommitWith, inputs: readonly SendI
   // statements, and the server runs the reads after the lock statement has its locks,
   // each with a fresh snapshot (see the file comment).
   const [locked, memberRows, existingRows] = await Promise.all([
-    tx<{ id: string; last_seq: number; updated_at: number }[]>`
-      SELECT id, last_seq, updated_at FROM conversations WHERE id = ANY(${convIds}::text[]) ORDER BY id FOR NO KEY UPDATE
+    tx<{ id: string; kind: 'direct' | 'group'; last_seq: number; updated_at: number }[]>`
+      SELECT id, kind, last_seq, updated_at FROM conversations WHERE id = ANY(${convIds}::text[]) ORDER BY id FOR NO KEY UPDATE
     `,
+    // Blocks are read for direct conversations only, the only ones send-rights applies them to.
     tx<{ conversation_id: string; user_id: string; blocked: boolean }[]>`
       SELECT m.conversation_id, m.user_id, (c.kind = 'direct' AND EXISTS (
         SELECT 1 FROM members o JOIN blocks b
@@ -79,7 +82,7 @@ async function appendOnce(tx: Tx, commitWith: CommitWith, inputs: readonly SendI
       JOIN messages m ON m.conversation_id = k.conversation_id AND m.seq = k.seq AND m.created_at = k.created_at
     `,
   ]);
-  const heads = new Map<string, Head>(locked.map((r) => [r.id, { lastSeq: r.last_seq, at: r.updated_at, changed: false }]));
+  const heads = new Map<string, Head>(locked.map((r) => [r.id, { kind: r.kind, lastSeq: r.last_seq, at: r.updated_at, changed: false }]));
   const live = inputs.filter((i) => heads.has(i.conversationId));
   if (live.length === 0) return inputs.map(() => ({ ok: false, code: 'NOT_FOUND' }));
   const members = new Set(memberRows.map((r) => keyOf(r.conversation_id, r.user_id)));
@@ -91,13 +94,12 @@ async function appendOnce(tx: Tx, commitWith: CommitWith, inputs: readonly SendI
 
   const fresh: { message: Message; event: ConversationEvent }[] = [];
   const results = inputs.map((input): SendResult => {
-    const head = heads.get(input.conversationId);
-    if (!head) return { ok: false, code: 'NOT_FOUND' };
-    if (!members.has(keyOf(input.conversationId, input.senderId))) return { ok: false, code: 'NOT_MEMBER' };
     const key = keyOf(input.senderId, input.clientMessageId);
-    const existing = stored.get(key);
-    if (existing) return { ok: true, message: existing, duplicate: true, event: null };
-    if (blocked.has(keyOf(input.conversationId, input.senderId))) return { ok: false, code: 'BLOCKED' };
+    const member = keyOf(input.conversationId, input.senderId);
+    const decision = decideSend({ conversation: heads.get(input.conversationId) ?? null, isMember: members.has(member), original: stored.get(key) ?? null, blocked: () => blocked.has(member) });
+    if (decision.kind === 'refuse') return { ok: false, code: decision.code };
+    if (decision.kind === 'duplicate') return { ok: true, message: decision.original, duplicate: true, event: null };
+    const head = decision.conversation;
     const attachmentIds = input.attachmentIds ?? [];
     if (attachRefusal(attachmentIds, attachmentRows, input.senderId, claimed)) return { ok: false, code: 'ATTACHMENT_INVALID' };
     for (const id of attachmentIds) {

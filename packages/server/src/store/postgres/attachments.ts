@@ -13,6 +13,7 @@ import type { AttachmentRecord, AttachmentsStore } from '../attachments-port';
 import { StoreError } from '../port';
 import type { Db, Sql, Tx } from './db';
 import { guarded } from './errors';
+import { checkQuota } from '../../domain/rules/quota';
 import { toAttachment, type AttachmentRow } from '../rows-common';
 
 const COLUMNS = 'id, owner_id, state, name, size, content_type, kind, width, height, has_thumbnail, conversation_id, message_id, created_at, released_at';
@@ -25,7 +26,7 @@ export function createPostgresAttachments(sql: Sql): AttachmentsStore {
           const [owner] = await tx`SELECT 1 FROM users WHERE id = ${u.ownerId} FOR NO KEY UPDATE`;
           if (!owner) throw new StoreError('NOT_FOUND', 'user not found');
           const [used] = await tx<{ n: number }[]>`SELECT coalesce(sum(size), 0)::bigint AS n FROM attachments WHERE owner_id = ${u.ownerId}`;
-          if (used!.n + u.reservedBytes > u.quotaBytes) throw new StoreError('LIMIT_EXCEEDED', 'storage quota exceeded');
+          checkQuota(Number(used!.n), u.reservedBytes, u.quotaBytes);
           await tx`
             INSERT INTO attachments (id, owner_id, state, name, size, content_type, kind, has_thumbnail, created_at)
             VALUES (${u.id}, ${u.ownerId}, 'pending', ${u.name}, ${u.reservedBytes}, 'application/octet-stream', 'file', false, ${u.at})

@@ -1,7 +1,7 @@
 /** Conversations and membership changes; every change is appended to the event log. */
 import type { ConversationEvent, ConversationId, Role, UserId } from '@parley/protocol';
 import { StoreError, type ConversationRecord, type MemberRecord, type PublicUserRecord } from '../port';
-import type { Sql, Tx } from './db';
+import type { Db, Sql, Tx } from './db';
 import {
   CONVERSATION_COLUMNS,
   MEMBER_COLUMNS,
@@ -12,6 +12,7 @@ import {
   type EventDraft,
 } from './event-log';
 import { toConversation, toMember, toPublicUser, type ConversationRow, type MemberRow, type PublicUserRow } from './rows';
+import { checkManage, chooseSuccessor, distinctUsers, newGroupMembers, planAdd, planRemoval, planRoleChange } from '../../domain/rules/group-roles';
 
 /** The unique key of the direct conversation between two users, whichever comes first. */
 export function directKey(a: UserId, b: UserId): string {
@@ -43,8 +44,17 @@ async function insertMembers(tx: Tx, conversationId: ConversationId, members: { 
   `;
 }
 
-function canManage(role: Role): boolean {
-  return role === 'owner' || role === 'admin';
+/** Members in join order (what chooseSuccessor expects). */
+export async function listMembersOf(db: Db, conversationId: ConversationId): Promise<MemberRecord[]> {
+  const rows = await db<MemberRow[]>`
+    SELECT ${db.unsafe(MEMBER_COLUMNS)} FROM members WHERE conversation_id = ${conversationId} ORDER BY join_order
+  `;
+  return rows.map(toMember);
+}
+
+async function memberOrNull(db: Db, conversationId: ConversationId, userId: UserId): Promise<MemberRecord | null> {
+  const row = await findMember(db, conversationId, userId);
+  return row ? toMember(row) : null;
 }
 
 export function conversationQueries(sql: Sql) {
@@ -86,10 +96,11 @@ export function conversationQueries(sql: Sql) {
     },
 
     async createGroup(input: { id: ConversationId; ownerId: UserId; title: string; memberIds: readonly UserId[]; maxMembers: number; at: number }) {
-      const others = [...new Set(input.memberIds)].filter((id) => id !== input.ownerId);
       return (await sql.begin(async (tx) => {
-        const [owner, ...users] = await requireUsers(tx, [input.ownerId, ...others]);
-        if (1 + others.length > input.maxMembers) throw new StoreError('LIMIT_EXCEEDED', 'too many members');
+        const found = new Map((await requireUsers(tx, [input.ownerId, ...distinctUsers(input.memberIds)])).map((u) => [u.id, u]));
+        const others = newGroupMembers(input.ownerId, input.memberIds, input.maxMembers);
+        const owner = found.get(input.ownerId);
+        const users = others.map((id) => found.get(id)!);
         const [conv] = await tx<ConversationRow[]>`
           INSERT INTO conversations (id, kind, title, created_at, updated_at)
           VALUES (${input.id}, 'group', ${input.title}, ${input.at}, ${input.at})
@@ -111,17 +122,8 @@ export function conversationQueries(sql: Sql) {
       return row ? toConversation(row) : null;
     },
 
-    async getMember(conversationId: ConversationId, userId: UserId): Promise<MemberRecord | null> {
-      const row = await findMember(sql, conversationId, userId);
-      return row ? toMember(row) : null;
-    },
-
-    async listMembers(conversationId: ConversationId): Promise<MemberRecord[]> {
-      const rows = await sql<MemberRow[]>`
-        SELECT ${sql.unsafe(MEMBER_COLUMNS)} FROM members WHERE conversation_id = ${conversationId} ORDER BY join_order
-      `;
-      return rows.map(toMember);
-    },
+    getMember: (conversationId: ConversationId, userId: UserId) => memberOrNull(sql, conversationId, userId),
+    listMembers: (conversationId: ConversationId) => listMembersOf(sql, conversationId),
 
     async listConversationIds(userId: UserId): Promise<ConversationId[]> {
       const rows = await sql<{ conversation_id: string }[]>`
@@ -146,8 +148,7 @@ export function conversationQueries(sql: Sql) {
     async renameGroup(input: { conversationId: ConversationId; actorId: UserId; title: string; at: number }) {
       return (await sql.begin(async (tx) => {
         const conv = await lockConversation(tx, input.conversationId);
-        const actor = await requireMember(tx, input.conversationId, input.actorId);
-        if (conv.kind === 'direct' || !canManage(actor.role)) throw new StoreError('FORBIDDEN', 'not allowed');
+        checkManage(toConversation(conv), toMember(await requireMember(tx, input.conversationId, input.actorId)));
         await tx`UPDATE conversations SET title = ${input.title} WHERE id = ${input.conversationId}`;
         return appendEvents(tx, conv, [{ type: 'conversation.renamed', actorId: input.actorId, at: input.at, title: input.title }]);
       })) as ConversationEvent[];
@@ -156,21 +157,17 @@ export function conversationQueries(sql: Sql) {
     async addMembers(input: { conversationId: ConversationId; actorId: UserId; userIds: readonly UserId[]; maxMembers: number; at: number }) {
       return (await sql.begin(async (tx) => {
         const conv = await lockConversation(tx, input.conversationId);
-        const actor = await requireMember(tx, input.conversationId, input.actorId);
-        if (conv.kind === 'direct' || !canManage(actor.role)) throw new StoreError('FORBIDDEN', 'not allowed');
-        const wanted = [...new Set(input.userIds)];
-        const users = await requireUsers(tx, wanted);
+        checkManage(toConversation(conv), toMember(await requireMember(tx, input.conversationId, input.actorId)));
+        const users = await requireUsers(tx, distinctUsers(input.userIds));
         const current = await tx<{ user_id: string }[]>`SELECT user_id FROM members WHERE conversation_id = ${input.conversationId}`;
         const present = new Set(current.map((r) => r.user_id));
-        // All or nothing (bad input changes nothing): one member among them refuses the lot.
-        if (users.some((u) => present.has(u.id))) throw new StoreError('CONFLICT', 'already a member');
-        if (users.length === 0) return [];
-        if (present.size + users.length > input.maxMembers) throw new StoreError('LIMIT_EXCEEDED', 'too many members');
-        await insertMembers(tx, input.conversationId, users.map((u) => ({ userId: u.id, role: 'member' as const })), input.at);
+        const adding = new Set(planAdd({ userIds: input.userIds, isMember: (id) => present.has(id), memberCount: present.size, maxMembers: input.maxMembers }));
+        const added = users.filter((u) => adding.has(u.id));
+        await insertMembers(tx, input.conversationId, added.map((u) => ({ userId: u.id, role: 'member' as const })), input.at);
         return appendEvents(
           tx,
           conv,
-          users.map((user): EventDraft => ({ type: 'member.added', actorId: input.actorId, at: input.at, userId: user.id, role: 'member', user })),
+          added.map((user): EventDraft => ({ type: 'member.added', actorId: input.actorId, at: input.at, userId: user.id, role: 'member', user })),
         );
       })) as ConversationEvent[];
     },
@@ -178,47 +175,29 @@ export function conversationQueries(sql: Sql) {
     async removeMember(input: { conversationId: ConversationId; actorId: UserId; userId: UserId; at: number }) {
       return (await sql.begin(async (tx) => {
         const conv = await lockConversation(tx, input.conversationId);
-        const actor = await requireMember(tx, input.conversationId, input.actorId);
+        const actor = toMember(await requireMember(tx, input.conversationId, input.actorId));
+        const plan = planRemoval(toConversation(conv), actor, await memberOrNull(tx, input.conversationId, input.userId));
         const base = { actorId: input.actorId, at: input.at };
-        if (input.actorId === input.userId) {
-          if (conv.kind === 'direct') throw new StoreError('FORBIDDEN', 'cannot leave a direct conversation');
-          await tx`DELETE FROM members WHERE conversation_id = ${input.conversationId} AND user_id = ${input.userId}`;
-          const drafts: EventDraft[] = [{ ...base, type: 'member.left', userId: input.userId }];
-          if (actor.role === 'owner') {
-            // Oldest admin first, else the oldest member.
-            const [heir] = await tx<{ user_id: string }[]>`
-              SELECT user_id FROM members WHERE conversation_id = ${input.conversationId}
-              ORDER BY (role = 'admin') DESC, joined_at, join_order
-              LIMIT 1
-            `;
-            if (heir) {
-              await tx`UPDATE members SET role = 'owner' WHERE conversation_id = ${input.conversationId} AND user_id = ${heir.user_id}`;
-              drafts.push({ ...base, type: 'member.role', userId: heir.user_id as UserId, role: 'owner' });
-            }
-          }
-          return appendEvents(tx, conv, drafts);
-        }
-        if (conv.kind === 'direct' || !canManage(actor.role)) throw new StoreError('FORBIDDEN', 'not allowed');
-        const target = await findMember(tx, input.conversationId, input.userId);
-        if (!target) throw new StoreError('NOT_FOUND', 'not a member');
-        if (actor.role === 'admin' && target.role !== 'member') throw new StoreError('FORBIDDEN', 'not allowed');
         await tx`DELETE FROM members WHERE conversation_id = ${input.conversationId} AND user_id = ${input.userId}`;
-        return appendEvents(tx, conv, [{ ...base, type: 'member.removed', userId: input.userId }]);
+        const drafts: EventDraft[] = [{ ...base, type: plan.event, userId: input.userId }];
+        const heir = plan.handOver ? chooseSuccessor(await listMembersOf(tx, input.conversationId), input.userId) : null;
+        if (heir) {
+          await tx`UPDATE members SET role = 'owner' WHERE conversation_id = ${input.conversationId} AND user_id = ${heir.userId}`;
+          drafts.push({ ...base, type: 'member.role', userId: heir.userId, role: 'owner' });
+        }
+        return appendEvents(tx, conv, drafts);
       })) as ConversationEvent[];
     },
 
     async setMemberRole(input: { conversationId: ConversationId; actorId: UserId; userId: UserId; role: 'admin' | 'member'; at: number }) {
       return (await sql.begin(async (tx) => {
         const conv = await lockConversation(tx, input.conversationId);
-        const actor = await requireMember(tx, input.conversationId, input.actorId);
-        if (actor.role !== 'owner') throw new StoreError('FORBIDDEN', 'owner only');
-        const target = await findMember(tx, input.conversationId, input.userId);
-        if (!target) throw new StoreError('NOT_FOUND', 'not a member');
-        if (target.role === 'owner') throw new StoreError('FORBIDDEN', 'cannot change the owner');
+        const actor = toMember(await requireMember(tx, input.conversationId, input.actorId));
+        const target = await memberOrNull(tx, input.conversationId, input.userId);
+        if (planRoleChange(toConversation(conv), actor, target, input.role) === 'noChange') return [];
         await tx`UPDATE members SET role = ${input.role} WHERE conversation_id = ${input.conversationId} AND user_id = ${input.userId}`;
         return appendEvents(tx, conv, [{ type: 'member.role', actorId: input.actorId, at: input.at, userId: input.userId, role: input.role }]);
       })) as ConversationEvent[];
     },
-
   };
 }

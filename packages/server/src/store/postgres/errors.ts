@@ -3,6 +3,7 @@
  * fixed phrase: SQL text, parameters and driver messages stay in `cause` only.
  */
 import { StoreError } from '../port';
+import { RuleError } from '../../domain/rules/refusals';
 
 const CONNECTION_ERRNOS = new Set([
   'ECONNREFUSED',
@@ -56,7 +57,7 @@ export function isUnavailable(err: unknown): boolean {
 
 /** Maps anything thrown by the driver to a StoreError; unexpected errors pass through as-is. */
 export function translateError(err: unknown): unknown {
-  if (err instanceof StoreError) return err;
+  if (err instanceof StoreError || err instanceof RuleError) return err;
   if (isUniqueViolation(err)) return new StoreError('CONFLICT', 'already exists', { cause: err });
   if (isUnavailable(err)) return new StoreError('UNAVAILABLE', 'database unavailable', { cause: err });
   return err;

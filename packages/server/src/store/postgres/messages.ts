@@ -4,7 +4,8 @@ import { StoreError, type EventPage } from '../port';
 import type { Db, Sql, Tx } from './db';
 import { appendEvents, lockConversation, requireMember } from './event-log';
 import { eraseMessage } from './erase-message';
-import { toMessage, toUserEvent, type EventRow, type MessageRow, type UserEventRow } from './rows';
+import { toConversation, toMember, toMessage, toUserEvent, type EventRow, type MessageRow, type UserEventRow } from './rows';
+import { checkDeleteForEveryone, checkEdit, checkHide } from '../../domain/rules/message-rights';
 
 export const MESSAGE_COLUMNS = 'm.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.title, m.body, m.created_at, m.edited_at, m.deleted_at, m.attachments';
 
@@ -19,11 +20,8 @@ export async function findMessage(db: Db, conversationId: ConversationId, messag
   return row ?? null;
 }
 
-async function requireLiveMessage(tx: Tx, conversationId: ConversationId, messageId: MessageId): Promise<MessageRow> {
-  const row = await findMessage(tx, conversationId, messageId);
-  if (!row || row.deleted_at !== null) throw new StoreError('NOT_FOUND', 'message not found');
-  return row;
-}
+/** The rules' view of a message row (see domain/rules/message-rights.ts). */
+const factsOf = (row: MessageRow | null) => (row ? { senderId: row.sender_id, deletedAt: row.deleted_at } : null);
 
 /** Next gapless per-user seq; the row lock serializes the user's concurrent events. */
 export async function appendUserEvent(
@@ -54,8 +52,9 @@ export function messageQueries(sql: Sql) {
       return (await sql.begin(async (tx) => {
         const conv = await lockConversation(tx, input.conversationId);
         await requireMember(tx, input.conversationId, input.actorId);
-        const current = await requireLiveMessage(tx, input.conversationId, input.messageId);
-        if (current.sender_id !== input.actorId) throw new StoreError('FORBIDDEN', 'author only');
+        const found = await findMessage(tx, input.conversationId, input.messageId);
+        checkEdit(input.actorId, factsOf(found));
+        const current = found!;
         const title = input.title === undefined ? current.title : input.title;
         const [row] = await tx<MessageRow[]>`
           UPDATE messages m SET title = ${title}, body = ${input.body}, edited_at = ${input.at}
@@ -73,10 +72,9 @@ export function messageQueries(sql: Sql) {
       return (await sql.begin(async (tx) => {
         const conv = await lockConversation(tx, input.conversationId);
         const actor = await requireMember(tx, input.conversationId, input.actorId);
-        const current = await requireLiveMessage(tx, input.conversationId, input.messageId);
-        const moderator = conv.kind === 'group' && (actor.role === 'owner' || actor.role === 'admin');
-        if (current.sender_id !== input.actorId && !moderator) throw new StoreError('FORBIDDEN', 'not allowed');
-        return eraseMessage(tx, conv, current, input.actorId, input.at);
+        const current = await findMessage(tx, input.conversationId, input.messageId);
+        checkDeleteForEveryone(toConversation(conv), toMember(actor), factsOf(current));
+        return eraseMessage(tx, conv, current!, input.actorId, input.at);
       })) as ConversationEvent;
     },
 
@@ -86,8 +84,7 @@ export function messageQueries(sql: Sql) {
         // Lock the user first so a concurrent hide of the same message waits and then
         // finds the mark instead of racing to insert it.
         await tx`SELECT 1 FROM users WHERE id = ${input.userId} FOR NO KEY UPDATE`;
-        const message = await findMessage(tx, input.conversationId, input.messageId);
-        if (!message) throw new StoreError('NOT_FOUND', 'message not found');
+        checkHide(factsOf(await findMessage(tx, input.conversationId, input.messageId)));
         const [prior] = await tx<UserEventRow[]>`
           SELECT e.user_seq, e.type, e.at, e.conversation_id, e.message_id
           FROM hidden_messages h

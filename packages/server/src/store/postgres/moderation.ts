@@ -4,6 +4,7 @@
  * the same log helper as every other change.
  */
 import { eraseMessage } from './erase-message';
+import { checkModeratorDelete } from '../../domain/rules/message-rights';
 import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley/protocol';
 import type { ModerationStore, ReportRecord } from '../moderation-port';
 import { StoreError } from '../port';
@@ -119,8 +120,8 @@ export function createPostgresModeration(sql: Sql): ModerationStore {
         const event = await sql.begin(async (tx) => {
           const conv = await lockConversation(tx, conversationId);
           const current = await findMessage(tx, conversationId, messageId);
-          if (!current || current.deleted_at !== null) throw new StoreError('NOT_FOUND', 'message not found');
-          return eraseMessage(tx, conv, current, moderatorId, at);
+          checkModeratorDelete(current ? { senderId: current.sender_id, deletedAt: current.deleted_at } : null);
+          return eraseMessage(tx, conv, current!, moderatorId, at);
         });
         return event;
       }),

@@ -4,7 +4,7 @@
  * order (the order every multi-conversation writer here uses, so two erasures cannot
  * deadlock), then appends through the same log helper as every other change.
  */
-import type { AttachmentId, ConversationId, MessageId, UserId } from '@parley/protocol';
+import type { AttachmentId, ConversationId, MessageId, Role, UserId } from '@parley/protocol';
 import type { AttachmentRecord } from '../attachments-port';
 import type { ErasureResult, PrivacyStore } from '../privacy-port';
 import { StoreError } from '../port';
@@ -12,7 +12,9 @@ import type { Sql } from './db';
 import { guarded } from './errors';
 import { appendEvents, lockConversation, type EventDraft } from './event-log';
 import { MESSAGE_COLUMNS } from './messages';
-import { toMessage, type MessageRow } from './rows';
+import { toConversation, toMessage, type MessageRow } from './rows';
+import { listMembersOf } from './conversations';
+import { chooseSuccessor, erasureHandsOver } from '../../domain/rules/group-roles';
 import { toAttachment, type AttachmentRow } from '../rows-common';
 
 export function createPostgresPrivacy(sql: Sql): PrivacyStore {
@@ -39,7 +41,7 @@ export function createPostgresPrivacy(sql: Sql): PrivacyStore {
             const live = await tx<{ id: MessageId; conversation_id: ConversationId }[]>`
               SELECT id, conversation_id FROM messages WHERE sender_id = ${userId} AND deleted_at IS NULL ORDER BY conversation_id, seq
             `;
-            const memberships = await tx<{ conversation_id: ConversationId; role: string }[]>`
+            const memberships = await tx<{ conversation_id: ConversationId; role: Role }[]>`
               SELECT conversation_id, role FROM members WHERE user_id = ${userId}
             `;
             const drafts = new Map<string, EventDraft[]>();
@@ -70,16 +72,10 @@ export function createPostgresPrivacy(sql: Sql): PrivacyStore {
               if (role !== undefined) {
                 await tx`DELETE FROM members WHERE conversation_id = ${conversationId} AND user_id = ${userId}`;
                 list.push({ type: 'member.left', actorId: userId, at, userId });
-                if (role === 'owner' && conv.kind === 'group') {
-                  // Same hand-over rule as removeMember: oldest admin, else oldest member.
-                  const [heir] = await tx<{ user_id: UserId }[]>`
-                    SELECT user_id FROM members WHERE conversation_id = ${conversationId}
-                    ORDER BY (role = 'admin') DESC, joined_at, join_order LIMIT 1
-                  `;
-                  if (heir) {
-                    await tx`UPDATE members SET role = 'owner' WHERE conversation_id = ${conversationId} AND user_id = ${heir.user_id}`;
-                    list.push({ type: 'member.role', actorId: userId, at, userId: heir.user_id, role: 'owner' });
-                  }
+                const heir = erasureHandsOver(toConversation(conv), { role }) ? chooseSuccessor(await listMembersOf(tx, conversationId as ConversationId), userId) : null;
+                if (heir) {
+                  await tx`UPDATE members SET role = 'owner' WHERE conversation_id = ${conversationId} AND user_id = ${heir.userId}`;
+                  list.push({ type: 'member.role', actorId: userId, at, userId: heir.userId, role: 'owner' });
                 }
               }
               events.push(...(await appendEvents(tx, conv, list)));

@@ -5,6 +5,7 @@ import type { Sql, Tx } from './db';
 import { notMemberError } from './event-log';
 import { appendUserEvent } from './messages';
 import { toUserEvent, type UserEventRow } from './rows';
+import { advanceMarks, sharedReadSeq } from '../../domain/rules/watermarks';
 
 type WatermarkOutcome = { receipt: Receipt; changed: boolean };
 
@@ -18,17 +19,15 @@ export function receiptQueries(sql: Sql) {
       WHERE mb.conversation_id = ${input.conversationId} AND mb.user_id = ${input.userId}
     `;
     if (!cur) throw await notMemberError(tx, input.conversationId);
-    const target = Math.min(input.seq, cur.last_seq);
-    const read = input.kind === 'read' ? Math.max(cur.read_seq, target) : cur.read_seq;
-    const delivered = Math.max(cur.delivered_seq, target, read);
+    const { deliveredSeq: delivered, readSeq: read, changed } = advanceMarks({ deliveredSeq: cur.delivered_seq, readSeq: cur.read_seq }, cur.last_seq, input.kind, input.seq);
     const receipt = (deliveredSeq: number, readSeq: number, receiptsVersion: number): Receipt => ({
       conversationId: input.conversationId,
       userId: input.userId,
       deliveredSeq,
-      readSeq: cur.read_receipts ? readSeq : null,
+      readSeq: sharedReadSeq(readSeq, cur.read_receipts),
       receiptsVersion,
     });
-    if (read === cur.read_seq && delivered === cur.delivered_seq) {
+    if (!changed) {
       return { receipt: receipt(cur.delivered_seq, cur.read_seq, cur.receipts_version), changed: false };
     }
     // Lock order everywhere is conversation row, then member row (as membership
@@ -85,7 +84,7 @@ export function receiptQueries(sql: Sql) {
           conversationId,
           userId: r.user_id as UserId,
           deliveredSeq: r.delivered_seq,
-          readSeq: r.read_receipts ? r.read_seq : null,
+          readSeq: sharedReadSeq(r.read_seq, r.read_receipts),
           receiptsVersion: conv.receipts_version,
         })),
       };

@@ -5,6 +5,7 @@
  */
 import type { AttachmentId, ConversationId, MessageAttachment, MessageId, UserId } from '@parley/protocol';
 import { attachRefusal, toMessageAttachment, type AttachmentRecord, type AttachmentsStore } from '../attachments-port';
+import { checkQuota } from '../../domain/rules/quota';
 import { StoreError } from '../port';
 import type { SqliteContext } from './context';
 import { toAttachment, type AttachmentRow } from '../rows-common';
@@ -38,7 +39,7 @@ export function createSqliteAttachments(ctx: SqliteContext): AttachmentsStore {
       run(() =>
         ctx.write(() => {
           const used = (usage.get(u.ownerId) as { n: number }).n;
-          if (used + u.reservedBytes > u.quotaBytes) throw new StoreError('LIMIT_EXCEEDED', 'storage quota exceeded');
+          checkQuota(used, u.reservedBytes, u.quotaBytes);
           insert.run(u.id, u.ownerId, u.name, u.reservedBytes, u.at);
         }),
       ),

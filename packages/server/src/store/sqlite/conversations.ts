@@ -3,10 +3,9 @@
  * transaction that appends the event, so a decision is never made on stale state.
  */
 import type { ConversationEvent, ConversationId, UserId } from '@parley/protocol';
-import { StoreError, type MemberRecord } from '../port';
 import { CONVERSATION_COLUMNS, MEMBER_COLUMNS, type SqliteContext, type SyncStore } from './context';
-import { forbidden, notFound } from './errors';
 import { toConversation, toMember, type ConversationRow, type MemberRow } from './rows';
+import { checkManage, chooseSuccessor, distinctUsers, newGroupMembers, planAdd, planRemoval, planRoleChange } from '../../domain/rules/group-roles';
 
 type ConversationMethods = Pick<
   SyncStore,
@@ -28,8 +27,6 @@ export function directKey(a: string, b: string): string {
   return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 
-const isManager = (m: MemberRecord) => m.role === 'owner' || m.role === 'admin';
-
 export function conversationMethods(ctx: SqliteContext): ConversationMethods {
   const { db } = ctx;
   const insertConversation = db.prepare(
@@ -49,10 +46,6 @@ export function conversationMethods(ctx: SqliteContext): ConversationMethods {
     SELECT m.conversation_id FROM members m JOIN conversations c ON c.id = m.conversation_id
     WHERE m.user_id = ?
       AND (c.kind = 'direct' OR NOT EXISTS (SELECT 1 FROM members x WHERE x.conversation_id = m.conversation_id LIMIT 1 OFFSET ?))`);
-  // Ownership hand-over: the oldest admin, else the oldest member (rowid = join order).
-  const successor = db.prepare(
-    "SELECT user_id FROM members WHERE conversation_id = ? ORDER BY CASE role WHEN 'admin' THEN 0 ELSE 1 END, joined_at, rowid LIMIT 1",
-  );
 
   const addMember = (conversationId: ConversationId, actorId: UserId, userId: UserId, role: 'owner' | 'member', at: number) => {
     const user = ctx.requirePublicUser(userId);
@@ -60,13 +53,7 @@ export function conversationMethods(ctx: SqliteContext): ConversationMethods {
     return ctx.appendEvent(conversationId, actorId, at, { type: 'member.added', userId, role, user });
   };
 
-  /** Membership + group + owner/admin checks shared by group changes. */
-  const requireGroupManager = (conversationId: ConversationId, actorId: UserId) => {
-    const found = ctx.requireMembership(conversationId, actorId);
-    if (found.conversation.kind !== 'group') throw forbidden('not a group');
-    if (!isManager(found.member)) throw forbidden('owner or admin only');
-    return found;
-  };
+  const listMembers = (conversationId: ConversationId) => (membersOf.all(conversationId) as MemberRow[]).map(toMember);
 
   return {
     getOrCreateDirect({ id, a, b, at }) {
@@ -90,11 +77,9 @@ export function conversationMethods(ctx: SqliteContext): ConversationMethods {
 
     createGroup({ id, ownerId, title, memberIds, maxMembers, at }) {
       return ctx.write(() => {
-        const others = [...new Set(memberIds)].filter((m) => m !== ownerId);
         // Validate everything before the first write: a failed create leaves no trace.
-        ctx.requirePublicUser(ownerId);
-        for (const m of others) ctx.requirePublicUser(m);
-        if (1 + others.length > maxMembers) throw new StoreError('LIMIT_EXCEEDED', 'too many members');
+        for (const m of [ownerId, ...distinctUsers(memberIds)]) ctx.requirePublicUser(m);
+        const others = newGroupMembers(ownerId, memberIds, maxMembers);
         insertConversation.run(id, 'group', title, null, at, at);
         const events: ConversationEvent[] = [ctx.appendEvent(id, ownerId, at, { type: 'conversation.created', kind: 'group', title })];
         events.push(addMember(id, ownerId, ownerId, 'owner', at));
@@ -105,9 +90,7 @@ export function conversationMethods(ctx: SqliteContext): ConversationMethods {
 
     getConversation: (id) => ctx.getConversation(id),
     getMember: (conversationId, userId) => ctx.getMember(conversationId, userId),
-    listMembers(conversationId) {
-      return (membersOf.all(conversationId) as MemberRow[]).map(toMember);
-    },
+    listMembers,
     listConversationIds(userId) {
       return (idsOfUser.all(userId) as { conversation_id: string }[]).map((r) => r.conversation_id as ConversationId);
     },
@@ -117,7 +100,8 @@ export function conversationMethods(ctx: SqliteContext): ConversationMethods {
 
     renameGroup({ conversationId, actorId, title, at }) {
       return ctx.write(() => {
-        requireGroupManager(conversationId, actorId);
+        const { conversation, member } = ctx.requireMembership(conversationId, actorId);
+        checkManage(conversation, member);
         setTitle.run(title, conversationId);
         return [ctx.appendEvent(conversationId, actorId, at, { type: 'conversation.renamed', title })];
       });
@@ -125,14 +109,11 @@ export function conversationMethods(ctx: SqliteContext): ConversationMethods {
 
     addMembers({ conversationId, actorId, userIds, maxMembers, at }) {
       return ctx.write(() => {
-        requireGroupManager(conversationId, actorId);
-        const wanted = [...new Set(userIds)];
-        for (const userId of wanted) ctx.requirePublicUser(userId);
-        // All or nothing (bad input changes nothing): one member among them refuses the lot.
-        if (wanted.some((userId) => ctx.getMember(conversationId, userId))) throw new StoreError('CONFLICT', 'already a member');
-        if (wanted.length === 0) return [];
+        const { conversation, member } = ctx.requireMembership(conversationId, actorId);
+        checkManage(conversation, member);
+        for (const userId of distinctUsers(userIds)) ctx.requirePublicUser(userId);
         const { n } = countMembers.get(conversationId) as { n: number };
-        if (n + wanted.length > maxMembers) throw new StoreError('LIMIT_EXCEEDED', 'too many members');
+        const wanted = planAdd({ userIds, isMember: (userId) => ctx.getMember(conversationId, userId) !== null, memberCount: n, maxMembers });
         return wanted.map((userId) => addMember(conversationId, actorId, userId, 'member', at));
       });
     },
@@ -140,37 +121,22 @@ export function conversationMethods(ctx: SqliteContext): ConversationMethods {
     removeMember({ conversationId, actorId, userId, at }) {
       return ctx.write(() => {
         const { conversation, member: actor } = ctx.requireMembership(conversationId, actorId);
-        if (conversation.kind !== 'group') throw forbidden('cannot leave or remove in a direct conversation');
-        if (actorId === userId) {
-          deleteMember.run(conversationId, userId);
-          const events = [ctx.appendEvent(conversationId, actorId, at, { type: 'member.left', userId })];
-          if (actor.role === 'owner') {
-            const next = successor.get(conversationId) as { user_id: UserId } | undefined;
-            if (next) {
-              setRole.run('owner', conversationId, next.user_id);
-              events.push(ctx.appendEvent(conversationId, actorId, at, { type: 'member.role', userId: next.user_id, role: 'owner' }));
-            }
-          }
-          return events;
-        }
-        if (!isManager(actor)) throw forbidden('owner or admin only');
-        const target = ctx.getMember(conversationId, userId);
-        if (!target) throw notFound('member');
-        if (actor.role === 'admin' && target.role !== 'member') throw forbidden('admins may remove only members');
+        const plan = planRemoval(conversation, actor, ctx.getMember(conversationId, userId));
         deleteMember.run(conversationId, userId);
-        return [ctx.appendEvent(conversationId, actorId, at, { type: 'member.removed', userId })];
+        const events = [ctx.appendEvent(conversationId, actorId, at, { type: plan.event, userId })];
+        const heir = plan.handOver ? chooseSuccessor(listMembers(conversationId), userId) : null;
+        if (heir) {
+          setRole.run('owner', conversationId, heir.userId);
+          events.push(ctx.appendEvent(conversationId, actorId, at, { type: 'member.role', userId: heir.userId, role: 'owner' }));
+        }
+        return events;
       });
     },
 
     setMemberRole({ conversationId, actorId, userId, role, at }) {
       return ctx.write(() => {
         const { conversation, member: actor } = ctx.requireMembership(conversationId, actorId);
-        if (conversation.kind !== 'group') throw forbidden('not a group');
-        if (actor.role !== 'owner') throw forbidden('owner only');
-        const target = ctx.getMember(conversationId, userId);
-        if (!target) throw notFound('member');
-        if (target.role === 'owner') throw forbidden('cannot change the owner role');
-        if (target.role === role) return [];
+        if (planRoleChange(conversation, actor, ctx.getMember(conversationId, userId), role) === 'noChange') return [];
         setRole.run(role, conversationId, userId);
         return [ctx.appendEvent(conversationId, actorId, at, { type: 'member.role', userId, role })];
       });

@@ -3,11 +3,12 @@
  * purpose: SQL text and driver messages stay in `cause` and never reach a client.
  */
 import { StoreError } from '../port';
+import { RuleError } from '../../domain/rules/refusals';
 
 const UNAVAILABLE_PREFIXES = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_NOTADB', 'SQLITE_CORRUPT'];
 
 export function translateSqliteError(err: unknown): unknown {
-  if (err instanceof StoreError) return err;
+  if (err instanceof StoreError || err instanceof RuleError) return err;
   const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : '';
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
     return new StoreError('CONFLICT', 'conflicting record', { cause: err });
@@ -31,7 +32,4 @@ export function notFound(what: string): StoreError {
 }
 export function notMember(): StoreError {
   return new StoreError('NOT_MEMBER', 'not a member of the conversation');
-}
-export function forbidden(why: string): StoreError {
-  return new StoreError('FORBIDDEN', why);
 }

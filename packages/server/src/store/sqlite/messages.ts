@@ -8,7 +8,9 @@ import { createMessageEraser } from './erase-message';
 import { createSearchIndexer } from './search-index';
 import type { SqliteContext, SyncStore } from './context';
 import { attachmentsJson, createAttachmentClaimer } from './attachments';
-import { forbidden, notFound } from './errors';
+import { notFound } from './errors';
+import { checkDeleteForEveryone, checkEdit } from '../../domain/rules/message-rights';
+import { decideSend } from '../../domain/rules/send-rights';
 import { MESSAGE_COLUMNS, toEvent, toMessage, toPublicUser, toUserEvent, type EventRow, type MessageRow, type UserEventRow } from './rows';
 
 type MessageMethods = Pick<
@@ -103,11 +105,11 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
           const found = conversationAndMember.get(input.senderId, input.conversationId) as
             | { conversation_id: string; kind: 'direct' | 'group'; member_id: string | null }
             | undefined;
-          if (!found) return { ok: false, code: 'NOT_FOUND' };
-          if (found.member_id === null) return { ok: false, code: 'NOT_MEMBER' };
-          const existing = byClientId.get(input.senderId, input.clientMessageId) as MessageRow | undefined;
-          if (existing) return { ok: true, message: toMessage(existing), duplicate: true, event: null };
-          if (found.kind === 'direct' && blockedInDirect.get({ sender: input.senderId, conversation: input.conversationId })) return { ok: false, code: 'BLOCKED' };
+          const existing = found?.member_id ? (byClientId.get(input.senderId, input.clientMessageId) as MessageRow | undefined) : undefined;
+          const blocked = () => blockedInDirect.get({ sender: input.senderId, conversation: input.conversationId }) !== undefined;
+          const decision = decideSend({ conversation: found ?? null, isMember: Boolean(found?.member_id), original: existing ? toMessage(existing) : null, blocked });
+          if (decision.kind === 'refuse') return { ok: false, code: decision.code };
+          if (decision.kind === 'duplicate') return { ok: true, message: decision.original, duplicate: true, event: null };
           const attachments = claimAttachments({ ids: input.attachmentIds, senderId: input.senderId, conversationId: input.conversationId, messageId: input.messageId });
           if (attachments === 'ATTACHMENT_INVALID') return { ok: false, code: attachments };
           const event = ctx.appendEvent(input.conversationId, input.senderId, input.at, (seq) => {
@@ -144,8 +146,7 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
       return ctx.write(() => {
         ctx.requireMembership(conversationId, actorId);
         const message = requireMessage(conversationId, messageId);
-        if (message.deletedAt !== null) throw notFound('message');
-        if (message.senderId !== actorId) throw forbidden('author only');
+        checkEdit(actorId, message);
         const newTitle = title === undefined ? message.title : title;
         applyEdit.run(newTitle, body, at, messageId);
         const event = ctx.appendEvent(conversationId, actorId, at, { type: 'message.edited', messageId, title: newTitle, body, editedAt: at });
@@ -156,9 +157,7 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
       return ctx.write(() => {
         const { conversation, member } = ctx.requireMembership(conversationId, actorId);
         const message = requireMessage(conversationId, messageId);
-        if (message.deletedAt !== null) throw notFound('message');
-        const moderator = conversation.kind === 'group' && (member.role === 'owner' || member.role === 'admin');
-        if (message.senderId !== actorId && !moderator) throw forbidden('author or group owner/admin only');
+        checkDeleteForEveryone(conversation, member, message);
         return erase({ conversationId, messageId, actorId, at });
       });
     },

@@ -3,6 +3,7 @@
  * moderator's delete for everyone through the same log appender as every other change.
  */
 import { createMessageEraser } from './erase-message';
+import { checkModeratorDelete } from '../../domain/rules/message-rights';
 import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley/protocol';
 import type { ModerationStore, ReportRecord } from '../moderation-port';
 import { StoreError } from '../port';
@@ -89,7 +90,7 @@ export function createSqliteModeration(ctx: SqliteContext): ModerationStore {
       guard(() =>
         ctx.write(() => {
           const row = messageById.get(conversationId, messageId) as MessageRow | undefined;
-          if (!row || row.deleted_at !== null) throw new StoreError('NOT_FOUND', 'message not found');
+          checkModeratorDelete(row ? { senderId: row.sender_id, deletedAt: row.deleted_at } : null);
           return erase({ conversationId, messageId, actorId: moderatorId, at });
         }),
       ),

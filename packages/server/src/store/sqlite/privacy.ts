@@ -2,13 +2,14 @@
  * The privacy sub-port on SQLite: the export's extra reads and account erasure in one
  * write transaction (BEGIN IMMEDIATE), using the log appender every other change uses.
  */
-import type { AttachmentId, ConversationEvent, ConversationId, MessageId, UserId } from '@parley/protocol';
+import type { AttachmentId, ConversationEvent, ConversationId, MessageId, Role, UserId } from '@parley/protocol';
 import type { AttachmentRecord } from '../attachments-port';
 import type { PrivacyStore } from '../privacy-port';
 import { StoreError } from '../port';
-import type { SqliteContext } from './context';
+import { MEMBER_COLUMNS, type SqliteContext } from './context';
+import { chooseSuccessor, erasureHandsOver } from '../../domain/rules/group-roles';
 import { EVENT_IS_MESSAGE, EVENT_MESSAGE_ID } from './migrations/0006-privacy';
-import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './rows';
+import { MESSAGE_COLUMNS, toMember, toMessage, type MemberRow, type MessageRow } from './rows';
 import { toAttachment, type AttachmentRow } from '../rows-common';
 
 export function createSqlitePrivacy(ctx: SqliteContext): PrivacyStore {
@@ -32,10 +33,7 @@ export function createSqlitePrivacy(ctx: SqliteContext): PrivacyStore {
       AND ${EVENT_MESSAGE_ID} IN (SELECT id FROM messages WHERE sender_id = @userId)`);
   const tombstone = db.prepare("UPDATE messages SET title = NULL, body = '', attachments = NULL, deleted_at = coalesce(deleted_at, @at) WHERE sender_id = @userId");
   const leave = db.prepare('DELETE FROM members WHERE conversation_id = ? AND user_id = ?');
-  // Same hand-over rule as Store.removeMember: oldest admin, else oldest member.
-  const successor = db.prepare(
-    "SELECT user_id FROM members WHERE conversation_id = ? ORDER BY CASE role WHEN 'admin' THEN 0 ELSE 1 END, joined_at, rowid LIMIT 1",
-  );
+  const membersOf = db.prepare(`SELECT ${MEMBER_COLUMNS} FROM members me WHERE me.conversation_id = ? ORDER BY me.joined_at, me.rowid`);
   const makeOwner = db.prepare("UPDATE members SET role = 'owner' WHERE conversation_id = ? AND user_id = ?");
   const blankJoins = db.prepare("UPDATE events SET payload = json_set(payload, '$.user', json(@user)) WHERE type = 'member.added' AND json_extract(payload, '$.userId') = @userId");
   const dropHidden = db.prepare('DELETE FROM hidden_messages WHERE user_id = ?');
@@ -69,14 +67,14 @@ export function createSqlitePrivacy(ctx: SqliteContext): PrivacyStore {
           tombstone.run({ userId, at });
           for (const m of live) events.push(ctx.appendEvent(m.conversation_id, userId, at, { type: 'message.deleted', messageId: m.id }));
 
-          for (const m of memberships.all(userId) as { conversation_id: ConversationId; role: string; kind: string }[]) {
+          for (const m of memberships.all(userId) as { conversation_id: ConversationId; role: Role; kind: 'direct' | 'group' }[]) {
             leave.run(m.conversation_id, userId);
             events.push(ctx.appendEvent(m.conversation_id, userId, at, { type: 'member.left', userId }));
-            if (m.role !== 'owner' || m.kind !== 'group') continue;
-            const next = successor.get(m.conversation_id) as { user_id: UserId } | undefined;
+            if (!erasureHandsOver({ kind: m.kind }, m)) continue;
+            const next = chooseSuccessor((membersOf.all(m.conversation_id) as MemberRow[]).map(toMember), userId);
             if (!next) continue;
-            makeOwner.run(m.conversation_id, next.user_id);
-            events.push(ctx.appendEvent(m.conversation_id, userId, at, { type: 'member.role', userId: next.user_id, role: 'owner' }));
+            makeOwner.run(m.conversation_id, next.userId);
+            events.push(ctx.appendEvent(m.conversation_id, userId, at, { type: 'member.role', userId: next.userId, role: 'owner' }));
           }
 
           blankJoins.run({ userId, user: JSON.stringify({ id: userId, username, displayName, avatarUrl: null }) });

@@ -4,6 +4,7 @@ import type { SqliteContext, SyncStore } from './context';
 import { StoreError, type WatermarkInput, type WatermarkResult } from '../port';
 import { notFound } from './errors';
 import { toUserEvent, type UserEventRow } from './rows';
+import { advanceMarks, sharedReadSeq } from '../../domain/rules/watermarks';
 
 type ReceiptMethods = Pick<SyncStore, 'advanceWatermark' | 'advanceWatermarks' | 'receipts' | 'setArchived' | 'userEventsAfter' | 'conversationHeads'>;
 
@@ -34,16 +35,13 @@ export function receiptMethods(ctx: SqliteContext): ReceiptMethods {
     conversationId,
     userId: r.user_id as UserId,
     deliveredSeq: r.delivered_seq,
-    readSeq: r.read_receipts === 1 ? r.read_seq : null,
+    readSeq: sharedReadSeq(r.read_seq, r.read_receipts === 1),
     receiptsVersion,
   });
 
   const advance = ({ conversationId, userId, kind, seq }: WatermarkInput) => {
     const { conversation, member } = ctx.requireMembership(conversationId, userId);
-    const target = Math.max(0, Math.min(seq, conversation.lastSeq));
-    const readSeq = kind === 'read' ? Math.max(member.readSeq, target) : member.readSeq;
-    const deliveredSeq = Math.max(member.deliveredSeq, kind === 'delivered' ? target : readSeq);
-    const changed = readSeq !== member.readSeq || deliveredSeq !== member.deliveredSeq;
+    const { deliveredSeq, readSeq, changed } = advanceMarks(member, conversation.lastSeq, kind, seq);
     let receiptsVersion = conversation.receiptsVersion;
     if (changed) {
       setWatermarks.run(deliveredSeq, readSeq, conversationId, userId);

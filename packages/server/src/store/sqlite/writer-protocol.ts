@@ -8,6 +8,7 @@
  * instead of quietly blocking the event loop on a commit.
  */
 import { StoreError, type StoreErrorCode } from '../port';
+import { isRefusal, RuleError } from '../../domain/rules/refusals';
 import type { SqliteStoreOptions } from './sqlite-store';
 
 /** The sub-port a call goes to; null for the Store itself. */
@@ -57,19 +58,23 @@ export interface SerializedError {
   name: string;
   message: string;
   code?: string;
+  /** A RuleError's refusal: rebuilt from the catalogue on the main thread. */
+  refusal?: string;
 }
 
 // A Record over the union: adding a code to StoreErrorCode fails to compile until it is listed here.
-const STORE_CODES: Readonly<Record<StoreErrorCode, true>> = { NOT_FOUND: true, NOT_MEMBER: true, CONFLICT: true, FORBIDDEN: true, LIMIT_EXCEEDED: true, UNAVAILABLE: true };
+const STORE_CODES: Readonly<Record<StoreErrorCode, true>> = { NOT_FOUND: true, NOT_MEMBER: true, CONFLICT: true, UNAVAILABLE: true };
 
 export function serializeError(err: unknown): SerializedError {
+  if (err instanceof RuleError) return { name: err.name, message: err.message, refusal: err.refusal };
   if (err instanceof StoreError) return { name: err.name, message: err.message, code: err.code };
   if (err instanceof Error) return { name: err.name, message: err.message };
   return { name: 'Error', message: String(err) };
 }
 
-/** StoreErrors come back as StoreErrors (callers branch on the code); anything else is a plain Error. */
+/** StoreErrors and RuleErrors come back as such (callers branch on the code); anything else is a plain Error. */
 export function deserializeError(e: SerializedError): Error {
+  if (e.refusal !== undefined && isRefusal(e.refusal)) return new RuleError(e.refusal);
   if (e.code !== undefined && Object.hasOwn(STORE_CODES, e.code)) return new StoreError(e.code as StoreErrorCode, e.message);
   const err = new Error(e.message);
   err.name = e.name;

@@ -8,16 +8,7 @@
  */
 import { isIP } from 'node:net';
 import webpush from 'web-push';
-import type { VapidKeys } from './vapid-keys';
-
-export interface PushTarget {
-  endpoint: string;
-  p256dh: string;
-  auth: string;
-}
-
-/** sent: accepted; gone: the subscription expired (404/410), forget it; failed: try another time. */
-export type PushOutcome = 'sent' | 'gone' | 'failed';
+import type { PushOptions, PushOutcome, PushSender, PushTarget, VapidKeys } from './port';
 
 export interface WebPushSenderOptions {
   keys: () => VapidKeys;
@@ -29,10 +20,9 @@ export interface WebPushSenderOptions {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-export class WebPushSender {
+export class WebPushSender implements PushSender {
   constructor(private readonly opts: WebPushSenderOptions) {}
 
-  /** Whether the server will ever post to this endpoint (checked when a subscription is stored, and again before sending). */
   endpointAllowed(endpoint: string): boolean {
     let url: URL;
     try {
@@ -49,7 +39,7 @@ export class WebPushSender {
     return url.protocol === 'http:' && this.opts.allowInsecure && LOOPBACK.has(url.hostname);
   }
 
-  async send(target: PushTarget, payload: string, options: { ttlSec: number; urgency: 'normal' | 'high'; topic?: string }): Promise<PushOutcome> {
+  async send(target: PushTarget, payload: string, options: PushOptions): Promise<PushOutcome> {
     if (!this.endpointAllowed(target.endpoint)) return 'gone';
     const keys = this.opts.keys();
     let details;

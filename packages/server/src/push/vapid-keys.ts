@@ -7,12 +7,23 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import webpush from 'web-push';
+import type { Config } from '../config';
+import type { VapidKeys } from './port';
 
-export interface VapidKeys {
-  /** base64url, uncompressed P-256 point (what PushManager.subscribe takes). */
-  publicKey: string;
-  /** base64url, 32 bytes. */
-  privateKey: string;
+/**
+ * The deployment's pair, loaded on first use, so nodes (and tests) that never push
+ * never create a key file.
+ */
+export function lazyVapidKeys(config: Pick<Config, 'dataDir' | 'notifications'>): () => VapidKeys {
+  let keys: VapidKeys | null = null;
+  return () => {
+    if (keys) return keys;
+    const cfg = config.notifications;
+    const fromEnv = cfg?.vapidPublicKey && cfg.vapidPrivateKey ? { publicKey: cfg.vapidPublicKey, privateKey: cfg.vapidPrivateKey } : null;
+    keys = loadVapidKeys(config.dataDir, fromEnv, () => webpush.generateVAPIDKeys());
+    return keys;
+  };
 }
 
 export function loadVapidKeys(dataDir: string, fromEnv: VapidKeys | null, generate: () => VapidKeys): VapidKeys {

@@ -7,7 +7,7 @@
  */
 import type { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
-import { INLINE_IMAGE_TYPES } from '@parley/protocol';
+import { UNKNOWN_TYPE, type ImageFacts, type MediaInspector } from './port';
 
 /** Enough of the head for every signature file-type knows. */
 export const SNIFF_BYTES = 4100;
@@ -15,35 +15,12 @@ export const SNIFF_BYTES = 4100;
 export const MAX_IMAGE_PIXELS = 40_000_000;
 export const THUMBNAIL_MAX_PX = 320;
 
-export const UNKNOWN_TYPE = 'application/octet-stream';
-
-// Types a browser might execute or render as a document if it were ever shown inline;
-// downloads of these are sent as octet-stream whatever was detected.
-const ACTIVE = /html|xml|svg|javascript|ecmascript|x-sh|pdf/i;
-
-export async function detectType(head: Buffer): Promise<string> {
+async function detectType(head: Buffer): Promise<string> {
   const found = await fileTypeFromBuffer(head);
   return found?.mime ?? UNKNOWN_TYPE;
 }
 
-export function isInlineImage(contentType: string): boolean {
-  return (INLINE_IMAGE_TYPES as readonly string[]).includes(contentType);
-}
-
-/** The Content-Type a download is served with. */
-export function servedType(contentType: string, kind: 'image' | 'file'): string {
-  if (kind === 'image') return contentType;
-  return ACTIVE.test(contentType) ? UNKNOWN_TYPE : contentType;
-}
-
-export interface ImageFacts {
-  width: number;
-  height: number;
-  thumbnail: Buffer;
-}
-
-/** Pixel size and a WebP thumbnail, or null when the image is too large or does not decode. */
-export async function inspectImage(body: Readable): Promise<ImageFacts | null> {
+async function inspectImage(body: Readable): Promise<ImageFacts | null> {
   // Loaded on first use: sharp costs about a second at start-up on every node otherwise.
   const { default: sharp } = await import('sharp');
   const img = sharp({ limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error', animated: false });
@@ -64,3 +41,5 @@ export async function inspectImage(body: Readable): Promise<ImageFacts | null> {
     return null;
   }
 }
+
+export const sharpInspector: MediaInspector = { sniffBytes: SNIFF_BYTES, detectType, inspectImage };
