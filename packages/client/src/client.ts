@@ -7,8 +7,16 @@
  * Lifecycle: idle → connect() → connecting → online ⇄ offline (reconnecting with
  * back-off) → stopped (disconnect(), logout, a revoked session, an unsupported protocol).
  * `online` means welcomed AND caught up: the app has everything up to now.
+ *
+ * Offline-first: `cache` keeps what the app last showed with its catch-up cursors, and
+ * the files of sends queued offline (cache/offline-cache.ts). A new client resumes catch-up
+ * from those cursors, so an app that shows the cached copy at start receives exactly what
+ * happened since. The session's end clears it.
  */
 import type { AttachmentId, ClientMessageId, ConversationId, Me, Message, RouteBody, RouteName, RouteResponse, SessionResponse } from '@parley/protocol';
+import type { CacheStore } from './cache/cache-store';
+import { memoryCacheStore } from './cache/memory';
+import { OfflineCache, type CacheLimits } from './cache/offline-cache';
 import { CatchUp } from './catch-up';
 import type { ClientEvents, ClientStatus } from './client-events';
 import { isConnectionLoss, newClientMessageId } from './client-support';
@@ -19,6 +27,7 @@ import { EventDispatch } from './event-dispatch';
 import { Http, type RequestArgsTuple } from './http';
 import { Outbox, type OutboxItem } from './outbox';
 import { ParleyError } from './parley-error';
+import { QueuedFiles, type FileToSend } from './queued-files';
 import { Sequencer } from './sequencer';
 import { SessionManager } from './session';
 import { memoryStorage, type KeyValueStorage } from './storage';
@@ -40,6 +49,9 @@ export interface ParleyClientOptions {
   autoDelivered?: boolean;
   /** Back-off of reconnects, and of retried token refreshes and socket renewals. */
   reconnect?: { minDelayMs?: number; maxDelayMs?: number };
+  /** Where the offline cache lives: indexedDbCacheStore() in browsers; defaults to memory (nothing survives). */
+  cache?: CacheStore;
+  cacheLimits?: Partial<CacheLimits>;
 }
 
 export class ParleyClient {
@@ -51,6 +63,8 @@ export class ParleyClient {
   private readonly outboxQueue: Outbox;
   private readonly connection: ConnectionManager;
   private readonly dispatch: EventDispatch;
+  private readonly offline: OfflineCache;
+  private readonly files: QueuedFiles;
   /** What this client shows, for the server's notification decisions (see focus()). */
   private focused: ConversationId | null = null;
 
@@ -79,7 +93,10 @@ export class ParleyClient {
         if (frame.type === 'notification') this.emitter.emit('notification', frame);
         else this.catchUp.onPush(frame);
       },
-      beforeConnect: async () => {},
+      // The cached copy's cursors, read before the first sync so catch-up resumes from them.
+      beforeConnect: async () => {
+        this.sequencer.restore(await this.offline.cursors());
+      },
       catchUp: () => this.catchUp.run(),
       onStatus: (s) => this.emitter.emit('status', s),
       onOnline: (conn) => {
@@ -112,6 +129,13 @@ export class ParleyClient {
       },
       isOnline: () => this.connection.isWelcomed,
     });
+    this.offline = new OfflineCache({
+      store: opts.cache ?? memoryCacheStore(),
+      ...(opts.cacheLimits ? { limits: opts.cacheLimits } : {}),
+      cursor: (id) => ({ seq: this.sequencer.held(id), receiptsVersion: this.sequencer.receiptsVersion(id) }),
+      userSeq: () => this.sequencer.userSeq,
+    });
+    this.files = new QueuedFiles({ cache: this.offline, upload: (name, data) => this.http.upload(name, data) });
     this.outboxQueue = new Outbox({
       storage,
       key: `${key}.outbox`,
@@ -124,6 +148,7 @@ export class ParleyClient {
           // Old saved items have no attachmentIds; a text-only send leaves the field out.
           ...(item.attachmentIds?.length ? { attachmentIds: [...item.attachmentIds] } : {}),
         }),
+      prepare: (item, save) => this.files.prepare(item, save),
       onChange: (items) => this.emitter.emit('outbox', items),
     });
   }
@@ -140,6 +165,11 @@ export class ParleyClient {
 
   get outbox(): readonly OutboxItem[] {
     return this.outboxQueue.items;
+  }
+
+  /** The offline cache of the logged-in user: what the app showed last, readable with no network. */
+  get cache(): OfflineCache {
+    return this.offline;
   }
 
   heldSeq(conversationId: ConversationId): number {
@@ -163,6 +193,7 @@ export class ParleyClient {
   /** Picks up the session saved in storage; true when there was one (no server call). */
   restoreSession(): boolean {
     if (!this.session.restore()) return false;
+    this.offline.useUser(this.session.current!.user.id);
     this.outboxQueue.load(this.session.current!.user.id);
     return true;
   }
@@ -220,11 +251,14 @@ export class ParleyClient {
    * Queues a message in the outbox (persisted, sent when online, retried with the same
    * clientMessageId until the server answers). `attachmentIds` are uploads already made
    * (POST /api/attachments or createUploadUrl): the upload needs the network, the send
-   * does not. `done` rejects on a refusal a retry cannot fix, e.g. ATTACHMENT_INVALID.
+   * does not. `files` are files not uploaded yet (picked offline, say): their bytes wait
+   * in the offline cache and are uploaded when the send's turn comes, then sent after the
+   * `attachmentIds`. `done` rejects on a refusal a retry cannot fix, e.g.
+   * ATTACHMENT_INVALID, or PAYLOAD_TOO_LARGE for files past the cache's cap.
    */
   send(
     conversationId: ConversationId,
-    input: { body: string; title?: string | null; attachmentIds?: readonly AttachmentId[] },
+    input: { body: string; title?: string | null; attachmentIds?: readonly AttachmentId[]; files?: readonly FileToSend[] },
   ): { clientMessageId: ClientMessageId; done: Promise<Message> } {
     const clientMessageId = newClientMessageId();
     if (!this.session.current) {
@@ -239,6 +273,7 @@ export class ParleyClient {
       title: input.title ?? null,
       // A copy: the caller may reuse its array; the queued item must not change under it.
       ...(input.attachmentIds?.length ? { attachmentIds: [...input.attachmentIds] } : {}),
+      ...(input.files?.length ? { files: this.files.keep(input.files) } : {}),
       createdAt: Date.now(),
     });
     return { clientMessageId, done };
@@ -290,8 +325,12 @@ export class ParleyClient {
   /** The session is over (logout, revoked, refresh refused): forget everything this user had here. */
   private endSession(reason: string): void {
     const err = new ParleyError('UNAUTHENTICATED', 'session ended', { retryable: false });
+    // A refused refresh has cleared the session already; the cache still knows whose it is.
+    const userId = this.session.current?.user.id ?? this.offline.user;
     this.connection.stop(err);
     this.session.clear();
+    // What this user had here goes with the session: cached conversations and queued files.
+    if (userId) void this.offline.clear(userId).catch(() => {});
     this.outboxQueue.clear(err);
     this.sequencer.reset();
     this.dispatch.reset();
@@ -307,8 +346,10 @@ export class ParleyClient {
       this.outboxQueue.clear(err);
       this.sequencer.reset();
       this.dispatch.reset();
+      void this.offline.clear(previous).catch(() => {});
     }
     this.session.set(res);
+    this.offline.useUser(res.user.id);
     this.outboxQueue.load(res.user.id);
     return res.user;
   }

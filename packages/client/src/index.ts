@@ -9,7 +9,12 @@
  */
 export { ParleyClient, type ParleyClientOptions, type ClientEvents, type ClientStatus } from './client';
 export { ParleyError } from './parley-error';
-export type { OutboxItem } from './outbox';
+export type { OutboxItem, QueuedFileRef } from './outbox';
+export type { FileToSend } from './queued-files';
+export { OfflineCache, DEFAULT_CACHE_LIMITS, type CacheLimits, type SavedView, type CacheCursors } from './cache/offline-cache';
+export type { CacheStore, CachedConversation, QueuedFile } from './cache/cache-store';
+export { indexedDbCacheStore, type IndexedDbCacheOptions } from './cache/indexeddb';
+export { memoryCacheStore } from './cache/memory';
 export type { KeyValueStorage } from './storage';
 export { memoryStorage } from './storage';
 export type { WebSocketCtor, WebSocketLike } from './connection';
