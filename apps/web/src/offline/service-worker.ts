@@ -34,6 +34,8 @@ export function registerServiceWorker(): void {
       window.focus();
     }
   });
+  // Messages wait in a queue until the page says it listens.
+  navigator.serviceWorker.startMessages();
   const register = () => navigator.serviceWorker.register(SW_URL).catch(() => {
     // Blocked (private mode, a policy): the app works online as before.
   });
