@@ -25,16 +25,22 @@ export function showBadge(count: number, nav: BadgingNavigator = navigator as Ba
   return true;
 }
 
-/** Keeps the badge equal to the store's unread total (cleared when logged out). Returns a function that stops it. */
+/** Keeps the badge equal to the store's unread total (cleared when the session ends). Returns a function that stops it. */
 export function syncBadge(store: ChatStore): () => void {
   let shown = -1;
   const update = () => {
     const s = store.getState();
-    const count = s.me ? unreadTotal(s) : 0;
+    const count = store.client.user && s.me ? unreadTotal(s) : 0;
     if (count === shown) return;
     shown = count;
     showBadge(count);
   };
   update();
-  return store.subscribe(update);
+  const offStore = store.subscribe(update);
+  // The store keeps its last state after a logout; the badge must not.
+  const offSession = store.client.on('sessionEnded', update);
+  return () => {
+    offStore();
+    offSession();
+  };
 }
