@@ -35,7 +35,7 @@ export interface ConnectionManagerDeps {
   onOffline(): void;
   /** stop(): the run ended; cancel what waits for a connection. */
   onStopped(): void;
-  /** The server revoked the session (close 4403-style SESSION_REVOKED). */
+  /** The server closed the socket because the session was revoked (logged out everywhere, suspended). */
   onRevoked(): void;
 }
 

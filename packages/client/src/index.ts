@@ -1,8 +1,9 @@
 /**
  * @parley/client — the Parley SDK for browsers and Node.
  *
- *   const client = new ParleyClient({ baseUrl: 'https://chat.example.com', storage: localStorage });
+ *   const client = new ParleyClient({ baseUrl: 'https://chat.example.com', storage: localStorage, cache: indexedDbCacheStore() });
  *   if (!client.restoreSession()) await client.login({ username, password });
+ *   show(await client.cache.conversations()); // what was saved last time, with no network
  *   client.on('event', (e) => render(e));
  *   await client.connect();
  *   const { done } = client.send(conversationId, { body: 'hi' });
