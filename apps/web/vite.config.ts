@@ -1,12 +1,14 @@
 import path from 'node:path';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { swPrecache } from './sw-precache-plugin.ts';
 
 // The server serves dist/ with a strict CSP (no inline script or style), so the build
 // must emit only external files: Vite's default output does (module script + CSS file).
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [react()],
+  // swPrecache writes this build's file list into dist/sw.js (the app shell offline).
+  plugins: [react(), swPrecache()],
   build: {
     outDir: path.join(import.meta.dirname, 'dist'),
     emptyOutDir: true,

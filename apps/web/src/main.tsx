@@ -1,6 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App';
+import { syncBadge } from './offline/badge';
+import { persistStore } from './offline/hydrate';
+import { registerServiceWorker } from './offline/service-worker';
 import { ChatStore } from './state/chat-store';
 import { createClient } from './state/client';
 import './styles/base.css';
@@ -13,6 +16,10 @@ const client = createClient();
 // Restored before the store is built, so the first render already knows who is logged in.
 const restored = client.restoreSession();
 const store = new ChatStore(client);
+// Offline-first: the shell from the service worker, the store saved to the SDK's cache, the unread badge.
+registerServiceWorker();
+persistStore(client, store);
+syncBadge(store);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -4,7 +4,7 @@
  * Every failure is a ParleyError with a catalogue code: the server's own, or one the
  * SDK picks for a failure that never reached the server (network → UNAVAILABLE).
  */
-import { ROUTES, type ErrorBody, type ErrorCode, type RouteBody, type RouteName, type RouteParams, type RouteQuery, type RouteResponse } from '@parley/protocol';
+import { ATTACHMENT_BINARY_ROUTES, ROUTES, type Attachment, type ErrorBody, type ErrorCode, type RouteBody, type RouteName, type RouteParams, type RouteQuery, type RouteResponse } from '@parley/protocol';
 import { ParleyError } from './parley-error';
 
 type Field<K extends string, T> = [T] extends [undefined] ? { [P in K]?: undefined } : {} extends T ? { [P in K]?: T } : { [P in K]: T };
@@ -26,6 +26,9 @@ export interface HttpDeps {
   fetch: typeof fetch;
   tokens: TokenSource;
 }
+
+/** An upload that has not finished by then is given up (and retried by its owner): 25 MiB at ~100 kB/s. */
+const UPLOAD_TIMEOUT_MS = 5 * 60_000;
 
 export class Http {
   constructor(private readonly deps: HttpDeps) {}
@@ -50,6 +53,29 @@ export class Http {
       if (!(err instanceof ParleyError) || err.code !== 'UNAUTHENTICATED') throw err;
       const fresh = await this.deps.tokens.refresh(token);
       return (await this.send(url, withAuth(init, fresh))) as RouteResponse<N>;
+    }
+  }
+
+  /**
+   * Uploads one file (the binary upload route: raw bytes, the name in the query) with the
+   * access token, refreshed once on a 401 like every other call. The server detects the
+   * type from the bytes.
+   */
+  async upload(name: string, data: Blob, timeoutMs = UPLOAD_TIMEOUT_MS): Promise<Attachment> {
+    const url = `${this.deps.baseUrl.replace(/\/+$/, '')}${ATTACHMENT_BINARY_ROUTES.upload.path}?name=${encodeURIComponent(name)}`;
+    const init = (token: string): RequestInit => ({
+      method: ATTACHMENT_BINARY_ROUTES.upload.method,
+      headers: { accept: 'application/json', 'content-type': 'application/octet-stream', authorization: `Bearer ${token}` },
+      body: data,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const token = await this.deps.tokens.accessToken();
+    try {
+      return ((await this.send(url, init(token))) as { attachment: Attachment }).attachment;
+    } catch (err) {
+      if (!(err instanceof ParleyError) || err.code !== 'UNAUTHENTICATED') throw err;
+      const fresh = await this.deps.tokens.refresh(token);
+      return ((await this.send(url, init(fresh))) as { attachment: Attachment }).attachment;
     }
   }
 

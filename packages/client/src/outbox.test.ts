@@ -207,6 +207,67 @@ describe('Outbox with attachments', () => {
     expect(outbox.items).toEqual([]);
     expect(storage.getItem('k.outbox')).toBeNull();
   });
+
+  it('prepares an item with queued files before sending it, saving each step so a reload resumes from there', async () => {
+    const storage = memoryStorage();
+    const queued: OutboxItem = { ...item(1), attachmentIds: ['up0' as AttachmentId], files: [{ id: 'f1', name: 'a.png', type: 'image/png', size: 3 }, { id: 'f2', name: 'b.txt', type: 'text/plain', size: 2 }] };
+    const sent: OutboxItem[] = [];
+    const saved: (string | null)[] = [];
+    const outbox = new Outbox({
+      storage,
+      key: 'k.outbox',
+      send: async (i) => {
+        sent.push(i);
+        return { message: messageFor(i, 1), duplicate: false };
+      },
+      prepare: async (i, save) => {
+        const first = { ...i, files: i.files!.map((f, n) => (n === 0 ? { ...f, uploaded: 'up1' as AttachmentId } : f)) };
+        save(first);
+        saved.push(storage.getItem('k.outbox'));
+        const ready: OutboxItem = { ...i, files: undefined, attachmentIds: ['up0', 'up1', 'up2'] as AttachmentId[] };
+        save(ready);
+        return ready;
+      },
+      onChange: () => {},
+    });
+    outbox.load(alice);
+    const done = outbox.add(queued);
+    outbox.setOnline(true);
+    await done;
+    expect(JSON.parse(saved[0]!).items[0].files[0].uploaded).toBe('up1');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ clientMessageId: 'm1', attachmentIds: ['up0', 'up1', 'up2'] });
+    expect(sent[0]!.files).toBeUndefined();
+  });
+
+  it('a prepare refused for good fails the item without sending it; a retryable one waits and tries again', async () => {
+    let attempts = 0;
+    const sent: string[] = [];
+    const outboxWithPrepare = new Outbox({
+      storage: memoryStorage(),
+      key: 'k2',
+      send: async (i) => {
+        sent.push(i.clientMessageId);
+        return { message: messageFor(i, 1), duplicate: false };
+      },
+      prepare: async (i) => {
+        if (i.clientMessageId === 'm1') throw new ParleyError('PAYLOAD_TOO_LARGE', 'too big', { retryable: false });
+        if (++attempts < 3) throw connectionLost();
+        return { ...i, files: undefined };
+      },
+      onChange: () => {},
+      backoff: new Backoff({ minDelayMs: 0, maxDelayMs: 0 }),
+    });
+    outboxWithPrepare.load(alice);
+    const file = [{ id: 'f', name: 'f', type: '', size: 1 }];
+    const failed = outboxWithPrepare.add({ ...item(1), files: file });
+    const later = outboxWithPrepare.add({ ...item(2), files: file });
+    outboxWithPrepare.setOnline(true);
+    await expect(failed).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    await later;
+    expect(attempts).toBe(3);
+    expect(sent).toEqual(['m2']);
+  });
 });
 
 async function until(cond: () => boolean): Promise<void> {

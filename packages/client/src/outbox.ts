@@ -14,6 +14,10 @@
  *   send with the original message before it looks at the attachments, so a retry never
  *   claims a file twice. An attachment the server refuses (ATTACHMENT_INVALID: expired,
  *   not mine, already sent) is a permanent failure like any other non-retryable error.
+ * - Files picked while offline travel as `files`: references to bytes kept in the offline
+ *   cache. Before the send, `prepare` uploads them (recording each upload in the saved
+ *   item as it lands, so a reload does not upload it again) and the send carries the
+ *   resulting ids, with the same clientMessageId as always.
  */
 import type { AttachmentId, ClientMessageId, ConversationId, Message, ReplyData, UserId } from '@parley/protocol';
 import { ParleyError } from './parley-error';
@@ -30,7 +34,19 @@ export interface OutboxItem {
    * in items saved by SDK versions before attachments could be queued.
    */
   attachmentIds?: readonly AttachmentId[];
+  /** Files queued offline, not uploaded yet (their bytes are in the offline cache); sent after `attachmentIds`. */
+  files?: readonly QueuedFileRef[];
   createdAt: number;
+}
+
+/** A file of a queued send: its bytes are in the offline cache under `id`. */
+export interface QueuedFileRef {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  /** Set once uploaded: the upload the send will carry. */
+  uploaded?: AttachmentId;
 }
 
 interface Persisted {
@@ -43,6 +59,12 @@ export interface OutboxDeps {
   key: string;
   /** The send op over the live connection. */
   send(item: OutboxItem): Promise<ReplyData['send']>;
+  /**
+   * Makes an item ready to send (uploads its queued files); what it returns is sent.
+   * `save` replaces the saved item with a newer state of it (progress that must survive
+   * a reload). Its errors count like the send's: retryable ones wait, others fail the item.
+   */
+  prepare?(item: OutboxItem, save: (next: OutboxItem) => void): Promise<OutboxItem>;
   onChange(items: readonly OutboxItem[]): void;
   /** Delays between retries of retryable failures (not connection losses). */
   backoff?: Backoff;
@@ -123,7 +145,8 @@ export class Outbox {
       while (this.online && this.list.length > 0) {
         const item = this.list[0]!;
         try {
-          const { message } = await this.deps.send(item);
+          const ready = item.files?.length && this.deps.prepare ? await this.deps.prepare(item, (next) => this.replace(next)) : item;
+          const { message } = await this.deps.send(ready);
           this.settle(item, (d) => d.resolve(message));
         } catch (err) {
           const e = err instanceof ParleyError ? err : new ParleyError('INTERNAL', String(err));
@@ -138,6 +161,15 @@ export class Outbox {
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Saves a newer state of an item that is still queued (same clientMessageId). */
+  private replace(next: OutboxItem): void {
+    const idx = this.list.findIndex((i) => i.clientMessageId === next.clientMessageId);
+    if (idx < 0) return;
+    this.list = this.list.map((i, n) => (n === idx ? next : i));
+    this.persist();
+    this.deps.onChange(this.list);
   }
 
   /** Removes the item if it is still here (a clear may have raced the reply). */

@@ -138,6 +138,42 @@ describe('Sequencer', () => {
     expect(s.receiptsVersion(c)).toBe(5);
   });
 
+  it('restored from saved cursors: the first sync stays a baseline (heads for the rest) but names the saved conversations, and releases exactly what came after them', () => {
+    const s = new Sequencer();
+    expect(s.restore({ conversations: [{ id: conv(1), seq: 4, receiptsVersion: 2 }, { id: conv(3), seq: 0, receiptsVersion: 0 }], userSeq: 6 })).toBe(true);
+    expect(s.held(conv(1))).toBe(4);
+    expect(s.needsBaseline).toBe(true);
+    expect(s.syncRequest('heads')).toEqual({ conversations: [{ id: conv(1), seq: 4, receiptsVersion: 2 }], userSeq: 6, unknown: 'heads' });
+
+    const applied = s.applySync(
+      {
+        conversations: [
+          { id: conv(1), events: [event(conv(1), 5), event(conv(1), 6)], receiptsVersion: 2, lastSeq: 6, hasMore: false, removed: false },
+          { id: conv(2), events: [], receiptsVersion: 1, lastSeq: 30, hasMore: false, removed: false },
+        ],
+        userEvents: [userEvent(7)],
+        userSeq: 7,
+        hasMore: false,
+      },
+      'heads',
+    );
+    expect(applied.events.map((e) => e.seq)).toEqual([5, 6]);
+    expect(applied.userEvents.map((e) => e.userSeq)).toEqual([7]);
+    expect(s.held(conv(1))).toBe(6);
+    expect(s.held(conv(2))).toBe(30);
+    expect(s.needsBaseline).toBe(false);
+    // A pushed duplicate of what the sync gave is dropped.
+    expect(s.pushEvent(event(conv(1), 6)).events).toEqual([]);
+  });
+
+  it('restore changes nothing once the sequencer holds something', () => {
+    const s = new Sequencer();
+    s.applySync({ conversations: [{ id: conv(1), events: [], receiptsVersion: 0, lastSeq: 9, hasMore: false, removed: false }], userEvents: [], userSeq: 2, hasMore: false }, 'heads');
+    expect(s.restore({ conversations: [{ id: conv(1), seq: 3, receiptsVersion: 0 }], userSeq: 1 })).toBe(false);
+    expect(s.held(conv(1))).toBe(9);
+    expect(s.userSeq).toBe(2);
+  });
+
   it('user events: exactly once, in userSeq order', () => {
     const s = new Sequencer();
     s.applySync({ conversations: [], userEvents: [], userSeq: 2, hasMore: false }, 'heads');

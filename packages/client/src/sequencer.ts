@@ -203,6 +203,25 @@ export class Sequencer {
     return out;
   }
 
+  /**
+   * Starts from saved cursors (the offline cache) instead of from nothing: the saved
+   * conversations resume at their seqs, so the first sync (still a baseline, in heads
+   * mode) returns the events after them, and heads for every other conversation. Only
+   * on a sequencer that holds nothing yet; false (and no change) otherwise.
+   */
+  restore(cursors: { conversations: readonly { id: ConversationId; seq: number; receiptsVersion: number }[]; userSeq: number }): boolean {
+    if (this.baselined || this.conversations.size > 0 || this.heldUserSeq > 0 || this.userBuffer.size > 0) return false;
+    for (const c of cursors.conversations) {
+      if (!(c.seq > 0)) continue;
+      const st = newState(true);
+      st.seq = c.seq;
+      st.receiptsVersion = Math.max(0, c.receiptsVersion);
+      this.conversations.set(c.id, st);
+    }
+    this.heldUserSeq = Math.max(0, cursors.userSeq);
+    return true;
+  }
+
   /** Forget everything (logout). */
   reset(): void {
     this.conversations.clear();

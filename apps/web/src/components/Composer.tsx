@@ -49,7 +49,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const send = (e?: FormEvent) => {
     e?.preventDefault();
     if (uploads.items.length > 0) {
-      if (uploads.busy || uploads.ready.length === 0) return setError(uploads.busy ? 'Wait for the uploads to finish' : 'Remove the files that failed');
+      if (uploads.busy || uploads.ready.length + uploads.queued.length === 0) return setError(uploads.busy ? 'Wait for the uploads to finish' : 'Remove the files that failed');
       // Files alone are fine (the body then names them); text with them must still fit.
       const problem = text.trim() ? checkBody(text) : null;
       if (problem) return setError(problem);

@@ -6,8 +6,8 @@ import { PaperclipIcon } from './attachments/icons';
 
 /** A message still in the outbox: shown as mine, with a clock until the server acknowledges it. */
 export function PendingMessage({ item }: { item: OutboxItem }) {
-  // The outbox holds only the ids of the uploads (items saved by older SDKs have none).
-  const files = item.attachmentIds?.length ?? 0;
+  // Uploaded files travel as ids, files picked offline as references (items saved by older SDKs have neither).
+  const files = (item.attachmentIds?.length ?? 0) + (item.files?.length ?? 0);
   return (
     <li className="message mine pending" aria-label="Message waiting to send">
       <div className="bubble">

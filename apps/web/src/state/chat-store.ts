@@ -8,10 +8,11 @@
  * already in the snapshot and is skipped; events for a conversation being fetched are
  * held and replayed past the fetched lastSeq, so nothing is lost or applied twice.
  */
-import type { ClientStatus, OutboxItem, ParleyClient } from '@parley/client';
+import type { ClientStatus, FileToSend, OutboxItem, ParleyClient } from '@parley/client';
 import { LIMITS, TYPING_TTL_MS, type AttachmentId, type Conversation, type ConversationEvent, type ConversationId, type Me, type Message, type Presence, type PublicUser, type Receipt, type UserEvent, type UserId } from '@parley/protocol';
 import { applyToConversation, applyToWindow, emptyWindow, mergeMessages, type MessageWindow } from './conversation-events';
 import { isNoticeEvent, mergeNotices, noticesFrom } from './notices';
+import { hydrateFromCache } from '../offline/hydrate';
 
 export interface ChatState {
   me: Me | null;
@@ -87,7 +88,29 @@ export class ChatStore {
     ];
     this.typingTimer = setInterval(() => this.expireTyping(), 1000);
     void c.connect().catch(() => {});
+    // The offline copy shows at once (and with no network) until the server's list replaces it.
+    void hydrateFromCache(this);
     void this.loadList();
+  }
+
+  /**
+   * Shows cached conversations and message windows (the SDK's offline cache) while the
+   * list has not loaded: what the state already holds wins, and the events held back
+   * meanwhile are replayed over the server's list as usual (see loadList).
+   */
+  hydrate(conversations: readonly Conversation[], windows: Readonly<Record<string, MessageWindow>>): void {
+    if (this.state.listState === 'loaded' || (conversations.length === 0 && Object.keys(windows).length === 0)) return;
+    const byId: Record<string, Conversation> = {};
+    for (const c of conversations) byId[c.id] = c;
+    this.set({ conversations: { ...byId, ...this.state.conversations }, windows: { ...windows, ...this.state.windows } });
+  }
+
+  /**
+   * True when the state reflects every event the SDK released (none held back while the
+   * list or a conversation loads): only then may it be saved with the SDK's cursors.
+   */
+  get settled(): boolean {
+    return this.early === null && this.fetching.size === 0;
   }
 
   stop(): void {
@@ -446,11 +469,12 @@ export class ChatStore {
    * has it, waits while offline, and a refusal ends up in sendErrors. Attachments are
    * uploads already made; the outbox carries their ids like the text.
    */
-  send(conversationId: string, body: string, attachmentIds: readonly AttachmentId[] = []): void {
+  send(conversationId: string, body: string, attachmentIds: readonly AttachmentId[] = [], files: readonly FileToSend[] = []): void {
     const errors = { ...this.state.sendErrors };
     delete errors[conversationId];
     this.set({ sendErrors: errors });
-    const { done } = this.client.send(conversationId as ConversationId, { body, ...(attachmentIds.length > 0 ? { attachmentIds } : {}) });
+    // Files not uploaded yet (picked offline) wait in the SDK's cache and upload with the send.
+    const { done } = this.client.send(conversationId as ConversationId, { body, ...(attachmentIds.length > 0 ? { attachmentIds } : {}), ...(files.length > 0 ? { files } : {}) });
     done.then(
       // The event usually arrives first; this covers the moment in between.
       (m) => this.insertMessage(m),

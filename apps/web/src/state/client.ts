@@ -1,5 +1,9 @@
-/** The one SDK client of this page: same origin, session and outbox kept in localStorage. */
-import { memoryStorage, ParleyClient, type KeyValueStorage } from '@parley/client';
+/**
+ * The one SDK client of this page: same origin, session and outbox kept in localStorage
+ * (written synchronously, so a send survives a reload the moment it is made), the offline
+ * cache (conversations, recent messages, files of sends queued offline) in IndexedDB.
+ */
+import { indexedDbCacheStore, memoryCacheStore, memoryStorage, ParleyClient, type CacheStore, type KeyValueStorage } from '@parley/client';
 
 function browserStorage(): KeyValueStorage {
   try {
@@ -13,6 +17,11 @@ function browserStorage(): KeyValueStorage {
   }
 }
 
+function browserCache(): CacheStore {
+  // Without IndexedDB (some private modes) the app still works; it just opens empty offline.
+  return typeof indexedDB === 'undefined' ? memoryCacheStore() : indexedDbCacheStore();
+}
+
 export function createClient(): ParleyClient {
-  return new ParleyClient({ baseUrl: location.origin, storage: browserStorage(), reconnect: { minDelayMs: 500, maxDelayMs: 10_000 } });
+  return new ParleyClient({ baseUrl: location.origin, storage: browserStorage(), cache: browserCache(), reconnect: { minDelayMs: 500, maxDelayMs: 10_000 } });
 }

@@ -14,9 +14,9 @@ export function PendingUploads({ items, onRemove }: { items: PendingUpload[]; on
           <span className="chip-text">
             <span className="chip-name" title={i.file.name}>{i.file.name}</span>
             <span className="chip-size">
-              {i.error ? i.error : i.attachment ? formatSize(i.attachment.size) : `${formatSize(i.file.size)} · ${Math.round(i.progress * 100)}%`}
+              {i.error ? i.error : i.attachment ? formatSize(i.attachment.size) : i.queued ? `${formatSize(i.file.size)} · uploads when online` : `${formatSize(i.file.size)} · ${Math.round(i.progress * 100)}%`}
             </span>
-            {!i.attachment && !i.error && <progress max={1} value={i.progress} aria-label={`Uploading ${i.file.name}`} />}
+            {!i.attachment && !i.error && !i.queued && <progress max={1} value={i.progress} aria-label={`Uploading ${i.file.name}`} />}
           </span>
           <button type="button" className="chip-remove" onClick={() => onRemove(i.key)} aria-label={`Remove ${i.file.name}`}>×</button>
         </li>

@@ -1,5 +1,6 @@
 /** The composer's uploads: each file starts uploading as soon as it is picked or dropped. */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { ParleyError } from '@parley/client';
 import { ATTACHMENT_LIMITS, type Attachment } from '@parley/protocol';
 import { useServices } from '../../state/app-context';
 import { describeError } from '../../state/errors';
@@ -12,6 +13,8 @@ export interface PendingUpload {
   progress: number;
   attachment: Attachment | null;
   error: string | null;
+  /** The upload could not reach the server (offline): the file is sent with the message, which waits for the network. */
+  queued: boolean;
   /** A local preview for images (revoked when removed). */
   previewUrl: string | null;
 }
@@ -28,7 +31,7 @@ export function usePendingUploads() {
       const fresh: PendingUpload[] = [];
       for (const file of files) {
         const key = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-        fresh.push({ key, file, progress: 0, attachment: null, error: null, previewUrl: file.type.startsWith('image/') ? URL.createObjectURL(file) : null });
+        fresh.push({ key, file, progress: 0, attachment: null, error: null, queued: false, previewUrl: file.type.startsWith('image/') ? URL.createObjectURL(file) : null });
       }
       setItems((list) => [...list, ...fresh].slice(0, ATTACHMENT_LIMITS.perMessage));
       for (const item of fresh) {
@@ -36,7 +39,8 @@ export function usePendingUploads() {
         aborts.current.set(item.key, abort);
         uploadFile(client, item.file, (progress) => patch(item.key, { progress }), abort.signal).then(
           (attachment) => patch(item.key, { attachment, progress: 1 }),
-          (err: unknown) => patch(item.key, { error: describeError(err) }),
+          // Offline (or the network dropped mid-upload): the SDK keeps the file and uploads it with the send.
+          (err: unknown) => patch(item.key, err instanceof ParleyError && err.retryable && !abort.signal.aborted ? { queued: true, progress: 0 } : { error: describeError(err) }),
         );
       }
     },
@@ -67,8 +71,9 @@ export function usePendingUploads() {
 
   useEffect(() => () => aborts.current.forEach((a) => a.abort()), []);
 
-  const busy = items.some((i) => !i.attachment && !i.error);
+  const busy = items.some((i) => !i.attachment && !i.error && !i.queued);
   const ready = items.filter((i) => i.attachment).map((i) => i.attachment!);
+  const queued = items.filter((i) => i.queued && !i.attachment);
 
   /**
    * Queues text with the uploaded files in the SDK outbox, like a text send: it shows
@@ -79,11 +84,11 @@ export function usePendingUploads() {
    */
   const send = useCallback(
     (conversationId: string, text: string) => {
-      const body = text.trim() ? text : ready.map((a) => a.name).join(', ');
-      store.send(conversationId, body, ready.map((a) => a.id));
+      const body = text.trim() ? text : [...ready.map((a) => a.name), ...queued.map((i) => i.file.name)].join(', ');
+      store.send(conversationId, body, ready.map((a) => a.id), queued.map((i) => ({ name: i.file.name, data: i.file })));
       clear();
     },
-    [store, ready, clear],
+    [store, ready, queued, clear],
   );
-  return { items, add, remove, clear, send, busy, ready };
+  return { items, add, remove, clear, send, busy, ready, queued };
 }
