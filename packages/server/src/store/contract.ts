@@ -14,6 +14,7 @@ import { usersAndSessions } from './contract/users-and-sessions';
 import { conversations } from './contract/conversations';
 import { messages } from './contract/messages';
 import { reading } from './contract/reading';
+import { accessStates } from './contract/access-states';
 
 export type StoreFactory = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -41,5 +42,6 @@ export function storeContract(name: string, factory: StoreFactory): void {
     conversations(kit);
     messages(kit);
     reading(kit);
+    accessStates(kit);
   });
 }
