@@ -15,8 +15,7 @@ import type { RateLimiter } from './rate-limit/port';
 import type { Store } from './store/port';
 import { buildServices, type Services } from './domain/services';
 import { AppError } from './domain/errors';
-import { buildHandlers } from './http/handlers';
-import { registerRoutes } from './http/register-routes';
+import { bindHttp } from './operations/bind-http';
 import { registerAttachmentRoutes } from './http/attachments-routes';
 import { installErrorHandling } from './http/errors';
 import { installSecurityHeaders } from './http/security-headers';
@@ -73,7 +72,7 @@ export async function buildApp(parts: AppParts): Promise<ParleyApp> {
   });
   installErrorHandling(http, metrics);
   installSecurityHeaders(http);
-  registerRoutes(http, services, buildHandlers(services));
+  bindHttp(http, services);
   await registerAttachmentRoutes(http, services);
   // Retention and partition upkeep: at start, then hourly, until the server closes.
   services.maintenance.start();

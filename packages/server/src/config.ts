@@ -51,6 +51,12 @@ export interface Config {
     request: RateRuleConfig;
     /** Data exports per user (GET /api/me/export); optional so hand-built test configs stay valid. */
     export?: RateRuleConfig;
+    /**
+     * Account erasure attempts per user (DELETE /api/me). Its own rule: each attempt costs
+     * a password hash check, which the request budget would allow hundreds of a minute,
+     * and nobody erases an account twice. Optional as above.
+     */
+    erase?: RateRuleConfig;
   };
   /** Pushes buffered for one socket before it is closed as a slow consumer. */
   socketBufferMaxBytes: number;
@@ -140,6 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
       typing: rule(env, 'PARLEY_RATE_TYPING', { limit: 30, windowMs: 10_000 }),
       request: rule(env, 'PARLEY_RATE_REQUEST', { limit: 600, windowMs: 60_000 }),
       export: rule(env, 'PARLEY_RATE_EXPORT', { limit: 3, windowMs: 60 * 60_000 }),
+      erase: rule(env, 'PARLEY_RATE_ERASE', { limit: 5, windowMs: 60 * 60_000 }),
     },
     socketBufferMaxBytes: int(env, 'PARLEY_SOCKET_BUFFER_MAX', 4 * 1024 * 1024, 1024),
     nodeId: env.PARLEY_NODE_ID ?? `node-${process.pid}`,

@@ -13,6 +13,7 @@ import { PrivacyService } from './privacy-service';
 import { MaintenanceService } from './maintenance-service';
 import { ModerationService } from './moderation-service';
 import { NotificationsService } from './notifications-service';
+import { ComposeService } from './compose-service';
 
 export interface Services {
   deps: Deps;
@@ -21,6 +22,7 @@ export interface Services {
   users: UsersService;
   conversations: ConversationsService;
   messages: MessagesService;
+  compose: ComposeService;
   sync: SyncService;
   search: SearchService;
   privacy: PrivacyService;
@@ -34,18 +36,22 @@ export function buildServices(deps: Deps, jwtSecret: Uint8Array): Services {
   const notifications = new NotificationsService(deps);
   const fanout = new Fanout(deps.bus, (events) => notifications.committed(events));
   const tokens = new AccessTokens(jwtSecret, deps.config.accessTokenTtlSec);
+  const conversations = new ConversationsService(deps, fanout);
+  const messages = new MessagesService(deps, fanout);
+  const attachments = new AttachmentsService(deps, openBlobStore(deps.config), jwtSecret);
   return {
     deps,
     fanout,
     auth: new AuthService(deps, tokens, fanout),
     users: new UsersService(deps, fanout),
-    conversations: new ConversationsService(deps, fanout),
-    messages: new MessagesService(deps, fanout),
+    conversations,
+    messages,
+    compose: new ComposeService(deps, conversations, messages),
     sync: new SyncService(deps),
     search: new SearchService(deps),
-    privacy: new PrivacyService(deps, fanout),
+    privacy: new PrivacyService(deps, fanout, attachments),
     maintenance: new MaintenanceService(deps),
-    attachments: new AttachmentsService(deps, openBlobStore(deps.config), jwtSecret),
+    attachments,
     moderation: new ModerationService(deps, fanout),
     notifications,
   };

@@ -22,7 +22,7 @@ import {
 } from '@parley/protocol';
 import { AppError } from '../domain/errors';
 import type { Services } from '../domain/services';
-import { ClientConnection } from './connection';
+import { ClientConnection, type ConnectionSession } from './connection';
 import { RequestDispatcher } from './dispatcher';
 import { LocalRouting } from './routing';
 
@@ -129,11 +129,13 @@ export class Gateway {
       return null;
     }
     let userId: UserId;
-    let sessionVersion: number;
+    let session: ConnectionSession;
     let expiresAt: number;
     let conversationIds: ConversationId[];
     try {
-      ({ userId, user: { sessionVersion }, expiresAt } = await auth.authenticate(frame.token));
+      const who = await auth.authenticate(frame.token);
+      ({ userId, expiresAt } = who);
+      session = { id: who.sessionId, version: who.user.sessionVersion };
       conversationIds = await deps.store.listConversationIds(userId);
     } catch (err) {
       if (err instanceof AppError && err.code === 'ACCOUNT_SUSPENDED') ws.close(CLOSE.SESSION_REVOKED, 'suspended');
@@ -145,12 +147,13 @@ export class Gateway {
       return null;
     }
     if (ws.readyState !== ws.OPEN) return null;
-    const conn = new ClientConnection(randomUUID(), userId, ws, deps.config.socketBufferMaxBytes, (c) => this.slow(c), deps.clock(), expiresAt);
+    const conn = new ClientConnection(randomUUID(), userId, ws, deps.config.socketBufferMaxBytes, (c) => this.slow(c), deps.clock(), expiresAt, session);
     await this.routing.add(conn, conversationIds);
-    // A logout-all (or suspension) that landed after authenticate() but before the
-    // user-topic subscription published its close before this socket could hear it.
-    // Now that it would, look again, so no revoked session keeps a socket.
-    if (!(await this.sessionStillValid(userId, sessionVersion))) {
+    // A revocation (logout, log out everywhere, suspension) that landed after
+    // authenticate() but before the user-topic subscription published its close before
+    // this socket could hear it. Now that it would, look again, so no revoked session
+    // keeps a socket.
+    if (!(await this.sessionStillValid(userId, session))) {
       await this.routing.remove(conn);
       ws.close(CLOSE.SESSION_REVOKED, 'session revoked');
       return null;
@@ -166,10 +169,11 @@ export class Gateway {
     return conn;
   }
 
-  private async sessionStillValid(userId: UserId, sessionVersion: number): Promise<boolean> {
+  private async sessionStillValid(userId: UserId, session: ConnectionSession): Promise<boolean> {
+    const { store } = this.services.deps;
     try {
-      const user = await this.services.deps.store.getUser(userId);
-      return user !== null && user.sessionVersion === sessionVersion && user.suspendedAt === null;
+      const [[state], revoked] = await Promise.all([store.accessStates([userId]), session.id === null ? [] : store.revokedSessions([session.id])]);
+      return state !== undefined && state.sessionVersion === session.version && !state.suspended && revoked.length === 0;
     } catch (err) {
       this.services.deps.log.warn({ err }, 'session re-check failed');
       return false;
