@@ -66,6 +66,13 @@ export interface Config {
    * environment setting: tests shorten it to see a token expire without waiting.
    */
   gatewayTickMs?: number;
+  /**
+   * How often a node re-checks its open sockets against the database — revoked sessions,
+   * suspensions, memberships — in case the bus lost the message that should have told
+   * it (realtime/session-recheck.ts). Optional so hand-built test configs stay valid
+   * (default 10 s).
+   */
+  recheckIntervalMs?: number;
   nodeId: string;
   /** Messages older than this many days are deleted by the hourly maintenance; null keeps them forever. */
   retentionDays: number | null;
@@ -149,6 +156,7 @@ export function loadConfig(env: Env = process.env): Config {
       erase: rule(env, 'PARLEY_RATE_ERASE', { limit: 5, windowMs: 60 * 60_000 }),
     },
     socketBufferMaxBytes: int(env, 'PARLEY_SOCKET_BUFFER_MAX', 4 * 1024 * 1024, 1024),
+    recheckIntervalMs: int(env, 'PARLEY_RECHECK_INTERVAL', 10, 1) * 1000,
     nodeId: env.PARLEY_NODE_ID ?? `node-${process.pid}`,
     retentionDays: env.PARLEY_RETENTION_DAYS ? int(env, 'PARLEY_RETENTION_DAYS', 0, 1) : null,
     attachments: {

@@ -25,6 +25,7 @@ import type { Services } from '../domain/services';
 import { ClientConnection, type ConnectionSession } from './connection';
 import { RequestDispatcher } from './dispatcher';
 import { LocalRouting } from './routing';
+import { DEFAULT_RECHECK_MS, SessionRecheck } from './session-recheck';
 
 const HELLO_TIMEOUT_MS = 10_000;
 /** Frames a client may pipeline behind hello before welcome (each at most LIMITS.frameBytesMax). */
@@ -39,7 +40,11 @@ export class Gateway {
   private readonly wss: WebSocketServer;
   readonly routing: LocalRouting;
   private readonly dispatcher: RequestDispatcher;
+  private readonly recheck: SessionRecheck;
   private readonly timer: NodeJS.Timeout;
+  /** Bus gaps seen (each 'restored' starts one re-check; only the latest releases). */
+  private gaps = 0;
+  private closed = false;
   private accepting = true;
   /** Connections whose routing and presence are being released after their socket closed. */
   private readonly releasing = new Set<Promise<void>>();
@@ -60,10 +65,43 @@ export class Gateway {
           deps.log.warn({ err }, 'block relations unavailable');
           return [];
         }),
+      sessionRevoked: (sessionId) => services.auth.sessionRevoked(sessionId),
+      dropped: (reason) => deps.metrics.busPayloadsDropped.inc({ reason }),
     });
     this.dispatcher = new RequestDispatcher(services);
+    this.recheck = new SessionRecheck(deps, this.routing, (sessionId) => services.auth.sessionRevoked(sessionId));
+    this.recheck.start(deps.config.recheckIntervalMs ?? DEFAULT_RECHECK_MS);
+    deps.bus.watchDelivery((state) => {
+      if (state === 'lost') this.routing.hold();
+      else void this.afterGap(++this.gaps);
+    });
     this.timer = setInterval(() => void this.tick(), deps.config.gatewayTickMs ?? DEFAULT_TICK_MS);
     this.timer.unref();
+  }
+
+  /**
+   * The bus lost messages (its subscriptions were down) and delivers again. Deliveries
+   * have been held since the loss: re-check every socket and every route against the
+   * database first, then deliver what was held. While the database cannot answer,
+   * keep holding (invariant 6 over liveness; clients catch up by seq once released).
+   */
+  private async afterGap(gap: number): Promise<void> {
+    const { log } = this.services.deps;
+    for (let attempt = 0; ; attempt++) {
+      if (gap !== this.gaps || this.closed) return;
+      try {
+        await this.recheck.run(true);
+        break;
+      } catch (err) {
+        log.warn({ err, attempt }, 're-check after a bus gap failed; still holding deliveries');
+        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)).unref());
+      }
+    }
+    // Another gap began meanwhile: its own re-check releases.
+    if (gap !== this.gaps) return;
+    this.routing.release();
+    // What was held may have moved routes again (bus messages older than the pass): read those users once more.
+    void this.recheck.run(false).catch((err: unknown) => log.warn({ err }, 'socket re-check failed'));
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -272,7 +310,9 @@ export class Gateway {
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.timer);
+    this.recheck.stop();
     for (const conn of [...this.routing.connections()]) conn.ws.terminate();
     this.wss.close();
   }
