@@ -90,7 +90,7 @@ export class Gateway {
     for (let attempt = 0; ; attempt++) {
       if (gap !== this.gaps || this.closed) return;
       try {
-        await this.recheck.run(true);
+        await this.recheck.run();
         break;
       } catch (err) {
         log.warn({ err, attempt }, 're-check after a bus gap failed; still holding deliveries');
@@ -101,7 +101,7 @@ export class Gateway {
     if (gap !== this.gaps) return;
     this.routing.release();
     // What was held may have moved routes again (bus messages older than the pass): read those users once more.
-    void this.recheck.run(false).catch((err: unknown) => log.warn({ err }, 'socket re-check failed'));
+    void this.recheck.run().catch((err: unknown) => log.warn({ err }, 'socket re-check failed'));
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

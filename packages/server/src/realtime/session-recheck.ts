@@ -6,15 +6,16 @@
  * Bus messages close sockets and move routes at once, as long as they arrive. They may
  * not: a subscriber connection dropped (a restart, failover, CLIENT KILL, output-buffer
  * limit), or a publisher that was down when it had something to say. So:
- * - after a bus gap (Bus.watchDelivery), the gateway holds every delivery, runs a full
- *   pass (every user's conversations re-read), then releases: nothing reaches a socket
- *   on routes the gap may have left stale;
- * - every recheckIntervalMs, a pass reads, per 500 local users, one query of access
- *   states (session version, suspension, membership version) and one of revoked
- *   sessions, and re-reads the conversations only of users whose membership version
- *   moved (or who are new here, or whose routes a bus message changed since). Its cost
- *   is two small indexed queries per 500 users, not per socket or per push; the push
- *   path itself checks nothing.
+ * - after a bus gap (Bus.watchDelivery), the gateway holds every delivery, runs a pass,
+ *   then releases: nothing reaches a socket on routes the gap may have left stale;
+ * - every recheckIntervalMs, the same pass, for a message lost without a gap.
+ * A pass reads, per 500 local users, one query of access states (session version,
+ * suspension, membership version) and one of revoked sessions, and re-reads the
+ * conversations only of users whose membership version moved since their routes were
+ * read (or who are new here, or whose routes a bus message changed since). Routes are
+ * exactly a read at a known version plus bus changes, which unmark it, so an unmoved
+ * version proves them current, after a gap too. Its cost is two small indexed queries
+ * per 500 users, not per socket or per push; the push path itself checks nothing.
  *
  * A pass closes with 4403 every socket whose session was revoked, whose user logged out
  * everywhere or was suspended, and makes each user's routes exactly the conversations
@@ -50,7 +51,7 @@ export class SessionRecheck {
     this.timer = setInterval(() => {
       if (this.periodicQueued) return;
       this.periodicQueued = true;
-      this.run(false)
+      this.run()
         .catch((err: unknown) => this.deps.log.warn({ err }, 'socket re-check failed'))
         .finally(() => (this.periodicQueued = false));
     }, everyMs);
@@ -61,14 +62,14 @@ export class SessionRecheck {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** One pass over every local user; `full` re-reads every user's conversations, whatever their version. Rejects when the store failed. */
-  run(full: boolean): Promise<void> {
-    const pass = this.tail.then(() => this.pass(full));
+  /** One pass over every local user. Rejects when the store failed. */
+  run(): Promise<void> {
+    const pass = this.tail.then(() => this.pass());
     this.tail = pass.catch(() => {});
     return pass;
   }
 
-  private async pass(full: boolean): Promise<void> {
+  private async pass(): Promise<void> {
     const { store } = this.deps;
     for (const users of chunks(this.routing.users(), USERS_PER_QUERY)) {
       const sessions = new Set<string>();
@@ -84,7 +85,7 @@ export class SessionRecheck {
       for (const userId of users) {
         const state = byId.get(userId);
         this.closeRevoked(userId, state, revokedSet);
-        if (state && (full || this.routing.checkedMembershipVersion(userId) !== state.membershipVersion)) stale.push({ userId, version: state.membershipVersion });
+        if (state && this.routing.checkedMembershipVersion(userId) !== state.membershipVersion) stale.push({ userId, version: state.membershipVersion });
       }
       for (const batch of chunks(stale, LIST_READS_AT_ONCE)) await Promise.all(batch.map((u) => this.reread(u.userId, u.version)));
     }
