@@ -160,7 +160,8 @@ export async function startParley(p: Population, opts: ParleyOptions = {}): Prom
     });
     if (login.status !== 200) throw new Error(`login of a seeded user failed: HTTP ${login.status} ${await login.text()}`);
     const issuer = new AccessTokens(Buffer.from(jwtSecret, 'utf8'), 3600);
-    const tokens = await Promise.all(users.map((u) => issuer.issue(u.id as never, u.sessionVersion, Date.now())));
+    // Each token in a session of its own, as a login makes (no refresh family stored: never revoked).
+    const tokens = await Promise.all(users.map((u) => issuer.issue(u.id as never, u.sessionVersion, `bench-${u.id}`, Date.now())));
     const byUser = conversationsByUser(p, conversationIds);
     const wsUrls = urls.map((u) => u.replace(/^http/, 'ws'));
     return {

@@ -216,7 +216,8 @@ describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s 
     const a = newClient({ failFirstRefreshes: 1 });
     await a.client.register({ username: `c_${randomBytes(5).toString('hex')}`, password: 'correct horse battery' });
     // The first refresh never reaches the server; the server refuses the second.
-    limits.refuseNext('refresh:');
+    // Refreshing counts against the request rule per address (operations/auth.ts): request:ip:<address>.
+    limits.refuseNext('request:ip:');
     await a.client.connect();
 
     // The hello's token lasts at most 2 s: past that, an unrenewed socket is closed with 4401.

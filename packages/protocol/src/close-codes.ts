@@ -21,7 +21,10 @@ export const CLOSE = {
    * `auth` request's) has expired; renewing with `auth` in time avoids it.
    */
   UNAUTHENTICATED: 4401,
-  /** The session was revoked (logout everywhere) or the account suspended. Stop. */
+  /**
+   * The socket's session ended: logout, a reused refresh token (its family revoked), log
+   * out everywhere, suspension or erasure. Sent on every node holding a socket of it. Stop.
+   */
   SESSION_REVOKED: 4403,
   /** The hello frame named an unsupported protocol version. Stop. */
   PROTOCOL_UNSUPPORTED: 4406,

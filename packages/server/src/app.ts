@@ -21,8 +21,7 @@ import { buildServices, type Services } from './domain/services';
 import { openBlobs, openMedia, openPushSender } from './adapters';
 import { lazyVapidKeys } from './push/vapid-keys';
 import { AppError } from './domain/errors';
-import { buildHandlers } from './http/handlers';
-import { registerRoutes } from './http/register-routes';
+import { bindHttp } from './operations/bind-http';
 import { registerAttachmentRoutes } from './http/attachments-routes';
 import { installErrorHandling } from './http/errors';
 import { installSecurityHeaders } from './http/security-headers';
@@ -99,7 +98,7 @@ export async function buildApp(parts: AppParts): Promise<ParleyApp> {
   });
   installErrorHandling(http, metrics);
   installSecurityHeaders(http);
-  registerRoutes(http, services, buildHandlers(services));
+  bindHttp(http, services);
   await registerAttachmentRoutes(http, services);
   // Retention and partition upkeep: at start, then hourly, until the server closes.
   services.maintenance.start();

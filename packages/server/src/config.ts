@@ -51,6 +51,12 @@ export interface Config {
     request: RateRuleConfig;
     /** Data exports per user (GET /api/me/export); optional so hand-built test configs stay valid. */
     export?: RateRuleConfig;
+    /**
+     * Account erasure attempts per user (DELETE /api/me). Its own rule: each attempt costs
+     * a password hash check, which the request budget would allow hundreds of a minute,
+     * and nobody erases an account twice. Optional as above.
+     */
+    erase?: RateRuleConfig;
   };
   /** Pushes buffered for one socket before it is closed as a slow consumer. */
   socketBufferMaxBytes: number;
@@ -60,6 +66,13 @@ export interface Config {
    * environment setting: tests shorten it to see a token expire without waiting.
    */
   gatewayTickMs?: number;
+  /**
+   * How often a node re-checks its open sockets against the database — revoked sessions,
+   * suspensions, memberships — in case the bus lost the message that should have told
+   * it (realtime/session-recheck.ts). Optional so hand-built test configs stay valid
+   * (default 10 s).
+   */
+  recheckIntervalMs?: number;
   nodeId: string;
   /** Messages older than this many days are deleted by the hourly maintenance; null keeps them forever. */
   retentionDays: number | null;
@@ -140,8 +153,10 @@ export function loadConfig(env: Env = process.env): Config {
       typing: rule(env, 'PARLEY_RATE_TYPING', { limit: 30, windowMs: 10_000 }),
       request: rule(env, 'PARLEY_RATE_REQUEST', { limit: 600, windowMs: 60_000 }),
       export: rule(env, 'PARLEY_RATE_EXPORT', { limit: 3, windowMs: 60 * 60_000 }),
+      erase: rule(env, 'PARLEY_RATE_ERASE', { limit: 5, windowMs: 60 * 60_000 }),
     },
     socketBufferMaxBytes: int(env, 'PARLEY_SOCKET_BUFFER_MAX', 4 * 1024 * 1024, 1024),
+    recheckIntervalMs: int(env, 'PARLEY_RECHECK_INTERVAL', 10, 1) * 1000,
     nodeId: env.PARLEY_NODE_ID ?? `node-${process.pid}`,
     retentionDays: env.PARLEY_RETENTION_DAYS ? int(env, 'PARLEY_RETENTION_DAYS', 0, 1) : null,
     attachments: {

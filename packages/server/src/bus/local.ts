@@ -3,7 +3,7 @@
  * run in one process (tests). A LocalBusHub is the "network"; each node gets its own
  * LocalBus endpoint from it, so a node only receives topics it subscribed to.
  */
-import type { Bus, BusHandler, Topic } from './port';
+import type { Bus, BusHandler, DeliveryState, Topic } from './port';
 
 export class LocalBusHub {
   private readonly subscribers = new Map<Topic, Set<LocalBus>>();
@@ -66,6 +66,9 @@ export class LocalBus implements Bus {
       // A failing subscriber must not break the publisher; at-most-once allows the drop.
     }
   }
+
+  /** In-process delivery is never interrupted: the listener is never called. */
+  watchDelivery(_listener: (state: DeliveryState) => void): void {}
 
   healthy(): boolean {
     return !this.closed;

@@ -9,7 +9,12 @@
  * - subscribe resolves once the subscription is active, so a caller can subscribe,
  *   then read the store, and miss nothing published after the read.
  * - Payloads are opaque strings: a frame is serialized once by the publisher and
- *   delivered as-is to every subscribing node.
+ *   delivered as-is to every subscribing node. What nodes put in them is
+ *   bus/envelope.ts.
+ * - A node learns when its subscriptions stopped receiving and when they are all
+ *   active again (watchDelivery): what was published in between is lost, and anything
+ *   the node keeps because of bus messages (whom it routes what to) must be re-read
+ *   from the store before it is trusted again.
  */
 import type { ConversationId, UserId } from '@parley/protocol';
 
@@ -21,6 +26,14 @@ export const userTopic = (id: UserId): Topic => `user:${id}`;
 
 export type BusHandler = (payload: string, topic: Topic) => void;
 
+/**
+ * 'lost': the node's subscriptions stopped receiving (its subscriber connection
+ * dropped); anything published from now on may never arrive. 'restored': every
+ * subscription is active again; what was published since 'lost' may be missing.
+ * Always in that order, once each per outage.
+ */
+export type DeliveryState = 'lost' | 'restored';
+
 export interface Bus {
   /** Fire and forget. Never throws; failures are counted and logged by the adapter. */
   publish(topic: Topic, payload: string): void;
@@ -30,6 +43,8 @@ export interface Bus {
    */
   subscribe(topic: Topic, handler: BusHandler): Promise<void>;
   unsubscribe(topic: Topic): Promise<void>;
+  /** Registers a listener of delivery gaps (see DeliveryState). The in-process bus never has one. */
+  watchDelivery(listener: (state: DeliveryState) => void): void;
   /** True while the adapter believes it is connected (for /readyz). */
   healthy(): boolean;
   close(): Promise<void>;

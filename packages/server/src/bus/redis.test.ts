@@ -87,6 +87,35 @@ describe.skipIf(!redis.available)(`RedisBus specifics${redis.skipNote}`, () => {
     expect(received).toEqual(['after reconnect']);
   });
 
+  it('tells watchDelivery "lost" when its subscriber connection drops and "restored" once its subscriptions are active again', async () => {
+    const { subscriber, publisher, topic, received } = await publisherAndSubscriber();
+    const states: string[] = [];
+    const healthyWhenRestored: boolean[] = [];
+    subscriber.bus.watchDelivery((state) => {
+      states.push(state);
+      if (state === 'restored') healthyWhenRestored.push(subscriber.bus.healthy());
+    });
+    // Its publisher's drop is no delivery gap of its own.
+    await killConnection(`parley-bus-pub:${subscriber.nodeName}`);
+    await until('publisher back', () => subscriber.bus.healthy());
+    expect(states).toEqual([]);
+
+    await killConnection(`parley-bus-sub:${subscriber.nodeName}`);
+    await until('lost, then restored', () => states.length === 2);
+    expect(states).toEqual(['lost', 'restored']);
+    expect(healthyWhenRestored).toEqual([true]);
+    // "restored" means subscribed: the next publish arrives.
+    publisher.bus.publish(topic, 'after restore');
+    await until('delivery after restore', () => received.includes('after restore'));
+
+    // Once per outage, every outage; closing is not one.
+    await killConnection(`parley-bus-sub:${subscriber.nodeName}`);
+    await until('second outage', () => states.length === 4);
+    expect(states).toEqual(['lost', 'restored', 'lost', 'restored']);
+    await subscriber.bus.close();
+    expect(states).toHaveLength(4);
+  });
+
   it('drops publishes while its publisher is down, then publishes again', async () => {
     const { publisher, topic, received } = await publisherAndSubscriber();
 

@@ -16,6 +16,9 @@
  *   down are dropped and counted instead of piling up in memory for a burst on reconnect.
  * - on reconnect ioredis resubscribes to every channel (autoResubscribe); messages
  *   published while the subscriber was away are lost, and clients catch up by sequence.
+ *   watchDelivery listeners hear 'lost' when the subscriber connection drops (a
+ *   restart, a failover, CLIENT KILL, an output-buffer limit) and 'restored' once every
+ *   subscription is active again, so the node re-reads what bus messages told it.
  *
  * Redis Cluster: classic PUBLISH is broadcast to every shard of a cluster, which stops
  * scaling with the number of shards. Redis 7 sharded pub/sub (SPUBLISH/SSUBSCRIBE) routes
@@ -28,7 +31,7 @@
 import { Redis } from 'ioredis';
 import { chunks } from '../redis/chunks';
 import { TurnBatch } from '../redis/turn-batch';
-import type { Bus, BusHandler, Topic } from './port';
+import type { Bus, BusHandler, DeliveryState, Topic } from './port';
 
 /**
  * ARGV: channel, payload, channel, payload, … Channels are not keys, so the call names
@@ -79,6 +82,11 @@ export class RedisBus implements Bus {
   private readonly handlers = new Map<string, { topic: Topic; handler: BusHandler }>();
   private publisherWasReady = false;
   private subscriptionsRestored = false;
+  /** The subscriber connection was ready once (a drop after that is a delivery gap). */
+  private subscriberWasReady = false;
+  /** 'lost' was told and 'restored' not yet. */
+  private deliveryLost = false;
+  private readonly deliveryListeners: ((state: DeliveryState) => void)[] = [];
   private closed = false;
   private readonly counters: RedisBusStats = { publishFailures: 0, publishesDropped: 0 };
   /** Publishes of this turn of the event loop, written together when it ends. */
@@ -115,6 +123,11 @@ export class RedisBus implements Bus {
         this.sub.ping().then(
           () => {
             this.subscriptionsRestored = this.sub.status === 'ready';
+            this.subscriberWasReady ||= this.subscriptionsRestored;
+            if (this.subscriptionsRestored && this.deliveryLost) {
+              this.deliveryLost = false;
+              this.tell('restored');
+            }
           },
           () => {},
         );
@@ -122,6 +135,10 @@ export class RedisBus implements Bus {
     });
     this.sub.on('close', () => {
       this.subscriptionsRestored = false;
+      if (this.subscriberWasReady && !this.deliveryLost && !this.closed) {
+        this.deliveryLost = true;
+        this.tell('lost');
+      }
     });
     // Without an 'error' listener ioredis prints every reconnect attempt to stderr.
     this.pub.on('error', (err: Error) => this.report(err));
@@ -198,6 +215,20 @@ export class RedisBus implements Bus {
     if (!this.handlers.delete(channel) || this.closed) return;
     if (this.sharded) await this.sub.sunsubscribe(channel);
     else await this.sub.unsubscribe(channel);
+  }
+
+  watchDelivery(listener: (state: DeliveryState) => void): void {
+    this.deliveryListeners.push(listener);
+  }
+
+  private tell(state: DeliveryState): void {
+    for (const listener of this.deliveryListeners) {
+      try {
+        listener(state);
+      } catch (err) {
+        this.report(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
   }
 
   /** Both connections are up and, after a reconnect, every subscription is active again. */

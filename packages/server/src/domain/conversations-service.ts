@@ -105,6 +105,23 @@ export class ConversationsService {
     return result.receipt;
   }
 
+  /**
+   * Moves my read watermark and answers with the stored one (capped at the head, never
+   * lowered). The receipt others see hides readSeq when I do not share read receipts;
+   * my own answer never does.
+   */
+  async markRead(userId: UserId, id: ConversationId, seq: number): Promise<{ readSeq: number }> {
+    const r = await this.mark(userId, id, 'read', seq);
+    if (r.readSeq !== null) return { readSeq: r.readSeq };
+    const me = await this.deps.store.getMember(id, userId);
+    return { readSeq: me?.readSeq ?? 0 };
+  }
+
+  async markDelivered(userId: UserId, id: ConversationId, seq: number): Promise<{ deliveredSeq: number }> {
+    const r = await this.mark(userId, id, 'delivered', seq);
+    return { deliveredSeq: r.deliveredSeq };
+  }
+
   async events(userId: UserId, id: ConversationId, after: number, limit: number) {
     await this.requireMember(userId, id);
     return this.deps.store.eventsAfter(id, after, limit);

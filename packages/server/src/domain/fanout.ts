@@ -1,35 +1,11 @@
 /**
  * Publishes what happened, after it was committed, to the bus. Each frame is
- * serialized once here and delivered as the same string to every socket.
- *
- * The bus payload is an internal envelope, never sent to clients:
- *   "<routing>\n<frame JSON>"
- * where routing tells gateways about membership changes without parsing the frame:
- *   "-"                  nothing to do
- *   "@<millis>"          (conversation topic) a new message, sent at that time (for the
- *                        send-to-deliver latency metric); nothing to do
- *   "x<userId>"          (conversation topic) that member left or was removed: stop
- *                        routing the conversation to them after this frame
- *   "f<userId>"          (conversation topic) typing from that user: skip recipients
- *                        in a block with them (either way)
- *   "p<userId>"          (conversation topic) that user's presence: the same, and a
- *                        recipient sharing several conversations with them gets it once
- *   "+<conversationId>"  (user topic) the user joined that conversation: route it to them
- *   "x<conversationId>"  (user topic) the user left it
- *   "!"                  (user topic) the session was revoked: close the user's sockets
- *   "h<userId>"          (user topic) a block with that user began: stop delivering
- *                        their typing and presence to this user (the frame, if any,
- *                        is still pushed: their presence as this user may now see it)
- *   "s<userId>"          (user topic) no block with that user any more (same frame rule)
- *   "n"                  (user topic) reserved: a notification candidate of older nodes,
- *                        dropped unread (not a frame)
+ * serialized once here and delivered as the same string to every socket. What a
+ * payload carries besides the frame, and its wire form, is bus/envelope.ts.
  */
-import type { ConversationEvent, Presence, PushFrame, Receipt, UserEvent, UserId, ConversationId } from '@parley/protocol';
+import type { ConversationEvent, Presence, Receipt, UserEvent, UserId, ConversationId } from '@parley/protocol';
 import { conversationTopic, userTopic, type Bus } from '../bus/port';
-
-export function envelope(routing: string, frame: PushFrame | string): string {
-  return `${routing}\n${typeof frame === 'string' ? frame : JSON.stringify(frame)}`;
-}
+import { encodeConversation, encodeUser, frameJson, type ConversationEnvelope, type UserEnvelope } from '../bus/envelope';
 
 export class Fanout {
   constructor(
@@ -50,46 +26,47 @@ export class Fanout {
 
   private publishEvents(events: readonly ConversationEvent[]): void {
     for (const event of events) {
-      const frame = JSON.stringify({ type: 'event', event } satisfies PushFrame);
-      const topic = conversationTopic(event.conversationId);
+      const frame = frameJson({ type: 'event', event });
+      const id = event.conversationId;
       switch (event.type) {
         case 'member.added':
-          this.bus.publish(topic, envelope('-', frame));
+          this.toConversation(id, { type: 'push', frame });
           // The new member's node may not hold this conversation's topic yet.
-          this.bus.publish(userTopic(event.userId), envelope(`+${event.conversationId}`, frame));
+          this.toUser(event.userId, { type: 'joined', conversationId: id, frame });
           break;
         case 'member.removed':
         case 'member.left':
-          this.bus.publish(topic, envelope(`x${event.userId}`, frame));
+          this.toConversation(id, { type: 'member.gone', userId: event.userId, frame });
           // The removed member no longer matches the conversation's local members.
-          this.bus.publish(userTopic(event.userId), envelope(`x${event.conversationId}`, frame));
+          this.toUser(event.userId, { type: 'left', conversationId: id, frame });
           break;
         case 'message.created':
-          // "@<sent at>" lets every node measure send-to-deliver latency without parsing.
-          this.bus.publish(topic, envelope(`@${event.message.createdAt}`, frame));
+          // sentAt lets every node measure send-to-deliver latency without parsing.
+          this.toConversation(id, { type: 'push', frame, sentAt: event.message.createdAt });
           break;
         default:
-          this.bus.publish(topic, envelope('-', frame));
+          this.toConversation(id, { type: 'push', frame });
       }
     }
   }
 
   receipts(conversationId: ConversationId, fromVersion: number, receipts: Receipt[]): void {
     const receiptsVersion = Math.max(...receipts.map((r) => r.receiptsVersion));
-    this.bus.publish(conversationTopic(conversationId), envelope('-', { type: 'receipts', conversationId, fromVersion, receiptsVersion, receipts }));
+    this.toConversation(conversationId, { type: 'push', frame: frameJson({ type: 'receipts', conversationId, fromVersion, receiptsVersion, receipts }) });
   }
 
   typing(conversationId: ConversationId, userId: UserId, state: 'start' | 'stop'): void {
-    this.bus.publish(conversationTopic(conversationId), envelope(`f${userId}`, { type: 'typing', conversationId, userId, state }));
+    this.toConversation(conversationId, { type: 'typing', userId, frame: frameJson({ type: 'typing', conversationId, userId, state }) });
   }
 
   presence(conversationIds: readonly ConversationId[], presence: Presence): void {
-    const payload = envelope(`p${presence.userId}`, { type: 'presence', presence });
+    // One payload for every topic: encoded once, however many conversations.
+    const payload = encodeConversation({ type: 'presence', userId: presence.userId, frame: frameJson({ type: 'presence', presence }) });
     for (const id of conversationIds) this.bus.publish(conversationTopic(id), payload);
   }
 
   userEvent(userId: UserId, event: UserEvent): void {
-    this.bus.publish(userTopic(userId), envelope('-', { type: 'user_event', event }));
+    this.toUser(userId, { type: 'push', frame: frameJson({ type: 'user_event', event }) });
   }
 
   /**
@@ -97,10 +74,23 @@ export class Fanout {
    * or ended, with otherId's presence as userId may now see it (replaces what they hold).
    */
   blockChanged(userId: UserId, otherId: UserId, hidden: boolean, presence: Presence): void {
-    this.bus.publish(userTopic(userId), envelope(`${hidden ? 'h' : 's'}${otherId}`, { type: 'presence', presence }));
+    this.toUser(userId, { type: 'block', userId: otherId, blocked: hidden, frame: frameJson({ type: 'presence', presence }) });
   }
 
-  sessionRevoked(userId: UserId): void {
-    this.bus.publish(userTopic(userId), '!\n');
+  /**
+   * Closes the sockets of one session of the user (sessionId), or of every session (null),
+   * on every node that holds them now. Not the only way they close: see
+   * realtime/session-recheck.ts for a message this loses.
+   */
+  sessionRevoked(userId: UserId, sessionId: string | null = null): void {
+    this.toUser(userId, { type: 'session.revoked', sessionId });
+  }
+
+  private toConversation(id: ConversationId, envelope: ConversationEnvelope): void {
+    this.bus.publish(conversationTopic(id), encodeConversation(envelope));
+  }
+
+  private toUser(id: UserId, envelope: UserEnvelope): void {
+    this.bus.publish(userTopic(id), encodeUser(envelope));
   }
 }

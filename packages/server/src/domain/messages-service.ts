@@ -50,8 +50,8 @@ export class MessagesService {
     );
   }
 
+  /** Rate limits are the operations table's (operations/messages.ts): HTTP and WebSocket sends count under one key. */
   async send(senderId: UserId, req: SendRequest): Promise<{ message: Message; duplicate: boolean }> {
-    await this.rateLimit(`send:${senderId}`, this.deps.config.rateLimits.send);
     const admitted = await this.guard.admit(senderId, req);
     if (admitted.original) return { message: admitted.original, duplicate: true };
     const at = this.deps.clock();
@@ -127,11 +127,6 @@ export class MessagesService {
     let h = 0;
     for (let i = 0; i < conversationId.length; i++) h = (h * 31 + conversationId.charCodeAt(i)) | 0;
     return this.lanes[(h >>> 0) % this.lanes.length]!;
-  }
-
-  private async rateLimit(key: string, rule: { limit: number; windowMs: number }): Promise<void> {
-    const verdict = await this.deps.limiter.hit(key, rule, this.deps.clock());
-    if (!verdict.ok) throw new AppError('RATE_LIMITED', 'sending too fast, wait and retry', { retryAfterMs: verdict.retryAfterMs });
   }
 }
 

@@ -9,21 +9,30 @@ import type { Fanout } from './fanout';
 import { verifyPassword } from './auth/passwords';
 import { me, publicUser } from './views';
 import type { TimeCursor } from '../store/port';
+import type { AttachmentsService } from './attachments-service';
 
 const PAGE = 200;
-/** When a hand-built config has no export rule: 3 per hour, as loadConfig's default. */
-const EXPORT_RULE = { limit: 3, windowMs: 60 * 60_000 };
 
+/**
+ * Rate limits (exports per user, erasure attempts per user) are the operations table's
+ * (operations/privacy.ts): they are taken before any of this runs.
+ */
 export class PrivacyService {
   constructor(
     private readonly deps: Deps,
     private readonly fanout: Fanout,
+    private readonly attachments: Pick<AttachmentsService, 'deleteUpload'>,
   ) {}
 
-  /** Call before streaming: refuses (RATE_LIMITED) before any byte is sent. */
-  async admitExport(userId: UserId): Promise<void> {
-    const verdict = await this.deps.limiter.hit(`export:${userId}`, this.deps.config.rateLimits.export ?? EXPORT_RULE, this.deps.clock());
-    if (!verdict.ok) throw new AppError('RATE_LIMITED', 'exports are limited, try again later', { retryAfterMs: verdict.retryAfterMs });
+  /**
+   * My data export as a download: its file name and the archive's chunks. Nothing is
+   * read until the chunks are iterated, so a refusal comes before any byte is sent.
+   */
+  exportArchive(userId: UserId): { fileName: string; chunks: AsyncGenerator<string> } {
+    return {
+      fileName: `parley-export-${new Date(this.deps.clock()).toISOString().slice(0, 10)}.json`,
+      chunks: this.exportChunks(userId),
+    };
   }
 
   /**
@@ -91,13 +100,13 @@ export class PrivacyService {
   }
 
   /**
-   * Erases the account after checking the password (limited like login). Every node
-   * closes the user's sockets (sessionRevoked) and the other members get the events.
+   * Erases the account after checking the password. Every node closes the user's sockets
+   * (sessionRevoked) and the other members get the events. The user's files are deleted
+   * with their bytes now rather than at the next orphan sweep (which still catches any
+   * this misses).
    */
   async erase(userId: UserId, password: string): Promise<void> {
-    const { store, limiter, config, clock, log } = this.deps;
-    const verdict = await limiter.hit(`erase:${userId}`, config.rateLimits.login, clock());
-    if (!verdict.ok) throw new AppError('RATE_LIMITED', 'too many attempts, wait and retry', { retryAfterMs: verdict.retryAfterMs });
+    const { store, clock, log } = this.deps;
     const user = await store.getUser(userId);
     if (!user || !(await verifyPassword(user.passwordHash, password))) throw new AppError('INVALID_CREDENTIALS', 'wrong password');
     const result = await store.privacy.eraseUser({
@@ -111,5 +120,8 @@ export class PrivacyService {
     // browser pushes to the erased account's devices.
     this.fanout.sessionRevoked(userId);
     log.info({ userId, events: result.events.length, detachedFiles: result.detachedFiles }, 'account erased');
+    for (const f of await store.privacy.filesOf(userId)) {
+      await this.attachments.deleteUpload(userId, f.id).catch((err: unknown) => log.warn({ err, userId }, 'erasure: file left for the sweep'));
+    }
   }
 }

@@ -12,6 +12,7 @@ import { PrivacyService } from './privacy-service';
 import { MaintenanceService } from './maintenance-service';
 import { ModerationService } from './moderation-service';
 import { NotificationsService } from './notifications-service';
+import { ComposeService } from './compose-service';
 
 export interface Services {
   deps: Deps;
@@ -20,6 +21,7 @@ export interface Services {
   users: UsersService;
   conversations: ConversationsService;
   messages: MessagesService;
+  compose: ComposeService;
   sync: SyncService;
   search: SearchService;
   privacy: PrivacyService;
@@ -33,18 +35,22 @@ export function buildServices(deps: Deps): Services {
   const notifications = new NotificationsService(deps);
   const fanout = new Fanout(deps.bus, (events) => notifications.committed(events));
   const tokens = new AccessTokens(deps.keys.jwtSecret, deps.config.accessTokenTtlSec);
+  const conversations = new ConversationsService(deps, fanout);
+  const messages = new MessagesService(deps, fanout);
+  const attachments = new AttachmentsService(deps);
   return {
     deps,
     fanout,
     auth: new AuthService(deps, tokens, fanout),
     users: new UsersService(deps, fanout),
-    conversations: new ConversationsService(deps, fanout),
-    messages: new MessagesService(deps, fanout),
+    conversations,
+    messages,
+    compose: new ComposeService(deps, conversations, messages),
     sync: new SyncService(deps),
     search: new SearchService(deps),
-    privacy: new PrivacyService(deps, fanout),
+    privacy: new PrivacyService(deps, fanout, attachments),
     maintenance: new MaintenanceService(deps),
-    attachments: new AttachmentsService(deps),
+    attachments,
     moderation: new ModerationService(deps, fanout),
     notifications,
   };

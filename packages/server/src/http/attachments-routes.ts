@@ -1,18 +1,17 @@
 /**
- * The binary attachment routes (not JSON, so outside ROUTES): the streamed upload and
- * the downloads. Registered in their own Fastify scope where no body parser runs: the
+ * The binary attachment routes (not JSON, so outside ROUTES and the operations table):
+ * the streamed upload and the downloads. They authenticate and take the rate step as
+ * the table's routes do (operations/bind-http.ts, rate-step.ts). Registered in their own Fastify scope where no body parser runs: the
  * upload handler reads the raw request stream itself. Also runs the orphan sweep.
  */
 import { ATTACHMENT_BINARY_ROUTES, ConversationAttachmentParams, DownloadQuery, UploadQuery, type AttachmentId, type ConversationId, type UserId } from '@parley/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services';
 import { AppError } from '../domain/errors';
+import { bearer } from '../operations/bind-http';
+import { perUser } from '../operations/kit';
+import { takeRateStep } from '../operations/rate-step';
 import { parseInput } from './validate';
-
-function bearer(req: FastifyRequest): string | undefined {
-  const m = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/.exec(req.headers.authorization ?? '');
-  return m?.[1];
-}
 
 /** The declared body length: null for a chunked body, 0 for none. */
 function declaredLength(req: FastifyRequest): number | null {
@@ -25,13 +24,13 @@ function declaredLength(req: FastifyRequest): number | null {
 }
 
 export async function registerAttachmentRoutes(app: FastifyInstance, services: Services): Promise<void> {
-  const { limiter, config, clock, store, log } = services.deps;
+  const { config, store, log } = services.deps;
   const attachments = services.attachments;
 
+  /** The operations table's authentication and rate step (request budget, per user), for routes outside it. */
   async function authenticated(req: FastifyRequest): Promise<UserId> {
     const auth = await services.auth.authenticate(bearer(req));
-    const verdict = await limiter.hit(`req:${auth.userId}`, config.rateLimits.request, clock());
-    if (!verdict.ok) throw new AppError('RATE_LIMITED', 'too many requests', { retryAfterMs: verdict.retryAfterMs });
+    await takeRateStep(services.deps, perUser('request'), undefined, { userId: auth.userId, ip: req.ip });
     return auth.userId;
   }
 

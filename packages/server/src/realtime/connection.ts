@@ -1,6 +1,14 @@
 import type { UserId } from '@parley/protocol';
 import type { WebSocket } from 'ws';
 
+/** The session a socket's access token belongs to: what revoking it, or logging out everywhere, is checked against. */
+export interface ConnectionSession {
+  /** The token's sid (null for tokens older than the claim). */
+  id: string | null;
+  /** The user's sessionVersion the token carries; logging out everywhere moves it. */
+  version: number;
+}
+
 /**
  * One authenticated socket. Pushes are pre-encoded Buffers shared by every recipient
  * (one serialization per fan-out). A socket whose unsent data passes the limit is
@@ -19,6 +27,8 @@ export class ClientConnection {
    * Changed only through renewAccess().
    */
   accessExpiresAt: number;
+  /** The session of the token the socket last proved (hello's, then each renewal's). Changed only through renewAccess(). */
+  session: ConnectionSession;
   /**
    * Pushes routed to the socket before its welcome: routing must know the socket before
    * welcome (or an event in between would be missed), but the protocol promises welcome
@@ -35,19 +45,24 @@ export class ClientConnection {
     now: number,
     /** The exp of the token the socket said hello with (see the field). */
     accessExpiresAt: number,
+    session: ConnectionSession,
   ) {
     this.lastFrameAt = now;
     this.accessExpiresAt = accessExpiresAt;
+    this.session = session;
   }
 
   /**
    * The socket showed another valid access token of its user (the `auth` request): it
    * may live until that token's expiry. Never moves the expiry back: two renewals whose
    * verifications finish out of order, or a still-valid older token, cannot shorten the
-   * socket's life below what a token it already proved allows.
+   * socket's life below what a token it already proved allows. The socket belongs from
+   * now on to the session of the token it showed last (a client that logged in again
+   * renews with its new session's token): revoking that session closes it.
    */
-  renewAccess(expiresAt: number): number {
+  renewAccess(expiresAt: number, session: ConnectionSession): number {
     if (expiresAt > this.accessExpiresAt) this.accessExpiresAt = expiresAt;
+    this.session = session;
     return this.accessExpiresAt;
   }
 

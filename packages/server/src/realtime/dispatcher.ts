@@ -1,12 +1,14 @@
 /**
- * Runs one request frame from an authenticated socket and replies with the same id.
- * Invalid frames get an error reply (BAD_REQUEST, PAYLOAD_TOO_LARGE...) and change
- * nothing; a socket that keeps sending garbage is closed.
+ * Runs one request frame from an authenticated socket through its operation
+ * (operations/bind-ws.ts) and replies with the same id. Invalid frames get an error
+ * reply (BAD_REQUEST, PAYLOAD_TOO_LARGE...) and change nothing; a socket that keeps
+ * sending garbage is closed.
  */
-import { CLOSE, RequestFrame, type ErrorBody, type ReplyData, type ReplyFrame, type RequestOp } from '@parley/protocol';
+import { CLOSE, RequestFrame, type ErrorBody, type ReplyFrame } from '@parley/protocol';
 import type { RawData } from 'ws';
 import { AppError, toAppError } from '../domain/errors';
 import type { Services } from '../domain/services';
+import { runFrame } from '../operations/bind-ws';
 import type { ClientConnection } from './connection';
 
 const BAD_FRAMES_BEFORE_CLOSE = 20;
@@ -33,7 +35,8 @@ export class RequestDispatcher {
     const frame = parsed.data;
     const started = performance.now();
     try {
-      const data = await this.run(conn, frame);
+      // TypeScript cannot tie a union member's op to its data by itself: the frame was parsed as one.
+      const data = await runFrame(this.s, conn, frame.op, frame.data as never);
       if (frame.op === 'send') this.s.deps.metrics.sendAckSeconds.observe((performance.now() - started) / 1000);
       this.reply(conn, { type: 'res', id: frame.id, ok: true, data });
     } catch (err) {
@@ -41,67 +44,6 @@ export class RequestDispatcher {
       this.s.deps.metrics.errors.inc({ code: appErr.code });
       this.reply(conn, { type: 'res', id: frame.id, ok: false, error: appErr.toBody() });
     }
-  }
-
-  private async run(conn: ClientConnection, frame: RequestFrame): Promise<ReplyData[RequestOp]> {
-    const { userId } = conn;
-    const { deps } = this.s;
-    switch (frame.op) {
-      case 'send': {
-        const { conversationId, ...rest } = frame.data;
-        return this.s.messages.send(userId, { conversationId, ...rest });
-      }
-      case 'typing': {
-        const verdict = await deps.limiter.hit(`typing:${userId}`, deps.config.rateLimits.typing, deps.clock());
-        if (!verdict.ok) throw new AppError('RATE_LIMITED', 'typing too often', { retryAfterMs: verdict.retryAfterMs });
-        await this.s.conversations.typing(userId, frame.data.conversationId, frame.data.state);
-        return {};
-      }
-      case 'read': {
-        const r = await this.s.conversations.mark(userId, frame.data.conversationId, 'read', frame.data.seq);
-        if (r.readSeq !== null) return { readSeq: r.readSeq };
-        // The receipt hides readSeq when I do not share read receipts, but my own reply
-        // must carry the stored (capped, never lowered) watermark, not the requested seq.
-        const me = await deps.store.getMember(frame.data.conversationId, userId);
-        return { readSeq: me?.readSeq ?? 0 };
-      }
-      case 'delivered': {
-        const r = await this.s.conversations.mark(userId, frame.data.conversationId, 'delivered', frame.data.seq);
-        return { deliveredSeq: r.deliveredSeq };
-      }
-      case 'sync': {
-        const verdict = await deps.limiter.hit(`sync:${userId}`, deps.config.rateLimits.request, deps.clock());
-        if (!verdict.ok) throw new AppError('RATE_LIMITED', 'syncing too often', { retryAfterMs: verdict.retryAfterMs });
-        return this.s.sync.sync(userId, frame.data);
-      }
-      case 'ping':
-        return { serverTime: deps.clock() };
-      case 'focus':
-        await this.s.notifications.setFocus(conn.userId, conn.id, frame.data.conversationId);
-        return {};
-      case 'auth':
-        return this.renewAccess(conn, frame.data.token);
-    }
-  }
-
-  /**
-   * `auth`: the socket shows a newer access token, verified exactly as at hello, and then
-   * lives until that token's expiry rather than the hello's, so a client that refreshes
-   * in time is never closed with 4401. Anything short of a valid token of the socket's
-   * own user changes nothing: the socket keeps its expiry (and is closed at it).
-   */
-  private async renewAccess(conn: ClientConnection, token: string): Promise<ReplyData['auth']> {
-    const { deps } = this.s;
-    const verdict = await deps.limiter.hit(`ws-auth:${conn.userId}`, deps.config.rateLimits.request, deps.clock());
-    if (!verdict.ok) throw new AppError('RATE_LIMITED', 'renewing the token too often', { retryAfterMs: verdict.retryAfterMs });
-    // Throws UNAUTHENTICATED (invalid, expired, revoked) or ACCOUNT_SUSPENDED. Neither
-    // closes the socket here: the token may not even be its user's. A suspension closes
-    // the user's sockets by itself, and an unrenewed socket is closed at its old expiry.
-    const { userId, expiresAt } = await this.s.auth.authenticate(token);
-    // A socket belongs to the user who said hello: its routing, presence and
-    // subscriptions are that user's. A valid token of another user is refused.
-    if (userId !== conn.userId) throw new AppError('FORBIDDEN', 'the token belongs to another user; a socket cannot change users');
-    return { expiresAt: conn.renewAccess(expiresAt) };
   }
 
   private bad(conn: ClientConnection, id: string | number | null, error: ErrorBody): void {

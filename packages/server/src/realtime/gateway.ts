@@ -22,9 +22,10 @@ import {
 } from '@parley/protocol';
 import { AppError } from '../domain/errors';
 import type { Services } from '../domain/services';
-import { ClientConnection } from './connection';
+import { ClientConnection, type ConnectionSession } from './connection';
 import { RequestDispatcher } from './dispatcher';
 import { LocalRouting } from './routing';
+import { DEFAULT_RECHECK_MS, SessionRecheck } from './session-recheck';
 
 const HELLO_TIMEOUT_MS = 10_000;
 /** Frames a client may pipeline behind hello before welcome (each at most LIMITS.frameBytesMax). */
@@ -39,7 +40,11 @@ export class Gateway {
   private readonly wss: WebSocketServer;
   readonly routing: LocalRouting;
   private readonly dispatcher: RequestDispatcher;
+  private readonly recheck: SessionRecheck;
   private readonly timer: NodeJS.Timeout;
+  /** Bus gaps seen (each 'restored' starts one re-check; only the latest releases). */
+  private gaps = 0;
+  private closed = false;
   private accepting = true;
   /** Connections whose routing and presence are being released after their socket closed. */
   private readonly releasing = new Set<Promise<void>>();
@@ -60,10 +65,43 @@ export class Gateway {
           deps.log.warn({ err }, 'block relations unavailable');
           return [];
         }),
+      sessionRevoked: (sessionId) => services.auth.sessionRevoked(sessionId),
+      dropped: (reason) => deps.metrics.busPayloadsDropped.inc({ reason }),
     });
     this.dispatcher = new RequestDispatcher(services);
+    this.recheck = new SessionRecheck(deps, this.routing, (sessionId) => services.auth.sessionRevoked(sessionId));
+    this.recheck.start(deps.config.recheckIntervalMs ?? DEFAULT_RECHECK_MS);
+    deps.bus.watchDelivery((state) => {
+      if (state === 'lost') this.routing.hold();
+      else void this.afterGap(++this.gaps);
+    });
     this.timer = setInterval(() => void this.tick(), deps.config.gatewayTickMs ?? DEFAULT_TICK_MS);
     this.timer.unref();
+  }
+
+  /**
+   * The bus lost messages (its subscriptions were down) and delivers again. Deliveries
+   * have been held since the loss: re-check every socket and every route against the
+   * database first, then deliver what was held. While the database cannot answer,
+   * keep holding (invariant 6 over liveness; clients catch up by seq once released).
+   */
+  private async afterGap(gap: number): Promise<void> {
+    const { log } = this.services.deps;
+    for (let attempt = 0; ; attempt++) {
+      if (gap !== this.gaps || this.closed) return;
+      try {
+        await this.recheck.run();
+        break;
+      } catch (err) {
+        log.warn({ err, attempt }, 're-check after a bus gap failed; still holding deliveries');
+        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)).unref());
+      }
+    }
+    // Another gap began meanwhile: its own re-check releases.
+    if (gap !== this.gaps) return;
+    this.routing.release();
+    // What was held may have moved routes again (bus messages older than the pass): read those users once more.
+    void this.recheck.run().catch((err: unknown) => log.warn({ err }, 'socket re-check failed'));
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -129,11 +167,13 @@ export class Gateway {
       return null;
     }
     let userId: UserId;
-    let sessionVersion: number;
+    let session: ConnectionSession;
     let expiresAt: number;
     let conversationIds: ConversationId[];
     try {
-      ({ userId, user: { sessionVersion }, expiresAt } = await auth.authenticate(frame.token));
+      const who = await auth.authenticate(frame.token);
+      ({ userId, expiresAt } = who);
+      session = { id: who.sessionId, version: who.user.sessionVersion };
       conversationIds = await deps.store.listConversationIds(userId);
     } catch (err) {
       if (err instanceof AppError && err.code === 'ACCOUNT_SUSPENDED') ws.close(CLOSE.SESSION_REVOKED, 'suspended');
@@ -145,12 +185,13 @@ export class Gateway {
       return null;
     }
     if (ws.readyState !== ws.OPEN) return null;
-    const conn = new ClientConnection(randomUUID(), userId, ws, deps.config.socketBufferMaxBytes, (c) => this.slow(c), deps.clock(), expiresAt);
+    const conn = new ClientConnection(randomUUID(), userId, ws, deps.config.socketBufferMaxBytes, (c) => this.slow(c), deps.clock(), expiresAt, session);
     await this.routing.add(conn, conversationIds);
-    // A logout-all (or suspension) that landed after authenticate() but before the
-    // user-topic subscription published its close before this socket could hear it.
-    // Now that it would, look again, so no revoked session keeps a socket.
-    if (!(await this.sessionStillValid(userId, sessionVersion))) {
+    // A revocation (logout, log out everywhere, suspension) that landed after
+    // authenticate() but before the user-topic subscription published its close before
+    // this socket could hear it. Now that it would, look again, so no revoked session
+    // keeps a socket.
+    if (!(await this.sessionStillValid(userId, session))) {
       await this.routing.remove(conn);
       ws.close(CLOSE.SESSION_REVOKED, 'session revoked');
       return null;
@@ -166,10 +207,11 @@ export class Gateway {
     return conn;
   }
 
-  private async sessionStillValid(userId: UserId, sessionVersion: number): Promise<boolean> {
+  private async sessionStillValid(userId: UserId, session: ConnectionSession): Promise<boolean> {
+    const { store } = this.services.deps;
     try {
-      const user = await this.services.deps.store.getUser(userId);
-      return user !== null && user.sessionVersion === sessionVersion && user.suspendedAt === null;
+      const [[state], revoked] = await Promise.all([store.accessStates([userId]), session.id === null ? [] : store.revokedSessions([session.id])]);
+      return state !== undefined && state.sessionVersion === session.version && !state.suspended && revoked.length === 0;
     } catch (err) {
       this.services.deps.log.warn({ err }, 'session re-check failed');
       return false;
@@ -269,7 +311,9 @@ export class Gateway {
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.timer);
+    this.recheck.stop();
     for (const conn of [...this.routing.connections()]) conn.ws.terminate();
     this.wss.close();
   }

@@ -3,13 +3,14 @@
  * share PostgreSQL and Redis: any node serves any client, and what happens on one
  * node reaches clients on the others.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE, type ConversationId, type UserId } from '@parley/protocol';
-import type { TestNode } from '../testing';
+import { startTestCluster, type TestNode } from '../testing';
 import { describeEachBackend } from '../test-support/backends';
-import { Api } from '../test-support/http-client';
+import { Api, call } from '../test-support/http-client';
 import { RawSocket } from '../test-support/ws-client';
-import { registerUsers, testRateLimits, type TestUser } from '../test-support/users';
+import { movableClock, registerUsers, testRateLimits, type TestUser } from '../test-support/users';
+import { NOT_REVOKED_TTL_MS } from '../domain/auth/session-revocations';
 
 describeEachBackend('two nodes', (backend) => {
   let cluster: { nodes: TestNode[]; close(): Promise<void> };
@@ -95,6 +96,19 @@ describeEachBackend('two nodes', (backend) => {
     expect((await on(n2, u).get('/api/me')).status).toBe(401);
   });
 
+  it('logout on node 1 closes that session\'s sockets on node 2 with 4403, and only that session\'s; node 2 refuses its token', async () => {
+    const [u] = await registerUsers(n1.url, 1, 'mnso');
+    const other = (await call(n1.url, 'POST', '/api/auth/login', { json: { username: u.username, password: u.password } })).body;
+    const [s1, s2] = [await RawSocket.connect(n2.wsUrl, u.token), await RawSocket.connect(n2.wsUrl, other.accessToken)];
+    expect((await call(n1.url, 'POST', '/api/auth/logout', { json: { refreshToken: u.refreshToken } })).status).toBe(204);
+    expect((await s1.closed).code).toBe(CLOSE.SESSION_REVOKED);
+    // Node 2 holds a socket of the user, so it heard of the revocation on the bus: at once.
+    expect((await on(n2, u).get('/api/me')).status).toBe(401);
+    expect((await new Api(n2.url, other.accessToken).get('/api/me')).status).toBe(200);
+    expect((await s2.request('ping')).ok).toBe(true);
+    await s2.close();
+  });
+
   it('a presence change reaches a user once, however many conversations they share', async () => {
     const [p, q] = await registerUsers(n1.url, 2, 'mnq');
     await on(n1, p).post('/api/conversations/direct', { userId: q.id });
@@ -135,5 +149,26 @@ describeEachBackend('two nodes', (backend) => {
     await sq.close();
     await sp.waitPush((f) => f.type === 'presence' && f.presence.userId === q.id && f.presence.status === 'offline', mp);
     await sp.close();
+  });
+});
+
+describe('two nodes, a session revoked where the other node holds no socket of it', () => {
+  it('the other node refuses its access token once it stops trusting its last answer (NOT_REVOKED_TTL_MS), bus or no bus', async () => {
+    const clock = movableClock();
+    const cluster = await startTestCluster({ nodes: 2, clock: clock.now, config: { rateLimits: testRateLimits() } });
+    try {
+      const [n1, n2] = cluster.nodes as [TestNode, TestNode];
+      const [u] = await registerUsers(n1.url, 1, 'mnttl');
+      const api2 = new Api(n2.url, u.token);
+      expect((await api2.get('/api/me')).status).toBe(200);
+      expect((await call(n1.url, 'POST', '/api/auth/logout', { json: { refreshToken: u.refreshToken } })).status).toBe(204);
+      expect((await new Api(n1.url, u.token).get('/api/me')).status).toBe(401);
+      // Node 2 heard nothing (no socket of the user there) and may still trust its answer...
+      clock.advance(NOT_REVOKED_TTL_MS + 1);
+      // ...but not for longer than this.
+      expect((await api2.get('/api/me')).status).toBe(401);
+    } finally {
+      await cluster.close();
+    }
   });
 });

@@ -2,11 +2,21 @@
  * Which local sockets receive which bus topics. The node subscribes to a
  * conversation's topic while at least one local connected user is a member, and to a
  * user's topic while that user has a local socket, so a node receives only what its
- * clients need (DESIGN.md: channels per user or conversation).
+ * clients need (DESIGN.md: channels per user or conversation). Payloads are envelopes
+ * (bus/envelope.ts); anything else is dropped.
+ *
+ * Memberships here follow bus messages, which may be lost: they are not the truth.
+ * session-recheck.ts compares them with the database and corrects them (reconcile())
+ * after a bus gap, during which deliveries are held (hold()/release()), and periodically
+ * for users whose membership version moved or who are not yet checked.
  */
 import { CLOSE, type ConversationId, type UserId } from '@parley/protocol';
 import { conversationTopic, userTopic, type Bus } from '../bus/port';
+import { decodeConversation, decodeUser } from '../bus/envelope';
 import type { ClientConnection } from './connection';
+
+/** Payloads kept while deliveries are held; past this they are dropped (clients catch up by seq, as after any bus loss). */
+const HELD_MAX = 10_000;
 
 export interface RoutingHooks {
   /** After a user was routed into a conversation they just joined: close the subscribe race. */
@@ -15,7 +25,13 @@ export interface RoutingHooks {
   delivered(count: number, sentAt: number | null): void;
   /** Everyone in a block with the user, either way: their typing and presence are not delivered to the user. */
   blockRelations(userId: UserId): Promise<UserId[]>;
+  /** A session was revoked (its sockets here are already closed): refuse its tokens here too. */
+  sessionRevoked(sessionId: string): void;
+  /** A payload was dropped: not an envelope, or beyond what is held during a gap. */
+  dropped(reason: 'malformed' | 'held_overflow'): void;
 }
+
+type Held = { topic: 'conversation'; id: ConversationId; payload: string } | { topic: 'user'; id: UserId; payload: string };
 
 export class LocalRouting {
   private readonly byUser = new Map<UserId, Set<ClientConnection>>();
@@ -27,6 +43,16 @@ export class LocalRouting {
   private readonly hidden = new Map<UserId, { users: Set<UserId>; loading: [boolean, UserId][] | null }>();
   /** Per subject, the presence frame pushed last in the current turn and to whom (see presenceSentThisTurn). */
   private presenceTurn: Map<UserId, { frame: string; users: Set<UserId> }> | null = null;
+  /**
+   * Per local user, the membership version (Store.accessStates) their routed conversations
+   * were last read at; absent: not read yet, or changed by a bus message since (the next
+   * re-check reads them again).
+   */
+  private readonly checkedVersion = new Map<UserId, number>();
+  /** Per local user, how many bus messages changed their conversations: a re-check's read that raced one is not applied. */
+  private readonly membershipEpoch = new Map<UserId, number>();
+  /** Payloads that arrived while deliveries are held (after a bus gap, until the re-check), in arrival order. */
+  private held: Held[] | null = null;
 
   constructor(
     private readonly bus: Bus,
@@ -47,6 +73,75 @@ export class LocalRouting {
 
   connectionsOf(userId: UserId): ReadonlySet<ClientConnection> | undefined {
     return this.byUser.get(userId);
+  }
+
+  /** Users with a socket here. */
+  users(): UserId[] {
+    return [...this.byUser.keys()];
+  }
+
+  // ---- re-checking against the database (session-recheck.ts)
+
+  /** The membership version the user's conversations were last read at; undefined when they need reading. */
+  checkedMembershipVersion(userId: UserId): number | undefined {
+    return this.checkedVersion.get(userId);
+  }
+
+  /** Pass to reconcile(): read before the store is. */
+  membershipEpochOf(userId: UserId): number {
+    return this.membershipEpoch.get(userId) ?? 0;
+  }
+
+  /**
+   * Makes the conversations routed to userId exactly `ids`, read from the store at
+   * membership `version` after membershipEpochOf() returned `epoch`. Not applied (false)
+   * when a bus message changed them meanwhile: the read may be older than that message.
+   * Conversations gained here get no catch-up push: the client learns of them at its
+   * next sync, and of everything in them from then on live.
+   */
+  async reconcile(userId: UserId, ids: readonly ConversationId[], version: number, epoch: number): Promise<{ applied: boolean; routed: number; unrouted: number }> {
+    if (!this.byUser.has(userId) || this.ready.has(userId)) return { applied: true, routed: 0, unrouted: 0 };
+    if (this.membershipEpochOf(userId) !== epoch) return { applied: false, routed: 0, unrouted: 0 };
+    let mine = this.conversationsByUser.get(userId);
+    if (!mine) this.conversationsByUser.set(userId, (mine = new Set()));
+    const wanted = new Set(ids);
+    const routedNow = mine;
+    const gone = [...routedNow].filter((id) => !wanted.has(id));
+    const added = ids.filter((id) => !routedNow.has(id));
+    this.checkedVersion.set(userId, version);
+    // The maps change now, synchronously: nothing of a gone conversation is pushed from here on.
+    await Promise.all([...gone.map((id) => this.unroute(userId, id)), ...added.map((id) => this.route(userId, id))]);
+    return { applied: true, routed: added.length, unrouted: gone.length };
+  }
+
+  /** From now on payloads are kept, not delivered, until release(): the bus lost some, and what this node routes may be stale. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Delivers what was held, in order, through the (re-checked) routing, and delivers as it comes again. */
+  release(): void {
+    const held = this.held;
+    this.held = null;
+    for (const h of held ?? []) {
+      if (h.topic === 'conversation') this.onConversationPayload(h.id, h.payload);
+      else this.onUserPayload(h.id, h.payload);
+    }
+  }
+
+  get holding(): boolean {
+    return this.held !== null;
+  }
+
+  private keep(item: Held): void {
+    if (this.held!.length >= HELD_MAX) this.hooks.dropped('held_overflow');
+    else this.held!.push(item);
+  }
+
+  /** A bus message changed the user's conversations: the re-check reads them again, and a read racing this one is not applied. */
+  private membershipChangedByBus(userId: UserId): void {
+    this.membershipEpoch.set(userId, this.membershipEpochOf(userId) + 1);
+    this.checkedVersion.delete(userId);
   }
 
   /** Resolves once every topic the connection needs is subscribed, so a sync after it misses nothing. */
@@ -82,6 +177,8 @@ export class LocalRouting {
     if (!conns || !conns.delete(conn) || conns.size > 0) return;
     this.byUser.delete(conn.userId);
     this.hidden.delete(conn.userId);
+    this.checkedVersion.delete(conn.userId);
+    this.membershipEpoch.delete(conn.userId);
     await this.bus.unsubscribe(userTopic(conn.userId));
     for (const id of this.conversationsByUser.get(conn.userId) ?? []) await this.unroute(conn.userId, id);
     this.conversationsByUser.delete(conn.userId);
@@ -90,6 +187,7 @@ export class LocalRouting {
   private async route(userId: UserId, id: ConversationId): Promise<void> {
     let mine = this.conversationsByUser.get(userId);
     if (!mine) this.conversationsByUser.set(userId, (mine = new Set()));
+    if (mine.has(id)) return;
     mine.add(id);
     let members = this.membersByConversation.get(id);
     if (members) {
@@ -109,15 +207,16 @@ export class LocalRouting {
   }
 
   private onConversationPayload(id: ConversationId, payload: string): void {
-    const nl = payload.indexOf('\n');
-    const routing = payload.slice(0, nl);
+    if (this.held) return this.keep({ topic: 'conversation', id, payload });
+    const envelope = decodeConversation(payload);
+    if (!envelope) return this.hooks.dropped('malformed');
     const members = this.membersByConversation.get(id);
     if (members) {
-      const text = payload.slice(nl + 1);
-      const frame = Buffer.from(text);
-      const presence = routing.startsWith('p');
-      const from = presence || routing.startsWith('f') ? (routing.slice(1) as UserId) : null;
-      const once = presence ? this.presenceSentThisTurn(from!, text) : null;
+      const frame = Buffer.from(envelope.frame);
+      const presence = envelope.type === 'presence';
+      // Typing and presence of someone in a block with a recipient are not theirs to see.
+      const from = presence || envelope.type === 'typing' ? envelope.userId : null;
+      const once = presence ? this.presenceSentThisTurn(envelope.userId, envelope.frame) : null;
       let n = 0;
       for (const userId of members) {
         if (from !== null && this.hidden.get(userId)?.users.has(from)) continue;
@@ -127,9 +226,12 @@ export class LocalRouting {
         }
         for (const conn of this.byUser.get(userId) ?? []) if (conn.push(frame)) n++;
       }
-      this.hooks.delivered(n, routing.startsWith('@') ? Number(routing.slice(1)) : null);
+      this.hooks.delivered(n, envelope.type === 'push' ? (envelope.sentAt ?? null) : null);
     }
-    if (routing.startsWith('x')) void this.unroute(routing.slice(1) as UserId, id);
+    if (envelope.type === 'member.gone' && this.conversationsByUser.get(envelope.userId)?.has(id)) {
+      this.membershipChangedByBus(envelope.userId);
+      void this.unroute(envelope.userId, id);
+    }
   }
 
   /**
@@ -153,35 +255,46 @@ export class LocalRouting {
   }
 
   private onUserPayload(userId: UserId, payload: string): void {
-    const nl = payload.indexOf('\n');
-    const routing = payload.slice(0, nl);
+    if (this.held) return this.keep({ topic: 'user', id: userId, payload });
+    const envelope = decodeUser(payload);
+    if (!envelope) return this.hooks.dropped('malformed');
     const conns = this.byUser.get(userId);
     if (!conns) return;
-    if (routing === '!') {
-      for (const conn of [...conns]) conn.close(CLOSE.SESSION_REVOKED, 'session revoked');
-      return;
+    switch (envelope.type) {
+      case 'session.revoked': {
+        const { sessionId } = envelope;
+        for (const conn of [...conns]) if (sessionId === null || conn.session.id === sessionId) conn.close(CLOSE.SESSION_REVOKED, 'session revoked');
+        if (sessionId !== null) this.hooks.sessionRevoked(sessionId);
+        return;
+      }
+      case 'block': {
+        const hidden = this.hidden.get(userId);
+        if (hidden?.loading) hidden.loading.push([envelope.blocked, envelope.userId]);
+        else if (hidden) envelope.blocked ? hidden.users.add(envelope.userId) : hidden.users.delete(envelope.userId);
+        // This frame replaces the other's presence: a conversation copy later in the turn is not a repeat.
+        this.presenceTurn?.delete(envelope.userId);
+        if (envelope.frame !== null) this.pushAll(conns, envelope.frame);
+        return;
+      }
+      case 'push':
+        return this.pushAll(conns, envelope.frame);
+      case 'joined': {
+        this.pushAll(conns, envelope.frame);
+        const id = envelope.conversationId;
+        this.membershipChangedByBus(userId);
+        void this.route(userId, id).then(() => this.hooks.joined(userId, id, envelope.frame));
+        return;
+      }
+      case 'left':
+        this.pushAll(conns, envelope.frame);
+        this.membershipChangedByBus(userId);
+        void this.unroute(userId, envelope.conversationId);
+        return;
     }
-    // A notification candidate from a node of an older version (they are decided where
-    // they are made now): a draft for a decider, never a frame for clients.
-    if (routing === 'n') return;
-    if (routing.startsWith('h') || routing.startsWith('s')) {
-      const hidden = this.hidden.get(userId);
-      const hide = routing.startsWith('h');
-      const other = routing.slice(1) as UserId;
-      if (hidden?.loading) hidden.loading.push([hide, other]);
-      else if (hidden) hide ? hidden.users.add(other) : hidden.users.delete(other);
-      // This frame replaces the other's presence: a conversation copy later in the turn is not a repeat.
-      this.presenceTurn?.delete(other);
-      if (nl + 1 === payload.length) return;
-    }
-    const text = payload.slice(nl + 1);
+  }
+
+  private pushAll(conns: ReadonlySet<ClientConnection>, text: string): void {
     const frame = Buffer.from(text);
     for (const conn of conns) conn.push(frame);
-    if (routing.startsWith('+')) {
-      const id = routing.slice(1) as ConversationId;
-      void this.route(userId, id).then(() => this.hooks.joined(userId, id, text));
-    } else if (routing.startsWith('x')) {
-      void this.unroute(userId, routing.slice(1) as ConversationId);
-    }
   }
 }

@@ -72,6 +72,23 @@ export interface UserRecord {
   createdAt: number;
 }
 
+/**
+ * What an open socket's right to stay rests on, read for many users at once when a node
+ * re-checks its sockets (realtime/session-recheck.ts).
+ */
+export interface UserAccessState {
+  id: UserId;
+  sessionVersion: number;
+  suspended: boolean;
+  /**
+   * Changes, in the transaction of the change, whenever the user joins or leaves any
+   * conversation (added, removed, left, created with, erased). 0 for a user who never
+   * did. Only equality means anything: a node compares it with the value it read when it
+   * last loaded the user's conversations.
+   */
+  membershipVersion: number;
+}
+
 export interface NewUser {
   id: UserId;
   username: string;
@@ -206,6 +223,14 @@ export interface Store {
    */
   markRefreshTokenUsed(id: string, at: number): Promise<boolean>;
   revokeRefreshFamily(familyId: string, at: number): Promise<void>;
+  /**
+   * The sessions among familyIds that were revoked (logout, refresh-token reuse, log out
+   * everywhere), in no particular order; unknown ids are not revoked. One query per
+   * call: callers pass a bounded batch (a few hundred ids). A revocation is permanent.
+   */
+  revokedSessions(familyIds: readonly string[]): Promise<string[]>;
+  /** accessState of each known user among ids, in no particular order; one query per call (bounded batches, as above). */
+  accessStates(ids: readonly UserId[]): Promise<UserAccessState[]>;
 
   // ---- conversations
   /** Returns the existing direct conversation of the pair, or creates it (created = true). */

@@ -63,6 +63,7 @@ export function privacyContract(name: string, factory: StoreFactory): void {
       await store.notifications.savePushSubscription({ ...push, userId: a });
       await store.notifications.savePushSubscription({ ...push, endpoint: `${push.endpoint}-b`, userId: b });
       const before = (await store.getUser(a))!;
+      const [beforeAccess] = await store.accessStates([a]);
 
       const result = await store.privacy.eraseUser({ userId: a, at: at + 10, username: `Deleted-${a}`, displayName: 'Deleted account' });
       for (const e of result.events) ConversationEventSchema.parse(e);
@@ -89,6 +90,8 @@ export function privacyContract(name: string, factory: StoreFactory): void {
       const u = (await store.getUser(a))!;
       expect(u).toMatchObject({ username: `Deleted-${a}`, displayName: 'Deleted account', avatarUrl: null });
       expect(u.sessionVersion).toBeGreaterThan(before.sessionVersion);
+      // Nodes re-checking their sockets see the leaves even if the bus lost them.
+      expect((await store.accessStates([a]))[0]!.membershipVersion).not.toBe(beforeAccess!.membershipVersion);
       expect((await store.userEventsAfter(a, 0, 10)).events).toEqual([]);
       expect(await store.notifications.listNotifications({ userId: a, limit: 10, unreadOnly: false, previewChars: 50 })).toEqual([]);
       expect((await store.notifications.unreadCounts([a], 10)).has(a)).toBe(false);

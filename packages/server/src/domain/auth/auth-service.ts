@@ -7,28 +7,41 @@ import { StoreError, type UserRecord } from '../../store/port';
 import type { Fanout } from '../fanout';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
 import { AccessTokens, hashRefreshToken, newRefreshToken } from './tokens';
+import { SessionRevocations } from './session-revocations';
+import { rateKey } from '../../rate-limit/keys';
 
 export interface AuthContext {
   userId: UserId;
   user: UserRecord;
   /** Epoch ms (server clock) at which the presented access token expires: the gateway closes a socket then. */
   expiresAt: number;
+  /** The session the token belongs to (null for tokens older than the sid claim): a socket closes when it is revoked. */
+  sessionId: string | null;
 }
 
 /**
  * Accounts and sessions. A session is a family of refresh tokens: each refresh spends
  * the presented token and issues the next one in the family. Presenting a spent token
  * again means it was stolen (or replayed), so the whole family is revoked.
+ *
+ * Revoking a session ends it at once: its access tokens carry it (`sid`) and are refused
+ * from the revocation on (on other nodes within NOT_REVOKED_TTL_MS, see
+ * session-revocations.ts), and its sockets are closed with 4403 on every node (the bus,
+ * and realtime/session-recheck.ts for a bus that lost the message). Rate limits are the
+ * operations table's (operations/auth.ts), not this class's.
  */
 export class AuthService {
+  private readonly sessions: SessionRevocations;
+
   constructor(
     private readonly deps: Deps,
     private readonly tokens: AccessTokens,
     private readonly fanout: Fanout,
-  ) {}
+  ) {
+    this.sessions = new SessionRevocations(deps.store, deps.clock);
+  }
 
-  async register(input: { username: string; password: string; displayName?: string | undefined }, ip: string): Promise<SessionResponse> {
-    await this.limit(`register:${ip}`, this.deps.config.rateLimits.register);
+  async register(input: { username: string; password: string; displayName?: string | undefined }): Promise<SessionResponse> {
     const now = this.deps.clock();
     const passwordHash = await hashPassword(input.password);
     let user: UserRecord;
@@ -48,27 +61,24 @@ export class AuthService {
     return this.startSession(user, newId(now));
   }
 
-  async login(input: { username: string; password: string }, ip: string): Promise<SessionResponse> {
-    const username = input.username.toLowerCase();
-    // Two limits: per account (guessing one password from many IPs) and per IP (spraying many accounts).
-    await this.limit(`login:user:${username}`, this.deps.config.rateLimits.login);
-    await this.limit(`login:ip:${ip}`, { ...this.deps.config.rateLimits.login, limit: this.deps.config.rateLimits.login.limit * 5 });
+  async login(input: { username: string; password: string }): Promise<SessionResponse> {
+    const username = loginAccount(input.username);
     const user = await this.deps.store.getUserByUsername(username);
     const ok = user ? await verifyPassword(user.passwordHash, input.password) : (await verifyPassword(await dummyHash(), input.password), false);
     if (!user || !ok) throw new AppError('INVALID_CREDENTIALS', 'wrong username or password');
     if (user.suspendedAt !== null) throw new AppError('ACCOUNT_SUSPENDED', 'this account is suspended');
-    await this.deps.limiter.reset(`login:user:${username}`);
+    // The per-account budget counts failures: a successful login clears it.
+    await this.deps.limiter.reset(rateKey('login', { account: username }));
     return this.startSession(user, newId());
   }
 
-  async refresh(refreshToken: string, ip: string): Promise<SessionResponse> {
-    await this.limit(`refresh:${ip}`, this.deps.config.rateLimits.request);
+  async refresh(refreshToken: string): Promise<SessionResponse> {
     const now = this.deps.clock();
     const record = await this.deps.store.getRefreshTokenByHash(hashRefreshToken(refreshToken));
     const invalid = new AppError('INVALID_REFRESH_TOKEN', 'the refresh token is not valid');
     if (!record || record.revokedAt !== null || record.expiresAt <= now) throw invalid;
     if (record.usedAt !== null || !(await this.deps.store.markRefreshTokenUsed(record.id, now))) {
-      await this.deps.store.revokeRefreshFamily(record.familyId, now);
+      await this.revokeSession(record.userId, record.familyId);
       this.deps.log.warn({ userId: record.userId }, 'refresh token reuse: session family revoked');
       throw invalid;
     }
@@ -80,7 +90,7 @@ export class AuthService {
 
   async logout(refreshToken: string): Promise<void> {
     const record = await this.deps.store.getRefreshTokenByHash(hashRefreshToken(refreshToken));
-    if (record) await this.deps.store.revokeRefreshFamily(record.familyId, this.deps.clock());
+    if (record) await this.revokeSession(record.userId, record.familyId);
   }
 
   async logoutAll(userId: UserId): Promise<void> {
@@ -94,10 +104,38 @@ export class AuthService {
     if (!token) throw unauthenticated();
     const claims = await this.tokens.verify(token, this.deps.clock());
     if (!claims) throw unauthenticated();
-    const user = await this.deps.store.getUser(claims.userId);
-    if (!user || user.sessionVersion !== claims.sessionVersion) throw unauthenticated();
+    const [user, revoked] = await Promise.all([
+      this.deps.store.getUser(claims.userId),
+      claims.sessionId === null ? false : this.sessions.isRevoked(claims.sessionId),
+    ]);
+    if (!user || user.sessionVersion !== claims.sessionVersion || revoked) throw unauthenticated();
     if (user.suspendedAt !== null) throw new AppError('ACCOUNT_SUSPENDED', 'this account is suspended');
-    return { userId: user.id, user, expiresAt: claims.expiresAt };
+    return { userId: user.id, user, expiresAt: claims.expiresAt, sessionId: claims.sessionId };
+  }
+
+  /**
+   * `auth` on an open socket: a newer access token, verified exactly as at hello. Throws
+   * UNAUTHENTICATED (invalid, expired, revoked) or ACCOUNT_SUSPENDED, and FORBIDDEN for a
+   * valid token of another user: a socket's routing, presence and subscriptions are its
+   * hello's user's. None of these closes the socket (the token may not even be its
+   * user's): a suspension closes the user's sockets by itself, and an unrenewed socket
+   * is closed at its old expiry.
+   */
+  async renewSocket(socketUserId: UserId, token: string): Promise<AuthContext> {
+    const auth = await this.authenticate(token);
+    if (auth.userId !== socketUserId) throw new AppError('FORBIDDEN', 'the token belongs to another user; a socket cannot change users');
+    return auth;
+  }
+
+  /** A node heard on the bus that a session was revoked: refuse its tokens here at once. */
+  sessionRevoked(sessionId: string): void {
+    this.sessions.revoked(sessionId);
+  }
+
+  private async revokeSession(userId: UserId, familyId: string): Promise<void> {
+    await this.deps.store.revokeRefreshFamily(familyId, this.deps.clock());
+    this.sessions.revoked(familyId);
+    this.fanout.sessionRevoked(userId, familyId);
   }
 
   view(user: UserRecord): Me {
@@ -119,14 +157,14 @@ export class AuthService {
     });
     return {
       user: me(user),
-      accessToken: await this.tokens.issue(user.id, user.sessionVersion, now),
+      accessToken: await this.tokens.issue(user.id, user.sessionVersion, familyId, now),
       expiresIn: this.tokens.ttlSeconds,
       refreshToken: refresh.token,
     };
   }
+}
 
-  private async limit(key: string, rule: { limit: number; windowMs: number }): Promise<void> {
-    const verdict = await this.deps.limiter.hit(key, rule, this.deps.clock());
-    if (!verdict.ok) throw new AppError('RATE_LIMITED', 'too many attempts, wait and retry', { retryAfterMs: verdict.retryAfterMs });
-  }
+/** The account a login names, as its rate limit counts it (usernames are case-insensitive). */
+export function loginAccount(username: string): string {
+  return username.toLowerCase();
 }

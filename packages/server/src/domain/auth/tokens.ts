@@ -16,6 +16,12 @@ export interface AccessClaims {
   userId: UserId;
   /** The user's sessionVersion when the token was made; "log out everywhere" bumps it. */
   sessionVersion: number;
+  /**
+   * The session (refresh-token family) the token was issued in, the `sid` claim: revoking
+   * that session (logout, refresh-token reuse) ends the token at once. Null only for
+   * tokens issued before the claim existed, which expire within one token lifetime.
+   */
+  sessionId: string | null;
   expiresAt: number;
 }
 
@@ -48,9 +54,9 @@ export class AccessTokens {
     this.key = crypto.subtle.importKey('raw', new Uint8Array(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
 
-  async issue(userId: UserId, sessionVersion: number, now: number): Promise<string> {
+  async issue(userId: UserId, sessionVersion: number, sessionId: string, now: number): Promise<string> {
     const iat = Math.floor(now / 1000);
-    return new SignJWT({ sv: sessionVersion })
+    return new SignJWT({ sv: sessionVersion, sid: sessionId })
       .setProtectedHeader({ alg: ALG, typ: TYP })
       .setSubject(userId)
       .setIssuer(ISSUER)
@@ -89,7 +95,8 @@ export class AccessTokens {
         currentDate: new Date(now),
       });
       if (typeof payload.sub !== 'string' || typeof payload.sv !== 'number' || typeof payload.exp !== 'number') return null;
-      return { userId: payload.sub as UserId, sessionVersion: payload.sv, expiresAt: payload.exp * 1000 };
+      if (payload.sid !== undefined && (typeof payload.sid !== 'string' || payload.sid.length === 0)) return null;
+      return { userId: payload.sub as UserId, sessionVersion: payload.sv, sessionId: payload.sid ?? null, expiresAt: payload.exp * 1000 };
     } catch (err) {
       if (err instanceof joseErrors.JOSEError || err instanceof TypeError) return null;
       throw err;

@@ -34,7 +34,7 @@ import { userTopic } from '../../bus/port';
 import type { Attention } from '../../presence/port';
 import type { AudienceRecord, NewNotification, NotificationRecord } from '../../store/notifications-port';
 import type { Deps } from '../deps';
-import { envelope } from '../fanout';
+import { encodeUser, frameJson } from '../../bus/envelope';
 import { publicUser } from '../views';
 import { BatchQueue } from './batch-queue';
 import { mentionedUsernames } from './mentions';
@@ -94,7 +94,7 @@ export class NotificationDecider {
 
   /** Sends my devices a notification push frame. */
   publish(userId: UserId, frame: NotificationPush): void {
-    this.deps.bus.publish(userTopic(userId), envelope('-', frame));
+    this.deps.bus.publish(userTopic(userId), encodeUser({ type: 'push', frame: frameJson(frame) }));
   }
 
   private async decide(batch: (MessageCreated | MemberAdded)[]): Promise<void> {

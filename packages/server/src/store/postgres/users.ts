@@ -1,6 +1,6 @@
 /** Users, profiles, privacy and refresh tokens. */
 import type { Privacy, UserId } from '@parley/protocol';
-import { StoreError, type NewUser, type PublicUserRecord, type RefreshTokenRecord, type UserRecord } from '../port';
+import { StoreError, type NewUser, type PublicUserRecord, type RefreshTokenRecord, type UserAccessState, type UserRecord } from '../port';
 import type { Sql } from './db';
 import { isUniqueViolation } from './errors';
 import { toPublicUser, toRefreshToken, toUser, type PublicUserRow, type RefreshTokenRow, type UserRow } from './rows';
@@ -130,6 +130,24 @@ export function userQueries(sql: Sql) {
 
     async revokeRefreshFamily(familyId: string, at: number): Promise<void> {
       await sql`UPDATE refresh_tokens SET revoked_at = ${at} WHERE family_id = ${familyId} AND revoked_at IS NULL`;
+    },
+
+    async revokedSessions(familyIds: readonly string[]): Promise<string[]> {
+      if (familyIds.length === 0) return [];
+      const rows = await sql<{ family_id: string }[]>`
+        SELECT DISTINCT family_id FROM refresh_tokens WHERE family_id = ANY(${[...familyIds]}::text[]) AND revoked_at IS NOT NULL
+      `;
+      return rows.map((r) => r.family_id);
+    },
+
+    async accessStates(ids: readonly UserId[]): Promise<UserAccessState[]> {
+      if (ids.length === 0) return [];
+      const rows = await sql<{ id: UserId; session_version: number; suspended_at: number | null; membership_version: number }[]>`
+        SELECT u.id, u.session_version, u.suspended_at, coalesce(v.version, 0)::bigint AS membership_version
+        FROM users u LEFT JOIN membership_versions v ON v.user_id = u.id
+        WHERE u.id = ANY(${[...ids]}::text[])
+      `;
+      return rows.map((r) => ({ id: r.id, sessionVersion: r.session_version, suspended: r.suspended_at !== null, membershipVersion: r.membership_version }));
     },
 
   };

@@ -20,6 +20,8 @@ type UserMethods = Pick<
   | 'getRefreshTokenByHash'
   | 'markRefreshTokenUsed'
   | 'revokeRefreshFamily'
+  | 'revokedSessions'
+  | 'accessStates'
 >;
 
 const USER_COLUMNS = 'id, username, display_name, avatar_url, password_hash, privacy_last_seen, privacy_read_receipts, role, session_version, suspended_at, last_seen_at, created_at';
@@ -50,6 +52,13 @@ export function userMethods(ctx: SqliteContext): UserMethods {
   const tokenByHash = db.prepare('SELECT id, user_id, family_id, token_hash, expires_at, used_at, revoked_at, created_at FROM refresh_tokens WHERE token_hash = ?');
   const markUsed = db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL');
   const revokeFamily = db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL');
+  const revokedAmong = db.prepare(
+    'SELECT DISTINCT family_id FROM refresh_tokens WHERE family_id IN (SELECT value FROM json_each(?)) AND revoked_at IS NOT NULL',
+  );
+  const accessStatesOf = db.prepare(`
+    SELECT u.id, u.session_version, u.suspended_at, coalesce(v.version, 0) AS membership_version
+    FROM users u LEFT JOIN membership_versions v ON v.user_id = u.id
+    WHERE u.id IN (SELECT value FROM json_each(?))`);
 
   const getUser = (id: UserId) => {
     const row = byId.get(id) as UserRow | undefined;
@@ -133,6 +142,15 @@ export function userMethods(ctx: SqliteContext): UserMethods {
     },
     revokeRefreshFamily(familyId, at) {
       revokeFamily.run(at, familyId);
+    },
+    revokedSessions(familyIds) {
+      if (familyIds.length === 0) return [];
+      return (revokedAmong.all(JSON.stringify(familyIds)) as { family_id: string }[]).map((r) => r.family_id);
+    },
+    accessStates(ids) {
+      if (ids.length === 0) return [];
+      const rows = accessStatesOf.all(JSON.stringify(ids)) as { id: UserId; session_version: number; suspended_at: number | null; membership_version: number }[];
+      return rows.map((r) => ({ id: r.id, sessionVersion: r.session_version, suspended: r.suspended_at !== null, membershipVersion: r.membership_version }));
     },
   };
 }

@@ -1,0 +1,18 @@
+/**
+ * The one key scheme of rate limits: `${rule}:${kind}:${subject}`, where rule names an
+ * entry of config.rateLimits. An operation reached over HTTP and over WebSocket counts
+ * under the same key, and two rules never share a counter.
+ */
+import type { UserId } from '@parley/protocol';
+import type { Config } from '../config';
+
+export type RateRuleName = keyof Config['rateLimits'];
+
+/** Whose budget a hit counts against: a signed-in user, a client address, or an account being logged into. */
+export type RateSubject = { user: UserId } | { ip: string } | { account: string };
+
+export function rateKey(rule: RateRuleName, subject: RateSubject): string {
+  if ('user' in subject) return `${rule}:user:${subject.user}`;
+  if ('ip' in subject) return `${rule}:ip:${subject.ip}`;
+  return `${rule}:account:${subject.account}`;
+}
