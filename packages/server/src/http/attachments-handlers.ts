@@ -5,8 +5,8 @@ import type { Handlers } from './handlers';
 
 export function attachmentHandlers(s: Services): Pick<Handlers, keyof typeof ATTACHMENT_ROUTES> {
   return {
-    createUploadUrl: async (ctx) => s.attachments.uploadUrl(ctx.auth!.userId),
+    createUploadUrl: async (ctx) => s.attachments.uploadUrl(ctx.auth!.user),
     deleteUpload: async (ctx) => s.attachments.deleteUpload(ctx.auth!.userId, ctx.params.attachmentId),
-    attachmentLinks: async (ctx) => s.attachments.links(ctx.auth!.userId, ctx.params.id, ctx.body.attachmentIds),
+    attachmentLinks: async (ctx) => s.attachments.links(ctx.auth!.user, ctx.params.id, ctx.body.attachmentIds),
   };
 }
