@@ -38,6 +38,8 @@ export interface TestClusterOptions {
   clock?: () => number;
   /** Certificate and key: the nodes serve HTTPS and WSS (urls are https:// and wss://). */
   tls?: TlsMaterial;
+  /** Address the nodes listen on (default 127.0.0.1; urls still name 127.0.0.1 when it is 0.0.0.0). */
+  host?: string;
   /** One logger for every node (tests that read the logs); default: silent unless PARLEY_TEST_LOG_LEVEL. */
   log?: Logger;
 }
@@ -75,7 +77,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<{
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.tls ? { tls: opts.tls } : {}),
     });
-    const url = (await app.listen(0, '127.0.0.1')).replace('localhost', '127.0.0.1');
+    const url = (await app.listen(0, opts.host ?? '127.0.0.1')).replace('localhost', '127.0.0.1');
     nodes.push({
       url,
       wsUrl: url.replace(/^http/, 'ws') + '/ws',
