@@ -59,6 +59,12 @@ export interface ParleyClientOptions {
   autoDelivered?: boolean;
   /** Back-off of reconnects, and of retried token refreshes and socket renewals. */
   reconnect?: { minDelayMs?: number; maxDelayMs?: number };
+  /**
+   * The client refuses to send a password (login, register, account erasure) over plain
+   * http:// to a host other than this machine, where anyone on the path could read it
+   * (INSECURE_TRANSPORT). True allows it, for a trusted network you have no TLS on.
+   */
+  allowInsecureTransport?: boolean;
 }
 
 export type ClientStatus = 'idle' | 'connecting' | 'online' | 'offline' | 'stopped';
@@ -149,6 +155,7 @@ export class ParleyClient {
     this.http = new Http({
       baseUrl: opts.baseUrl,
       fetch: fetchImpl,
+      allowInsecureTransport: opts.allowInsecureTransport ?? false,
       tokens: { accessToken: () => this.session.accessToken(), refresh: (stale) => this.session.refresh(stale) },
     });
     this.catchUp = new CatchUp({

@@ -25,6 +25,34 @@ export interface HttpDeps {
   baseUrl: string;
   fetch: typeof fetch;
   tokens: TokenSource;
+  /** Send passwords over plain HTTP to other machines too (see insecureTarget). */
+  allowInsecureTransport?: boolean;
+}
+
+/** Loopback hosts, where plain HTTP never leaves the machine. */
+function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/**
+ * True when a request to this URL would travel in clear text to another machine: plain
+ * http:// (or ws://) to a host that is not loopback. Relative URLs resolve against the
+ * page; a URL that cannot be resolved is left to fetch to refuse.
+ */
+export function insecureTarget(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url, (globalThis as { location?: { href?: string } }).location?.href);
+  } catch {
+    return false;
+  }
+  return (u.protocol === 'http:' || u.protocol === 'ws:') && !isLoopbackHost(u.hostname);
+}
+
+/** A body that carries a password (login, register, account erasure, any future one). */
+function carriesPassword(body: unknown): boolean {
+  return body !== null && typeof body === 'object' && Object.keys(body).some((k) => /password/i.test(k));
 }
 
 export class Http {
@@ -34,6 +62,9 @@ export class Http {
     const route = ROUTES[name];
     const a = (args ?? {}) as { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
     const url = this.deps.baseUrl.replace(/\/+$/, '') + fillPath(route.path, a.params) + queryString(a.query);
+    if (!this.deps.allowInsecureTransport && carriesPassword(a.body) && insecureTarget(url)) {
+      throw new ParleyError('INSECURE_TRANSPORT', 'refusing to send a password over plain HTTP to another machine: use https:// (or allowInsecureTransport)', { retryable: false });
+    }
     const init: RequestInit = { method: route.method, headers: {} };
     const headers = init.headers as Record<string, string>;
     headers.accept = 'application/json';

@@ -28,7 +28,7 @@ describe('/metrics access', () => {
     const direct = await call(server.url, 'GET', '/metrics');
     expect(direct.status).toBe(200);
     expect(direct.body).toContain('parley_ws_connections');
-    for (const headers of [{ 'x-forwarded-for': '198.51.100.7' }, { forwarded: 'for=198.51.100.7' }]) {
+    for (const headers of [{ 'x-forwarded-for': '198.51.100.7' }, { forwarded: 'for=198.51.100.7' }] as Record<string, string>[]) {
       const proxied = await call(server.url, 'GET', '/metrics', { headers });
       expect(proxied.status).toBe(403);
       expect(proxied.body.code).toBe('FORBIDDEN');
