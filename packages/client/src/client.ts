@@ -16,6 +16,7 @@
  * renewal was refused, lost, or came too late) refreshes and reconnects.
  */
 import {
+  AVATAR_BINARY_ROUTES,
   CLOSE,
   shouldReconnect,
   type AttachmentId,
@@ -251,6 +252,18 @@ export class ParleyClient {
       this.session.setUser((res as unknown as RouteResponse<'me'>).user);
     }
     return res;
+  }
+
+  /**
+   * Makes this image (PNG, JPEG, GIF or WebP bytes, at most the server's avatar limit) my
+   * avatar; Parley stores a square copy and serves it. Remove it with
+   * request('updateProfile', { body: { avatarUrl: null } }).
+   */
+  async uploadAvatar(image: Blob | ArrayBuffer | Uint8Array<ArrayBuffer>): Promise<Me> {
+    const type = image instanceof Blob && image.type ? image.type : 'application/octet-stream';
+    const { user } = await this.http.binary<{ user: Me }>(AVATAR_BINARY_ROUTES.upload.method, AVATAR_BINARY_ROUTES.upload.path, image, type);
+    this.session.setUser(user);
+    return user;
   }
 
   // ---- connection

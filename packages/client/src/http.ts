@@ -84,6 +84,22 @@ export class Http {
     }
   }
 
+  /**
+   * An authenticated request with a raw (binary) body, for the routes outside the JSON
+   * table (an avatar upload): the same token refresh and error mapping as request().
+   */
+  async binary<T>(method: string, path: string, body: BodyInit, contentType: string): Promise<T> {
+    const url = this.deps.baseUrl.replace(/\/+$/, '') + path;
+    const init: RequestInit = { method, headers: { accept: 'application/json', 'content-type': contentType }, body };
+    const token = await this.deps.tokens.accessToken();
+    try {
+      return (await this.send(url, withAuth(init, token))) as T;
+    } catch (err) {
+      if (!(err instanceof ParleyError) || err.code !== 'UNAUTHENTICATED') throw err;
+      return (await this.send(url, withAuth(init, await this.deps.tokens.refresh(token)))) as T;
+    }
+  }
+
   private async send(url: string, init: RequestInit): Promise<unknown> {
     let res: Response;
     try {

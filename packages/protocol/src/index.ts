@@ -18,3 +18,4 @@ export * from './routes-moderation';
 export * from './notifications';
 export * from './routes-notifications';
 export * from './text-rules';
+export * from './avatars';

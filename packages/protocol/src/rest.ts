@@ -32,10 +32,8 @@ export const UsernameSchema = z
   .regex(/^[a-z0-9_.]+$/, 'lowercase letters, digits, "_" and "." only');
 export const PasswordSchema = z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax);
 export const DisplayNameSchema = displayName(LIMITS.displayNameMax);
-export const AvatarUrlSchema = z
-  .string()
-  .max(LIMITS.avatarUrlMax)
-  .refine((s) => /^https?:\/\//i.test(s) && URL.canParse(s), 'must be an http(s) URL');
+/** Only null (remove the avatar) is accepted: avatars are uploaded (avatars.ts), never external URLs. */
+export const AvatarUrlSchema = z.custom<never>(() => false, { message: 'upload the image with PUT /api/me/avatar; only null (remove) is accepted here' });
 export const MessageTitleSchema = titleText(LIMITS.titleMax);
 export const MessageBodySchema = messageText(LIMITS.bodyMax);
 export const GroupTitleSchema = displayName(LIMITS.groupTitleMax);

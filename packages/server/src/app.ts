@@ -20,6 +20,7 @@ import { AppError } from './domain/errors';
 import { buildHandlers } from './http/handlers';
 import { registerRoutes } from './http/register-routes';
 import { registerAttachmentRoutes } from './http/attachments-routes';
+import { registerAvatarRoutes } from './http/avatar-routes';
 import { installErrorHandling } from './http/errors';
 import { installSecurityHeaders } from './http/security-headers';
 import { installWellFormedInput } from './http/well-formed-input';
@@ -103,6 +104,7 @@ export async function buildApp(parts: AppParts): Promise<ParleyApp> {
   installBodyTimeout(http, edge.bodyTimeoutMs, () => metrics.edgeRefusals.inc({ reason: 'body_timeout' }));
   registerRoutes(http, services, buildHandlers(services));
   await registerAttachmentRoutes(http, services);
+  await registerAvatarRoutes(http, services);
   // Retention and partition upkeep: at start, then hourly, until the server closes.
   services.maintenance.start();
   http.addHook('onClose', () => services.maintenance.stop());

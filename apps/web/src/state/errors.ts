@@ -12,7 +12,7 @@ const FIELD_NAMES: Record<string, string> = {
   username: 'Username',
   password: 'Password',
   displayName: 'Display name',
-  avatarUrl: 'Avatar URL',
+  avatar: 'Picture',
   title: 'Title',
   body: 'Message',
   recipient: 'Recipient',

@@ -13,6 +13,7 @@ import { PrivacyService } from './privacy-service';
 import { MaintenanceService } from './maintenance-service';
 import { ModerationService } from './moderation-service';
 import { NotificationsService } from './notifications-service';
+import { AvatarsService } from './avatars-service';
 
 export interface Services {
   deps: Deps;
@@ -28,12 +29,14 @@ export interface Services {
   attachments: AttachmentsService;
   moderation: ModerationService;
   notifications: NotificationsService;
+  avatars: AvatarsService;
 }
 
 export function buildServices(deps: Deps, jwtSecret: Uint8Array): Services {
   const notifications = new NotificationsService(deps);
   const fanout = new Fanout(deps.bus, (events) => notifications.committed(events));
   const tokens = new AccessTokens(jwtSecret, deps.config.accessTokenTtlSec);
+  const attachments = new AttachmentsService(deps, openBlobStore(deps.config), jwtSecret);
   return {
     deps,
     fanout,
@@ -45,8 +48,10 @@ export function buildServices(deps: Deps, jwtSecret: Uint8Array): Services {
     search: new SearchService(deps),
     privacy: new PrivacyService(deps, fanout),
     maintenance: new MaintenanceService(deps),
-    attachments: new AttachmentsService(deps, openBlobStore(deps.config), jwtSecret),
+    attachments,
     moderation: new ModerationService(deps, fanout),
     notifications,
+    // Avatars share the attachments' blob store (one place for bytes, one S3 bucket).
+    avatars: new AvatarsService(deps, attachments.blobs),
   };
 }

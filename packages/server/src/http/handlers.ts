@@ -40,7 +40,12 @@ export function buildHandlers(s: Services): Handlers {
     logoutAll: async (ctx) => s.auth.logoutAll(uid(ctx)),
 
     me: async (ctx) => ({ user: s.auth.view(ctx.auth!.user) }),
-    updateProfile: async (ctx) => ({ user: await s.users.updateProfile(uid(ctx), ctx.body) }),
+    updateProfile: async (ctx) => {
+      const user = await s.users.updateProfile(uid(ctx), ctx.body);
+      // avatarUrl can only be set to null here (avatars are uploaded): delete the image too.
+      if (ctx.body.avatarUrl === null) await s.avatars.forget(uid(ctx));
+      return { user };
+    },
     updatePrivacy: async (ctx) => ({ user: await s.users.updatePrivacy(uid(ctx), ctx.body) }),
     searchUsers: async ({ query }) => ({ users: await s.users.search(query.prefix, query.limit) }),
     getUser: async (ctx) => s.users.get(uid(ctx), ctx.params.userId),

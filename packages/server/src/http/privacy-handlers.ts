@@ -26,6 +26,8 @@ export function privacyHandlers(s: Services): { exportMyData: Handler<'exportMyD
       for (const f of await s.deps.store.privacy.filesOf(userId)) {
         await s.attachments.deleteUpload(userId, f.id).catch((err: unknown) => s.deps.log.warn({ err, userId }, 'erasure: file left for the sweep'));
       }
+      // The avatar image too (erasure already cleared avatarUrl, so it is no longer served).
+      await s.avatars.forget(userId).catch((err: unknown) => s.deps.log.warn({ err, userId }, 'erasure: avatar image not deleted'));
     },
   };
 }

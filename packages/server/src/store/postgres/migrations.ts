@@ -316,6 +316,15 @@ export const MIGRATIONS: readonly Migration[] = [
       WHERE a.message_id IS NOT NULL AND k.message_id = a.message_id AND m.deleted_at IS NOT NULL;
     `,
   },
+  {
+    // Avatars served by Parley (SQLite version 14, + 4 as above): external avatar URLs,
+    // fetched by every viewer's browser, are dropped; avatars are uploaded images now.
+    version: 18,
+    name: 'avatars served by parley',
+    up: `
+      UPDATE users SET avatar_url = NULL WHERE avatar_url IS NOT NULL AND avatar_url NOT LIKE '/api/avatars/%';
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

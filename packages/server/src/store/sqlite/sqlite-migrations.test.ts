@@ -74,7 +74,7 @@ describe('SQLite migrations', () => {
         ('c1', 3, 'message.edited', 'u1', 12, '{"messageId":"m2","body":"2"}');
     `);
     const before = db.prepare('SELECT * FROM events ORDER BY conversation_id, seq').all();
-    expect(migrateSqlite(db)).toEqual([11]);
+    expect(migrateSqlite(db)).toEqual(SQLITE_MIGRATIONS.filter((x) => x.version >= 11).map((m) => m.version));
     expect(db.prepare('SELECT * FROM events ORDER BY conversation_id, seq').all()).toEqual(before);
     // A rowid table now (WITHOUT ROWID tables have no rowid column to select).
     expect(() => db.prepare('SELECT rowid FROM events').all()).not.toThrow();
@@ -84,6 +84,23 @@ describe('SQLite migrations', () => {
     const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
     expect(plan("SELECT * FROM events WHERE conversation_id = 'c1' AND seq > 1 ORDER BY seq LIMIT 10")).toMatch(/USING INDEX sqlite_autoindex_events/);
     expect(plan(`SELECT seq FROM events WHERE ${EVENT_MESSAGE_ID} = 'm2' AND ${EVENT_IS_MESSAGE}`)).toMatch(/USING INDEX events_message/);
+    db.close();
+  });
+
+  it('version 14 drops external avatar URLs and keeps the ones Parley serves', () => {
+    const db = databaseBefore(14);
+    db.exec(`
+      INSERT INTO users (id, username, display_name, avatar_url, password_hash, created_at) VALUES
+        ('u1', 'u1', 'U', 'https://tracker.example/pixel.gif?u=1', 'h', 1),
+        ('u2', 'u2', 'U', '/api/avatars/u2/abcdefgh1234.webp', 'h', 1),
+        ('u3', 'u3', 'U', NULL, 'h', 1);
+    `);
+    migrateSqlite(db);
+    expect(db.prepare('SELECT id, avatar_url FROM users ORDER BY id').all()).toEqual([
+      { id: 'u1', avatar_url: null },
+      { id: 'u2', avatar_url: '/api/avatars/u2/abcdefgh1234.webp' },
+      { id: 'u3', avatar_url: null },
+    ]);
     db.close();
   });
 });
