@@ -76,7 +76,7 @@ describe('slow clients are cut at the timeouts', () => {
   const timers: NodeJS.Timeout[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer({ config: { edge: edge({ headersTimeoutMs: 1000, bodyTimeoutMs: 1000, connectionsPerAddress: 0 }) } });
+    server = await startTestServer({ config: { rateLimits: testRateLimits(), edge: edge({ headersTimeoutMs: 1000, bodyTimeoutMs: 1000, idleTimeoutMs: 1000, keepAliveTimeoutMs: 1000, uploadTimeoutMs: 1000, connectionsPerAddress: 0 }) } });
   });
   afterEach(() => timers.splice(0).forEach(clearInterval));
   afterAll(() => server.close());
@@ -104,6 +104,16 @@ describe('slow clients are cut at the timeouts', () => {
   it('a connection that never sends a byte is closed', async () => {
     const sock = await connect(server.url);
     await closedBy(sock);
+  });
+
+  it('an open WebSocket is not cut by the HTTP timeouts (only by its heartbeat)', async () => {
+    const [u] = await registerUsers(server.url, 1, 'wslong');
+    const sock = await RawSocket.connect(server.wsUrl, u.token);
+    // Past the headers, body and idle timeouts of this server (1 s), with no frame sent.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(sock.isOpen).toBe(true);
+    expect((await sock.request('ping')).ok).toBe(true);
+    await sock.close();
   });
 
   it('a body that arrives in time is served', async () => {
