@@ -38,7 +38,7 @@ describeE2E('attachments', () => {
     const img = sent.getByTestId('attachment-image');
     await img.waitFor();
     await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(320);
-    expect(await img.getAttribute('src')).toMatch(/\/thumbnail\?exp=\d+&sig=/);
+    expect(await img.getAttribute('src')).toMatch(/\/thumbnail\?u=[\w-]+&exp=\d+&sig=/);
     await expect.poll(() => chip.count()).toBe(0);
 
     await bob.page.getByRole('link', { name: new RegExp(ann.username) }).click();

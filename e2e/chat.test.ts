@@ -6,6 +6,7 @@
  * keeps the session, and log out.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { pngImage } from '../packages/server/src/test-support/attachments';
 import { DESKTOP, PASSWORD, PHONE, describeE2E, messageItem, online, openDirect, screenshot, sendMessage, signUp, finishE2E, startE2E, type E2E, type UserSession } from './harness';
 
 describeE2E('chat between two people', () => {
@@ -173,10 +174,12 @@ describeE2E('chat between two people', () => {
     await messageItem(ann.page, 'History 60').waitFor();
 
     await ann.page.getByRole('link', { name: 'Settings', exact: true }).click();
-    await ann.page.getByLabel('Avatar URL').fill('javascript:alert(1)');
-    await ann.page.getByRole('button', { name: 'Save profile' }).click();
-    await ann.page.getByRole('alert').filter({ hasText: 'Avatar URL must start with http' }).waitFor();
-    await ann.page.getByLabel('Avatar URL').fill('');
+    // The avatar is an uploaded image Parley serves (never an outside URL).
+    await ann.page.getByLabel('Avatar image').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: await pngImage(200, 120) });
+    await ann.page.getByRole('button', { name: 'Remove picture' }).waitFor();
+    expect(await ann.page.locator('form[aria-label="Profile"] img.avatar').getAttribute('src')).toMatch(/^\/api\/avatars\//);
+    await ann.page.getByLabel('Avatar image').setInputFiles({ name: 'not-an-image.png', mimeType: 'image/png', buffer: Buffer.from('<html></html>') });
+    await ann.page.getByRole('alert').filter({ hasText: 'must be a PNG' }).waitFor();
     await ann.page.getByLabel('Display name').fill('Ann Smith');
     await ann.page.getByRole('button', { name: 'Save profile' }).click();
     await ann.page.getByText('Profile saved.').waitFor();

@@ -140,6 +140,10 @@ export async function startParley(p: Population, opts: ParleyOptions = {}): Prom
         PARLEY_RATE_LOGIN: UNLIMITED,
         PARLEY_RATE_REGISTER: UNLIMITED,
         PARLEY_MAX_GROUP_MEMBERS: '100000',
+        // Every bench client is 127.0.0.1, thousands at once: the edge caps are off, as the rate limits are.
+        PARLEY_CONNECTIONS_PER_ADDRESS: '0',
+        PARLEY_WS_UNAUTHENTICATED_PER_ADDRESS: '0',
+        PARLEY_WS_PER_USER: '0',
       };
       if (opts.redis) {
         env.PARLEY_REDIS_URL = REDIS_URL;

@@ -27,7 +27,7 @@ function clientFor(
     'parley.session',
     JSON.stringify({ accessToken: session.accessToken, refreshToken: session.refreshToken, accessExpiresAt: now + expiresInMs, refreshAt: now + refreshInMs, user: session.user }),
   );
-  const client = new ParleyClient({ baseUrl: 'http://fake', WebSocket: hub.WebSocket, fetch: hub.fetch, storage, reconnect: { minDelayMs: 1, maxDelayMs: 5 }, ...clientOpts });
+  const client = new ParleyClient({ baseUrl: 'https://fake', WebSocket: hub.WebSocket, fetch: hub.fetch, storage, reconnect: { minDelayMs: 1, maxDelayMs: 5 }, ...clientOpts });
   expect(client.restoreSession()).toBe(true);
   clients.push(client);
   const events: ConversationEvent[] = [];

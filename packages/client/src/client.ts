@@ -13,7 +13,7 @@
  * from those cursors, so an app that shows the cached copy at start receives exactly what
  * happened since. The session's end clears it.
  */
-import type { AttachmentId, ClientMessageId, ConversationId, Me, Message, RouteBody, RouteName, RouteResponse, SessionResponse } from '@parley/protocol';
+import { AVATAR_BINARY_ROUTES, type AttachmentId, type ClientMessageId, type ConversationId, type Me, type Message, type RouteBody, type RouteName, type RouteResponse, type SessionResponse } from '@parley/protocol';
 import type { CacheStore } from './cache/cache-store';
 import { memoryCacheStore } from './cache/memory';
 import { OfflineCache, type CacheLimits } from './cache/offline-cache';
@@ -52,6 +52,12 @@ export interface ParleyClientOptions {
   /** Where the offline cache lives: indexedDbCacheStore() in browsers; defaults to memory (nothing survives). */
   cache?: CacheStore;
   cacheLimits?: Partial<CacheLimits>;
+  /**
+   * The client refuses to send a password (login, register, account erasure) over plain
+   * http:// to a host other than this machine, where anyone on the path could read it
+   * (INSECURE_TRANSPORT). True allows it, for a trusted network you have no TLS on.
+   */
+  allowInsecureTransport?: boolean;
 }
 
 export class ParleyClient {
@@ -82,6 +88,7 @@ export class ParleyClient {
     this.http = new Http({
       baseUrl: opts.baseUrl,
       fetch: fetchImpl,
+      allowInsecureTransport: opts.allowInsecureTransport ?? false,
       tokens: { accessToken: () => this.session.accessToken(), refresh: (stale) => this.session.refresh(stale) },
     });
     this.connection = new ConnectionManager({
@@ -226,6 +233,18 @@ export class ParleyClient {
       this.session.setUser((res as unknown as RouteResponse<'me'>).user);
     }
     return res;
+  }
+
+  /**
+   * Makes this image (PNG, JPEG, GIF or WebP bytes, at most the server's avatar limit) my
+   * avatar; Parley stores a square copy and serves it. Remove it with
+   * request('updateProfile', { body: { avatarUrl: null } }).
+   */
+  async uploadAvatar(image: Blob | ArrayBuffer | Uint8Array<ArrayBuffer>): Promise<Me> {
+    const type = image instanceof Blob && image.type ? image.type : 'application/octet-stream';
+    const { user } = await this.http.binary<{ user: Me }>(AVATAR_BINARY_ROUTES.upload.method, AVATAR_BINARY_ROUTES.upload.path, image, type);
+    this.session.setUser(user);
+    return user;
   }
 
   // ---- connection

@@ -81,10 +81,10 @@ describe('ParleyClient REST and session', () => {
   it('logs in, keeps the session in storage, and a new client restores it', async () => {
     const server = fakeServer();
     const storage = memoryStorage();
-    const a = new ParleyClient({ baseUrl: 'http://x', fetch: server.fetch, storage });
+    const a = new ParleyClient({ baseUrl: 'https://x', fetch: server.fetch, storage });
     expect(a.user).toBeNull();
     expect(await a.login({ username: 'alice', password: 'password1' })).toEqual(me);
-    const b = new ParleyClient({ baseUrl: 'http://x', fetch: server.fetch, storage });
+    const b = new ParleyClient({ baseUrl: 'https://x', fetch: server.fetch, storage });
     expect(b.restoreSession()).toBe(true);
     expect(b.user?.id).toBe(me.id);
     expect((await b.request('me')).user.id).toBe(me.id);
@@ -93,7 +93,7 @@ describe('ParleyClient REST and session', () => {
 
   it('concurrent 401s share one refresh (a rotated token is never spent twice), then every request succeeds', async () => {
     const server = fakeServer();
-    const client = new ParleyClient({ baseUrl: 'http://x', fetch: server.fetch });
+    const client = new ParleyClient({ baseUrl: 'https://x', fetch: server.fetch });
     await client.login({ username: 'alice', password: 'password1' });
     server.revokeAccess();
     const results = await Promise.all(Array.from({ length: 5 }, () => client.request('me')));
@@ -104,7 +104,7 @@ describe('ParleyClient REST and session', () => {
 
   it('refreshes before use when the access token is about to expire', async () => {
     const server = fakeServer({ expiresIn: 0 });
-    const client = new ParleyClient({ baseUrl: 'http://x', fetch: server.fetch });
+    const client = new ParleyClient({ baseUrl: 'https://x', fetch: server.fetch });
     await client.login({ username: 'alice', password: 'password1' });
     await Promise.all([client.request('me'), client.request('me')]);
     expect(server.refreshes).toBeGreaterThanOrEqual(1);
@@ -116,7 +116,7 @@ describe('ParleyClient REST and session', () => {
   it('a refused refresh ends the session: storage cleared, sessionEnded emitted, the request fails', async () => {
     const server = fakeServer();
     const storage = memoryStorage();
-    const client = new ParleyClient({ baseUrl: 'http://x', fetch: server.fetch, storage });
+    const client = new ParleyClient({ baseUrl: 'https://x', fetch: server.fetch, storage });
     await client.login({ username: 'alice', password: 'password1' });
     // Someone else spent our refresh token: when we present it, the server refuses it.
     await server.fetch('http://x/api/auth/refresh', { method: 'POST', body: JSON.stringify({ refreshToken: 'rt1' }) });
@@ -131,7 +131,7 @@ describe('ParleyClient REST and session', () => {
 
   it('turns error bodies into ParleyError with code, status and Retry-After', async () => {
     const server = fakeServer();
-    const client = new ParleyClient({ baseUrl: 'http://x', fetch: server.fetch });
+    const client = new ParleyClient({ baseUrl: 'https://x', fetch: server.fetch });
     await client.login({ username: 'alice', password: 'password1' });
     await expect(client.request('searchUsers', { query: { prefix: 'bo' } })).rejects.toMatchObject({ code: 'RATE_LIMITED', status: 429, retryAfterMs: 2000, retryable: true });
     await expect(client.request('getConversation', { params: { id: 'a/b' } })).rejects.toMatchObject({ code: 'NOT_FOUND', status: 404, retryable: false });
@@ -141,7 +141,7 @@ describe('ParleyClient REST and session', () => {
 
   it('a network failure is a retryable UNAVAILABLE', async () => {
     const client = new ParleyClient({
-      baseUrl: 'http://x',
+      baseUrl: 'https://x',
       fetch: (async () => {
         throw new TypeError('fetch failed');
       }) as typeof fetch,
@@ -152,12 +152,12 @@ describe('ParleyClient REST and session', () => {
   it('logout revokes the refresh token on the server and clears storage', async () => {
     const server = fakeServer();
     const storage = memoryStorage();
-    const client = new ParleyClient({ baseUrl: 'http://x', fetch: server.fetch, storage });
+    const client = new ParleyClient({ baseUrl: 'https://x', fetch: server.fetch, storage });
     await client.login({ username: 'alice', password: 'password1' });
     await client.logout();
     expect(server.calls.at(-1)).toMatchObject({ path: '/api/auth/logout', body: { refreshToken: 'rt1' } });
     expect(client.user).toBeNull();
     expect(storage.getItem('parley.session')).toBeNull();
-    expect(new ParleyClient({ baseUrl: 'http://x', fetch: server.fetch, storage }).restoreSession()).toBe(false);
+    expect(new ParleyClient({ baseUrl: 'https://x', fetch: server.fetch, storage }).restoreSession()).toBe(false);
   });
 });

@@ -25,6 +25,34 @@ export interface HttpDeps {
   baseUrl: string;
   fetch: typeof fetch;
   tokens: TokenSource;
+  /** Send passwords over plain HTTP to other machines too (see insecureTarget). */
+  allowInsecureTransport?: boolean;
+}
+
+/** Loopback hosts, where plain HTTP never leaves the machine. */
+function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/**
+ * True when a request to this URL would travel in clear text to another machine: plain
+ * http:// (or ws://) to a host that is not loopback. Relative URLs resolve against the
+ * page; a URL that cannot be resolved is left to fetch to refuse.
+ */
+export function insecureTarget(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url, (globalThis as { location?: { href?: string } }).location?.href);
+  } catch {
+    return false;
+  }
+  return (u.protocol === 'http:' || u.protocol === 'ws:') && !isLoopbackHost(u.hostname);
+}
+
+/** A body that carries a password (login, register, account erasure, any future one). */
+function carriesPassword(body: unknown): boolean {
+  return body !== null && typeof body === 'object' && Object.keys(body).some((k) => /password/i.test(k));
 }
 
 /** An upload that has not finished by then is given up (and retried by its owner): 25 MiB at ~100 kB/s. */
@@ -37,6 +65,9 @@ export class Http {
     const route = ROUTES[name];
     const a = (args ?? {}) as { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
     const url = this.deps.baseUrl.replace(/\/+$/, '') + fillPath(route.path, a.params) + queryString(a.query);
+    if (!this.deps.allowInsecureTransport && carriesPassword(a.body) && insecureTarget(url)) {
+      throw new ParleyError('INSECURE_TRANSPORT', 'refusing to send a password over plain HTTP to another machine: use https:// (or allowInsecureTransport)', { retryable: false });
+    }
     const init: RequestInit = { method: route.method, headers: {} };
     const headers = init.headers as Record<string, string>;
     headers.accept = 'application/json';
@@ -57,25 +88,32 @@ export class Http {
   }
 
   /**
-   * Uploads one file (the binary upload route: raw bytes, the name in the query) with the
-   * access token, refreshed once on a 401 like every other call. The server detects the
-   * type from the bytes.
+   * Uploads one file (the binary upload route: raw bytes, the name in the query). The
+   * server detects the type from the bytes.
    */
   async upload(name: string, data: Blob, timeoutMs = UPLOAD_TIMEOUT_MS): Promise<Attachment> {
-    const url = `${this.deps.baseUrl.replace(/\/+$/, '')}${ATTACHMENT_BINARY_ROUTES.upload.path}?name=${encodeURIComponent(name)}`;
-    const init = (token: string): RequestInit => ({
-      method: ATTACHMENT_BINARY_ROUTES.upload.method,
-      headers: { accept: 'application/json', 'content-type': 'application/octet-stream', authorization: `Bearer ${token}` },
-      body: data,
-      signal: AbortSignal.timeout(timeoutMs),
+    const path = `${ATTACHMENT_BINARY_ROUTES.upload.path}?name=${encodeURIComponent(name)}`;
+    return (await this.binary<{ attachment: Attachment }>(ATTACHMENT_BINARY_ROUTES.upload.method, path, data, 'application/octet-stream', timeoutMs)).attachment;
+  }
+
+  /**
+   * An authenticated request with a raw (binary) body, for the routes outside the JSON
+   * table (uploads, an avatar): the same token refresh and error mapping as request().
+   */
+  async binary<T>(method: string, path: string, body: BodyInit, contentType: string, timeoutMs?: number): Promise<T> {
+    const url = this.deps.baseUrl.replace(/\/+$/, '') + path;
+    const init = (): RequestInit => ({
+      method,
+      headers: { accept: 'application/json', 'content-type': contentType },
+      body,
+      ...(timeoutMs !== undefined ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
     });
     const token = await this.deps.tokens.accessToken();
     try {
-      return ((await this.send(url, init(token))) as { attachment: Attachment }).attachment;
+      return (await this.send(url, withAuth(init(), token))) as T;
     } catch (err) {
       if (!(err instanceof ParleyError) || err.code !== 'UNAUTHENTICATED') throw err;
-      const fresh = await this.deps.tokens.refresh(token);
-      return ((await this.send(url, init(fresh))) as { attachment: Attachment }).attachment;
+      return (await this.send(url, withAuth(init(), await this.deps.tokens.refresh(token)))) as T;
     }
   }
 

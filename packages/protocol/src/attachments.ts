@@ -97,6 +97,8 @@ export const AttachmentParams = z.strictObject({ attachmentId: AttachmentIdSchem
 export const ConversationAttachmentParams = z.strictObject({ id: z.string().min(1).max(LIMITS.idMax).regex(/^[A-Za-z0-9_-]+$/), attachmentId: AttachmentIdSchema });
 /** Query of a download through a signed link. */
 export const DownloadQuery = z.strictObject({
+  /** The user the link was minted for: it works only while that user's sessions do (logout everywhere revokes it). */
+  u: z.string().max(LIMITS.idMax).optional(),
   exp: z.coerce.number().int().min(0).optional(),
   sig: z.string().max(128).optional(),
 });

@@ -14,6 +14,11 @@ export const CLOSE = {
   HEARTBEAT_TIMEOUT: 4002,
   /** The server could not serve the session for now (database or bus down). */
   TRY_AGAIN_LATER: 4003,
+  /**
+   * This account already has as many open sockets on the node as it may
+   * (PARLEY_WS_PER_USER); reconnect with back-off, which succeeds once another closes.
+   */
+  TOO_MANY_CONNECTIONS: 4004,
 
   /**
    * The access token was missing, invalid or expired: refresh it, then reconnect. Also

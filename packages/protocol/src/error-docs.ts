@@ -11,7 +11,7 @@ for (const [area, title] of Object.entries(areas)) {
 }
 out += `\n## WebSocket close codes\n\nThe range tells a client what to do: **4000–4099 reconnect** with jittered back-off (and\ncatch up with \`sync\`); **4400–4499 stop** (4401 alone invites a token refresh and one more try).\n\n| code | name | client should |\n| --- | --- | --- |\n`;
 const what: Record<string, string> = {
-  GOING_AWAY: 'reconnect (the node is draining; another node will take it)', SLOW_CONSUMER: 'reconnect and catch up (it could not keep up with its pushes)', HEARTBEAT_TIMEOUT: 'reconnect (no frame within two heartbeat intervals)', TRY_AGAIN_LATER: 'reconnect later (database or bus unavailable)',
+  GOING_AWAY: 'reconnect (the node is draining; another node will take it)', SLOW_CONSUMER: 'reconnect and catch up (it could not keep up with its pushes)', HEARTBEAT_TIMEOUT: 'reconnect (no frame within two heartbeat intervals)', TRY_AGAIN_LATER: 'reconnect later (database or bus unavailable)', TOO_MANY_CONNECTIONS: 'reconnect later with back-off (the account has as many open sockets on this node as `PARLEY_WS_PER_USER` allows; one must close first)',
   UNAUTHENTICATED: "refresh the access token, then reconnect (the hello's token was missing, invalid or expired, or the token an open socket last proved, by hello or `auth`, has since expired)", SESSION_REVOKED: 'stop: the session ended (logout, a reused refresh token, logging out everywhere, suspension or erasure)', PROTOCOL_UNSUPPORTED: 'stop: upgrade the client', PROTOCOL_ERROR: 'stop: no hello, or a broken protocol exchange',
   MESSAGE_TOO_BIG: `stop: a frame exceeded the size limit`, POLICY_VIOLATION: 'stop: too many invalid frames',
 };

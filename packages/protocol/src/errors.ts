@@ -18,6 +18,7 @@ export const ERRORS = {
   INVALID_REFRESH_TOKEN: { status: 401, retryable: false, area: 'auth', description: 'The refresh token is unknown, expired, or was already used (its whole session family is now revoked).' },
   USERNAME_TAKEN: { status: 409, retryable: false, area: 'auth', description: 'That username is already registered.' },
   ACCOUNT_SUSPENDED: { status: 403, retryable: false, area: 'auth', description: 'The account is suspended.' },
+  INSECURE_TRANSPORT: { status: 400, retryable: false, area: 'auth', description: 'Raised by the SDK, never sent by the server: it refused to send a password over plain HTTP to a host other than this machine. Use https://, or set the client option allowInsecureTransport.' },
   // objects and permissions
   NOT_FOUND: { status: 404, retryable: false, area: 'object', description: 'The object does not exist, or you are not allowed to know it exists (non-members get this).' },
   USER_NOT_FOUND: { status: 404, retryable: false, area: 'object', description: 'No user with that id or username.' },

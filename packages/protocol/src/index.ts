@@ -17,3 +17,5 @@ export * from './moderation';
 export * from './routes-moderation';
 export * from './notifications';
 export * from './routes-notifications';
+export * from './text-rules';
+export * from './avatars';

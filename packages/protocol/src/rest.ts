@@ -22,31 +22,21 @@ import {
   UserEventSchema,
   UserIdSchema,
 } from './models';
+import { displayName, messageText, requiredTitleText, titleText } from './text-rules';
 
-/** Trimmed text that must not be empty after trimming and contains no NUL or other C0 controls except newline/tab. */
-function text(max: number) {
-  return z
-    .string()
-    .max(max)
-    .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), 'control characters are not allowed');
-}
-function nonEmptyText(max: number) {
-  return text(max).refine((s) => s.trim().length > 0, 'must not be empty');
-}
-
+// Text rules (names, titles, message text): text-rules.ts.
 export const UsernameSchema = z
   .string()
   .min(LIMITS.usernameMin)
   .max(LIMITS.usernameMax)
   .regex(/^[a-z0-9_.]+$/, 'lowercase letters, digits, "_" and "." only');
 export const PasswordSchema = z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax);
-export const DisplayNameSchema = nonEmptyText(LIMITS.displayNameMax);
-export const AvatarUrlSchema = z
-  .string()
-  .max(LIMITS.avatarUrlMax)
-  .refine((s) => /^https?:\/\//i.test(s) && URL.canParse(s), 'must be an http(s) URL');
-export const MessageTitleSchema = text(LIMITS.titleMax);
-export const MessageBodySchema = nonEmptyText(LIMITS.bodyMax);
+export const DisplayNameSchema = displayName(LIMITS.displayNameMax);
+/** Only null (remove the avatar) is accepted: avatars are uploaded (avatars.ts), never external URLs. */
+export const AvatarUrlSchema = z.custom<never>(() => false, { message: 'upload the image with PUT /api/me/avatar; only null (remove) is accepted here' });
+export const MessageTitleSchema = titleText(LIMITS.titleMax);
+export const MessageBodySchema = messageText(LIMITS.bodyMax);
+export const GroupTitleSchema = displayName(LIMITS.groupTitleMax);
 
 // ---- auth
 export const RegisterBody = z.strictObject({
@@ -81,10 +71,10 @@ export const UserResponse = z.strictObject({ user: PublicUserSchema, presence: P
 // ---- conversations
 export const CreateDirectBody = z.strictObject({ userId: UserIdSchema });
 export const CreateGroupBody = z.strictObject({
-  title: nonEmptyText(LIMITS.groupTitleMax),
+  title: GroupTitleSchema,
   memberIds: z.array(UserIdSchema).max(LIMITS.addMembersPerRequest).default([]),
 });
-export const RenameBody = z.strictObject({ title: nonEmptyText(LIMITS.groupTitleMax) });
+export const RenameBody = z.strictObject({ title: GroupTitleSchema });
 export const AddMembersBody = z.strictObject({ userIds: z.array(UserIdSchema).min(1).max(LIMITS.addMembersPerRequest) });
 export const SetRoleBody = z.strictObject({ role: z.enum(['admin', 'member']) });
 export const ConversationListQuery = z.strictObject({
@@ -111,7 +101,7 @@ export const ComposeBody = z.strictObject({
   /** Recipient's username. */
   recipient: z.string().min(1).max(LIMITS.usernameMax),
   clientMessageId: ClientMessageIdSchema,
-  title: nonEmptyText(LIMITS.titleMax),
+  title: requiredTitleText(LIMITS.titleMax),
   body: MessageBodySchema,
 });
 export const EditBody = z.strictObject({ body: MessageBodySchema, title: MessageTitleSchema.nullable().optional() });

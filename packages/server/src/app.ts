@@ -3,8 +3,10 @@
  * nodes in one process and inject HTTP requests; main.ts adds listen() and signals.
  */
 import { existsSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import path from 'node:path';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
 import { LIMITS } from '@parley/protocol';
@@ -23,8 +25,16 @@ import { lazyVapidKeys } from './push/vapid-keys';
 import { AppError } from './domain/errors';
 import { bindHttp } from './operations/bind-http';
 import { registerAttachmentRoutes } from './http/attachments-routes';
+import { registerAvatarRoutes } from './http/avatar-routes';
 import { installErrorHandling } from './http/errors';
 import { installSecurityHeaders } from './http/security-headers';
+import { installWellFormedInput } from './http/well-formed-input';
+import { installBodyTimeout } from './http/body-timeout';
+import { ConnectionCap } from './http/connection-cap';
+import { registerMetricsRoute, startMetricsListener } from './http/metrics-access';
+import { startHttpsRedirect } from './http/https-redirect';
+import { trustFunction } from './edge-config';
+import { secureContextOptions, type TlsMaterial } from './tls';
 import { buildOpenApi } from './http/openapi';
 import { Gateway } from './realtime/gateway';
 import { createMetrics, type Metrics } from './metrics';
@@ -43,6 +53,8 @@ export interface AppParts {
   blobs?: BlobStore;
   media?: MediaInspector;
   push?: PushSender;
+  /** Certificate and key: the port then speaks HTTPS and WSS only (config.tls names the files). */
+  tls?: TlsMaterial;
 }
 
 export interface ParleyApp {
@@ -52,6 +64,10 @@ export interface ParleyApp {
   metrics: Metrics;
   /** Listens on host:port (port 0 picks a free one) and returns the base URL. */
   listen(port?: number, host?: string): Promise<string>;
+  /** Where the extra listeners are, once listening: the plain-HTTP redirect and the metrics port, when configured. */
+  readonly extraListeners: { redirect: string | null; metrics: string | null };
+  /** Serves a new certificate and key to new connections; open ones keep theirs (SIGHUP). */
+  reloadTls(material: TlsMaterial): void;
   /** Graceful stop: refuse new work, commit in-flight sends, ask clients to reconnect elsewhere. */
   drain(): Promise<void>;
   /** Closes the HTTP server and sockets. Does not close the store/bus (the caller owns them). */
@@ -79,10 +95,20 @@ export async function buildApp(parts: AppParts): Promise<ParleyApp> {
     clock: parts.clock ?? Date.now,
   };
   const services = buildServices(deps);
+  const { edge } = parts.config;
+  const trusted = trustFunction(parts.config.trustProxy);
+  // Node checks header and request deadlines in a sweep; run it often enough to honour them.
+  const serverOptions = { headersTimeout: edge.headersTimeoutMs, connectionsCheckingInterval: Math.max(250, Math.min(5000, edge.headersTimeoutMs / 2)) };
+  const transport: { http: object } | { https: object } = parts.tls ? { https: { ...secureContextOptions(parts.tls), ...serverOptions } } : { http: serverOptions };
   const http: FastifyInstance = Fastify({
     loggerInstance: parts.log as FastifyBaseLogger,
+    ...transport,
     bodyLimit: LIMITS.httpBodyBytesMax,
-    trustProxy: parts.config.trustProxy,
+    trustProxy: trusted,
+    // Uploads are the longest requests; JSON bodies get the shorter body timeout (body-timeout.ts).
+    requestTimeout: Math.max(edge.uploadTimeoutMs, edge.headersTimeoutMs),
+    keepAliveTimeout: edge.keepAliveTimeoutMs,
+    connectionTimeout: edge.idleTimeoutMs,
     requestIdHeader: 'x-request-id',
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -95,11 +121,15 @@ export async function buildApp(parts: AppParts): Promise<ParleyApp> {
       void (reply as FastifyReply).code(bad.status).type('application/json').send(bad.toBody());
       void err;
     },
-  });
+  } as FastifyServerOptions) as unknown as FastifyInstance;
+  new ConnectionCap(edge.connectionsPerAddress, trusted, () => metrics.edgeRefusals.inc({ reason: 'connections_per_address' })).attach(http.server);
   installErrorHandling(http, metrics);
   installSecurityHeaders(http);
+  installWellFormedInput(http);
+  installBodyTimeout(http, edge.bodyTimeoutMs, () => metrics.edgeRefusals.inc({ reason: 'body_timeout' }));
   bindHttp(http, services);
   await registerAttachmentRoutes(http, services);
+  await registerAvatarRoutes(http, services);
   // Retention and partition upkeep: at start, then hourly, until the server closes.
   services.maintenance.start();
   http.addHook('onClose', () => services.maintenance.stop());
@@ -118,7 +148,7 @@ export async function buildApp(parts: AppParts): Promise<ParleyApp> {
     const ready = checks.database && checks.bus && !draining;
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks, draining });
   });
-  http.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  if (!parts.config.metricsAddr) registerMetricsRoute(http, metrics, parts.config.metricsToken);
   http.addHook('onResponse', async (req, reply) => {
     metrics.httpRequests.inc({ route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
   });
@@ -137,18 +167,41 @@ export async function buildApp(parts: AppParts): Promise<ParleyApp> {
   const gateway = new Gateway(services);
   http.server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   let draining = false;
+  const extra: { redirect: HttpServer | null; metrics: HttpServer | null } = { redirect: null, metrics: null };
+  const extraListeners: { redirect: string | null; metrics: string | null } = { redirect: null, metrics: null };
+  const urlOf = (server: HttpServer, scheme: string, host: string) => {
+    const addr = server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : 0;
+    const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+    return { port, url: `${scheme}://${shownHost}:${port}` };
+  };
+  http.addHook('onClose', async () => {
+    await Promise.all(Object.values(extra).map((s) => s && new Promise((resolve) => s.close(resolve))));
+  });
 
   return {
     http,
     gateway,
     services,
     metrics,
+    extraListeners,
     async listen(port = parts.config.port, host = parts.config.host) {
       await http.listen({ port, host });
-      const addr = http.server.address();
-      const actualPort = typeof addr === 'object' && addr ? addr.port : port;
-      const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-      return `http://${shownHost}:${actualPort}`;
+      const main = urlOf(http.server, parts.tls ? 'https' : 'http', host);
+      const { httpRedirectPort, metricsAddr, publicUrl, metricsToken } = parts.config;
+      if (parts.tls && httpRedirectPort !== null) {
+        extra.redirect = await startHttpsRedirect({ port: httpRedirectPort, host, httpsPort: main.port, publicUrl, limits: edge, trusted });
+        extraListeners.redirect = urlOf(extra.redirect, 'http', host).url;
+      }
+      if (metricsAddr) {
+        extra.metrics = await startMetricsListener(metricsAddr, metrics, metricsToken);
+        extraListeners.metrics = urlOf(extra.metrics, 'http', metricsAddr.host).url;
+      }
+      return main.url;
+    },
+    reloadTls(material) {
+      if (!parts.tls) throw new Error('this node was started without TLS');
+      (http.server as unknown as HttpsServer).setSecureContext(secureContextOptions(material));
     },
     async drain() {
       draining = true;

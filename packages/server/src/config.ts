@@ -4,13 +4,15 @@
  * half-configured.
  */
 import path from 'node:path';
+import { loadEdgeConfig, type EdgeConfig } from './edge-config';
 
 export interface RateRuleConfig {
   limit: number;
   windowMs: number;
 }
 
-export interface Config {
+/** Edge settings (trusted proxies, TLS, timeouts, caps, /metrics access) are in edge-config.ts. */
+export interface Config extends EdgeConfig {
   host: string;
   port: number;
   dataDir: string;
@@ -25,7 +27,6 @@ export interface Config {
   refreshTokenTtlSec: number;
   logLevel: string;
   sqliteSynchronous: 'FULL' | 'NORMAL';
-  trustProxy: boolean;
   /** Most sends committed in one transaction. */
   groupCommitMax: number;
   /**
@@ -129,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
   const sync = (env.PARLEY_SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
   if (sync !== 'FULL' && sync !== 'NORMAL') throw new Error('PARLEY_SQLITE_SYNCHRONOUS must be FULL or NORMAL');
   return {
+    ...loadEdgeConfig(env),
     host: env.HOST ?? '0.0.0.0',
     port: int(env, 'PORT', 8080),
     dataDir,
@@ -140,7 +142,6 @@ export function loadConfig(env: Env = process.env): Config {
     refreshTokenTtlSec: int(env, 'PARLEY_REFRESH_TOKEN_TTL', 30 * 24 * 3600, 60),
     logLevel: env.PARLEY_LOG_LEVEL ?? 'info',
     sqliteSynchronous: sync,
-    trustProxy: env.PARLEY_TRUST_PROXY === '1' || env.PARLEY_TRUST_PROXY === 'true',
     groupCommitMax: int(env, 'PARLEY_GROUP_COMMIT_MAX', 512, 1),
     groupCommitLanes: int(env, 'PARLEY_GROUP_COMMIT_LANES', isPostgresUrl(env.PARLEY_DATABASE_URL ?? '') ? 4 : 1, 1),
     maxGroupMembers: int(env, 'PARLEY_MAX_GROUP_MEMBERS', 2000, 2),

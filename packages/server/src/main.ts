@@ -23,6 +23,8 @@ async function serve(): Promise<void> {
     force.unref();
     void node.stop().then(() => process.exit(0));
   };
+  // A renewed certificate (certbot's deploy hook: `kill -HUP <pid>`) without dropping sockets.
+  process.on('SIGHUP', () => node.reloadTls());
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
 }

@@ -16,6 +16,8 @@ import { MemoryRateLimiter } from './rate-limit/memory';
 import type { PresenceRegistry } from './presence/port';
 import type { RateLimiter } from './rate-limit/port';
 import type { Store } from './store/port';
+import type { TlsMaterial } from './tls';
+import type { Logger } from 'pino';
 import { openStore } from './adapters';
 
 export interface TestNode {
@@ -34,6 +36,12 @@ export interface TestClusterOptions {
   limiter?: RateLimiter;
   config?: Partial<Config>;
   clock?: () => number;
+  /** Certificate and key: the nodes serve HTTPS and WSS (urls are https:// and wss://). */
+  tls?: TlsMaterial;
+  /** Address the nodes listen on (default 127.0.0.1; urls still name 127.0.0.1 when it is 0.0.0.0). */
+  host?: string;
+  /** One logger for every node (tests that read the logs); default: silent unless PARLEY_TEST_LOG_LEVEL. */
+  log?: Logger;
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
@@ -64,11 +72,12 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<{
       bus,
       presence,
       limiter,
-      log: createLogger(config.logLevel, { node: i + 1 }),
+      log: opts.log ?? createLogger(config.logLevel, { node: i + 1 }),
       jwtSecret,
       ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.tls ? { tls: opts.tls } : {}),
     });
-    const url = (await app.listen(0, '127.0.0.1')).replace('localhost', '127.0.0.1');
+    const url = (await app.listen(0, opts.host ?? '127.0.0.1')).replace('localhost', '127.0.0.1');
     nodes.push({
       url,
       wsUrl: url.replace(/^http/, 'ws') + '/ws',

@@ -1,25 +1,23 @@
 import { useState, type FormEvent } from 'react';
 import { useChat, useServices } from '../state/app-context';
 import { describeError } from '../state/errors';
-import { checkAvatarUrl, checkDisplayName } from '../state/validate';
-import { Avatar } from './Avatar';
+import { checkDisplayName } from '../state/validate';
+import { AvatarUpload } from './AvatarUpload';
 import { FormError } from './FormError';
 
 export function ProfileForm() {
   const { client, store } = useServices();
   const me = useChat((s) => s.me);
   const [displayName, setDisplayName] = useState(me?.displayName ?? '');
-  const [avatarUrl, setAvatarUrl] = useState(me?.avatarUrl ?? '');
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const url = avatarUrl.trim();
-    const problem = checkDisplayName(displayName) ?? checkAvatarUrl(url);
+    const problem = checkDisplayName(displayName);
     if (problem) return setError(problem);
     try {
-      const { user } = await client.request('updateProfile', { body: { displayName: displayName.trim(), avatarUrl: url || null } });
+      const { user } = await client.request('updateProfile', { body: { displayName: displayName.trim() } });
       store.setMe(user);
       setError(null);
       setSaved(true);
@@ -31,17 +29,10 @@ export function ProfileForm() {
   return (
     <form className="settings-card" onSubmit={submit} noValidate aria-label="Profile">
       <h3 className="section-title">Profile</h3>
-      <div className="profile-row">
-        <Avatar name={displayName || me?.username || '?'} url={avatarUrl.trim() || null} seed={me?.id ?? ''} size={56} />
-        <p className="muted">Signed in as @{me?.username}</p>
-      </div>
+      <AvatarUpload displayName={displayName} />
       <div className="field">
         <label htmlFor="profile-display-name">Display name</label>
         <input id="profile-display-name" value={displayName} onChange={(e) => { setDisplayName(e.target.value); setSaved(false); }} />
-      </div>
-      <div className="field">
-        <label htmlFor="profile-avatar">Avatar URL</label>
-        <input id="profile-avatar" type="url" placeholder="https://…" value={avatarUrl} onChange={(e) => { setAvatarUrl(e.target.value); setSaved(false); }} />
       </div>
       <FormError message={error} />
       {saved && <p className="form-ok" role="status">Profile saved.</p>}

@@ -12,7 +12,7 @@ const FIELD_NAMES: Record<string, string> = {
   username: 'Username',
   password: 'Password',
   displayName: 'Display name',
-  avatarUrl: 'Avatar URL',
+  avatar: 'Picture',
   title: 'Title',
   body: 'Message',
   recipient: 'Recipient',
@@ -30,6 +30,8 @@ export function describeError(err: unknown, context: ErrorContext = 'generic'): 
       return 'Wrong username or password.';
     case 'ACCOUNT_SUSPENDED':
       return 'This account is suspended.';
+    case 'INSECURE_TRANSPORT':
+      return 'This server is not using HTTPS, so your password would travel unprotected. Open it with https:// or ask its operator to set up HTTPS.';
     case 'RATE_LIMITED': {
       const s = err.retryAfterMs !== undefined ? Math.max(1, Math.ceil(err.retryAfterMs / 1000)) : null;
       return s ? `Too many attempts. Please wait ${s} second${s === 1 ? '' : 's'} and try again.` : 'Too many attempts. Please wait a moment and try again.';

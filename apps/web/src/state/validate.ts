@@ -24,13 +24,6 @@ export function checkDisplayName(v: string): string | null {
   return null;
 }
 
-export function checkAvatarUrl(v: string): string | null {
-  if (!v) return null;
-  if (v.length > LIMITS.avatarUrlMax) return 'Avatar URL is too long.';
-  if (!/^https?:\/\//i.test(v) || !URL.canParse(v)) return 'Avatar URL must start with http:// or https://.';
-  return null;
-}
-
 export function checkTitle(v: string, required: boolean): string | null {
   if (required && !v.trim()) return 'Title must not be empty.';
   if (v.length > LIMITS.titleMax) return `Title is too long (at most ${LIMITS.titleMax} characters).`;

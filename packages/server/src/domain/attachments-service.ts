@@ -15,7 +15,7 @@ import { toMessageAttachment } from '../store/attachments-port';
 import { assertBlobKey, type BlobKey, type BlobStore } from '../blobs/port';
 import { sanitizeFileName, contentDisposition } from './attachments/file-name';
 import { isInlineImage, servedType } from './attachments/media-types';
-import { downloadPurpose, SIGNED_URL_TTL_MS, uploadPurpose, UrlSigner } from './attachments/signing';
+import { downloadPurpose, SIGNED_URL_TTL_MS, uploadPurpose, UrlSigner, type LinkHolder } from './attachments/signing';
 import type { Deps } from './deps';
 import { AppError, notFound, refusalError } from './errors';
 import { newAttachmentId } from './attachments/ids';
@@ -128,45 +128,53 @@ export class AttachmentsService {
     await this.removeBlobs(id);
   }
 
-  /** A signed upload URL for this user (path and query; append &name=). */
-  uploadUrl(userId: UserId): { url: string; expiresAt: number } {
+  /** A signed upload URL for this user, valid while their sessions are (path and query; append &name=). */
+  uploadUrl(holder: LinkHolder): { url: string; expiresAt: number } {
     const exp = this.deps.clock() + SIGNED_URL_TTL_MS;
-    const sig = this.signer.sign(uploadPurpose(userId), exp);
-    return { url: `/api/attachments?uid=${encodeURIComponent(userId)}&exp=${exp}&sig=${sig}`, expiresAt: exp };
+    const sig = this.signer.sign(uploadPurpose(holder), exp);
+    return { url: `/api/attachments?uid=${encodeURIComponent(holder.id)}&exp=${exp}&sig=${sig}`, expiresAt: exp };
   }
 
-  /** The user a signed upload URL names, or null when it is forged or expired. */
-  verifyUploadUrl(q: { uid?: string | undefined; exp?: number | undefined; sig?: string | undefined }): UserId | null {
-    if (!q.uid) return null;
-    return this.signer.verify(uploadPurpose(q.uid), q.exp, q.sig, this.deps.clock()) ? (q.uid as UserId) : null;
+  /** The user a signed upload URL names, or null when it is forged, expired, or their sessions were revoked since. */
+  async verifyUploadUrl(q: { uid?: string | undefined; exp?: number | undefined; sig?: string | undefined }): Promise<UserId | null> {
+    return this.linkHolder(q.uid, (holder) => this.signer.verify(uploadPurpose(holder), q.exp, q.sig, this.deps.clock()));
   }
 
-  /** Signed links for the asked attachments that a live message of this conversation carries (member only). */
-  async links(userId: UserId, conversationId: ConversationId, ids: readonly AttachmentId[]) {
-    await this.requireMember(conversationId, userId);
+  /** Signed links for the asked attachments that a live message of this conversation carries (member only), bound to my sessions. */
+  async links(viewer: LinkHolder & { id: UserId }, conversationId: ConversationId, ids: readonly AttachmentId[]) {
+    await this.requireMember(conversationId, viewer.id);
     const exp = this.deps.clock() + SIGNED_URL_TTL_MS;
     const links = [];
     for (const id of new Set(ids)) {
       const rec = await this.visible(conversationId, id);
       if (!rec) continue;
       const base = `/api/conversations/${encodeURIComponent(conversationId)}/attachments/${encodeURIComponent(id)}`;
-      const url = `${base}?exp=${exp}&sig=${this.signer.sign(downloadPurpose(conversationId, id, 'file'), exp)}`;
-      const thumbnailUrl = rec.hasThumbnail ? `${base}/thumbnail?exp=${exp}&sig=${this.signer.sign(downloadPurpose(conversationId, id, 'thumbnail'), exp)}` : null;
-      links.push({ id, url, thumbnailUrl, expiresAt: exp });
+      const query = (variant: 'file' | 'thumbnail') => `?u=${encodeURIComponent(viewer.id)}&exp=${exp}&sig=${this.signer.sign(downloadPurpose(conversationId, id, variant, viewer), exp)}`;
+      links.push({ id, url: base + query('file'), thumbnailUrl: rec.hasThumbnail ? `${base}/thumbnail${query('thumbnail')}` : null, expiresAt: exp });
     }
     return { links };
   }
 
-  verifyDownload(conversationId: ConversationId, id: AttachmentId, variant: 'file' | 'thumbnail', exp: number | undefined, sig: string | undefined): boolean {
-    return this.signer.verify(downloadPurpose(conversationId, id, variant), exp, sig, this.deps.clock());
+  /** The viewer a signed download link was minted for, or null when it is forged, expired, or their sessions were revoked since. */
+  async verifyDownload(conversationId: ConversationId, id: AttachmentId, variant: 'file' | 'thumbnail', q: { u?: string | undefined; exp?: number | undefined; sig?: string | undefined }): Promise<UserId | null> {
+    return this.linkHolder(q.u, (holder) => this.signer.verify(downloadPurpose(conversationId, id, variant, holder), q.exp, q.sig, this.deps.clock()));
+  }
+
+  /** The named user when the signature holds for their current sessions and they are not suspended. */
+  private async linkHolder(userId: string | undefined, verify: (holder: LinkHolder) => boolean): Promise<UserId | null> {
+    if (!userId) return null;
+    const user = await this.deps.store.getUser(userId as UserId);
+    if (!user || user.suspendedAt !== null || !verify(user)) return null;
+    return user.id;
   }
 
   /**
-   * Opens a download. `viewer` is the authenticated user (membership checked here), or
-   * null for a verified signed link (checked when it was minted).
+   * Opens a download for `viewer`: the authenticated user, or the holder of a verified
+   * signed link. Membership is checked here either way, so a link stops working for a
+   * member who left.
    */
-  async download(viewer: UserId | null, conversationId: ConversationId, id: AttachmentId, variant: 'file' | 'thumbnail'): Promise<Download> {
-    if (viewer !== null) await this.requireMember(conversationId, viewer);
+  async download(viewer: UserId, conversationId: ConversationId, id: AttachmentId, variant: 'file' | 'thumbnail'): Promise<Download> {
+    await this.requireMember(conversationId, viewer);
     const rec = await this.visible(conversationId, id);
     if (!rec || (variant === 'thumbnail' && !rec.hasThumbnail)) throw notFound('attachment not found');
     const key = variant === 'thumbnail' ? thumbKey(id) : blobKey(id);

@@ -10,6 +10,7 @@ import { verifyPassword } from './auth/passwords';
 import { me, publicUser } from './views';
 import type { TimeCursor } from '../store/port';
 import type { AttachmentsService } from './attachments-service';
+import type { AvatarsService } from './avatars-service';
 
 const PAGE = 200;
 
@@ -22,6 +23,7 @@ export class PrivacyService {
     private readonly deps: Deps,
     private readonly fanout: Fanout,
     private readonly attachments: Pick<AttachmentsService, 'deleteUpload'>,
+    private readonly avatars: Pick<AvatarsService, 'forget'>,
   ) {}
 
   /**
@@ -123,5 +125,7 @@ export class PrivacyService {
     for (const f of await store.privacy.filesOf(userId)) {
       await this.attachments.deleteUpload(userId, f.id).catch((err: unknown) => log.warn({ err, userId }, 'erasure: file left for the sweep'));
     }
+    // The avatar image too (erasure already cleared avatarUrl, so it is no longer served).
+    await this.avatars.forget(userId).catch((err: unknown) => log.warn({ err, userId }, 'erasure: avatar image not deleted'));
   }
 }

@@ -13,6 +13,7 @@ import { MaintenanceService } from './maintenance-service';
 import { ModerationService } from './moderation-service';
 import { NotificationsService } from './notifications-service';
 import { ComposeService } from './compose-service';
+import { AvatarsService } from './avatars-service';
 
 export interface Services {
   deps: Deps;
@@ -29,6 +30,7 @@ export interface Services {
   attachments: AttachmentsService;
   moderation: ModerationService;
   notifications: NotificationsService;
+  avatars: AvatarsService;
 }
 
 export function buildServices(deps: Deps): Services {
@@ -38,20 +40,22 @@ export function buildServices(deps: Deps): Services {
   const conversations = new ConversationsService(deps, fanout);
   const messages = new MessagesService(deps, fanout);
   const attachments = new AttachmentsService(deps);
+  const avatars = new AvatarsService(deps);
   return {
     deps,
     fanout,
     auth: new AuthService(deps, tokens, fanout),
-    users: new UsersService(deps, fanout),
+    users: new UsersService(deps, fanout, avatars),
     conversations,
     messages,
     compose: new ComposeService(deps, conversations, messages),
     sync: new SyncService(deps),
     search: new SearchService(deps),
-    privacy: new PrivacyService(deps, fanout, attachments),
+    privacy: new PrivacyService(deps, fanout, attachments, avatars),
     maintenance: new MaintenanceService(deps),
     attachments,
     moderation: new ModerationService(deps, fanout),
     notifications,
+    avatars,
   };
 }

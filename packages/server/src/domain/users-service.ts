@@ -2,6 +2,7 @@ import type { Presence, UserId } from '@parley/protocol';
 import { AppError } from './errors';
 import type { Deps } from './deps';
 import type { Fanout } from './fanout';
+import type { AvatarsService } from './avatars-service';
 import { GroupCommit } from './group-commit';
 import { me, publicUser } from './views';
 import type { UserRecord } from '../store/port';
@@ -17,6 +18,7 @@ export class UsersService {
   constructor(
     private readonly deps: Deps,
     private readonly fanout: Fanout,
+    private readonly avatars: Pick<AvatarsService, 'forget'>,
   ) {
     this.lastSeen = new GroupCommit(async (items) => {
       await deps.store.setLastSeenMany(items);
@@ -28,7 +30,10 @@ export class UsersService {
     const clean: { displayName?: string; avatarUrl?: string | null } = {};
     if (patch.displayName !== undefined) clean.displayName = patch.displayName.trim();
     if (patch.avatarUrl !== undefined) clean.avatarUrl = patch.avatarUrl;
-    return me(await this.deps.store.updateProfile(userId, clean));
+    const user = me(await this.deps.store.updateProfile(userId, clean));
+    // avatarUrl can only be set to null here (avatars are uploaded): the image goes too.
+    if (clean.avatarUrl === null) await this.avatars.forget(userId);
+    return user;
   }
 
   async updatePrivacy(userId: UserId, patch: { lastSeen?: 'everyone' | 'nobody' | undefined; readReceipts?: boolean | undefined }) {

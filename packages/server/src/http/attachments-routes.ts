@@ -39,9 +39,11 @@ export async function registerAttachmentRoutes(app: FastifyInstance, services: S
     const query = parseInput(DownloadQuery, req.query ?? {}, 'query');
     const conversationId = params.id as ConversationId;
     const id = params.attachmentId as AttachmentId;
-    let viewer: UserId | null = null;
-    if (query.sig !== undefined || query.exp !== undefined) {
-      if (!attachments.verifyDownload(conversationId, id, variant, query.exp, query.sig)) throw new AppError('UNAUTHENTICATED', 'the link is invalid or expired');
+    let viewer: UserId;
+    if (query.sig !== undefined || query.exp !== undefined || query.u !== undefined) {
+      const holder = await attachments.verifyDownload(conversationId, id, variant, query);
+      if (!holder) throw new AppError('UNAUTHENTICATED', 'the link is invalid, expired or revoked');
+      viewer = holder;
     } else {
       viewer = await authenticated(req);
     }
@@ -66,14 +68,13 @@ export async function registerAttachmentRoutes(app: FastifyInstance, services: S
       return payload;
     });
 
-    scope.post(ATTACHMENT_BINARY_ROUTES.upload.path, async (req, reply) => {
+    scope.post(ATTACHMENT_BINARY_ROUTES.upload.path, { config: { streamedBody: true } }, async (req, reply) => {
       const query = parseInput(UploadQuery, req.query ?? {}, 'query');
       let userId: UserId;
       if (query.sig !== undefined) {
-        const uid = attachments.verifyUploadUrl(query);
-        const user = uid ? await store.getUser(uid) : null;
-        if (!user || user.suspendedAt !== null) throw new AppError('UNAUTHENTICATED', 'the upload link is invalid or expired');
-        userId = user.id;
+        const uid = await attachments.verifyUploadUrl(query);
+        if (!uid) throw new AppError('UNAUTHENTICATED', 'the upload link is invalid, expired or revoked');
+        userId = uid;
       } else {
         userId = await authenticated(req);
       }

@@ -12,7 +12,7 @@ import { describeWithPostgres, postgresReachable, postgresTestStore } from '../s
 import { startTestServer, type TestNode } from '../testing';
 import { call } from '../test-support/http-client';
 import { chunkedUpload, filesUnder, headersOnlyUpload, pngClaiming, pngImage } from '../test-support/attachments';
-import { movableClock, registerUsers, testRateLimits, type TestUser } from '../test-support/users';
+import { movableClock, registerUser, registerUsers, testRateLimits, type TestUser } from '../test-support/users';
 
 const MAX = 100_000;
 const QUOTA = 250_000;
@@ -253,6 +253,31 @@ function attachmentsSuite(backend: string, makeStore: () => Promise<{ store?: St
       expect((await send(b, [res.body.attachment.id])).status).toBe(201);
       const forged = minted.body.url.replace(`uid=${b.id}`, `uid=${a.id}`);
       expect((await call(server.url, 'POST', `${forged}&name=x.txt`, { raw: 'x' })).status).toBe(401);
+    });
+
+    it('signed links are bound to the session: logout everywhere revokes download and upload links; leaving revokes downloads', async () => {
+      const [d, e] = [await registerUser(server.url, 'attd'), await registerUser(server.url, 'atte')];
+      expect((await a.api.post(`/api/conversations/${conv}/members`, { userIds: [d.id, e.id] })).status).toBe(200);
+      const id = (await upload(a, await pngImage(12, 12), 'bound.png')).body.attachment.id;
+      expect((await send(a, [id])).status).toBe(201);
+      const linkOf = async (who: TestUser) => (await who.api.post(`/api/conversations/${conv}/attachments/links`, { attachmentIds: [id] })).body.links[0];
+      const [dLink, eLink] = [await linkOf(d), await linkOf(e)];
+      const uploadUrl = (await d.api.post('/api/attachments/upload-url', {})).body.url;
+      expect((await download(null, dLink.url)).status).toBe(200);
+      expect((await download(null, eLink.thumbnailUrl)).status).toBe(200);
+
+      // Another user's id in the link does not carry the signature over.
+      expect((await download(null, dLink.url.replace(`u=${d.id}`, `u=${e.id}`))).status).toBe(401);
+
+      expect((await d.api.post('/api/auth/logout-all', {})).status).toBe(204);
+      expect((await download(null, dLink.url)).status).toBe(401);
+      expect((await download(null, dLink.thumbnailUrl)).status).toBe(401);
+      expect((await call(server.url, 'POST', `${uploadUrl}&name=late.txt`, { raw: 'late', contentType: 'text/plain' })).status).toBe(401);
+
+      expect((await a.api.delete(`/api/conversations/${conv}/members/${e.id}`)).status).toBe(204);
+      expect((await download(null, eLink.url)).status).toBe(404);
+      // Others' links are untouched.
+      expect((await download(null, (await linkOf(b)).url)).status).toBe(200);
     });
 
     it('deleting the message for everyone makes its attachments unavailable, then removes their files', async () => {

@@ -65,6 +65,27 @@ const CASES: Case[] = [
   { name: 'a short password', method: 'POST', path: '/api/auth/register', opts: { json: { username: 'short_pw_user', password: 'short' } }, status: 400, code: 'BAD_REQUEST', anonymous: true },
   { name: 'a "__proto__" key on register', method: 'POST', path: '/api/auth/register', opts: { raw: '{"username":"proto_user","password":"long enough password","__proto__":{"role":"admin"}}' }, status: 400, code: 'BAD_REQUEST', anonymous: true },
   { name: 'an unknown route', method: 'GET', path: '/api/nothing-here', opts: {}, status: 404, code: 'ROUTE_NOT_FOUND' },
+  // Ill-formed UTF-16 (issue 16.11): a lone surrogate would be acked, then stored as U+FFFD.
+  { name: 'a lone high surrogate in a message body', method: 'POST', path: '/messages', opts: { raw: '{"clientMessageId":"bad-18","body":"a\\ud800b"}' }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a lone low surrogate in a message title', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-19', body: 'ok', title: 'x\udc00' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a lone surrogate in an edit', method: 'PATCH', path: '/messages/abc', opts: { json: { body: '\ud83d' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a lone surrogate in a display name', method: 'PATCH', path: '/api/me', opts: { json: { displayName: 'Ann\ud800' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a lone surrogate in a field no text rule covers (report reason)', method: 'POST', path: '/messages/some-message/report', opts: { json: { reason: '\udfff' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a lone surrogate in a JSON key', method: 'POST', path: '/messages', opts: { raw: '{"clientMessageId":"bad-20","body":"x","\\ud800":1}' }, status: 400, code: 'BAD_REQUEST' },
+  // Invisible and direction-changing characters (issue 16.10).
+  { name: 'a right-to-left override in a display name', method: 'PATCH', path: '/api/me', opts: { json: { displayName: 'admin\u202Egnp.exe' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a display name of zero-width characters only', method: 'PATCH', path: '/api/me', opts: { json: { displayName: '\u200B\u200C\u200D\u2060' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a display name that is a lone BOM', method: 'PATCH', path: '/api/me', opts: { json: { displayName: '\uFEFF' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a display name of Hangul fillers', method: 'PATCH', path: '/api/me', opts: { json: { displayName: '\u3164\u3164' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a C1 control in a display name', method: 'PATCH', path: '/api/me', opts: { json: { displayName: 'Ann\u0085' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a line separator in a display name', method: 'PATCH', path: '/api/me', opts: { json: { displayName: 'Ann\u2028Admin' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a newline in a group title', method: 'PATCH', path: '', opts: { json: { title: 'Team\nFake system notice' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a bidi isolate in a group title', method: 'PATCH', path: '', opts: { json: { title: 'Team \u2067x\u2069' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a right-to-left override in a message title', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-21', body: 'ok', title: 'invoice\u202Efdp.exe' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a right-to-left override in a message body', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-22', body: 'open \u202Etxt.exe' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a message body of zero-width spaces', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-23', body: '\u200B\u200B' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a C1 control in a message body', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-24', body: 'a\u009Bb' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a display name with a zero-width space on register', method: 'POST', path: '/api/auth/register', opts: { json: { username: 'zw_user', password: 'long enough password', displayName: '\u200B' } }, status: 400, code: 'BAD_REQUEST', anonymous: true },
 ];
 
 /**
@@ -137,7 +158,7 @@ describeEachBackend('bad HTTP input changes nothing', (backend) => {
   };
 
   it('none of the refused usernames was registered', async () => {
-    for (const username of ['proto_user', 'short_pw_user', 'mallory']) {
+    for (const username of ['proto_user', 'short_pw_user', 'mallory', 'zw_user']) {
       const res = await b.api.get(`/api/users?prefix=${username}`);
       expect(res.body.users).toEqual([]);
     }
@@ -154,5 +175,28 @@ describeEachBackend('bad HTTP input changes nothing', (backend) => {
     const res = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: uniqueName('ok'), body });
     expect(res.status).toBe(201);
     expect(res.body.message.body).toBe(body);
+  });
+
+  it('names, titles and bodies are stored in NFC; marks such as U+200F and emoji joiners stay', async () => {
+    const decomposed = 'Zoe\u0301 \u200F\u05E9\u05DC\u05D5\u05DD 👩\u200D💻';
+    const composed = decomposed.normalize('NFC');
+    expect(composed).not.toBe(decomposed);
+    const me = await a.api.patch('/api/me', { displayName: decomposed });
+    expect(me.status).toBe(200);
+    expect(me.body.user.displayName).toBe(composed);
+    const renamed = await a.api.patch(`/api/conversations/${conv}`, { title: decomposed });
+    expect(renamed.body.conversation.title).toBe(composed);
+    const sent = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: uniqueName('nfc'), title: decomposed, body: decomposed });
+    expect(sent.status).toBe(201);
+    expect({ title: sent.body.message.title, body: sent.body.message.body }).toEqual({ title: composed, body: composed });
+    // What was acknowledged is what history returns.
+    const history = await a.api.get(`/api/conversations/${conv}/messages?limit=1`);
+    expect(history.body.messages[0]).toMatchObject({ title: composed, body: composed });
+  });
+
+  it('a lone surrogate in a well-formed pair is fine: astral characters are stored exactly', async () => {
+    const res = await call(server.url, 'POST', `/api/conversations/${conv}/messages`, { token: a.token, raw: '{"clientMessageId":"astral-1","body":"\\ud83d\\ude00 ok"}' });
+    expect(res.status).toBe(201);
+    expect(res.body.message.body).toBe('😀 ok');
   });
 });

@@ -20,6 +20,8 @@ export interface MediaInspector {
   detectType(head: Buffer): Promise<string>;
   /** Pixel size and a thumbnail, or null when the image is too large or does not decode. */
   inspectImage(body: Readable): Promise<ImageFacts | null>;
+  /** A square crop of the (first frame of the) image as WebP, sizePx on a side; null when it does not decode within the pixel limit. */
+  squareWebp(bytes: Buffer, sizePx: number): Promise<Buffer | null>;
 }
 
 export const UNKNOWN_TYPE = 'application/octet-stream';

@@ -42,4 +42,17 @@ async function inspectImage(body: Readable): Promise<ImageFacts | null> {
   }
 }
 
-export const sharpInspector: MediaInspector = { sniffBytes: SNIFF_BYTES, detectType, inspectImage };
+async function squareWebp(bytes: Buffer, sizePx: number): Promise<Buffer | null> {
+  const { default: sharp } = await import('sharp');
+  try {
+    return await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error', animated: false })
+      .rotate()
+      .resize(sizePx, sizePx, { fit: 'cover' })
+      .webp({ quality: 80 })
+      .toBuffer();
+  } catch {
+    return null;
+  }
+}
+
+export const sharpInspector: MediaInspector = { sniffBytes: SNIFF_BYTES, detectType, inspectImage, squareWebp };

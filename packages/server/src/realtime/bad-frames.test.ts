@@ -57,6 +57,11 @@ describe('bad frames change nothing', () => {
     { name: 'a negative read seq', frame: JSON.stringify({ type: 'req', id: 'r1', op: 'read', data: { conversationId: 'abc', seq: -1 } }), id: 'r1' },
     { name: 'a fractional seq', frame: JSON.stringify({ type: 'req', id: 'r2', op: 'delivered', data: { conversationId: 'abc', seq: 1.5 } }), id: 'r2' },
     { name: 'a bad typing state', frame: JSON.stringify({ type: 'req', id: 't1', op: 'typing', data: { conversationId: 'abc', state: 'maybe' } }), id: 't1' },
+    // Ill-formed UTF-16 (issue 16.11): refused before any schema, in every field.
+    { name: 'a lone surrogate in a body', frame: send({}).replace('"body":"x"', '"body":"x\\ud800"'), id: 'bad' },
+    { name: 'a lone surrogate in a title', frame: send({ title: 'a\udc00' }), id: 'bad' },
+    { name: 'a lone surrogate in a sync field', frame: JSON.stringify({ type: 'req', id: 's1', op: 'sync', data: { conversations: [{ id: 'a\ud800', seq: 0 }] } }), id: 's1' },
+    { name: 'a right-to-left override in a body', frame: send({ body: 'see \u202Egnp.exe' }), id: 'bad' },
   ];
 
   it.each(cases)('$name → BAD_REQUEST, nothing stored or pushed, socket open', async (c) => {

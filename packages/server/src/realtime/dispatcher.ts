@@ -4,7 +4,7 @@
  * reply (BAD_REQUEST, PAYLOAD_TOO_LARGE...) and change nothing; a socket that keeps
  * sending garbage is closed.
  */
-import { CLOSE, RequestFrame, type ErrorBody, type ReplyFrame } from '@parley/protocol';
+import { CLOSE, RequestFrame, findIllFormedString, type ErrorBody, type ReplyFrame } from '@parley/protocol';
 import type { RawData } from 'ws';
 import { AppError, toAppError } from '../domain/errors';
 import type { Services } from '../domain/services';
@@ -25,6 +25,12 @@ export class RequestDispatcher {
       raw = JSON.parse(data.toString());
     } catch (err) {
       return this.bad(conn, null, err instanceof AppError ? err.toBody() : { code: 'BAD_REQUEST', message: 'frame is not valid JSON' });
+    }
+    // Lone surrogates (from `\ud800` escapes) are refused in every field before any schema runs.
+    const illFormed = findIllFormedString(raw);
+    if (illFormed) {
+      const issues = [{ path: illFormed.map(String).join('.'), message: 'must be well-formed text (no lone surrogates)' }];
+      return this.bad(conn, extractId(raw), { code: 'BAD_REQUEST', message: 'text must be well-formed UTF-16 (no lone surrogates)', issues });
     }
     const parsed = RequestFrame.safeParse(raw);
     if (!parsed.success) {

@@ -11,6 +11,7 @@ import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import {
   CLOSE,
   HEARTBEAT_INTERVAL_MS,
+  findIllFormedString,
   HelloFrame,
   LIMITS,
   PROTOCOL_VERSION,
@@ -26,8 +27,10 @@ import { ClientConnection, type ConnectionSession } from './connection';
 import { RequestDispatcher } from './dispatcher';
 import { LocalRouting } from './routing';
 import { DEFAULT_RECHECK_MS, SessionRecheck } from './session-recheck';
+import { SocketCaps, type Release } from './socket-caps';
+import { trustFunction } from '../edge-config';
+import proxyAddr from '@fastify/proxy-addr';
 
-const HELLO_TIMEOUT_MS = 10_000;
 /** Frames a client may pipeline behind hello before welcome (each at most LIMITS.frameBytesMax). */
 const MAX_FRAMES_BEFORE_WELCOME = 32;
 /**
@@ -48,6 +51,8 @@ export class Gateway {
   private accepting = true;
   /** Connections whose routing and presence are being released after their socket closed. */
   private readonly releasing = new Set<Promise<void>>();
+  private readonly caps: SocketCaps;
+  private readonly trust: (address: string, hop: number) => boolean;
 
   constructor(private readonly services: Services) {
     const { deps } = services;
@@ -75,6 +80,8 @@ export class Gateway {
       if (state === 'lost') this.routing.hold();
       else void this.afterGap(++this.gaps);
     });
+    this.caps = new SocketCaps(deps.config.edge);
+    this.trust = trustFunction(deps.config.trustProxy);
     this.timer = setInterval(() => void this.tick(), deps.config.gatewayTickMs ?? DEFAULT_TICK_MS);
     this.timer.unref();
   }
@@ -111,19 +118,34 @@ export class Gateway {
       socket.destroy();
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
+    // The client's address as the trusted proxies report it (the TCP peer without one).
+    const releaseUnauthenticated = this.caps.admitUnauthenticated(proxyAddr(req, this.trust));
+    if (!releaseUnauthenticated) {
+      this.services.deps.metrics.edgeRefusals.inc({ reason: 'ws_unauthenticated_per_address' });
+      socket.write('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 5\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    socket.once('close', releaseUnauthenticated);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, releaseUnauthenticated));
   }
 
-  private onSocket(ws: WebSocket): void {
+  private onSocket(ws: WebSocket, releaseUnauthenticated: Release): void {
     const { deps } = this.services;
     let conn: ClientConnection | null = null;
     let helloDone = false;
-    const helloTimer = setTimeout(() => ws.close(CLOSE.PROTOCOL_ERROR, 'hello required'), HELLO_TIMEOUT_MS);
+    const slots: { user: Release | null } = { user: null };
+    const helloTimer = setTimeout(() => {
+      deps.metrics.edgeRefusals.inc({ reason: 'ws_hello_timeout' });
+      ws.close(CLOSE.PROTOCOL_ERROR, 'hello required');
+    }, deps.config.edge.wsHelloTimeoutMs);
     helloTimer.unref();
 
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
       clearTimeout(helloTimer);
+      releaseUnauthenticated();
+      slots.user?.();
       if (conn) void this.onClose(conn);
     });
     // Requests pipelined behind hello wait for it (a client need not wait for welcome);
@@ -142,7 +164,8 @@ export class Gateway {
       }
       helloDone = true;
       clearTimeout(helloTimer);
-      void this.hello(ws, data, isBinary).then((c) => {
+      void this.hello(ws, data, isBinary, slots).then((c) => {
+        releaseUnauthenticated();
         conn = c;
         const queued = early.splice(0);
         if (!c) return;
@@ -152,12 +175,14 @@ export class Gateway {
     });
   }
 
-  private async hello(ws: WebSocket, data: RawData, isBinary: boolean): Promise<ClientConnection | null> {
+  private async hello(ws: WebSocket, data: RawData, isBinary: boolean, slots: { user: Release | null }): Promise<ClientConnection | null> {
     const { deps, auth, users } = this.services;
     let frame: HelloFrame;
     try {
       if (isBinary) throw new Error('binary');
-      frame = HelloFrame.parse(JSON.parse(data.toString()));
+      const raw: unknown = JSON.parse(data.toString());
+      if (findIllFormedString(raw)) throw new Error('ill-formed text');
+      frame = HelloFrame.parse(raw);
     } catch {
       ws.close(CLOSE.PROTOCOL_ERROR, 'first frame must be hello');
       return null;
@@ -185,6 +210,13 @@ export class Gateway {
       return null;
     }
     if (ws.readyState !== ws.OPEN) return null;
+    // Released by the socket's close handler, which has not run: the socket is open.
+    slots.user = this.caps.admitUser(userId);
+    if (!slots.user) {
+      deps.metrics.edgeRefusals.inc({ reason: 'ws_per_user' });
+      ws.close(CLOSE.TOO_MANY_CONNECTIONS, 'too many open connections for this account');
+      return null;
+    }
     const conn = new ClientConnection(randomUUID(), userId, ws, deps.config.socketBufferMaxBytes, (c) => this.slow(c), deps.clock(), expiresAt, session);
     await this.routing.add(conn, conversationIds);
     // A revocation (logout, log out everywhere, suspension) that landed after

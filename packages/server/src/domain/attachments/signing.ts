@@ -2,8 +2,10 @@
  * Short-lived signed URLs, for clients that cannot send an Authorization header
  * (<img src>, a progress-reporting XHR upload). HMAC-SHA256 with a key derived from the
  * JWT secret for this purpose alone, so a URL signature can never pass as a token or
- * the other way round. A URL grants what it names until it expires (minutes): access
- * was checked when it was minted.
+ * the other way round. A URL grants what it names until it expires (minutes), and only
+ * while the sessions that minted it last: the signed purpose names the user and their
+ * sessionVersion, which logout-everywhere (and a suspension) moves on, so every link of
+ * theirs stops working at once. Downloads also check membership again when used.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -29,5 +31,12 @@ export class UrlSigner {
   }
 }
 
-export const downloadPurpose = (conversationId: string, attachmentId: string, variant: 'file' | 'thumbnail') => `download|${conversationId}|${attachmentId}|${variant}`;
-export const uploadPurpose = (userId: string) => `upload|${userId}`;
+/** Whose sessions a link is bound to (the user record's id and sessionVersion). */
+export interface LinkHolder {
+  id: string;
+  sessionVersion: number;
+}
+
+export const downloadPurpose = (conversationId: string, attachmentId: string, variant: 'file' | 'thumbnail', holder: LinkHolder) =>
+  `download|${conversationId}|${attachmentId}|${variant}|${holder.id}|${holder.sessionVersion}`;
+export const uploadPurpose = (holder: LinkHolder) => `upload|${holder.id}|${holder.sessionVersion}`;

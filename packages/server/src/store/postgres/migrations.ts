@@ -345,6 +345,15 @@ export const MIGRATIONS: readonly Migration[] = [
         REFERENCING OLD TABLE AS changed_members FOR EACH STATEMENT EXECUTE FUNCTION parley_bump_membership_versions();
     `,
   },
+  {
+    // Avatars served by Parley (SQLite version 13): external avatar URLs,
+    // fetched by every viewer's browser, are dropped; avatars are uploaded images now.
+    version: 16,
+    name: 'avatars served by parley',
+    up: `
+      UPDATE users SET avatar_url = NULL WHERE avatar_url IS NOT NULL AND avatar_url NOT LIKE '/api/avatars/%';
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

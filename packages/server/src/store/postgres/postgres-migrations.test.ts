@@ -99,6 +99,23 @@ describeWithPostgres('postgres migrations', reachable, () => {
       ]);
     });
 
+    it('version 16 drops external avatar URLs and keeps the ones Parley serves', async () => {
+      const s = await scratch();
+      await migratePostgres(s.sql, { target: 15 });
+      await s.sql.unsafe(`
+        INSERT INTO users (id, username, display_name, avatar_url, password_hash, created_at) VALUES
+          ('u1', 'u1', 'U', 'https://tracker.example/pixel.gif?u=1', 'h', 1),
+          ('u2', 'u2', 'U', '/api/avatars/u2/abcdefgh1234.webp', 'h', 1),
+          ('u3', 'u3', 'U', NULL, 'h', 1);
+      `);
+      await migratePostgres(s.sql);
+      expect([...(await s.sql`SELECT id, avatar_url FROM users ORDER BY id`)]).toEqual([
+        { id: 'u1', avatar_url: null },
+        { id: 'u2', avatar_url: '/api/avatars/u2/abcdefgh1234.webp' },
+        { id: 'u3', avatar_url: null },
+      ]);
+    });
+
     it('migrates once when several nodes start together', async () => {
       const s = await scratch();
       // Separate pools stand for separate processes.

@@ -14,6 +14,7 @@ import { searchIndexOnAppendSchema } from './migrations/0009-search-index-on-app
 import { attachmentReleaseSchema } from './migrations/0010-attachment-release';
 import { eventsRowidSchema } from './migrations/0011-events-rowid';
 import { membershipVersionsSchema } from './migrations/0012-membership-versions';
+import { avatarsServedByParleySchema } from './migrations/0013-avatars-served-by-parley';
 
 export interface SqliteMigration {
   version: number;
@@ -33,6 +34,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   { version: 10, name: 'attachment release', sql: attachmentReleaseSchema },
   { version: 11, name: 'events as a rowid table', sql: eventsRowidSchema },
   { version: 12, name: 'membership versions', sql: membershipVersionsSchema },
+  { version: 13, name: 'avatars served by parley', sql: avatarsServedByParleySchema },
 ];
 
 export function migrateSqlite(db: Database, now: () => number = Date.now): number[] {

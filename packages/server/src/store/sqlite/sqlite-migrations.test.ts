@@ -86,4 +86,21 @@ describe('SQLite migrations', () => {
     expect(plan(`SELECT seq FROM events WHERE ${EVENT_MESSAGE_ID} = 'm2' AND ${EVENT_IS_MESSAGE}`)).toMatch(/USING INDEX events_message/);
     db.close();
   });
+
+  it('version 13 drops external avatar URLs and keeps the ones Parley serves', () => {
+    const db = databaseBefore(13);
+    db.exec(`
+      INSERT INTO users (id, username, display_name, avatar_url, password_hash, created_at) VALUES
+        ('u1', 'u1', 'U', 'https://tracker.example/pixel.gif?u=1', 'h', 1),
+        ('u2', 'u2', 'U', '/api/avatars/u2/abcdefgh1234.webp', 'h', 1),
+        ('u3', 'u3', 'U', NULL, 'h', 1);
+    `);
+    migrateSqlite(db);
+    expect(db.prepare('SELECT id, avatar_url FROM users ORDER BY id').all()).toEqual([
+      { id: 'u1', avatar_url: null },
+      { id: 'u2', avatar_url: '/api/avatars/u2/abcdefgh1234.webp' },
+      { id: 'u3', avatar_url: null },
+    ]);
+    db.close();
+  });
 });
