@@ -71,6 +71,8 @@ export interface Config {
   contentFilter?: { words: string[]; maxLinks: number; blockedDomains: string[]; repeatMax: number; repeatWindowSec: number };
   /** Notifications and browser push (domain/notifications-service.ts); optional so hand-built test configs stay valid. */
   notifications?: { groupMax: number; vapidPublicKey: string | null; vapidPrivateKey: string | null; vapidSubject: string; pushAllowInsecure: boolean };
+  /** Server-made requests to URLs users gave (outbound/guard.ts): the ports an https URL may name (default 443). Optional so hand-built test configs stay valid. */
+  outbound?: { allowPorts: number[] };
 }
 
 type Env = Record<string, string | undefined>;
@@ -105,6 +107,15 @@ function vapidPair(env: Env): { vapidPublicKey: string | null; vapidPrivateKey: 
   const priv = env.PARLEY_VAPID_PRIVATE_KEY || null;
   if ((pub === null) !== (priv === null)) throw new Error('set both PARLEY_VAPID_PUBLIC_KEY and PARLEY_VAPID_PRIVATE_KEY, or neither');
   return { vapidPublicKey: pub, vapidPrivateKey: priv };
+}
+
+/** Comma-separated TCP ports, e.g. "443,8443". */
+function ports(env: Env, name: string, def: number[]): number[] {
+  const raw = env[name];
+  if (!raw) return def;
+  const list = raw.split(',').map((p) => p.trim()).filter(Boolean).map(Number);
+  if (list.length === 0 || list.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) throw new Error(`${name} must be comma-separated ports (e.g. 443,8443), got "${raw}"`);
+  return list;
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -163,5 +174,6 @@ export function loadConfig(env: Env = process.env): Config {
       vapidSubject: env.PARLEY_VAPID_SUBJECT || 'mailto:admin@parley.invalid',
       pushAllowInsecure: env.PARLEY_PUSH_ALLOW_INSECURE === '1',
     },
+    outbound: { allowPorts: ports(env, 'PARLEY_OUTBOUND_ALLOW_PORTS', [443]) },
   };
 }

@@ -39,7 +39,7 @@ export class NotificationsService {
 
   constructor(private readonly deps: Deps) {
     const cfg = deps.config.notifications;
-    this.sender = new WebPushSender({ keys: () => this.vapidKeys(), subject: cfg?.vapidSubject ?? 'mailto:admin@parley.invalid', allowInsecure: cfg?.pushAllowInsecure ?? false });
+    this.sender = new WebPushSender({ keys: () => this.vapidKeys(), subject: cfg?.vapidSubject ?? 'mailto:admin@parley.invalid', allowInsecure: cfg?.pushAllowInsecure ?? false, outbound: { allowPorts: deps.config.outbound?.allowPorts ?? [443] } });
     this.decider = new NotificationDecider(deps, new PushDelivery(deps, this.sender), cfg?.groupMax ?? 50);
   }
 
