@@ -3,6 +3,7 @@ import { AttachmentsService } from './attachments-service';
 import { openBlobStore } from '../blobs/open-blob-store';
 import { AuthService } from './auth/auth-service';
 import { AccessTokens } from './auth/tokens';
+import { DeviceTokens } from './auth/device-token';
 import { ConversationsService } from './conversations-service';
 import { Fanout } from './fanout';
 import { MessagesService } from './messages-service';
@@ -37,7 +38,7 @@ export function buildServices(deps: Deps, jwtSecret: Uint8Array): Services {
   return {
     deps,
     fanout,
-    auth: new AuthService(deps, tokens, fanout),
+    auth: new AuthService(deps, tokens, fanout, new DeviceTokens(jwtSecret)),
     users: new UsersService(deps, fanout),
     conversations: new ConversationsService(deps, fanout),
     messages: new MessagesService(deps, fanout),

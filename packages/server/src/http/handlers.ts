@@ -7,6 +7,7 @@ import type { FastifyReply } from 'fastify';
 import type { AuthContext } from '../domain/auth/auth-service';
 import type { Services } from '../domain/services';
 import { AppError } from '../domain/errors';
+import { DEVICE_COOKIE, DEVICE_TOKEN_TTL_SEC, readCookie } from '../domain/auth/device-token';
 import { attachmentHandlers } from './attachments-handlers';
 import { moderationHandlers } from './moderation-handlers';
 import { searchHandlers } from './search-handlers';
@@ -31,10 +32,18 @@ function uid(ctx: { auth: AuthContext | null }): UserId {
   return ctx.auth.userId;
 }
 
+/** After a login or registration: this browser is a known device of the account from now on (login-guard.ts). */
+function rememberDevice<T extends { user: { id: UserId } }>(s: Services, reply: FastifyReply, session: T): T {
+  const secure = reply.request.protocol === 'https' ? '; Secure' : '';
+  const token = s.auth.deviceToken(session.user.id);
+  reply.header('set-cookie', `${DEVICE_COOKIE}=${token}; Path=/api/auth; Max-Age=${DEVICE_TOKEN_TTL_SEC}; HttpOnly; SameSite=Strict${secure}`);
+  return session;
+}
+
 export function buildHandlers(s: Services): Handlers {
   return {
-    register: async ({ body, ip }) => s.auth.register(body, ip),
-    login: async ({ body, ip }) => s.auth.login(body, ip),
+    register: async ({ body, ip, reply }) => rememberDevice(s, reply, await s.auth.register(body, ip)),
+    login: async ({ body, ip, reply }) => rememberDevice(s, reply, await s.auth.login(body, ip, readCookie(reply.request.headers.cookie, DEVICE_COOKIE))),
     refresh: async ({ body, ip }) => s.auth.refresh(body.refreshToken, ip),
     logout: async ({ body }) => s.auth.logout(body.refreshToken),
     logoutAll: async (ctx) => s.auth.logoutAll(uid(ctx)),

@@ -7,6 +7,8 @@ import { StoreError, type UserRecord } from '../../store/port';
 import type { Fanout } from '../fanout';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
 import { AccessTokens, hashRefreshToken, newRefreshToken } from './tokens';
+import type { DeviceTokens } from './device-token';
+import { LoginGuard } from './login-guard';
 
 export interface AuthContext {
   userId: UserId;
@@ -21,11 +23,21 @@ export interface AuthContext {
  * again means it was stolen (or replayed), so the whole family is revoked.
  */
 export class AuthService {
+  private readonly guard: LoginGuard;
+
   constructor(
     private readonly deps: Deps,
     private readonly tokens: AccessTokens,
     private readonly fanout: Fanout,
-  ) {}
+    private readonly devices: DeviceTokens,
+  ) {
+    this.guard = new LoginGuard(deps);
+  }
+
+  /** A known-device token for this user (the HTTP binding sets it as a cookie after a login or registration). */
+  deviceToken(userId: UserId): string {
+    return this.devices.issue(userId, this.deps.clock());
+  }
 
   async register(input: { username: string; password: string; displayName?: string | undefined }, ip: string): Promise<SessionResponse> {
     await this.limit(`register:${ip}`, this.deps.config.rateLimits.register);
@@ -48,16 +60,15 @@ export class AuthService {
     return this.startSession(user, newId(now));
   }
 
-  async login(input: { username: string; password: string }, ip: string): Promise<SessionResponse> {
+  /** `deviceToken`: the known-device token the client holds, if any (login-guard.ts says what it exempts). */
+  async login(input: { username: string; password: string }, ip: string, deviceToken?: string): Promise<SessionResponse> {
     const username = input.username.toLowerCase();
-    // Two limits: per account (guessing one password from many IPs) and per IP (spraying many accounts).
-    await this.limit(`login:user:${username}`, this.deps.config.rateLimits.login);
-    await this.limit(`login:ip:${ip}`, { ...this.deps.config.rateLimits.login, limit: this.deps.config.rateLimits.login.limit * 5 });
     const user = await this.deps.store.getUserByUsername(username);
+    await this.guard.before(username, ip, user !== null && this.devices.verify(deviceToken, user.id, this.deps.clock()));
     const ok = user ? await verifyPassword(user.passwordHash, input.password) : (await verifyPassword(await dummyHash(), input.password), false);
     if (!user || !ok) throw new AppError('INVALID_CREDENTIALS', 'wrong username or password');
     if (user.suspendedAt !== null) throw new AppError('ACCOUNT_SUSPENDED', 'this account is suspended');
-    await this.deps.limiter.reset(`login:user:${username}`);
+    await this.guard.succeeded(username, ip);
     return this.startSession(user, newId());
   }
 
