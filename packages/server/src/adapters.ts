@@ -11,6 +11,7 @@ import type { Bus } from './bus/port';
 import type { PresenceRegistry } from './presence/port';
 import type { RateLimiter } from './rate-limit/port';
 import type { Store } from './store/port';
+import type { Metrics } from './metrics';
 import { LocalBus } from './bus/local';
 import { MemoryPresence } from './presence/memory';
 import { MemoryRateLimiter } from './rate-limit/memory';
@@ -38,17 +39,35 @@ export interface SharedAdapters {
   limiter: RateLimiter;
 }
 
-export async function openShared(config: Config): Promise<SharedAdapters> {
-  if (!config.redisUrl) return { bus: new LocalBus(), presence: new MemoryPresence(), limiter: new MemoryRateLimiter() };
-  const [{ RedisBus }, { RedisPresence }, { RedisRateLimiter }] = await Promise.all([
+export interface SharedOptions {
+  /** Hears about dependencies failing and recovering. */
+  log?: Logger;
+  /** The node's metrics (fallback counts). */
+  metrics?: Metrics;
+}
+
+export async function openShared(config: Config, opts: SharedOptions = {}): Promise<SharedAdapters> {
+  const maxKeys = config.rateLimitMemoryKeys;
+  if (!config.redisUrl) return { bus: new LocalBus(), presence: new MemoryPresence(), limiter: new MemoryRateLimiter({ maxKeys }) };
+  const [{ RedisBus }, { RedisPresence }, { RedisRateLimiter }, { FailOpenRateLimiter }] = await Promise.all([
     import('./bus/redis'),
     import('./presence/redis'),
     import('./rate-limit/redis'),
+    import('./rate-limit/fail-open'),
   ]);
   const { redisUrl: url, redisPrefix: prefix } = config;
+  const deadlineMs = config.redisTimeoutMs ?? 250;
+  // Rate limits fail open to a per-node limiter (fail-open.ts); presence calls fail fast
+  // (4× the deadline: a heartbeat renews many connections in one call).
+  const limiter = new FailOpenRateLimiter(new RedisRateLimiter({ url, prefix, commandTimeoutMs: deadlineMs }), {
+    deadlineMs,
+    localMaxKeys: maxKeys,
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.metrics ? { onFallback: () => opts.metrics!.rateLimitFallbacks.inc() } : {}),
+  });
   return {
     bus: new RedisBus({ url, prefix, nodeName: config.nodeId }),
-    presence: new RedisPresence({ url, prefix }),
-    limiter: new RedisRateLimiter({ url, prefix }),
+    presence: new RedisPresence({ url, prefix, commandTimeoutMs: deadlineMs * 4 }),
+    limiter,
   };
 }

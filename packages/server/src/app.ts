@@ -34,6 +34,8 @@ export interface AppParts {
   log: Logger;
   jwtSecret: Uint8Array;
   clock?: () => number;
+  /** The node's metrics, when adapters made before the app count into them too. */
+  metrics?: Metrics;
 }
 
 export interface ParleyApp {
@@ -50,7 +52,7 @@ export interface ParleyApp {
 }
 
 export async function buildApp(parts: AppParts): Promise<ParleyApp> {
-  const metrics = createMetrics();
+  const metrics = parts.metrics ?? createMetrics();
   const store = instrumentStore(parts.store, { inFlight: metrics.storeInFlight, seconds: metrics.storeSeconds });
   const deps = { ...parts, store, clock: parts.clock ?? Date.now, metrics };
   const services = buildServices(deps, parts.jwtSecret);

@@ -52,6 +52,10 @@ export interface Config {
     /** Data exports per user (GET /api/me/export); optional so hand-built test configs stay valid. */
     export?: RateRuleConfig;
   };
+  /** Most keys an in-memory rate limiter holds (the embedded one, and the fallback when Redis fails); optional so hand-built test configs stay valid. */
+  rateLimitMemoryKeys?: number;
+  /** Deadline of each Redis call of the rate limiter and presence, ms; optional so hand-built test configs stay valid. */
+  redisTimeoutMs?: number;
   /** Pushes buffered for one socket before it is closed as a slow consumer. */
   socketBufferMaxBytes: number;
   /**
@@ -152,6 +156,8 @@ export function loadConfig(env: Env = process.env): Config {
       request: rule(env, 'PARLEY_RATE_REQUEST', { limit: 600, windowMs: 60_000 }),
       export: rule(env, 'PARLEY_RATE_EXPORT', { limit: 3, windowMs: 60 * 60_000 }),
     },
+    rateLimitMemoryKeys: int(env, 'PARLEY_RATE_MEMORY_KEYS', 100_000, 1000),
+    redisTimeoutMs: int(env, 'PARLEY_REDIS_TIMEOUT_MS', 250, 10),
     socketBufferMaxBytes: int(env, 'PARLEY_SOCKET_BUFFER_MAX', 4 * 1024 * 1024, 1024),
     nodeId: env.PARLEY_NODE_ID ?? `node-${process.pid}`,
     retentionDays: env.PARLEY_RETENTION_DAYS ? int(env, 'PARLEY_RETENTION_DAYS', 0, 1) : null,

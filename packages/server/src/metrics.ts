@@ -17,6 +17,7 @@ export function createMetrics() {
     httpRequests: new Counter({ name: 'parley_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'] as const, registers: [registry] }),
     storeInFlight: new Gauge({ name: 'parley_db_calls_in_flight', help: 'Storage calls under way (compare with the pool size: PostgreSQL pool max, 1 for SQLite)', registers: [registry] }),
     storeSeconds: new Histogram({ name: 'parley_db_call_seconds', help: 'Storage call duration by port method', labelNames: ['method'] as const, buckets: latencyBuckets, registers: [registry] }),
+    rateLimitFallbacks: new Counter({ name: 'parley_rate_limit_fallback_total', help: 'Rate-limit hits counted by this node alone because the shared limiter (Redis) failed or was too slow', registers: [registry] }),
     loginNotices: new Counter({ name: 'parley_login_attack_notices_total', help: 'Accounts whose login limit for unknown devices was reached (once per account per window)', registers: [registry] }),
     slowConsumers: new Counter({ name: 'parley_ws_slow_consumer_closes_total', help: 'Sockets closed because their send buffer overflowed', registers: [registry] }),
   };

@@ -6,6 +6,7 @@ import { buildApp, type ParleyApp } from './app';
 import { openShared, openStore } from './adapters';
 import type { Config } from './config';
 import { createLogger } from './logger';
+import { createMetrics } from './metrics';
 import { loadJwtSecret } from './secrets';
 
 export interface RunningNode {
@@ -18,8 +19,9 @@ export interface RunningNode {
 export async function startNode(config: Config): Promise<RunningNode> {
   const log = createLogger(config.logLevel, { node: config.nodeId });
   const store = await openStore(config, { log });
-  const shared = await openShared(config);
-  const app = await buildApp({ config, store, ...shared, log, jwtSecret: loadJwtSecret(config.dataDir, config.jwtSecret) });
+  const metrics = createMetrics();
+  const shared = await openShared(config, { log, metrics });
+  const app = await buildApp({ config, store, ...shared, log, metrics, jwtSecret: loadJwtSecret(config.dataDir, config.jwtSecret) });
   const url = await app.listen();
   log.info({ url, backend: store.backend, redis: Boolean(config.redisUrl) }, 'parley listening');
   let stopping: Promise<void> | null = null;
