@@ -111,11 +111,18 @@ export async function startNode(name: string, s: NodeSettings): Promise<ParleyNo
  * Starts `count` nodes on the same database and Redis, concurrently. `started` hears of
  * each node as soon as it is up, so a caller can still stop it if another one fails.
  */
-export async function startNodes(count: number, s: NodeSettings, started: (n: ParleyNode) => void = () => {}): Promise<ParleyNode[]> {
+export async function startNodes(
+  count: number,
+  s: NodeSettings,
+  started: (n: ParleyNode) => void = () => {},
+  /** Extra environment for one node (by index), e.g. its own way to Redis. */
+  envFor: (index: number) => Record<string, string> | Promise<Record<string, string>> = () => ({}),
+): Promise<ParleyNode[]> {
   // allSettled: a failing node must not leave the others starting unseen.
   const results = await Promise.allSettled(
     Array.from({ length: count }, async (_, i) => {
-      const n = await startNode(`node${i + 1}`, s);
+      const own = await envFor(i);
+      const n = await startNode(`node${i + 1}`, { ...s, env: { ...s.env, ...own } });
       started(n);
       return n;
     }),

@@ -56,6 +56,8 @@ export interface Config {
   rateLimitMemoryKeys?: number;
   /** Deadline of each Redis call of the rate limiter and presence, ms; optional so hand-built test configs stay valid. */
   redisTimeoutMs?: number;
+  /** How long the bus may fail to deliver before this node sends its sockets elsewhere (realtime/bus-watchdog.ts), ms; optional so hand-built test configs stay valid. */
+  busGraceMs?: number;
   /** Pushes buffered for one socket before it is closed as a slow consumer. */
   socketBufferMaxBytes: number;
   /**
@@ -158,6 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     rateLimitMemoryKeys: int(env, 'PARLEY_RATE_MEMORY_KEYS', 100_000, 1000),
     redisTimeoutMs: int(env, 'PARLEY_REDIS_TIMEOUT_MS', 250, 10),
+    busGraceMs: int(env, 'PARLEY_BUS_GRACE_MS', 10_000, 0),
     socketBufferMaxBytes: int(env, 'PARLEY_SOCKET_BUFFER_MAX', 4 * 1024 * 1024, 1024),
     nodeId: env.PARLEY_NODE_ID ?? `node-${process.pid}`,
     retentionDays: env.PARLEY_RETENTION_DAYS ? int(env, 'PARLEY_RETENTION_DAYS', 0, 1) : null,

@@ -25,6 +25,7 @@ import type { Services } from '../domain/services';
 import { ClientConnection } from './connection';
 import { RequestDispatcher } from './dispatcher';
 import { LocalRouting } from './routing';
+import { BusWatchdog } from './bus-watchdog';
 
 const HELLO_TIMEOUT_MS = 10_000;
 /** Frames a client may pipeline behind hello before welcome (each at most LIMITS.frameBytesMax). */
@@ -41,6 +42,8 @@ export class Gateway {
   private readonly dispatcher: RequestDispatcher;
   private readonly timer: NodeJS.Timeout;
   private accepting = true;
+  /** Sockets elsewhere while the bus cannot deliver (bus-watchdog.ts). */
+  private readonly busWatchdog: BusWatchdog;
   /** Connections whose routing and presence are being released after their socket closed. */
   private readonly releasing = new Set<Promise<void>>();
 
@@ -64,12 +67,23 @@ export class Gateway {
     this.dispatcher = new RequestDispatcher(services);
     this.timer = setInterval(() => void this.tick(), deps.config.gatewayTickMs ?? DEFAULT_TICK_MS);
     this.timer.unref();
+    this.busWatchdog = new BusWatchdog({
+      healthy: () => deps.bus.healthy(),
+      graceMs: deps.config.busGraceMs ?? 10_000,
+      onLost: () => {
+        const open = [...this.routing.connections()];
+        deps.log.warn({ sockets: open.length }, 'the bus cannot deliver: sockets sent to other nodes, upgrades refused until it can');
+        for (const conn of open) conn.close(CLOSE.TRY_AGAIN_LATER, 'reconnect elsewhere');
+      },
+      onBack: () => deps.log.info('the bus delivers again: taking sockets'),
+    });
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = req.url ?? '';
-    if (!this.accepting || (url !== '/ws' && !url.startsWith('/ws?'))) {
-      socket.write(`HTTP/1.1 ${this.accepting ? '404 Not Found' : '503 Service Unavailable'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const unavailable = !this.accepting || this.busWatchdog.cutOff;
+    if (unavailable || (url !== '/ws' && !url.startsWith('/ws?'))) {
+      socket.write(`HTTP/1.1 ${unavailable ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       socket.destroy();
       return;
     }
@@ -269,6 +283,7 @@ export class Gateway {
 
   close(): void {
     clearInterval(this.timer);
+    this.busWatchdog.stop();
     for (const conn of [...this.routing.connections()]) conn.ws.terminate();
     this.wss.close();
   }
