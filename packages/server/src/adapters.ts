@@ -20,7 +20,11 @@ import { MemoryRateLimiter } from './rate-limit/memory';
 export async function openStore(config: Config, opts: { log?: Logger } = {}): Promise<Store> {
   if (isPostgresUrl(config.databaseUrl)) {
     const { openPostgresStore } = await import('./store/postgres/postgres-store');
-    return openPostgresStore({ url: config.databaseUrl });
+    const statementMs = config.dbTimeoutMs ?? 5000;
+    return openPostgresStore({
+      url: config.databaseUrl,
+      timeouts: { statementMs, lockMs: Math.min(config.dbLockTimeoutMs ?? 2000, statementMs), idleInTransactionMs: statementMs * 3 },
+    });
   }
   const file = config.databaseUrl.replace(/^sqlite:(\/\/)?/i, '');
   if (file === ':memory:') {

@@ -24,6 +24,7 @@ import { buildOpenApi } from './http/openapi';
 import { Gateway } from './realtime/gateway';
 import { createMetrics, type Metrics } from './metrics';
 import { instrumentStore } from './store/instrumented';
+import { withDeadline } from './store/deadline';
 
 export interface AppParts {
   config: Config;
@@ -53,7 +54,7 @@ export interface ParleyApp {
 
 export async function buildApp(parts: AppParts): Promise<ParleyApp> {
   const metrics = parts.metrics ?? createMetrics();
-  const store = instrumentStore(parts.store, { inFlight: metrics.storeInFlight, seconds: metrics.storeSeconds });
+  const store = instrumentStore(withDeadline(parts.store, parts.config.dbTimeoutMs ?? 5000), { inFlight: metrics.storeInFlight, seconds: metrics.storeSeconds });
   const deps = { ...parts, store, clock: parts.clock ?? Date.now, metrics };
   const services = buildServices(deps, parts.jwtSecret);
   const http: FastifyInstance = Fastify({

@@ -56,6 +56,13 @@ export interface Config {
   rateLimitMemoryKeys?: number;
   /** Deadline of each Redis call of the rate limiter and presence, ms; optional so hand-built test configs stay valid. */
   redisTimeoutMs?: number;
+  /**
+   * Deadline of each storage call a request makes, ms (store/deadline.ts); PostgreSQL's
+   * statement_timeout too. Optional so hand-built test configs stay valid.
+   */
+  dbTimeoutMs?: number;
+  /** PostgreSQL lock_timeout, ms: a write waiting this long for a row or table lock fails UNAVAILABLE. */
+  dbLockTimeoutMs?: number;
   /** How long the bus may fail to deliver before this node sends its sockets elsewhere (realtime/bus-watchdog.ts), ms; optional so hand-built test configs stay valid. */
   busGraceMs?: number;
   /** Pushes buffered for one socket before it is closed as a slow consumer. */
@@ -160,6 +167,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     rateLimitMemoryKeys: int(env, 'PARLEY_RATE_MEMORY_KEYS', 100_000, 1000),
     redisTimeoutMs: int(env, 'PARLEY_REDIS_TIMEOUT_MS', 250, 10),
+    dbTimeoutMs: int(env, 'PARLEY_DB_TIMEOUT_MS', 5000, 100),
+    dbLockTimeoutMs: int(env, 'PARLEY_DB_LOCK_TIMEOUT_MS', 2000, 10),
     busGraceMs: int(env, 'PARLEY_BUS_GRACE_MS', 10_000, 0),
     socketBufferMaxBytes: int(env, 'PARLEY_SOCKET_BUFFER_MAX', 4 * 1024 * 1024, 1024),
     nodeId: env.PARLEY_NODE_ID ?? `node-${process.pid}`,
