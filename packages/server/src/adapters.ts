@@ -34,7 +34,7 @@ export async function openStore(config: Config, opts: { log?: Logger } = {}): Pr
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   // A file: writes on a writer thread, reads here (see threaded-store.ts).
   const { openThreadedSqliteStore } = await import('./store/sqlite/threaded-store');
-  return openThreadedSqliteStore({ path: file, synchronous: config.sqliteSynchronous, log: opts.log });
+  return openThreadedSqliteStore({ path: file, synchronous: config.sqliteSynchronous, log: opts.log, ...(config.diskMinFreeBytes !== undefined ? { minFreeBytes: config.diskMinFreeBytes } : {}) });
 }
 
 export interface SharedAdapters {

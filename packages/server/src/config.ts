@@ -61,6 +61,8 @@ export interface Config {
    * statement_timeout too. Optional so hand-built test configs stay valid.
    */
   dbTimeoutMs?: number;
+  /** SQLite: /readyz says not ready while the database's file system has less free space than this, bytes; optional so hand-built test configs stay valid. */
+  diskMinFreeBytes?: number;
   /** PostgreSQL lock_timeout, ms: a write waiting this long for a row or table lock fails UNAVAILABLE. */
   dbLockTimeoutMs?: number;
   /** How long the bus may fail to deliver before this node sends its sockets elsewhere (realtime/bus-watchdog.ts), ms; optional so hand-built test configs stay valid. */
@@ -169,6 +171,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisTimeoutMs: int(env, 'PARLEY_REDIS_TIMEOUT_MS', 250, 10),
     dbTimeoutMs: int(env, 'PARLEY_DB_TIMEOUT_MS', 5000, 100),
     dbLockTimeoutMs: int(env, 'PARLEY_DB_LOCK_TIMEOUT_MS', 2000, 10),
+    diskMinFreeBytes: int(env, 'PARLEY_DISK_MIN_FREE_BYTES', 64 * 1024 * 1024),
     busGraceMs: int(env, 'PARLEY_BUS_GRACE_MS', 10_000, 0),
     socketBufferMaxBytes: int(env, 'PARLEY_SOCKET_BUFFER_MAX', 4 * 1024 * 1024, 1024),
     nodeId: env.PARLEY_NODE_ID ?? `node-${process.pid}`,

@@ -26,10 +26,11 @@ const DRIVER_CONNECTION_CODES = new Set([
 /**
  * SQLSTATEs meaning the server cannot serve us right now: class 08 (connection
  * exception), 57P01..57P05 (admin/crash shutdown, cannot connect now, idle session
- * timeout), 53300 (too many connections), and our own deadlines (below).
+ * timeout), class 53 (insufficient resources: disk full, out of memory, too many
+ * connections), and our own deadlines (below).
  */
 function isUnavailableSqlState(code: string): boolean {
-  return code.startsWith('08') || /^57P0[1-5]$/.test(code) || code === '53300' || DEADLINE_SQLSTATES.has(code);
+  return code.startsWith('08') || code.startsWith('53') || /^57P0[1-5]$/.test(code) || DEADLINE_SQLSTATES.has(code);
 }
 
 /**
