@@ -70,7 +70,7 @@ export class FailOpenRateLimiter implements RateLimiter {
 
   async reset(key: string): Promise<void> {
     await this.local.reset(key);
-    if (Date.now() < this.downUntil) return;
+    if (Date.now() < this.downUntil || this.shared.available?.() === false) return;
     await withDeadline(this.shared.reset(key), this.deadlineMs).catch(() => {
       // A failure counter that outlives its success only makes a later login wait: fail open.
     });

@@ -9,11 +9,13 @@
  * commit after its caller was told UNAVAILABLE. Nothing was acknowledged for it: a send
  * retried with its clientMessageId finds the stored message (exactly once), as after a
  * lost reply. Maintenance (retention, partitions) runs outside requests and is exempt,
- * and so is close().
+ * and so are account erasure (EXEMPT_METHODS) and close().
  */
 import { StoreError, type Store } from './port';
 
 const EXEMPT_PORTS = new Set<PropertyKey>(['maintenance']);
+/** Account erasure is one transaction over everything a user wrote: it may take longer, and is not retried blindly. */
+const EXEMPT_METHODS = new Set<PropertyKey>(['close', 'eraseUser']);
 
 export function withDeadline(store: Store, ms: number): Store {
   if (!(ms > 0)) return store;
@@ -21,7 +23,7 @@ export function withDeadline(store: Store, ms: number): Store {
     new Proxy(target, {
       get(obj, prop, receiver) {
         const value = Reflect.get(obj, prop, receiver) as unknown;
-        if (prop === 'close') return value;
+        if (EXEMPT_METHODS.has(prop)) return value;
         if (typeof value === 'object' && value !== null && !EXEMPT_PORTS.has(prop) && obj === store) return wrap(value);
         if (typeof value !== 'function') return value;
         return (...args: unknown[]) => {
