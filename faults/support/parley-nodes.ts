@@ -92,6 +92,8 @@ export async function startNode(name: string, s: NodeSettings): Promise<ParleyNo
       }
     },
   };
+  // Three nodes compiling the server at once on a busy two-core machine took 50-70 s to
+  // answer ready; 90 s still leaves the suite's 120 s hook budget for the rest of the start.
   await waitFor(`${name} to be ready (log: ${logFile})`, async () => {
     if (!proc.running) {
       await proc.exited;
@@ -100,7 +102,7 @@ export async function startNode(name: string, s: NodeSettings): Promise<ParleyNo
       throw new GiveUp(`${name} exited during start (${JSON.stringify(await proc.exited)}); log tail:\n${tail}`);
     }
     return (await node.readiness()) === 200;
-  }, 60_000, 100).catch(async (err: unknown) => {
+  }, 90_000, 100).catch(async (err: unknown) => {
     await proc.kill();
     throw err;
   });
