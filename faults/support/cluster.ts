@@ -26,11 +26,20 @@ export interface ClusterHandle {
 }
 
 /** Starts everything; `handle.cleanup` is valid even when the start throws half way. */
-export function clusterHandle(): ClusterHandle & { start(opts: { label: string; nodes: number; ownPostgres?: boolean; env?: Record<string, string> }): Promise<Cluster> } {
+export interface ClusterOptions {
+  label: string;
+  nodes: number;
+  ownPostgres?: boolean;
+  env?: Record<string, string>;
+  /** Extra environment for one node (by index), given the cluster's Redis (e.g. a proxy to it). */
+  nodeEnv?: (index: number, redis: OwnRedis) => Record<string, string> | Promise<Record<string, string>>;
+}
+
+export function clusterHandle(): ClusterHandle & { start(opts: ClusterOptions): Promise<Cluster> } {
   const undo: (() => Promise<void> | void)[] = [];
   const handle = {
     cluster: null as Cluster | null,
-    async start(opts: { label: string; nodes: number; ownPostgres?: boolean; env?: Record<string, string> }): Promise<Cluster> {
+    async start(opts: ClusterOptions): Promise<Cluster> {
       const dir = scratchDir(opts.label);
       const keepLogs = process.env.PARLEY_FAULT_KEEP_LOGS === '1';
       undo.push(() => {
@@ -57,7 +66,7 @@ export function clusterHandle(): ClusterHandle & { start(opts: { label: string; 
       undo.push(async () => {
         await Promise.all(nodes.map((n) => n.kill()));
       });
-      await startNodes(opts.nodes, settings, (n) => nodes.push(n));
+      await startNodes(opts.nodes, settings, (n) => nodes.push(n), (i) => opts.nodeEnv?.(i, redis) ?? {});
       nodes.sort((a, b) => a.name.localeCompare(b.name));
       const proxy = await startRoundRobinProxy(nodes.map((n) => n.port));
       undo.push(() => proxy.close());

@@ -92,6 +92,8 @@ export async function startNode(name: string, s: NodeSettings): Promise<ParleyNo
       }
     },
   };
+  // Three nodes compiling the server at once on a busy two-core machine took 50-70 s to
+  // answer ready; 90 s still leaves the suite's 120 s hook budget for the rest of the start.
   await waitFor(`${name} to be ready (log: ${logFile})`, async () => {
     if (!proc.running) {
       await proc.exited;
@@ -100,7 +102,7 @@ export async function startNode(name: string, s: NodeSettings): Promise<ParleyNo
       throw new GiveUp(`${name} exited during start (${JSON.stringify(await proc.exited)}); log tail:\n${tail}`);
     }
     return (await node.readiness()) === 200;
-  }, 60_000, 100).catch(async (err: unknown) => {
+  }, 90_000, 100).catch(async (err: unknown) => {
     await proc.kill();
     throw err;
   });
@@ -111,11 +113,18 @@ export async function startNode(name: string, s: NodeSettings): Promise<ParleyNo
  * Starts `count` nodes on the same database and Redis, concurrently. `started` hears of
  * each node as soon as it is up, so a caller can still stop it if another one fails.
  */
-export async function startNodes(count: number, s: NodeSettings, started: (n: ParleyNode) => void = () => {}): Promise<ParleyNode[]> {
+export async function startNodes(
+  count: number,
+  s: NodeSettings,
+  started: (n: ParleyNode) => void = () => {},
+  /** Extra environment for one node (by index), e.g. its own way to Redis. */
+  envFor: (index: number) => Record<string, string> | Promise<Record<string, string>> = () => ({}),
+): Promise<ParleyNode[]> {
   // allSettled: a failing node must not leave the others starting unseen.
   const results = await Promise.allSettled(
     Array.from({ length: count }, async (_, i) => {
-      const n = await startNode(`node${i + 1}`, s);
+      const own = await envFor(i);
+      const n = await startNode(`node${i + 1}`, { ...s, env: { ...s.env, ...own } });
       started(n);
       return n;
     }),

@@ -12,6 +12,7 @@ import type { Bus } from './bus/port';
 import type { PresenceRegistry } from './presence/port';
 import type { RateLimiter } from './rate-limit/port';
 import type { Store } from './store/port';
+import type { Metrics } from './metrics';
 import { LocalBus } from './bus/local';
 import { MemoryPresence } from './presence/memory';
 import { MemoryRateLimiter } from './rate-limit/memory';
@@ -26,7 +27,11 @@ import { WebPushSender } from './push/web-push-sender';
 export async function openStore(config: Config, opts: { log?: Logger } = {}): Promise<Store> {
   if (isPostgresUrl(config.databaseUrl)) {
     const { openPostgresStore } = await import('./store/postgres/postgres-store');
-    return openPostgresStore({ url: config.databaseUrl });
+    const statementMs = config.dbTimeoutMs ?? 5000;
+    return openPostgresStore({
+      url: config.databaseUrl,
+      timeouts: { statementMs, lockMs: Math.min(config.dbLockTimeoutMs ?? 2000, statementMs), idleInTransactionMs: statementMs * 3 },
+    });
   }
   const file = config.databaseUrl.replace(/^sqlite:(\/\/)?/i, '');
   if (file === ':memory:') {
@@ -36,7 +41,7 @@ export async function openStore(config: Config, opts: { log?: Logger } = {}): Pr
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   // A file: writes on a writer thread, reads here (see threaded-store.ts).
   const { openThreadedSqliteStore } = await import('./store/sqlite/threaded-store');
-  return openThreadedSqliteStore({ path: file, synchronous: config.sqliteSynchronous, log: opts.log });
+  return openThreadedSqliteStore({ path: file, synchronous: config.sqliteSynchronous, log: opts.log, ...(config.diskMinFreeBytes !== undefined ? { minFreeBytes: config.diskMinFreeBytes } : {}) });
 }
 
 export interface SharedAdapters {
@@ -45,18 +50,36 @@ export interface SharedAdapters {
   limiter: RateLimiter;
 }
 
-export async function openShared(config: Config): Promise<SharedAdapters> {
-  if (!config.redisUrl) return { bus: new LocalBus(), presence: new MemoryPresence(), limiter: new MemoryRateLimiter() };
-  const [{ RedisBus }, { RedisPresence }, { RedisRateLimiter }] = await Promise.all([
+export interface SharedOptions {
+  /** Hears about dependencies failing and recovering. */
+  log?: Logger;
+  /** The node's metrics (fallback counts). */
+  metrics?: Metrics;
+}
+
+export async function openShared(config: Config, opts: SharedOptions = {}): Promise<SharedAdapters> {
+  const maxKeys = config.rateLimitMemoryKeys;
+  if (!config.redisUrl) return { bus: new LocalBus(), presence: new MemoryPresence(), limiter: new MemoryRateLimiter({ maxKeys }) };
+  const [{ RedisBus }, { RedisPresence }, { RedisRateLimiter }, { FailOpenRateLimiter }] = await Promise.all([
     import('./bus/redis'),
     import('./presence/redis'),
     import('./rate-limit/redis'),
+    import('./rate-limit/fail-open'),
   ]);
   const { redisUrl: url, redisPrefix: prefix } = config;
+  const deadlineMs = config.redisTimeoutMs ?? 250;
+  // Rate limits fail open to a per-node limiter (fail-open.ts); presence calls fail fast
+  // (4× the deadline: a heartbeat renews many connections in one call).
+  const limiter = new FailOpenRateLimiter(new RedisRateLimiter({ url, prefix, commandTimeoutMs: deadlineMs }), {
+    deadlineMs,
+    localMaxKeys: maxKeys,
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.metrics ? { onFallback: () => opts.metrics!.rateLimitFallbacks.inc() } : {}),
+  });
   return {
     bus: new RedisBus({ url, prefix, nodeName: config.nodeId }),
-    presence: new RedisPresence({ url, prefix }),
-    limiter: new RedisRateLimiter({ url, prefix }),
+    presence: new RedisPresence({ url, prefix, commandTimeoutMs: deadlineMs * 4 }),
+    limiter,
   };
 }
 
@@ -71,5 +94,5 @@ export function openMedia(): MediaInspector {
 /** Web Push signed with the deployment's VAPID pair (`keys`, loaded on first push). */
 export function openPushSender(config: Config, keys: () => VapidKeys): PushSender {
   const cfg = config.notifications;
-  return new WebPushSender({ keys, subject: cfg?.vapidSubject ?? 'mailto:admin@parley.invalid', allowInsecure: cfg?.pushAllowInsecure ?? false });
+  return new WebPushSender({ keys, subject: cfg?.vapidSubject ?? 'mailto:admin@parley.invalid', allowInsecure: cfg?.pushAllowInsecure ?? false, outbound: { allowPorts: config.outbound?.allowPorts ?? [443] } });
 }

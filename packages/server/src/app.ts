@@ -39,6 +39,7 @@ import { buildOpenApi } from './http/openapi';
 import { Gateway } from './realtime/gateway';
 import { createMetrics, type Metrics } from './metrics';
 import { instrumentStore } from './store/instrumented';
+import { withDeadline } from './store/deadline';
 
 export interface AppParts {
   config: Config;
@@ -55,6 +56,8 @@ export interface AppParts {
   push?: PushSender;
   /** Certificate and key: the port then speaks HTTPS and WSS only (config.tls names the files). */
   tls?: TlsMaterial;
+  /** The node's metrics, when adapters made before the app count into them too. */
+  metrics?: Metrics;
 }
 
 export interface ParleyApp {
@@ -75,8 +78,8 @@ export interface ParleyApp {
 }
 
 export async function buildApp(parts: AppParts): Promise<ParleyApp> {
-  const metrics = createMetrics();
-  const store = instrumentStore(parts.store, { inFlight: metrics.storeInFlight, seconds: metrics.storeSeconds });
+  const metrics = parts.metrics ?? createMetrics();
+  const store = instrumentStore(withDeadline(parts.store, parts.config.dbTimeoutMs ?? 5000), { inFlight: metrics.storeInFlight, seconds: metrics.storeSeconds });
   // The composition root: every port the domain uses is chosen here, and every secret loaded.
   const { config, bus, presence, limiter, log, jwtSecret } = parts;
   const vapid = lazyVapidKeys(config);

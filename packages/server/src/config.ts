@@ -59,6 +59,21 @@ export interface Config extends EdgeConfig {
      */
     erase?: RateRuleConfig;
   };
+  /** Most keys an in-memory rate limiter holds (the embedded one, and the fallback when Redis fails); optional so hand-built test configs stay valid. */
+  rateLimitMemoryKeys?: number;
+  /** Deadline of each Redis call of the rate limiter and presence, ms; optional so hand-built test configs stay valid. */
+  redisTimeoutMs?: number;
+  /**
+   * Deadline of each storage call a request makes, ms (store/deadline.ts); PostgreSQL's
+   * statement_timeout too. Optional so hand-built test configs stay valid.
+   */
+  dbTimeoutMs?: number;
+  /** SQLite: /readyz says not ready while the database's file system has less free space than this, bytes; optional so hand-built test configs stay valid. */
+  diskMinFreeBytes?: number;
+  /** PostgreSQL lock_timeout, ms: a write waiting this long for a row or table lock fails UNAVAILABLE. */
+  dbLockTimeoutMs?: number;
+  /** How long the bus may fail to deliver before this node sends its sockets elsewhere (realtime/bus-watchdog.ts), ms; optional so hand-built test configs stay valid. */
+  busGraceMs?: number;
   /** Pushes buffered for one socket before it is closed as a slow consumer. */
   socketBufferMaxBytes: number;
   /**
@@ -85,6 +100,8 @@ export interface Config extends EdgeConfig {
   contentFilter?: { words: string[]; maxLinks: number; blockedDomains: string[]; repeatMax: number; repeatWindowSec: number };
   /** Notifications and browser push (domain/notifications-service.ts); optional so hand-built test configs stay valid. */
   notifications?: { groupMax: number; vapidPublicKey: string | null; vapidPrivateKey: string | null; vapidSubject: string; pushAllowInsecure: boolean };
+  /** Server-made requests to URLs users gave (outbound/guard.ts): the ports an https URL may name (default 443). Optional so hand-built test configs stay valid. */
+  outbound?: { allowPorts: number[] };
 }
 
 type Env = Record<string, string | undefined>;
@@ -119,6 +136,15 @@ function vapidPair(env: Env): { vapidPublicKey: string | null; vapidPrivateKey: 
   const priv = env.PARLEY_VAPID_PRIVATE_KEY || null;
   if ((pub === null) !== (priv === null)) throw new Error('set both PARLEY_VAPID_PUBLIC_KEY and PARLEY_VAPID_PRIVATE_KEY, or neither');
   return { vapidPublicKey: pub, vapidPrivateKey: priv };
+}
+
+/** Comma-separated TCP ports, e.g. "443,8443". */
+function ports(env: Env, name: string, def: number[]): number[] {
+  const raw = env[name];
+  if (!raw) return def;
+  const list = raw.split(',').map((p) => p.trim()).filter(Boolean).map(Number);
+  if (list.length === 0 || list.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) throw new Error(`${name} must be comma-separated ports (e.g. 443,8443), got "${raw}"`);
+  return list;
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -156,6 +182,12 @@ export function loadConfig(env: Env = process.env): Config {
       export: rule(env, 'PARLEY_RATE_EXPORT', { limit: 3, windowMs: 60 * 60_000 }),
       erase: rule(env, 'PARLEY_RATE_ERASE', { limit: 5, windowMs: 60 * 60_000 }),
     },
+    rateLimitMemoryKeys: int(env, 'PARLEY_RATE_MEMORY_KEYS', 100_000, 1000),
+    redisTimeoutMs: int(env, 'PARLEY_REDIS_TIMEOUT_MS', 250, 10),
+    dbTimeoutMs: int(env, 'PARLEY_DB_TIMEOUT_MS', 5000, 100),
+    dbLockTimeoutMs: int(env, 'PARLEY_DB_LOCK_TIMEOUT_MS', 2000, 10),
+    diskMinFreeBytes: int(env, 'PARLEY_DISK_MIN_FREE_BYTES', 64 * 1024 * 1024),
+    busGraceMs: int(env, 'PARLEY_BUS_GRACE_MS', 10_000, 0),
     socketBufferMaxBytes: int(env, 'PARLEY_SOCKET_BUFFER_MAX', 4 * 1024 * 1024, 1024),
     recheckIntervalMs: int(env, 'PARLEY_RECHECK_INTERVAL', 10, 1) * 1000,
     nodeId: env.PARLEY_NODE_ID ?? `node-${process.pid}`,
@@ -179,5 +211,6 @@ export function loadConfig(env: Env = process.env): Config {
       vapidSubject: env.PARLEY_VAPID_SUBJECT || 'mailto:admin@parley.invalid',
       pushAllowInsecure: env.PARLEY_PUSH_ALLOW_INSECURE === '1',
     },
+    outbound: { allowPorts: ports(env, 'PARLEY_OUTBOUND_ALLOW_PORTS', [443]) },
   };
 }

@@ -18,6 +18,8 @@ export function createMetrics() {
     storeInFlight: new Gauge({ name: 'parley_db_calls_in_flight', help: 'Storage calls under way (compare with the pool size: PostgreSQL pool max, 1 for SQLite)', registers: [registry] }),
     storeSeconds: new Histogram({ name: 'parley_db_call_seconds', help: 'Storage call duration by port method', labelNames: ['method'] as const, buckets: latencyBuckets, registers: [registry] }),
     edgeRefusals: new Counter({ name: 'parley_edge_refusals_total', help: 'Connections and sockets refused or cut at the edge, by reason (caps and timeouts, docs/security.md)', labelNames: ['reason'] as const, registers: [registry] }),
+    rateLimitFallbacks: new Counter({ name: 'parley_rate_limit_fallback_total', help: 'Rate-limit hits counted by this node alone because the shared limiter (Redis) failed or was too slow', registers: [registry] }),
+    loginNotices: new Counter({ name: 'parley_login_attack_notices_total', help: 'Accounts whose login limit for unknown devices was reached (once per account per window)', registers: [registry] }),
     slowConsumers: new Counter({ name: 'parley_ws_slow_consumer_closes_total', help: 'Sockets closed because their send buffer overflowed', registers: [registry] }),
     busPayloadsDropped: new Counter({ name: 'parley_bus_payloads_dropped_total', help: 'Bus payloads dropped by this node: not an envelope (malformed), or beyond the buffer held while re-checking after a bus gap (held_overflow)', labelNames: ['reason'] as const, registers: [registry] }),
     recheckCorrections: new Counter({

@@ -6,6 +6,7 @@ import { buildApp, type ParleyApp } from './app';
 import { openShared, openStore } from './adapters';
 import type { Config } from './config';
 import { createLogger } from './logger';
+import { createMetrics } from './metrics';
 import { loadJwtSecret } from './secrets';
 import { readTlsFiles } from './tls';
 import { transportWarning } from './transport-warning';
@@ -28,8 +29,9 @@ export async function startNode(config: Config): Promise<RunningNode> {
   // Read first: a missing certificate stops the start before anything is opened.
   const tls = config.tls ? readTlsFiles(config.tls) : undefined;
   const store = await openStore(config, { log });
-  const shared = await openShared(config);
-  const app = await buildApp({ config, store, ...shared, log, jwtSecret: loadJwtSecret(config.dataDir, config.jwtSecret), ...(tls ? { tls } : {}) });
+  const metrics = createMetrics();
+  const shared = await openShared(config, { log, metrics });
+  const app = await buildApp({ config, store, ...shared, log, metrics, jwtSecret: loadJwtSecret(config.dataDir, config.jwtSecret), ...(tls ? { tls } : {}) });
   const listening = await app.listen();
   // Links and messages name where users reach the node (behind a proxy, the proxy).
   const url = config.publicUrl ?? listening;

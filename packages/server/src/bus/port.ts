@@ -45,7 +45,11 @@ export interface Bus {
   unsubscribe(topic: Topic): Promise<void>;
   /** Registers a listener of delivery gaps (see DeliveryState). The in-process bus never has one. */
   watchDelivery(listener: (state: DeliveryState) => void): void;
-  /** True while the adapter believes it is connected (for /readyz). */
+  /**
+   * True while the adapter can deliver: connected, and (for a remote bus) a message of its
+   * own made a round trip recently. /readyz reports it, and a node whose bus stays
+   * unhealthy sends its sockets elsewhere (realtime/bus-watchdog.ts).
+   */
   healthy(): boolean;
   close(): Promise<void>;
 }

@@ -28,6 +28,7 @@
  * in place of the two `Redis` connections below, since each SSUBSCRIBE must reach the
  * shard owning the channel's slot; the topic→channel mapping needs no change.
  */
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { chunks } from '../redis/chunks';
 import { TurnBatch } from '../redis/turn-batch';
@@ -63,6 +64,10 @@ export interface RedisBusOptions {
    * driver's message only, never the command arguments, so no payload reaches a log.
    */
   onError?: (err: Error) => void;
+  /** How often the node publishes to its own health channel; default 1 s. */
+  probeIntervalMs?: number;
+  /** healthy() needs a round trip newer than this; default 5 probe intervals. */
+  probeStaleMs?: number;
 }
 
 export interface RedisBusStats {
@@ -89,6 +94,16 @@ export class RedisBus implements Bus {
   private readonly deliveryListeners: ((state: DeliveryState) => void)[] = [];
   private closed = false;
   private readonly counters: RedisBusStats = { publishFailures: 0, publishesDropped: 0 };
+  /**
+   * A channel only this bus subscribes to. A probe published there and heard back proves
+   * both connections carry messages end to end: a Redis that hangs (connections open,
+   * nothing answers) or a path to it that silently drops packets keeps the clients'
+   * status 'ready', but no probe comes back.
+   */
+  private readonly healthChannel: string;
+  private readonly probeTimer: NodeJS.Timeout;
+  private readonly probeStaleMs: number;
+  private lastRoundTripAt = 0;
   /** Publishes of this turn of the event loop, written together when it ends. */
   private readonly outbox = new TurnBatch<[channel: string, payload: string]>((out) => this.flushOutbox(out));
 
@@ -128,6 +143,7 @@ export class RedisBus implements Bus {
               this.deliveryLost = false;
               this.tell('restored');
             }
+            this.probe(); // no need to wait a whole interval to be ready again
           },
           () => {},
         );
@@ -143,6 +159,17 @@ export class RedisBus implements Bus {
     // Without an 'error' listener ioredis prints every reconnect attempt to stderr.
     this.pub.on('error', (err: Error) => this.report(err));
     this.sub.on('error', (err: Error) => this.report(err));
+    this.healthChannel = `${this.prefix}health:${randomUUID()}`;
+    const probeEveryMs = options.probeIntervalMs ?? 1000;
+    this.probeStaleMs = options.probeStaleMs ?? probeEveryMs * 5;
+    // Subscribed before the first probe (ioredis queues it until the connection is up)
+    // and again after every reconnect (autoResubscribe), with the domain channels.
+    this.sub.subscribe(this.healthChannel).catch((err: Error) => this.report(err));
+    this.sub.on('message', (channel: string) => {
+      if (channel === this.healthChannel) this.lastRoundTripAt = Date.now();
+    });
+    this.probeTimer = setInterval(() => this.probe(), probeEveryMs);
+    this.probeTimer.unref();
     this.sub.on(this.sharded ? 'smessage' : 'message', (channel: string, payload: string) => {
       const entry = this.handlers.get(channel);
       if (!entry) return;
@@ -231,9 +258,24 @@ export class RedisBus implements Bus {
     }
   }
 
-  /** Both connections are up and, after a reconnect, every subscription is active again. */
+  /**
+   * Both connections are up, after a reconnect every subscription is active again, and a
+   * probe went through Redis and came back recently (see healthChannel).
+   */
   healthy(): boolean {
-    return !this.closed && this.pub.status === 'ready' && this.sub.status === 'ready' && this.subscriptionsRestored;
+    return (
+      !this.closed &&
+      this.pub.status === 'ready' &&
+      this.sub.status === 'ready' &&
+      this.subscriptionsRestored &&
+      Date.now() - this.lastRoundTripAt < this.probeStaleMs
+    );
+  }
+
+  /** Fire and forget, never queued: a probe that cannot go now proves nothing later. */
+  private probe(): void {
+    if (this.closed || this.pub.status !== 'ready' || this.sub.status !== 'ready') return;
+    this.pub.publish(this.healthChannel, '1').catch(() => {});
   }
 
   stats(): RedisBusStats {
@@ -245,6 +287,7 @@ export class RedisBus implements Bus {
     // What was published just before closing goes out ahead of the QUIT.
     this.outbox.drain();
     this.closed = true;
+    clearInterval(this.probeTimer);
     this.handlers.clear();
     await Promise.all([quitOrDrop(this.pub), quitOrDrop(this.sub)]);
   }

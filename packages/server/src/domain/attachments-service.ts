@@ -98,6 +98,7 @@ export class AttachmentsService {
         if (err instanceof OverLimit || total > reserved) {
           throw reserved < uploadMaxBytes && input.declaredLength === null ? quotaExceeded() : new AppError('PAYLOAD_TOO_LARGE', `files are limited to ${uploadMaxBytes} bytes`);
         }
+        if (isStorageFull(err)) throw storageFull();
         throw new AppError('BAD_REQUEST', 'the upload did not complete');
       }
       written = true;
@@ -117,7 +118,7 @@ export class AttachmentsService {
       return toAttachment(record);
     } catch (err) {
       await this.discard(id, written);
-      throw err;
+      throw isStorageFull(err) ? storageFull() : err;
     }
   }
 
@@ -251,3 +252,11 @@ function thumbName(name: string): string {
 function readableOf(buf: Buffer): Readable {
   return Readable.from([buf]);
 }
+
+/** The disk (or the quota of the file system) is full: a retry after space returns can succeed. */
+function isStorageFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+const storageFull = () => new AppError('UNAVAILABLE', 'storage is full, retry later');

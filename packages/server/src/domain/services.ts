@@ -2,6 +2,7 @@ import type { Deps } from './deps';
 import { AttachmentsService } from './attachments-service';
 import { AuthService } from './auth/auth-service';
 import { AccessTokens } from './auth/tokens';
+import { DeviceTokens } from './auth/device-token';
 import { ConversationsService } from './conversations-service';
 import { Fanout } from './fanout';
 import { MessagesService } from './messages-service';
@@ -44,7 +45,7 @@ export function buildServices(deps: Deps): Services {
   return {
     deps,
     fanout,
-    auth: new AuthService(deps, tokens, fanout),
+    auth: new AuthService(deps, tokens, fanout, new DeviceTokens(deps.keys.jwtSecret)),
     users: new UsersService(deps, fanout, avatars),
     conversations,
     messages,

@@ -62,7 +62,13 @@ export class UsersService {
   }
 
   private async livePresence(user: UserRecord): Promise<Presence> {
-    const online = (await this.deps.presence.onlineAmong([user.id])).has(user.id);
+    // Presence unreachable (Redis down): shown offline with the stored last seen, not an error.
+    const online = (
+      await this.deps.presence.onlineAmong([user.id]).catch((err: unknown) => {
+        this.deps.log.warn({ err }, 'presence unavailable');
+        return new Set<UserId>();
+      })
+    ).has(user.id);
     return { userId: user.id, status: online ? 'online' : 'offline', lastSeenAt: online ? null : user.lastSeenAt };
   }
 

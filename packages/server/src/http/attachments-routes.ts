@@ -30,7 +30,7 @@ export async function registerAttachmentRoutes(app: FastifyInstance, services: S
   /** The operations table's authentication and rate step (request budget, per user), for routes outside it. */
   async function authenticated(req: FastifyRequest): Promise<UserId> {
     const auth = await services.auth.authenticate(bearer(req));
-    await takeRateStep(services.deps, perUser('request'), undefined, { userId: auth.userId, ip: req.ip });
+    await takeRateStep(services.deps, perUser('request'), { userId: auth.userId, ip: req.ip });
     return auth.userId;
   }
 

@@ -318,4 +318,39 @@ describeEachBackend('login brute-force limit', (backend) => {
       await server.close();
     }
   });
+
+  it('failures from other addresses never lock the owner out of a device they logged in from before', async () => {
+    const server = await backend.startServer({ config: { trustProxy: 'local', rateLimits: testRateLimits({ login: { limit: 3, windowMs: 60_000 } }) } });
+    try {
+      const u = await registerUser(server.url, 'owner');
+      const from = (address: string, password: string, cookie?: string) =>
+        call(server.url, 'POST', '/api/auth/login', { json: { username: u.username, password }, headers: { 'x-forwarded-for': address, ...(cookie ? { cookie } : {}) } });
+      // The owner logs in once from their laptop: it becomes a known device.
+      const first = await from('198.51.100.1', PASSWORD);
+      expect(first.status).toBe(200);
+      const setCookie = first.headers.get('set-cookie') ?? '';
+      expect(setCookie).toMatch(/^parley_device=[^;]+; Path=\/api\/auth; Max-Age=\d+; HttpOnly; SameSite=Strict/);
+      const device = setCookie.split(';')[0]!;
+
+      // Many addresses guess the password, more than the account's limit.
+      for (let i = 0; i < 12; i++) await from(`203.0.113.${i + 1}`, 'wrong password');
+      // One address that keeps guessing is stopped on its own.
+      for (let i = 0; i < 3; i++) await from('203.0.113.200', 'wrong password');
+      expect((await from('203.0.113.200', 'wrong password')).status).toBe(429);
+
+      // The owner's known device gets in, from its usual address and from a new one.
+      expect((await from('198.51.100.1', PASSWORD, device)).status).toBe(200);
+      expect((await from('192.0.2.50', PASSWORD, device)).status).toBe(200);
+      // An unknown device is held to the account's limit while the attack lasts (and a
+      // token of another account, or a forged one, does not make a device known).
+      expect((await from('192.0.2.51', PASSWORD)).status).toBe(429);
+      expect((await from('192.0.2.51', PASSWORD, `parley_device=${u.id}.99999999999.forged`)).status).toBe(429);
+      const other = await registerUser(server.url, 'other');
+      const otherLogin = await call(server.url, 'POST', '/api/auth/login', { json: { username: other.username, password: PASSWORD } });
+      const otherDevice = (otherLogin.headers.get('set-cookie') ?? '').split(';')[0]!;
+      expect((await from('192.0.2.52', PASSWORD, otherDevice)).status).toBe(429);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -263,7 +263,7 @@ function notificationsSuite(backend: string, factory: Factory) {
       expect((await s.request('focus', { conversationId: 42 })).error.code).toBe('BAD_REQUEST');
 
       const keys = { p256dh: 'B'.repeat(87), auth: 'A'.repeat(22) };
-      for (const endpoint of ['http://push.example.com/x', 'https://127.0.0.1/x', 'https://localhost/x', 'https://[::1]/x', 'ftp://push.example.com/x', 'not a url']) {
+      for (const endpoint of ['http://push.example.com/x', 'https://metadata.google.internal/x', 'https://redis.internal:6379/', 'https://push.example.com:6379/x', 'https://127.0.0.1/x', 'https://localhost/x', 'https://[::1]/x', 'ftp://push.example.com/x', 'not a url']) {
         const res = await b.api.post('/api/push/subscriptions', { endpoint, keys });
         expect(res.status, endpoint).toBe(400);
       }

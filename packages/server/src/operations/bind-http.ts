@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../domain/services';
 import { AppError } from '../domain/errors';
 import { parseInput } from '../http/validate';
+import { readDeviceToken } from '../http/device-cookie';
 import type { HttpBinding, HttpCaller, HttpInput, HttpResponse } from './kit';
 import { takeRateStep } from './rate-step';
 import { HTTP_BINDINGS } from './table';
@@ -45,12 +46,12 @@ export function bindHttp(app: FastifyInstance, services: Services): void {
           body: def.body ? parseInput(def.body, req.body ?? {}, 'body') : undefined,
         } as HttpInput<RouteName>;
         const input = binding.input(parsed);
-        await takeRateStep(services.deps, op.rate, input, { ...(auth ? { userId: auth.userId } : {}), ip: req.ip });
+        await takeRateStep(services.deps, op.rate, { ...(auth ? { userId: auth.userId } : {}), ip: req.ip });
         reply.code(def.status);
         const res: HttpResponse = { status: (code) => void reply.code(code), fastify: reply };
         const result = op.auth
           ? await op.run(services, { userId: auth!.userId, sessionId: auth!.sessionId, user: auth!.user, ip: req.ip } satisfies HttpCaller, input)
-          : await op.run(services, { ip: req.ip }, input);
+          : await op.run(services, { ip: req.ip, deviceToken: readDeviceToken(req.headers.cookie) }, input);
         const out = await binding.reply(result, res);
         if (def.status === 204 && reply.statusCode === 204) return reply.send();
         return out;

@@ -15,7 +15,7 @@ export async function runFrame<W extends RequestOp>(services: Services, conn: Cl
   const input = binding.input(data);
   // A socket is signed in: every op it sends is a signed-in user's.
   if (!operation.auth) throw new Error(`request op ${op} is bound to an operation without a session`);
-  await takeRateStep(services.deps, operation.rate, input, { userId: conn.userId });
+  await takeRateStep(services.deps, operation.rate, { userId: conn.userId });
   const caller: SocketCaller = { userId: conn.userId, sessionId: conn.session.id, connection: conn };
   return binding.reply(await operation.run(services, caller, input));
 }

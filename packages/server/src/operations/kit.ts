@@ -37,18 +37,16 @@ export interface SocketCaller extends Caller {
 /** A caller without a session (register, log in, refresh, log out). */
 export interface Anonymous {
   ip: string;
+  /** The known-device token the client presented (an HTTP cookie; domain/auth/login-guard.ts). */
+  deviceToken?: string | undefined;
 }
 
 /**
  * The budget an operation's calls count against: one rule of config.rateLimits, per
- * signed-in user or per client address (keys: rate-limit/keys.ts). Logging in counts
- * per account and per address (ipTimes × the rule's limit). `rule: null` only with the
- * reason it needs none.
+ * signed-in user or per client address (keys: rate-limit/keys.ts). `rule: null` only with
+ * the reason it needs none (or who limits it instead).
  */
-export type RateSpec<I> =
-  | { rule: RateRuleName; per: 'user' | 'ip' }
-  | { rule: RateRuleName; per: 'account-and-ip'; account: (input: I) => string; ipTimes: number }
-  | { rule: null; why: string };
+export type RateSpec = { rule: RateRuleName; per: 'user' | 'ip' } | { rule: null; why: string };
 
 /**
  * An operation of a signed-in user. `run` is a property (not a method) on purpose: its
@@ -57,13 +55,13 @@ export type RateSpec<I> =
  */
 export interface UserOperation<I, R, C extends Caller = Caller> {
   auth: true;
-  rate: RateSpec<I>;
+  rate: RateSpec;
   run: (s: Services, caller: C, input: I) => Promise<R>;
 }
 
 export interface PublicOperation<I, R> {
   auth: false;
-  rate: RateSpec<I>;
+  rate: RateSpec;
   run: (s: Services, caller: Anonymous, input: I) => Promise<R>;
 }
 

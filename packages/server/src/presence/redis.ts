@@ -28,6 +28,8 @@ export type RedisPresenceOptions = ({ url: string; client?: never } | { client: 
   prefix?: string;
   /** How long a connection counts as live without a heartbeat; default 60 s (callers beat every 20 s). */
   ttlMs?: number;
+  /** Given a url: each command's deadline (ioredis commandTimeout), queued ones included; default none. */
+  commandTimeoutMs?: number;
 };
 
 const NOW_MS = `
@@ -154,7 +156,9 @@ export class RedisPresence implements PresenceRegistry {
     this.ttlMs = options.ttlMs ?? 60_000;
     if (!Number.isInteger(this.ttlMs) || this.ttlMs < 1) throw new RangeError('ttlMs must be a positive integer');
     this.ownsClient = options.client === undefined;
-    this.client = options.client ?? new Redis(options.url, { connectionName: 'parley-presence' });
+    // With a deadline, a hung or unreachable Redis fails presence calls quickly; every
+    // caller degrades (offline, or online-and-unfocused for notifications) instead of waiting.
+    this.client = options.client ?? new Redis(options.url, { connectionName: 'parley-presence', ...(options.commandTimeoutMs ? { commandTimeout: options.commandTimeoutMs } : {}) });
     if (this.ownsClient) this.client.on('error', () => {}); // failures surface as rejected calls
     this.client.defineCommand('parleyPresenceTouch', { numberOfKeys: 2, lua: TOUCH });
     this.client.defineCommand('parleyPresenceForget', { numberOfKeys: 2, lua: FORGET });

@@ -1,13 +1,13 @@
 /**
  * Sends one Web Push message: the payload is encrypted for the subscription (aes128gcm)
- * and signed with VAPID by the `web-push` library, and posted here with fetch so the
- * transport stays ours: https only (plain http to a loopback address only when
- * PARLEY_PUSH_ALLOW_INSECURE=1, for tests), no IP-literal or localhost hosts in
- * production (the endpoint comes from a user: it must not reach our own network), no
- * redirects followed, a timeout.
+ * and signed with VAPID by the `web-push` library, and posted through the outbound guard
+ * (outbound/guard.ts), since the endpoint comes from a user and must not reach our own
+ * network: the URL is checked as text when a subscription is stored, and its resolved
+ * addresses again before each post. PARLEY_PUSH_ALLOW_INSECURE=1 (tests) is the guard's
+ * explicit allowance for plain http to a loopback address.
  */
-import { isIP } from 'node:net';
 import webpush from 'web-push';
+import { checkUrl, OutboundRefused, request, type OutboundPolicy } from '../outbound/guard';
 import type { PushOptions, PushOutcome, PushSender, PushTarget, VapidKeys } from './port';
 
 export interface WebPushSenderOptions {
@@ -15,28 +15,25 @@ export interface WebPushSenderOptions {
   subject: string;
   allowInsecure: boolean;
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  /** The guard's policy beyond the insecure allowance: ports (PARLEY_OUTBOUND_ALLOW_PORTS), and a lookup for tests. */
+  outbound?: Omit<OutboundPolicy, 'allowInsecureLoopback'>;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 export class WebPushSender implements PushSender {
-  constructor(private readonly opts: WebPushSenderOptions) {}
+  private readonly policy: OutboundPolicy;
 
+  constructor(private readonly opts: WebPushSenderOptions) {
+    this.policy = { timeoutMs: opts.timeoutMs ?? 10_000, ...opts.outbound, allowInsecureLoopback: opts.allowInsecure };
+  }
+
+  /** Whether the server will ever post to this endpoint: the guard's text check (no network call). */
   endpointAllowed(endpoint: string): boolean {
-    let url: URL;
     try {
-      url = new URL(endpoint);
+      checkUrl(endpoint, this.policy);
+      return true;
     } catch {
       return false;
     }
-    if (url.username || url.password) return false;
-    if (url.protocol === 'https:') {
-      if (this.opts.allowInsecure) return true;
-      const host = url.hostname.replace(/^\[|\]$/g, '');
-      return isIP(host) === 0 && host !== 'localhost' && !host.endsWith('.localhost') && host.includes('.');
-    }
-    return url.protocol === 'http:' && this.opts.allowInsecure && LOOPBACK.has(url.hostname);
   }
 
   async send(target: PushTarget, payload: string, options: PushOptions): Promise<PushOutcome> {
@@ -57,20 +54,13 @@ export class WebPushSender implements PushSender {
     }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(details.headers)) if (k.toLowerCase() !== 'content-length') headers[k] = String(v);
-    const doFetch = this.opts.fetch ?? globalThis.fetch;
     try {
-      const res = await doFetch(details.endpoint, {
-        method: 'POST',
-        headers,
-        body: details.body ? new Uint8Array(details.body) : new Uint8Array(0),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
-      });
-      await res.arrayBuffer().catch(() => undefined);
+      const res = await request(details.endpoint, { method: 'POST', headers, body: details.body ? new Uint8Array(details.body) : new Uint8Array(0) }, this.policy);
       if (res.status === 404 || res.status === 410) return 'gone';
       return res.status >= 200 && res.status < 300 ? 'sent' : 'failed';
-    } catch {
-      return 'failed';
+    } catch (err) {
+      // An endpoint that now resolves into our own network is no push service: forget it.
+      return err instanceof OutboundRefused ? 'gone' : 'failed';
     }
   }
 }

@@ -8,11 +8,14 @@ import type { Config } from '../config';
 
 export type RateRuleName = keyof Config['rateLimits'];
 
-/** Whose budget a hit counts against: a signed-in user, a client address, or an account being logged into. */
-export type RateSubject = { user: UserId } | { ip: string } | { account: string };
+/**
+ * Whose budget a hit counts against: a signed-in user, a client address, an account being
+ * logged into, or one address trying one account.
+ */
+export type RateSubject = { user: UserId } | { ip: string } | { account: string; ip?: undefined } | { account: string; ip: string };
 
 export function rateKey(rule: RateRuleName, subject: RateSubject): string {
   if ('user' in subject) return `${rule}:user:${subject.user}`;
-  if ('ip' in subject) return `${rule}:ip:${subject.ip}`;
-  return `${rule}:account:${subject.account}`;
+  if ('account' in subject) return subject.ip === undefined ? `${rule}:account:${subject.account}` : `${rule}:account-ip:${subject.ip}:${subject.account}`;
+  return `${rule}:ip:${subject.ip}`;
 }

@@ -24,6 +24,8 @@ import type { RateLimiter, RateRule, RateVerdict } from './port';
 export type RedisRateLimiterOptions = ({ url: string; client?: never } | { client: Redis; url?: never }) & {
   /** Key prefix; default 'parley:'. */
   prefix?: string;
+  /** Given a url: each command's deadline (ioredis commandTimeout), queued ones included; default none. */
+  commandTimeoutMs?: number;
 };
 
 /**
@@ -69,7 +71,8 @@ export class RedisRateLimiter implements RateLimiter {
   constructor(options: RedisRateLimiterOptions) {
     this.prefix = options.prefix ?? 'parley:';
     this.ownsClient = options.client === undefined;
-    this.client = options.client ?? new Redis(options.url, { connectionName: 'parley-rate-limit' });
+    this.client =
+      options.client ?? new Redis(options.url, { connectionName: 'parley-rate-limit', ...(options.commandTimeoutMs ? { commandTimeout: options.commandTimeoutMs } : {}) });
     if (this.ownsClient) this.client.on('error', () => {}); // failures surface as rejected calls
     // No fixed numberOfKeys: each call says how many of its arguments are keys.
     this.client.defineCommand('parleyRateHits', { lua: HIT_MANY });
@@ -99,6 +102,11 @@ export class RedisRateLimiter implements RateLimiter {
         (err: Error) => chunk.forEach((hit) => hit.reject(err)),
       );
     }
+  }
+
+  /** False while the connection is down: a caller can count locally without waiting (fail-open.ts). */
+  available(): boolean {
+    return this.client.status === 'ready';
   }
 
   async reset(key: string): Promise<void> {

@@ -30,6 +30,7 @@ import { DEFAULT_RECHECK_MS, SessionRecheck } from './session-recheck';
 import { SocketCaps, type Release } from './socket-caps';
 import { trustFunction } from '../edge-config';
 import proxyAddr from '@fastify/proxy-addr';
+import { BusWatchdog } from './bus-watchdog';
 
 /** Frames a client may pipeline behind hello before welcome (each at most LIMITS.frameBytesMax). */
 const MAX_FRAMES_BEFORE_WELCOME = 32;
@@ -49,6 +50,8 @@ export class Gateway {
   private gaps = 0;
   private closed = false;
   private accepting = true;
+  /** Sockets elsewhere while the bus cannot deliver (bus-watchdog.ts). */
+  private readonly busWatchdog: BusWatchdog;
   /** Connections whose routing and presence are being released after their socket closed. */
   private readonly releasing = new Set<Promise<void>>();
   private readonly caps: SocketCaps;
@@ -84,6 +87,16 @@ export class Gateway {
     this.trust = trustFunction(deps.config.trustProxy);
     this.timer = setInterval(() => void this.tick(), deps.config.gatewayTickMs ?? DEFAULT_TICK_MS);
     this.timer.unref();
+    this.busWatchdog = new BusWatchdog({
+      healthy: () => deps.bus.healthy(),
+      graceMs: deps.config.busGraceMs ?? 10_000,
+      onLost: () => {
+        const open = [...this.routing.connections()];
+        deps.log.warn({ sockets: open.length }, 'the bus cannot deliver: sockets sent to other nodes, upgrades refused until it can');
+        for (const conn of open) conn.close(CLOSE.TRY_AGAIN_LATER, 'reconnect elsewhere');
+      },
+      onBack: () => deps.log.info('the bus delivers again: taking sockets'),
+    });
   }
 
   /**
@@ -113,8 +126,9 @@ export class Gateway {
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = req.url ?? '';
-    if (!this.accepting || (url !== '/ws' && !url.startsWith('/ws?'))) {
-      socket.write(`HTTP/1.1 ${this.accepting ? '404 Not Found' : '503 Service Unavailable'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const unavailable = !this.accepting || this.busWatchdog.cutOff;
+    if (unavailable || (url !== '/ws' && !url.startsWith('/ws?'))) {
+      socket.write(`HTTP/1.1 ${unavailable ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       socket.destroy();
       return;
     }
@@ -346,6 +360,7 @@ export class Gateway {
     this.closed = true;
     clearInterval(this.timer);
     this.recheck.stop();
+    this.busWatchdog.stop();
     for (const conn of [...this.routing.connections()]) conn.ws.terminate();
     this.wss.close();
   }

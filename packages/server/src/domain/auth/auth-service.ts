@@ -8,7 +8,8 @@ import type { Fanout } from '../fanout';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
 import { AccessTokens, hashRefreshToken, newRefreshToken } from './tokens';
 import { SessionRevocations } from './session-revocations';
-import { rateKey } from '../../rate-limit/keys';
+import type { DeviceTokens } from './device-token';
+import { LoginGuard } from './login-guard';
 
 export interface AuthContext {
   userId: UserId;
@@ -28,17 +29,26 @@ export interface AuthContext {
  * from the revocation on (on other nodes within NOT_REVOKED_TTL_MS, see
  * session-revocations.ts), and its sockets are closed with 4403 on every node (the bus,
  * and realtime/session-recheck.ts for a bus that lost the message). Rate limits are the
- * operations table's (operations/auth.ts), not this class's.
+ * operations table's (operations/auth.ts), except the login's, which login-guard.ts
+ * decides because it depends on the device and on the outcome.
  */
 export class AuthService {
   private readonly sessions: SessionRevocations;
+  private readonly guard: LoginGuard;
 
   constructor(
     private readonly deps: Deps,
     private readonly tokens: AccessTokens,
     private readonly fanout: Fanout,
+    private readonly devices: DeviceTokens,
   ) {
     this.sessions = new SessionRevocations(deps.store, deps.clock);
+    this.guard = new LoginGuard(deps);
+  }
+
+  /** A known-device token for this user (the HTTP binding sets it as a cookie after a login or registration). */
+  deviceToken(userId: UserId): string {
+    return this.devices.issue(userId, this.deps.clock());
   }
 
   async register(input: { username: string; password: string; displayName?: string | undefined }): Promise<SessionResponse> {
@@ -61,14 +71,15 @@ export class AuthService {
     return this.startSession(user, newId(now));
   }
 
-  async login(input: { username: string; password: string }): Promise<SessionResponse> {
+  /** `deviceToken`: the known-device token the client holds, if any (login-guard.ts says what it exempts). */
+  async login(input: { username: string; password: string }, ip: string, deviceToken?: string): Promise<SessionResponse> {
     const username = loginAccount(input.username);
     const user = await this.deps.store.getUserByUsername(username);
+    await this.guard.before(username, ip, user !== null && this.devices.verify(deviceToken, user.id, this.deps.clock()));
     const ok = user ? await verifyPassword(user.passwordHash, input.password) : (await verifyPassword(await dummyHash(), input.password), false);
     if (!user || !ok) throw new AppError('INVALID_CREDENTIALS', 'wrong username or password');
     if (user.suspendedAt !== null) throw new AppError('ACCOUNT_SUSPENDED', 'this account is suspended');
-    // The per-account budget counts failures: a successful login clears it.
-    await this.deps.limiter.reset(rateKey('login', { account: username }));
+    await this.guard.succeeded(username, ip);
     return this.startSession(user, newId());
   }
 

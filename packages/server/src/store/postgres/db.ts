@@ -16,6 +16,11 @@ export interface ConnectOptions {
   url: string;
   max?: number;
   schema?: string;
+  /**
+   * Server-side limits for every connection, ms (0: none): statement_timeout, lock_timeout
+   * and idle_in_transaction_session_timeout. Their errors are UNAVAILABLE (errors.ts).
+   */
+  timeouts?: { statementMs?: number; lockMs?: number; idleInTransactionMs?: number };
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -40,7 +45,13 @@ export function connect(opts: ConnectOptions): Sql {
         parse: (x: string) => Number(x),
       },
     },
-    ...(opts.schema !== undefined ? { connection: { search_path: opts.schema } } : {}),
+    connection: {
+      ...(opts.schema !== undefined ? { search_path: opts.schema } : {}),
+      // Sent in the startup packet, so they hold from a connection's first statement.
+      ...(opts.timeouts?.statementMs ? { statement_timeout: opts.timeouts.statementMs } : {}),
+      ...(opts.timeouts?.lockMs ? { lock_timeout: opts.timeouts.lockMs } : {}),
+      ...(opts.timeouts?.idleInTransactionMs ? { idle_in_transaction_session_timeout: opts.timeouts.idleInTransactionMs } : {}),
+    },
   }) as unknown as Sql;
   sql.begin = crashSafeBegin(sql) as Sql['begin'];
   return sql;

@@ -27,11 +27,19 @@ const DRIVER_CONNECTION_CODES = new Set([
 /**
  * SQLSTATEs meaning the server cannot serve us right now: class 08 (connection
  * exception), 57P01..57P05 (admin/crash shutdown, cannot connect now, idle session
- * timeout), 53300 (too many connections).
+ * timeout), class 53 (insufficient resources: disk full, out of memory, too many
+ * connections), and our own deadlines (below).
  */
 function isUnavailableSqlState(code: string): boolean {
-  return code.startsWith('08') || /^57P0[1-5]$/.test(code) || code === '53300';
+  return code.startsWith('08') || code.startsWith('53') || /^57P0[1-5]$/.test(code) || DEADLINE_SQLSTATES.has(code);
 }
+
+/**
+ * The server gave up on a statement under our own deadlines (db.ts): statement_timeout
+ * (57014 query_canceled), lock_timeout (55P03 lock_not_available), an abandoned
+ * transaction (25P03 idle_in_transaction_session_timeout). Retrying later can succeed.
+ */
+const DEADLINE_SQLSTATES = new Set(['57014', '55P03', '25P03']);
 
 function errorCode(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null) return undefined;

@@ -382,6 +382,9 @@ async function appliedIn(db: Sql | Tx): Promise<number[]> {
 export async function migratePostgres(sql: Sql, opts: { target?: number } = {}): Promise<number[]> {
   const target = opts.target ?? LATEST_VERSION;
   return (await sql.begin(async (tx) => {
+    // Migrations (and the wait for another node's) may take longer than a request may.
+    await tx`SET LOCAL statement_timeout = 0`;
+    await tx`SET LOCAL lock_timeout = 0`;
     await tx`SELECT pg_advisory_xact_lock(${ADVISORY_CLASS}, hashtext(coalesce(current_schema(), '')))`;
     await ensureLedger(tx);
     const done = new Set(await appliedIn(tx));

@@ -54,6 +54,9 @@ export async function listPartitions(sql: Sql | Tx): Promise<MessagePartition[]>
 /** Creates the partitions of the month of `now` and the next `monthsAhead` months. */
 export async function ensurePartitions(sql: Sql, now: number, monthsAhead: number): Promise<string[]> {
   return (await sql.begin(async (tx) => {
+    // Moving rows out of DEFAULT may take longer than a request's statement may; the lock
+    // timeout stays, so DDL never queues every send behind it (upkeep tries again later).
+    await tx`SET LOCAL statement_timeout = 0`;
     await lockPartitions(tx);
     await tx`CREATE TABLE IF NOT EXISTS messages_default PARTITION OF messages DEFAULT`;
     const existing = new Set((await listPartitions(tx)).map((p) => p.from));
@@ -93,6 +96,9 @@ async function createPartition(tx: Tx, name: string, from: number, to: number): 
 /** Retention: drops every monthly partition entirely older than cutoffMs; returns their names. */
 export async function dropPartitionsOlderThan(sql: Sql, cutoffMs: number): Promise<string[]> {
   return (await sql.begin(async (tx) => {
+    // Moving rows out of DEFAULT may take longer than a request's statement may; the lock
+    // timeout stays, so DDL never queues every send behind it (upkeep tries again later).
+    await tx`SET LOCAL statement_timeout = 0`;
     await lockPartitions(tx);
     const victims = (await listPartitions(tx)).filter((p) => p.to <= cutoffMs);
     for (const p of victims) {

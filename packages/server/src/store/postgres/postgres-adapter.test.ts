@@ -36,6 +36,10 @@ describe('postgres error translation', () => {
       [{ code: '57P03' }, 'UNAVAILABLE'],
       [{ code: '08006' }, 'UNAVAILABLE'],
       [{ code: '53300' }, 'UNAVAILABLE'],
+      [{ code: '53100' }, 'UNAVAILABLE'],
+      [{ code: '57014' }, 'UNAVAILABLE'],
+      [{ code: '55P03' }, 'UNAVAILABLE'],
+      [{ code: '25P03' }, 'UNAVAILABLE'],
     ];
     for (const [raw, code] of cases) {
       const err = translateError(Object.assign(new Error('driver says SELECT secret FROM x'), raw));

@@ -36,6 +36,8 @@ export function createPostgresPrivacy(sql: Sql): PrivacyStore {
       guarded(
         async () =>
           (await sql.begin(async (tx) => {
+            // Rewrites everything the user wrote: longer than a request's statement may take.
+            await tx`SET LOCAL statement_timeout = 0`;
             const [user] = await tx`SELECT 1 FROM users WHERE id = ${userId} FOR UPDATE`;
             if (!user) throw new StoreError('NOT_FOUND', 'user not found');
             const live = await tx<{ id: MessageId; conversation_id: ConversationId }[]>`

@@ -17,6 +17,8 @@
  * ':memory:' databases cannot be shared between connections, so they keep the
  * single-connection store (sqlite-store.ts).
  */
+import { statfs } from 'node:fs/promises';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { StoreError, type Store } from '../port';
@@ -122,10 +124,31 @@ export class WriterThread {
   }
 }
 
+const DEFAULT_MIN_FREE_BYTES = 64 * 1024 * 1024;
+
+/** Throws UNAVAILABLE when the file system holding `file` has less than `min` bytes free. */
+async function assertFreeSpace(file: string, min: number): Promise<void> {
+  if (min <= 0) return;
+  let free: number;
+  try {
+    const fs = await statfs(path.dirname(path.resolve(file)));
+    free = fs.bavail * fs.bsize;
+  } catch {
+    return; // no statfs here: the write path still reports SQLITE_FULL as UNAVAILABLE
+  }
+  if (free < min) throw new StoreError('UNAVAILABLE', 'storage full');
+}
+
 /** The store's writer thread, for tests that crash it. */
 export const WRITER = Symbol('writer');
 
 export interface ThreadedSqliteStoreOptions extends SqliteStoreOptions {
+  /**
+   * ping() fails UNAVAILABLE ("storage full") while the database's file system has less
+   * free space than this, bytes (default 64 MiB; 0: no check), so /readyz says not ready
+   * before writes start failing with SQLITE_FULL, and again once space returns.
+   */
+  minFreeBytes?: number;
   /** Where the writer's deaths and restarts are reported (the node's logger). */
   log?: Pick<Logger, 'error' | 'warn' | 'info'>;
   /** Background WAL checkpoints this often (checkpointer.ts); 0: only the writer's own. */
@@ -134,7 +157,7 @@ export interface ThreadedSqliteStoreOptions extends SqliteStoreOptions {
 
 export async function openThreadedSqliteStore(opts: ThreadedSqliteStoreOptions): Promise<Store & { [WRITER]: () => WriterThread }> {
   const writerOptions: WriterOptions = { path: opts.path, synchronous: opts.synchronous ?? 'FULL', busyTimeoutMs: opts.busyTimeoutMs };
-  const { log, backgroundCheckpointMs, ...sqliteOptions } = opts;
+  const { log, backgroundCheckpointMs, minFreeBytes, ...sqliteOptions } = opts;
   let closed = false;
   let restartTimer: NodeJS.Timeout | undefined;
   let attempt = 0;
@@ -203,6 +226,7 @@ export async function openThreadedSqliteStore(opts: ThreadedSqliteStoreOptions):
     async ping() {
       await local.ping();
       await writer.call({ kind: 'ping' });
+      await assertFreeSpace(opts.path, minFreeBytes ?? DEFAULT_MIN_FREE_BYTES);
     },
     async close() {
       closed = true;
