@@ -4,8 +4,8 @@
  * the same log helper as every other change.
  */
 import { eraseMessage } from './erase-message';
-import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley/protocol';
-import type { ModerationStore, ReportRecord } from '../moderation-port';
+import type { ClientMessageId, UserId } from '@parley/protocol';
+import type { ModerationStore } from '../moderation-port';
 import { StoreError } from '../port';
 import type { Sql } from './db';
 import { guarded } from './errors';

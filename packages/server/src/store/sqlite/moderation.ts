@@ -3,8 +3,8 @@
  * moderator's delete for everyone through the same log appender as every other change.
  */
 import { createMessageEraser } from './erase-message';
-import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley/protocol';
-import type { ModerationStore, ReportRecord } from '../moderation-port';
+import type { ClientMessageId, UserId } from '@parley/protocol';
+import type { ModerationStore } from '../moderation-port';
 import { StoreError } from '../port';
 import type { SqliteContext } from './context';
 import { MESSAGE_COLUMNS, toMessage, toPublicUser, type MessageRow, type PublicUserRow } from './rows';
