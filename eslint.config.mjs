@@ -2,6 +2,7 @@
 // no formatting or style rules, so the checks never fight an editor or a big diff.
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -19,6 +20,56 @@ const TEST_CODE = [
   'e2e/**',
   'faults/**',
 ];
+
+const SERVER = `${import.meta.dirname}/packages/server/src`;
+const TOOLS = ['bench', 'e2e', 'faults', 'scripts'];
+
+// The layers: protocol ← client ← web; protocol ← server. Zones are matched on resolved
+// paths, so a relative path, a package name and a dynamic import() are caught alike. The
+// SDK's tests run a real server and the server's tests drive the SDK, so tests may cross
+// between those two (never into the web app).
+function layerZones({ tests }) {
+  const ws = (name) => [`packages/${name}`, `node_modules/@parley/${name}`];
+  const web = ['apps', 'node_modules/@parley/web'];
+  return [
+    { target: 'packages/protocol', from: [...ws('client'), ...ws('server'), ...web, ...TOOLS], message: 'The protocol depends on no other workspace.' },
+    { target: 'packages/client', from: [...(tests ? [] : ws('server')), ...web, ...TOOLS], message: 'The SDK imports only the protocol.' },
+    { target: 'apps/web', from: [...ws('server'), ...TOOLS], message: 'The web app imports only the SDK and the protocol.' },
+    { target: 'packages/server', from: [...(tests ? [] : ws('client')), ...web, ...TOOLS], message: 'The server imports only the protocol.' },
+  ];
+}
+
+// domain/ holds the rules and talks to the world through ports (port.ts, *-port.ts) that
+// Deps carries; no adapter, transport or driver. `allow` lifts one restriction for one file.
+const DRIVERS = ['ws', 'fastify', '@fastify', 'better-sqlite3', 'postgres', 'ioredis', 'web-push', '@aws-sdk', 'sharp'];
+const DRIVER_BUILTINS = ['http', 'https', 'http2', 'net', 'tls', 'dgram', 'child_process', 'fs', 'fs/promises'];
+function domainZones(allow = []) {
+  const drivers = DRIVERS.filter((d) => !allow.includes(d));
+  return [
+    {
+      target: 'packages/server/src/domain',
+      from: [`${SERVER}/**`],
+      except: [`${SERVER}/domain/**`, `${SERVER}/**/port.ts`, `${SERVER}/**/*-port.ts`, `${SERVER}/config.*`, `${SERVER}/metrics.*`, `${SERVER}/logger.*`, ...allow.filter((a) => a.startsWith('/'))],
+      message: 'domain/ imports only itself, ports (port.ts, *-port.ts), config, metrics and logger; adapters come in through Deps.',
+    },
+    ...(drivers.length ? [{ target: 'packages/server/src/domain', from: drivers.map((d) => `node_modules/${d}`), message: 'domain/ uses no transport or driver library; take it through a port in Deps.' }] : []),
+  ];
+}
+function domainBuiltins(allow = []) {
+  const names = DRIVER_BUILTINS.filter((b) => !allow.includes(`node:${b}`));
+  const message = 'domain/ does no I/O of its own; take it through a port in Deps.';
+  return ['error', { paths: names.flatMap((b) => [b, `node:${b}`]).map((name) => ({ name, message })) }];
+}
+
+// TODO(17.5): remove once infrastructure is injected through Deps. Each file here breaks
+// the domain rule today with exactly the imports listed; everything else still applies.
+const DOMAIN_EXCEPTIONS = {
+  'packages/server/src/domain/services.ts': [`${SERVER}/blobs/open-blob-store.*`],
+  'packages/server/src/domain/notifications-service.ts': ['web-push'],
+  'packages/server/src/domain/notifications/web-push-sender.ts': ['web-push', 'node:net'],
+  'packages/server/src/domain/notifications/vapid-keys.ts': ['node:fs'],
+  'packages/server/src/domain/attachments/inspect.ts': ['sharp'],
+};
 
 export default defineConfig(
   globalIgnores(['**/node_modules/', '**/dist/', '.tsbuild/', 'coverage/', 'artifacts/', 'data/']),
@@ -74,6 +125,38 @@ export default defineConfig(
       '@typescript-eslint/no-misused-promises': 'error',
     },
   },
+
+  {
+    name: 'parley/imports',
+    files: ['**/*.ts', '**/*.tsx', '**/*.mjs'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.d.ts', '.mjs', '.js', '.json'] })],
+    },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: [...layerZones({ tests: false }), ...domainZones()] }],
+    },
+  },
+  {
+    name: 'parley/imports-in-tests',
+    files: TEST_CODE,
+    rules: {
+      'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: [...layerZones({ tests: true }), ...domainZones()] }],
+    },
+  },
+  {
+    name: 'parley/domain-builtins',
+    files: ['packages/server/src/domain/**'],
+    rules: { 'no-restricted-imports': domainBuiltins() },
+  },
+  ...Object.entries(DOMAIN_EXCEPTIONS).map(([file, allow]) => ({
+    name: `parley/TODO(17.5): remove once infrastructure is injected through Deps (${file})`,
+    files: [file],
+    rules: {
+      'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: [...layerZones({ tests: false }), ...domainZones(allow)] }],
+      'no-restricted-imports': domainBuiltins(allow),
+    },
+  })),
 
   {
     name: 'parley/web-hooks',
