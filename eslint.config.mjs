@@ -71,6 +71,25 @@ const DOMAIN_EXCEPTIONS = {
   'packages/server/src/domain/attachments/inspect.ts': ['sharp'],
 };
 
+// Every import is declared in the package.json of its workspace (tests and helpers may also
+// use the root's shared devDependencies: vitest, fast-check…). e2e/, faults/, scripts/ and
+// the root configs belong to the root package. Shipped code may not use devDependencies.
+const WORKSPACES = ['packages/protocol', 'packages/client', 'packages/server', 'apps/web', 'bench'];
+const DEV_ONLY = ['apps/web/vite.config.ts', 'packages/server/build.mjs', 'packages/server/src/**/*.mjs'];
+const workspaceDependencies = WORKSPACES.flatMap((ws) => [
+  {
+    name: `parley/dependencies (${ws})`,
+    files: [`${ws}/**/*.{ts,tsx,mjs}`],
+    ignores: TEST_CODE,
+    rules: { 'import-x/no-extraneous-dependencies': ['error', { packageDir: [`${import.meta.dirname}/${ws}`], devDependencies: DEV_ONLY }] },
+  },
+  {
+    name: `parley/dependencies (${ws} tests)`,
+    files: TEST_CODE.filter((g) => g.startsWith('**/')).map((g) => `${ws}/${g}`),
+    rules: { 'import-x/no-extraneous-dependencies': ['error', { packageDir: [`${import.meta.dirname}/${ws}`, import.meta.dirname], devDependencies: true }] },
+  },
+]);
+
 export default defineConfig(
   globalIgnores(['**/node_modules/', '**/dist/', '.tsbuild/', 'coverage/', 'artifacts/', 'data/']),
 
@@ -135,8 +154,10 @@ export default defineConfig(
     },
     rules: {
       'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: [...layerZones({ tests: false }), ...domainZones()] }],
+      'import-x/no-extraneous-dependencies': ['error', { packageDir: [import.meta.dirname], devDependencies: true }],
     },
   },
+  ...workspaceDependencies,
   {
     name: 'parley/imports-in-tests',
     files: TEST_CODE,

@@ -28,6 +28,8 @@ async function lint(file: string, code: string): Promise<string[]> {
 describe('layers', () => {
   it('the protocol imports no other workspace', async () => {
     expect(await lint('packages/protocol/src/probe.ts', `import { ParleyClient } from '@parley/client';\nexport const x = ParleyClient;\n`)).toEqual([
+      // Undeclared too: either rule alone would stop it.
+      '1:import-x/no-extraneous-dependencies',
       '1:import-x/no-restricted-paths',
     ]);
   });
@@ -86,5 +88,19 @@ describe('domain/', () => {
   it('a listed exception lifts only its own import', async () => {
     const code = `import { openBlobStore } from '../blobs/open-blob-store';\nimport { registerRoutes } from '../http/register-routes';\nexport const x = [openBlobStore, registerRoutes];\n`;
     expect(await lint('packages/server/src/domain/services.ts', code)).toEqual(['2:import-x/no-restricted-paths']);
+  });
+});
+
+describe('declared dependencies', () => {
+  it('a workspace imports only what its own package.json declares', async () => {
+    expect(await lint('packages/client/src/probe.ts', `import { z } from 'zod';\nexport const x = z;\n`)).toEqual(['1:import-x/no-extraneous-dependencies']);
+    expect(await lint('packages/server/src/probe.ts', `import { z } from 'zod';\nexport const x = z;\n`)).toEqual([]);
+  });
+
+  it('shipped code uses no devDependencies; tests also use the root ones', async () => {
+    const code = `import { describe } from 'vitest';\nexport const x = describe;\n`;
+    expect(await lint('packages/server/src/probe.ts', code)).toEqual(['1:import-x/no-extraneous-dependencies']);
+    expect(await lint('packages/server/src/probe.test.ts', code)).toEqual([]);
+    expect(await lint('apps/web/src/probe.ts', `import { defineConfig } from 'vite';\nexport const x = defineConfig;\n`)).toEqual(['1:import-x/no-extraneous-dependencies']);
   });
 });
