@@ -75,7 +75,7 @@ const DOMAIN_EXCEPTIONS = {
 // use the root's shared devDependencies: vitest, fast-check…). e2e/, faults/, scripts/ and
 // the root configs belong to the root package. Shipped code may not use devDependencies.
 const WORKSPACES = ['packages/protocol', 'packages/client', 'packages/server', 'apps/web', 'bench'];
-const DEV_ONLY = ['apps/web/vite.config.ts', 'packages/server/build.mjs', 'packages/server/src/**/*.mjs'];
+const DEV_ONLY = ['apps/web/vite.config.ts', 'packages/server/build.ts', 'packages/server/src/**/*.mjs'];
 const workspaceDependencies = WORKSPACES.flatMap((ws) => [
   {
     name: `parley/dependencies (${ws})`,

@@ -27,6 +27,7 @@ export default defineConfig({
         test: {
           name: 'faults',
           include: ['faults/**/*.test.ts'],
+          globalSetup: ['faults/support/build-server.ts'],
           testTimeout: 180_000,
           maxWorkers: 1,
           sequence: { groupOrder: 1 },
