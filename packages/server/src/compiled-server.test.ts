@@ -21,7 +21,7 @@ let exited: Promise<number | null>;
 function listening(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`no "running at" line within 60 s: ${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`no "running at" line within 120 s: ${out}`)), 120_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
       const m = /Parley is running at (http:\/\/\S+)/.exec(out);
@@ -52,7 +52,8 @@ afterAll(async () => {
 });
 
 describe('the compiled server', () => {
-  it('serves on SQLite with plain node, stores through its writer thread and drains on SIGTERM', async () => {
+  // A whole process start, a password hash and a drain: minutes on a busy machine.
+  it('serves on SQLite with plain node, stores through its writer thread and drains on SIGTERM', { timeout: 240_000 }, async () => {
     server = spawn(process.execPath, [path.join(OUT, 'main.mjs'), 'serve'], {
       cwd: ROOT,
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PARLEY_DATA_DIR: DATA, PARLEY_LOG_LEVEL: 'warn', PARLEY_WEB_DIR: path.join(DATA, 'no-web') },
@@ -62,13 +63,13 @@ describe('the compiled server', () => {
     exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     const url = await listening(child);
 
-    const health = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(10_000) });
+    const health = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(60_000) });
     expect(health.status).toBe(200);
     const registered = await fetch(`${url}/api/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'alice', password: 'correct horse battery' }),
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(60_000),
     });
     expect(registered.status).toBe(201);
     expect(((await registered.json()) as { user: { username: string } }).user.username).toBe('alice');
