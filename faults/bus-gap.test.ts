@@ -75,7 +75,7 @@ describeWithServices('fault: a node\'s Redis subscriber drops while it is paused
     n2.signal('SIGSTOP');
     const admin = new Redis(cluster.redis.url);
     try {
-      const killed = Number(await admin.client('KILL', 'TYPE', 'pubsub'));
+      const killed = Number(await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub'));
       // Node 2's subscriber at least (node 1's is in pub/sub mode only while it holds subscriptions).
       expect(killed).toBeGreaterThanOrEqual(1);
     } finally {

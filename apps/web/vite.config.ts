@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { swPrecache } from './sw-precache-plugin.ts';
+import { swPrecache } from './sw-precache-plugin';
 
 // The server serves dist/ with a strict CSP (no inline script or style), so the build
 // must emit only external files: Vite's default output does (module script + CSS file).

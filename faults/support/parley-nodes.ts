@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { freePort, GiveUp, spawnOwned, waitFor, type Exit, type OwnedProcess } from './processes';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const MAIN = path.join(ROOT, 'packages/server/src/main.ts');
+// The compiled server, as production runs it (built by build-server.ts, the global setup).
+const BIN = path.join(ROOT, 'packages/server/bin/parley.mjs');
 
 export interface NodeSettings {
   databaseUrl: string;
@@ -68,8 +69,8 @@ export async function startNode(name: string, s: NodeSettings): Promise<ParleyNo
     ...RATE_ENV,
     ...s.env,
   };
-  // `node --import tsx` rather than the tsx CLI: the pid we signal is the server itself.
-  const proc: OwnedProcess = spawnOwned(process.execPath, ['--import', 'tsx', MAIN, 'serve'], { cwd: ROOT, env, logFile });
+  // node itself, not a wrapper: the pid we signal is the server's.
+  const proc: OwnedProcess = spawnOwned(process.execPath, [BIN, 'serve'], { cwd: ROOT, env, logFile });
   const url = `http://127.0.0.1:${port}`;
   const node: ParleyNode = {
     name,

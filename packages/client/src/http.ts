@@ -7,12 +7,15 @@
 import { ATTACHMENT_BINARY_ROUTES, ROUTES, type Attachment, type ErrorBody, type ErrorCode, type RouteBody, type RouteName, type RouteParams, type RouteQuery, type RouteResponse } from '@parley/protocol';
 import { ParleyError } from './parley-error';
 
+// `{} extends T`: true when every key of T is optional.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 type Field<K extends string, T> = [T] extends [undefined] ? { [P in K]?: undefined } : {} extends T ? { [P in K]?: T } : { [P in K]: T };
 
 /** What a call to route N takes: its path params, query and body, each typed from the route. */
 export type RequestArgs<N extends RouteName> = Field<'params', RouteParams<N>> & Field<'query', RouteQuery<N>> & Field<'body', RouteBody<N>>;
 
 /** Lets calls to routes that need nothing omit the argument. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export type RequestArgsTuple<N extends RouteName> = {} extends RequestArgs<N> ? [args?: RequestArgs<N>] : [args: RequestArgs<N>];
 
 export interface TokenSource {

@@ -120,7 +120,6 @@ describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s 
           authReplies.push({ token, ok: f.ok === true, ...(f.ok ? {} : { error: f.error }) });
         });
       }
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       override send(data: any, ...rest: any[]): void {
         const frame = typeof data === 'string' ? (JSON.parse(data) as { op?: string; id?: unknown; data?: { token?: string } }) : null;
         if (frame?.op === 'auth') {

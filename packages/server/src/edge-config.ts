@@ -81,7 +81,7 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
   try {
     proxyAddr.compile(list);
   } catch (err) {
-    throw new Error(`PARLEY_TRUST_PROXY must be 1, or a comma-separated list of proxy addresses or CIDRs: ${(err as Error).message}`);
+    throw new Error(`PARLEY_TRUST_PROXY must be 1, or a comma-separated list of proxy addresses or CIDRs: ${(err as Error).message}`, { cause: err });
   }
   return list;
 }

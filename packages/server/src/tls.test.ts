@@ -91,11 +91,11 @@ describe.runIf(openSslAvailable())('TLS on the node', () => {
   });
 
   it('a reloaded certificate is served to new connections while an open socket stays up', async () => {
-    const { accessToken } = await (await fetchTls(`${server.url}/api/auth/register`, {
+    const { accessToken } = (await (await fetchTls(`${server.url}/api/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: uniqueName('reload'), password: 'long enough password' }),
-    })).json();
+    })).json()) as { accessToken: string };
     const ws = new WebSocket(server.wsUrl, { ca: ca.caCert });
     const frames: { type: string; id?: string }[] = [];
     ws.on('message', (d) => frames.push(JSON.parse(d.toString())));

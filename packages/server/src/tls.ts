@@ -37,7 +37,7 @@ export function readTlsFiles(files: { certFile: string; keyFile: string }): TlsM
   try {
     return { cert: readFileSync(files.certFile), key: readFileSync(files.keyFile) };
   } catch (err) {
-    throw new Error(`cannot read the TLS certificate or key (PARLEY_TLS_CERT / PARLEY_TLS_KEY): ${(err as Error).message}`);
+    throw new Error(`cannot read the TLS certificate or key (PARLEY_TLS_CERT / PARLEY_TLS_KEY): ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -35,6 +35,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
     idle.current = null;
   };
   // Leaving the conversation ends my typing indicator there.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- on a change of conversation only, not on every render's new stopTyping
   useEffect(() => () => stopTyping(), [conversationId]);
 
   const onChange = (value: string) => {

@@ -19,6 +19,7 @@ export function ConversationView({ id, focusMessageId }: { id: string; focusMess
 
   useEffect(() => {
     if (listState === 'loaded') void store.openConversation(id);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- again when the conversation appears, not on each of its changes
   }, [store, id, listState, conversation !== undefined]);
 
   if (!conversation) {

@@ -38,6 +38,7 @@ export function MailboxList({ box }: { box: 'received' | 'sent' }) {
   const newest = Object.values(conversations).reduce((t, c) => Math.max(t, c.lastMessage?.createdAt ?? 0), 0);
   useEffect(() => {
     if (status === 'online' || items === null) void load(null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- items is read for the first load only; a reload must not trigger another
   }, [load, status, newest]);
 
   const label = box === 'received' ? 'Received messages' : 'Sent messages';

@@ -34,7 +34,7 @@ export async function redisTestEnv(): Promise<RedisTestEnv> {
     probe.disconnect();
     const reason = `Redis unreachable at ${redactUrl(url)} (${(err as Error).message})`;
     if (process.env.PARLEY_REQUIRE_SERVICES === '1') {
-      throw new Error(`${reason}; PARLEY_REQUIRE_SERVICES=1 makes this a failure`);
+      throw new Error(`${reason}; PARLEY_REQUIRE_SERVICES=1 makes this a failure`, { cause: err });
     }
     console.warn(`[parley tests] skipping Redis suites: ${reason}`);
     return { url, available: false, skipNote: ` — SKIPPED: ${reason}` };

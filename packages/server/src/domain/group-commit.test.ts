@@ -61,8 +61,7 @@ describe('GroupCommit pipelining', () => {
   // acknowledges and fans out the batch it just committed.
   it('hands the next batch to the store before fanning out the committed one, in commit order', async () => {
     const log: string[] = [];
-    let gc!: GroupCommit<number, number>;
-    gc = new GroupCommit<number, number>(
+    const gc = new GroupCommit<number, number>(
       async (xs) => {
         log.push(`commit ${xs.join(',')}`);
         await tick();

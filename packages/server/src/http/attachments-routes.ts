@@ -24,7 +24,7 @@ function declaredLength(req: FastifyRequest): number | null {
 }
 
 export async function registerAttachmentRoutes(app: FastifyInstance, services: Services): Promise<void> {
-  const { config, store, log } = services.deps;
+  const { config, log } = services.deps;
   const attachments = services.attachments;
 
   /** The operations table's authentication and rate step (request budget, per user), for routes outside it. */

@@ -95,7 +95,7 @@ function sdkSuite(backend: string, makeStore: () => Promise<{ store?: Store; cle
         const again = await sock.request('send', { conversationId: conv, clientMessageId: 'ws-att-2', body: 'again', attachmentIds: [attachment.id] });
         expect(again).toMatchObject({ ok: false, error: { code: 'ATTACHMENT_INVALID' } });
       } finally {
-        sock.close();
+        void sock.close();
       }
     });
 

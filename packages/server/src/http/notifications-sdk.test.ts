@@ -24,7 +24,11 @@ function notifications(c: ParleyClient) {
   const waiters: { pred: (n: NotificationPush) => boolean; resolve: (n: NotificationPush) => void }[] = [];
   c.on('notification', (n) => {
     seen.push(n);
-    for (const w of [...waiters]) if (w.pred(n)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(n));
+    for (const w of [...waiters]) {
+      if (!w.pred(n)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(n);
+    }
   });
   return {
     seen,

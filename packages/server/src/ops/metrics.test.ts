@@ -40,7 +40,7 @@ describe('/metrics', () => {
     expect(after).toContain('parley_process_resident_memory_bytes');
     expect(sample(after, 'parley_db_calls_in_flight')).toBe(0);
     expect(after).toMatch(/parley_db_call_seconds_count\{method="appendMessages"\} [1-9]/);
-    alice.close();
-    bob.close();
+    void alice.close();
+    void bob.close();
   });
 });

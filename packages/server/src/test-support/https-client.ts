@@ -8,7 +8,7 @@ import tls from 'node:tls';
 import WebSocket from 'ws';
 
 export function fetchTrusting(ca: string): typeof fetch {
-  return (async (input: RequestInfo | URL, init: RequestInit = {}) => {
+  return (async (input: string | URL | Request, init: RequestInit = {}) => {
     const url = new URL(String(input instanceof Request ? input.url : input));
     const body = init.body === undefined || init.body === null ? undefined : typeof init.body === 'string' ? init.body : Buffer.from(init.body as ArrayBuffer);
     return new Promise<Response>((resolve, reject) => {

@@ -58,6 +58,7 @@ export function SearchPanel() {
     }
     const t = setTimeout(() => void load(query, null), DEBOUNCE_MS);
     return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- debounced on the query alone
   }, [q]);
 
   const open = async (hit: SearchHit) => {

@@ -13,7 +13,7 @@ import { type Store } from '../port';
 import { T0, type Kit } from './kit';
 
 export function reading(k: Kit): void {
-  const { fresh, convId, user, users, group, direct, input, send, expectCode, checkUserEvent, lastSeq } = k;
+  const { fresh, convId, user, users, group, direct, send, expectCode, checkUserEvent, lastSeq } = k;
   let store!: Store;
   beforeAll(() => {
     store = k.store();

@@ -8,7 +8,7 @@
  * deleteUnattached either deletes first (the claim finds nothing) or waits and then
  * no longer matches `message_id IS NULL`.
  */
-import type { AttachmentId, ConversationId, MessageAttachment, MessageId, UserId } from '@parley/protocol';
+import type { MessageAttachment } from '@parley/protocol';
 import type { AttachmentRecord, AttachmentsStore } from '../attachments-port';
 import { StoreError } from '../port';
 import type { Db, Sql, Tx } from './db';

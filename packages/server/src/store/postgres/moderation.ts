@@ -5,8 +5,8 @@
  */
 import { eraseMessage } from './erase-message';
 import { checkModeratorDelete } from '../../domain/rules/message-rights';
-import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley/protocol';
-import type { ModerationStore, ReportRecord } from '../moderation-port';
+import type { ClientMessageId, UserId } from '@parley/protocol';
+import type { ModerationStore } from '../moderation-port';
 import { StoreError } from '../port';
 import type { Sql } from './db';
 import { guarded } from './errors';

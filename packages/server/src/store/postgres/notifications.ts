@@ -3,8 +3,8 @@
  * guarantees). A notification locates its message by (conversation, seq, createdAt),
  * so the preview join prunes to one monthly partition.
  */
-import type { ConversationId, MessageId, NotificationKind, UserId } from '@parley/protocol';
-import type { AudienceRecord, NotificationRecord, NotificationsStore, PushSubscriptionRecord } from '../notifications-port';
+import type { ConversationId, UserId } from '@parley/protocol';
+import type { AudienceRecord, NotificationsStore } from '../notifications-port';
 import { StoreError } from '../port';
 import type { Sql } from './db';
 import { guarded } from './errors';

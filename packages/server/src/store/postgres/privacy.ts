@@ -4,8 +4,7 @@
  * order (the order every multi-conversation writer here uses, so two erasures cannot
  * deadlock), then appends through the same log helper as every other change.
  */
-import type { AttachmentId, ConversationId, MessageId, Role, UserId } from '@parley/protocol';
-import type { AttachmentRecord } from '../attachments-port';
+import type { ConversationId, MessageId, Role } from '@parley/protocol';
 import type { ErasureResult, PrivacyStore } from '../privacy-port';
 import { StoreError } from '../port';
 import type { Sql } from './db';

@@ -9,13 +9,12 @@ import type {
   ConversationId,
   Message,
   MessageId,
-  Role,
   UserEvent,
   UserId,
 } from '@parley/protocol';
 import type { MessageAttachment } from '@parley/protocol';
 import { attachmentsField } from './attachments';
-import type { ConversationRecord, MemberRecord, PublicUserRecord, RefreshTokenRecord, UserRecord } from '../port';
+import type { UserRecord } from '../port';
 export { toConversation, toMember, toPublicUser, toRefreshToken, type ConversationRow, type MemberRow, type PublicUserRow, type RefreshTokenRow } from '../rows-common';
 
 export interface UserRow {

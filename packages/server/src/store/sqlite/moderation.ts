@@ -4,8 +4,8 @@
  */
 import { createMessageEraser } from './erase-message';
 import { checkModeratorDelete } from '../../domain/rules/message-rights';
-import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley/protocol';
-import type { ModerationStore, ReportRecord } from '../moderation-port';
+import type { ClientMessageId, UserId } from '@parley/protocol';
+import type { ModerationStore } from '../moderation-port';
 import { StoreError } from '../port';
 import type { SqliteContext } from './context';
 import { MESSAGE_COLUMNS, toMessage, toPublicUser, type MessageRow, type PublicUserRow } from './rows';

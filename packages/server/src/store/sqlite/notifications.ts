@@ -2,8 +2,8 @@
  * The notifications sub-port on SQLite: notifications, per-member mute and push
  * subscriptions (see notifications-port.ts for the guarantees).
  */
-import type { ConversationId, MessageId, NotificationKind, UserId } from '@parley/protocol';
-import type { AudienceRecord, NotificationRecord, NotificationsStore, PushSubscriptionRecord } from '../notifications-port';
+import type { ConversationId, UserId } from '@parley/protocol';
+import type { AudienceRecord, NotificationsStore } from '../notifications-port';
 import { StoreError } from '../port';
 import type { SqliteContext } from './context';
 import { toNotification, toPush, type NotificationRow, type PushRow } from '../rows-common';

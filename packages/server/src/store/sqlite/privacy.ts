@@ -2,8 +2,7 @@
  * The privacy sub-port on SQLite: the export's extra reads and account erasure in one
  * write transaction (BEGIN IMMEDIATE), using the log appender every other change uses.
  */
-import type { AttachmentId, ConversationEvent, ConversationId, MessageId, Role, UserId } from '@parley/protocol';
-import type { AttachmentRecord } from '../attachments-port';
+import type { ConversationEvent, ConversationId, MessageId, Role } from '@parley/protocol';
 import type { PrivacyStore } from '../privacy-port';
 import { StoreError } from '../port';
 import { MEMBER_COLUMNS, type SqliteContext } from './context';

@@ -1,6 +1,6 @@
 /** Row shapes as SQLite returns them, and their mapping to port records. */
-import type { ConversationEvent, ConversationId, Message, MessageId, UserEvent, UserId, ClientMessageId, Role } from '@parley/protocol';
-import type { ConversationRecord, MemberRecord, PublicUserRecord, RefreshTokenRecord, UserRecord } from '../port';
+import type { ConversationEvent, ConversationId, Message, MessageId, UserEvent, UserId, ClientMessageId } from '@parley/protocol';
+import type { UserRecord } from '../port';
 import { parseAttachments } from './attachments';
 export { toConversation, toMember, toPublicUser, toRefreshToken, type ConversationRow, type MemberRow, type PublicUserRow, type RefreshTokenRow } from '../rows-common';
 
