@@ -26,6 +26,7 @@ import {
   type Message,
   type NotificationPush,
   type Presence,
+  type PublicUser,
   type Receipt,
   type RouteName,
   type RouteResponse,
@@ -69,6 +70,8 @@ export interface ClientEvents {
   receipt(r: Receipt): void;
   typing(t: { conversationId: ConversationId; userId: UserId; state: 'start' | 'stop' }): void;
   presence(p: Presence): void;
+  /** A member of one of my conversations changed their profile (display name, avatar). */
+  user(u: PublicUser): void;
   userEvent(e: UserEvent): void;
   /** A new notification, or read marks made on another device, with my unread count. */
   notification(n: NotificationPush): void;
@@ -157,6 +160,7 @@ export class ParleyClient {
       release: (r) => this.release(r),
       passThrough: (f) => {
         if (f.type === 'typing') this.emitter.emit('typing', { conversationId: f.conversationId, userId: f.userId, state: f.state });
+        else if (f.type === 'user') this.emitter.emit('user', f.user);
         else this.emitter.emit('presence', f.presence);
       },
       isOnline: () => this.conn?.isWelcomed ?? false,

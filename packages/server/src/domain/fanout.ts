@@ -12,8 +12,8 @@
  *                        routing the conversation to them after this frame
  *   "f<userId>"          (conversation topic) typing from that user: skip recipients
  *                        in a block with them (either way)
- *   "p<userId>"          (conversation topic) that user's presence: the same, and a
- *                        recipient sharing several conversations with them gets it once
+ *   "p<userId>"          (conversation topic) that user's presence or profile: the same,
+ *                        and a recipient sharing several conversations with them gets it once
  *   "+<conversationId>"  (user topic) the user joined that conversation: route it to them
  *   "x<conversationId>"  (user topic) the user left it
  *   "!"                  (user topic) the session was revoked: close the user's sockets
@@ -24,7 +24,7 @@
  *   "n"                  (user topic) reserved: a notification candidate of older nodes,
  *                        dropped unread (not a frame)
  */
-import type { ConversationEvent, Presence, PushFrame, Receipt, UserEvent, UserId, ConversationId } from '@parley/protocol';
+import type { ConversationEvent, Presence, PublicUser, PushFrame, Receipt, UserEvent, UserId, ConversationId } from '@parley/protocol';
 import { conversationTopic, userTopic, type Bus } from '../bus/port';
 
 export function envelope(routing: string, frame: PushFrame | string): string {
@@ -85,6 +85,12 @@ export class Fanout {
 
   presence(conversationIds: readonly ConversationId[], presence: Presence): void {
     const payload = envelope(`p${presence.userId}`, { type: 'presence', presence });
+    for (const id of conversationIds) this.bus.publish(conversationTopic(id), payload);
+  }
+
+  /** A user's new profile, to every conversation they are in (routed like presence: once per recipient). */
+  profile(conversationIds: readonly ConversationId[], user: PublicUser): void {
+    const payload = envelope(`p${user.id}`, { type: 'user', user });
     for (const id of conversationIds) this.bus.publish(conversationTopic(id), payload);
   }
 

@@ -42,7 +42,7 @@ export function buildHandlers(s: Services): Handlers {
     me: async (ctx) => ({ user: s.auth.view(ctx.auth!.user) }),
     updateProfile: async (ctx) => ({ user: await s.users.updateProfile(uid(ctx), ctx.body) }),
     updatePrivacy: async (ctx) => ({ user: await s.users.updatePrivacy(uid(ctx), ctx.body) }),
-    searchUsers: async ({ query }) => ({ users: await s.users.search(query.prefix, query.limit) }),
+    searchUsers: async ({ query }) => s.users.search(query.prefix, query.limit, query.cursor),
     getUser: async (ctx) => s.users.get(uid(ctx), ctx.params.userId),
 
     listConversations: async (ctx) => s.conversations.list(uid(ctx), ctx.query),

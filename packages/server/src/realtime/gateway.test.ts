@@ -141,6 +141,30 @@ describe('gateway', () => {
     await Promise.all([sa.close(), sb.close()]);
   });
 
+  describe('profiles', () => {
+    it('a changed display name or avatar is pushed to the people I share conversations with, once each', async () => {
+      const [p, q, stranger] = await registerUsers(server.url, 3, 'prof');
+      await p!.api.post('/api/conversations/direct', { userId: q!.id });
+      await p!.api.post('/api/conversations/group', { title: 'Two places', memberIds: [q!.id] });
+      const sp = await RawSocket.connect(server.wsUrl, p!.token);
+      const ss = await RawSocket.connect(server.wsUrl, stranger!.token);
+      const mp = sp.mark();
+      const ms = ss.mark();
+      expect((await q!.api.patch('/api/me', { displayName: 'Queenie Renamed' })).status).toBe(200);
+      const frame = await sp.waitPush((f) => f.type === 'user', mp);
+      expect(frame.user).toEqual({ id: q!.id, username: q!.username, displayName: 'Queenie Renamed', avatarUrl: null });
+      // Barrier: a message after the change reaches p; the profile came once, though p shares two conversations with q.
+      const direct = (await q!.api.post('/api/conversations/direct', { userId: p!.id })).body.conversation.id;
+      const sent = await q!.api.post(`/api/conversations/${direct}/messages`, { clientMessageId: 'prof-barrier', body: 'x' });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+      const m = sent.body.message;
+      await sp.waitEvent(direct, 'message.created', mp, m.seq);
+      expect(sp.pushesSince(mp, 'user')).toHaveLength(1);
+      expect(ss.pushesSince(ms, 'user')).toEqual([]);
+      await Promise.all([sp.close(), ss.close()]);
+    });
+  });
+
   describe('presence', () => {
     it('online and offline with last seen are pushed to people I share a conversation with', async () => {
       const [p, q] = await registerUsers(server.url, 2, 'pres');

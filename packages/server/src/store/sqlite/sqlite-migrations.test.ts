@@ -74,7 +74,7 @@ describe('SQLite migrations', () => {
         ('c1', 3, 'message.edited', 'u1', 12, '{"messageId":"m2","body":"2"}');
     `);
     const before = db.prepare('SELECT * FROM events ORDER BY conversation_id, seq').all();
-    expect(migrateSqlite(db)).toEqual([11]);
+    expect(migrateSqlite(db)).toEqual(SQLITE_MIGRATIONS.filter((x) => x.version >= 11).map((m) => m.version));
     expect(db.prepare('SELECT * FROM events ORDER BY conversation_id, seq').all()).toEqual(before);
     // A rowid table now (WITHOUT ROWID tables have no rowid column to select).
     expect(() => db.prepare('SELECT rowid FROM events').all()).not.toThrow();
@@ -84,6 +84,18 @@ describe('SQLite migrations', () => {
     const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
     expect(plan("SELECT * FROM events WHERE conversation_id = 'c1' AND seq > 1 ORDER BY seq LIMIT 10")).toMatch(/USING INDEX sqlite_autoindex_events/);
     expect(plan(`SELECT seq FROM events WHERE ${EVENT_MESSAGE_ID} = 'm2' AND ${EVENT_IS_MESSAGE}`)).toMatch(/USING INDEX events_message/);
+    db.close();
+  });
+  it('version 12 indexes the display names of the users already there, by word, without accents', () => {
+    const db = databaseBefore(12);
+    db.exec(`INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES
+      ('u1', 'ann', 'Ann Éxample', 'h', 1), ('u2', 'bob', 'Bob', 'h', 1);`);
+    expect(migrateSqlite(db)).toEqual(SQLITE_MIGRATIONS.filter((x) => x.version >= 12).map((m) => m.version));
+    const match = (q: string) => db.prepare('SELECT u.username FROM users_name_fts f JOIN users u ON u.rowid = f.rowid WHERE users_name_fts MATCH ?').all(q);
+    expect(match('"ex"*')).toEqual([{ username: 'ann' }]);
+    db.prepare("UPDATE users SET display_name = 'Robert' WHERE id = 'u2'").run();
+    expect(match('"bob"*')).toEqual([]);
+    expect(match('"rob"*')).toEqual([{ username: 'bob' }]);
     db.close();
   });
 });
