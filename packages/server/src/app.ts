@@ -62,6 +62,9 @@ export async function buildApp(parts: AppParts): Promise<ParleyApp> {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    // One line per request is noise at the default level (a laptop's terminal floods): the
+    // onResponse hook below logs each at debug instead, by route pattern (no query text).
+    disableRequestLogging: true,
     // Requests the router itself refuses (an over-long path parameter, a broken %-escape)
     // get the catalogue's BAD_REQUEST like any other bad input, without echoing the URL.
     frameworkErrors: (err, _req, reply) => {
@@ -95,7 +98,9 @@ export async function buildApp(parts: AppParts): Promise<ParleyApp> {
   });
   http.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   http.addHook('onResponse', async (req, reply) => {
-    metrics.httpRequests.inc({ route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
+    const route = req.routeOptions.url ?? 'unknown';
+    metrics.httpRequests.inc({ route, status: String(reply.statusCode) });
+    req.log.debug({ method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
   const webDir = parts.config.webDir;
