@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useChat, useServices } from '../state/app-context';
 import { describeError } from '../state/errors';
 import { checkAvatarUrl, checkDisplayName } from '../state/validate';
@@ -6,6 +7,7 @@ import { Avatar } from './Avatar';
 import { FormError } from './FormError';
 
 export function ProfileForm() {
+  const { t } = useTranslation();
   const { client, store } = useServices();
   const me = useChat((s) => s.me);
   const [displayName, setDisplayName] = useState(me?.displayName ?? '');
@@ -29,24 +31,24 @@ export function ProfileForm() {
   };
 
   return (
-    <form className="settings-card" onSubmit={submit} noValidate aria-label="Profile">
-      <h3 className="section-title">Profile</h3>
+    <form className="settings-card" onSubmit={submit} noValidate aria-labelledby="profile-heading">
+      <h3 id="profile-heading" className="section-title">{t('profile.title')}</h3>
       <div className="profile-row">
         <Avatar name={displayName || me?.username || '?'} url={avatarUrl.trim() || null} seed={me?.id ?? ''} size={56} />
-        <p className="muted">Signed in as @{me?.username}</p>
+        <p className="muted">{t('profile.signedInAs', { username: me?.username ?? '' })}</p>
       </div>
       <div className="field">
-        <label htmlFor="profile-display-name">Display name</label>
+        <label htmlFor="profile-display-name">{t('profile.displayName')}</label>
         <input id="profile-display-name" value={displayName} onChange={(e) => { setDisplayName(e.target.value); setSaved(false); }} />
       </div>
       <div className="field">
-        <label htmlFor="profile-avatar">Avatar URL</label>
-        <input id="profile-avatar" type="url" placeholder="https://…" value={avatarUrl} onChange={(e) => { setAvatarUrl(e.target.value); setSaved(false); }} />
+        <label htmlFor="profile-avatar">{t('profile.avatarUrl')}</label>
+        <input id="profile-avatar" type="url" placeholder={t('profile.avatarPlaceholder')} value={avatarUrl} onChange={(e) => { setAvatarUrl(e.target.value); setSaved(false); }} />
       </div>
       <FormError message={error} />
-      {saved && <p className="form-ok" role="status">Profile saved.</p>}
+      {saved && <p className="form-ok" role="status">{t('profile.saved')}</p>}
       <div className="form-actions">
-        <button type="submit" className="primary">Save profile</button>
+        <button type="submit" className="primary">{t('profile.save')}</button>
       </div>
     </form>
   );
