@@ -58,7 +58,7 @@ export function ConversationInfo({ id }: { id: string }) {
   };
 
   return (
-    <aside className="details-panel" aria-label={c.kind === 'group' ? t('info.groupTitle') : t('info.contactTitle')}>
+    <section className="details-panel" aria-label={c.kind === 'group' ? t('info.groupTitle') : t('info.contactTitle')}>
       <header className="details-header">
         <IconButton icon="back" label={t('info.backToChat')} className="details-back" onPress={close} />
         <h2>{c.kind === 'group' ? t('info.groupTitle') : t('info.contactTitle')}</h2>
@@ -100,7 +100,7 @@ export function ConversationInfo({ id }: { id: string }) {
           )}
         </div>
       </div>
-    </aside>
+    </section>
   );
 }
 

@@ -44,16 +44,18 @@ export function Shell() {
   const pane = LIST_ROUTES.has(route.name) ? 'list' : isInfo(route) ? 'info' : 'main';
   return (
     <div className="shell" data-pane={pane}>
-      <a href="#main" className="skip-link">{t('a11y.skipToMain')}</a>
+      <a href="#content" className="skip-link">{t('a11y.skipToMain')}</a>
       <DocumentTitle />
       <OfflineBanner />
-      <div className="panes">
+      {/* One main landmark for every layout: on a phone the list alone is the screen. */}
+      <main className="panes" id="main">
+        <h1 className="visually-hidden">{t('app.name')}</h1>
         <Sidebar route={route} />
-        <main className="main-pane" id="main" tabIndex={-1}>
+        <div className="main-pane" id="content" tabIndex={-1}>
           <MainPane route={route} />
-        </main>
+        </div>
         {isInfo(route) && <ConversationInfo key={route.id} id={route.id} />}
-      </div>
+      </main>
       <Announcer />
       <Toasts />
       <Shortcuts route={route} />

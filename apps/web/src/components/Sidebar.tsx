@@ -18,12 +18,12 @@ export function Sidebar({ route }: { route: Route }) {
   const me = useChat((s) => s.me);
   const activeId = route.name === 'conversation' || route.name === 'conversationInfo' ? route.id : null;
   return (
-    <aside className="sidebar" aria-label={t('sidebar.label')}>
+    <section className="sidebar" aria-label={t('sidebar.label')}>
       <header className="sidebar-header">
         <Link to="/settings" className="me-link" aria-label={t('sidebar.profile', { name: me?.displayName ?? '' })}>
           <Avatar name={me?.displayName ?? '?'} url={me?.avatarUrl ?? null} seed={me?.id ?? ''} size={34} />
         </Link>
-        <h1 className="sidebar-title">{t('app.name')}</h1>
+        <span className="sidebar-title" aria-hidden="true">{t('app.name')}</span>
         <div className="sidebar-actions">
           <NotificationBell route={route} />
           <TooltipTrigger delay={600} closeDelay={0}>
@@ -60,6 +60,6 @@ export function Sidebar({ route }: { route: Route }) {
           <ConversationList archived={route.name === 'archived'} activeId={activeId} />
         )}
       </div>
-    </aside>
+    </section>
   );
 }
