@@ -145,14 +145,14 @@ export async function startChat(page: Page, username: string, text: string): Pro
   await pickPerson(page, 'To', username, username);
   await page.getByLabel('Message', { exact: true }).fill(text);
   await page.getByRole('button', { name: 'Send', exact: true }).click();
-  await page.getByRole('region', { name: 'Conversation' }).waitFor();
+  await page.getByRole('region', { name: 'Conversation', exact: true }).waitFor();
   await messageItem(page, text).waitFor();
 }
 
 /** Opens the conversation named `name` from the sidebar list. */
 export async function openConversation(page: Page, name: string | RegExp): Promise<void> {
   await page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: typeof name === 'string' ? new RegExp(name) : name }).click();
-  await page.getByRole('region', { name: 'Conversation' }).waitFor();
+  await page.getByRole('region', { name: 'Conversation', exact: true }).waitFor();
 }
 
 /** A REST session for setting things up quickly (many users, many messages) outside the browser. */

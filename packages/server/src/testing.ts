@@ -10,6 +10,7 @@ import { buildApp, type ParleyApp } from './app';
 import { LocalBusHub } from './bus/local';
 import type { Bus } from './bus/port';
 import { loadConfig, type Config } from './config';
+import type { Logger } from 'pino';
 import { createLogger } from './logger';
 import { MemoryPresence } from './presence/memory';
 import { MemoryRateLimiter } from './rate-limit/memory';
@@ -34,6 +35,8 @@ export interface TestClusterOptions {
   limiter?: RateLimiter;
   config?: Partial<Config>;
   clock?: () => number;
+  /** Where the nodes log (default: stdout at config.logLevel, silent in tests). */
+  log?: Logger;
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
@@ -64,7 +67,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<{
       bus,
       presence,
       limiter,
-      log: createLogger(config.logLevel, { node: i + 1 }),
+      log: opts.log ?? createLogger(config.logLevel, { node: i + 1 }),
       jwtSecret,
       ...(opts.clock ? { clock: opts.clock } : {}),
     });
