@@ -6,7 +6,7 @@
  * keeps the session, and log out.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DESKTOP, PASSWORD, PHONE, describeE2E, messageItem, online, openDirect, screenshot, sendMessage, signUp, finishE2E, startE2E, type E2E, type UserSession } from './harness';
+import { DESKTOP, PASSWORD, PHONE, describeE2E, messageItem, online, startChat, screenshot, sendMessage, signUp, finishE2E, startE2E, type E2E, type UserSession } from './harness';
 
 describeE2E('chat between two people', () => {
   let e2e: E2E;
@@ -21,9 +21,7 @@ describeE2E('chat between two people', () => {
   afterAll(() => finishE2E(e2e));
 
   it('delivers messages both ways, live', async () => {
-    await openDirect(ann.page, bob.username);
-    await sendMessage(ann.page, 'Hi Bob, are you there?');
-    await messageItem(ann.page, 'Hi Bob, are you there?').waitFor();
+    await startChat(ann.page, bob.username, 'Hi Bob, are you there?');
 
     // Bob's list gets the conversation live, with an unread badge; opening it shows the message.
     const item = bob.page.getByRole('link', { name: new RegExp(ann.username) });
@@ -72,6 +70,7 @@ describeE2E('chat between two people', () => {
     await messageItem(bob.page, 'Oops, wrong chat').waitFor();
     await messageItem(ann.page, 'Oops, wrong chat').getByRole('button', { name: 'Message options' }).click();
     await ann.page.getByRole('menuitem', { name: 'Delete for everyone' }).click();
+    await ann.page.getByRole('alertdialog').getByRole('button', { name: 'Delete for everyone' }).click();
     await messageItem(bob.page, 'Oops, wrong chat').waitFor({ state: 'detached' });
     await expect.poll(() => bob.page.getByText('This message was deleted').count()).toBe(1);
     await expect.poll(() => ann.page.getByText('This message was deleted').count()).toBe(1);
@@ -172,7 +171,8 @@ describeE2E('chat between two people', () => {
     await online(ann.page);
     await messageItem(ann.page, 'History 60').waitFor();
 
-    await ann.page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await ann.page.getByRole('button', { name: 'More options' }).click();
+    await ann.page.getByRole('menuitem', { name: 'Settings' }).click();
     await ann.page.getByLabel('Avatar URL').fill('javascript:alert(1)');
     await ann.page.getByRole('button', { name: 'Save profile' }).click();
     await ann.page.getByRole('alert').filter({ hasText: 'Avatar URL must start with http' }).waitFor();

@@ -87,7 +87,7 @@ export const MessageItem = memo(function MessageItem({ message: m, mine, senderN
               {title && <p className="message-title">{title}</p>}
               {m.attachments && <MessageAttachments conversationId={m.conversationId} attachments={m.attachments} />}
               <p className="message-body">
-                <RichText text={messageBody(m)} />
+                <span className="message-text"><RichText text={messageBody(m)} /></span>
                 <span className="message-meta">
                   {m.editedAt && <span className="edited">{t('message.edited')}</span>}
                   <time dateTime={new Date(m.createdAt).toISOString()}>{clockTime(m.createdAt)}</time>

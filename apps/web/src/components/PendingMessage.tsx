@@ -21,7 +21,7 @@ export function PendingMessage({ item }: { item: OutboxItem }) {
             </p>
           )}
           <p className="message-body">
-            <RichText text={item.body} />
+            <span className="message-text"><RichText text={item.body} /></span>
             <span className="message-meta">
               <time>{clockTime(item.createdAt)}</time>
               <span className="tick" role="img" aria-label={t('status.sending')} title={t('status.sending')}><Icon name="clock" size={14} /></span>
