@@ -86,6 +86,21 @@ describeE2E('account, accessibility and shortcuts', () => {
     await help.getByText('Jump to a conversation').waitFor();
     await p.keyboard.press('Escape');
     await help.waitFor({ state: 'detached' });
+
+    // Esc closes the details panel.
+    await p.getByRole('button', { name: 'Conversation details' }).click();
+    await p.getByRole('region', { name: 'Contact' }).waitFor();
+    await p.locator('body').click({ position: { x: 700, y: 300 } });
+    await p.keyboard.press('Escape');
+    await p.getByRole('region', { name: 'Contact' }).waitFor({ state: 'detached' });
+
+    // Alt+Down goes to the next conversation with something unread.
+    const asBob = await api(e2e, bob.username);
+    const readers = (await asBob('GET', '/api/conversations')).conversations.find((c: { title: string | null }) => c.title === 'Readers');
+    await asBob('POST', `/api/conversations/${readers.id}/messages`, { clientMessageId: crypto.randomUUID(), body: 'Unread for Ann' });
+    await p.getByRole('link', { name: /Readers/ }).getByLabel('1 unread').waitFor();
+    await p.keyboard.press('Alt+ArrowDown');
+    await p.getByRole('heading', { name: 'Readers' }).waitFor();
   });
 
   it('5: exports my data and deletes my account from the app', async () => {
@@ -119,7 +134,7 @@ describeE2E('account, accessibility and shortcuts', () => {
     await p.getByLabel('Contraseña').fill(PASSWORD);
     await p.getByRole('button', { name: 'Iniciar sesión' }).click();
     await p.getByRole('button', { name: 'Nuevo chat' }).waitFor();
-    await p.getByRole('list', { name: 'Conversaciones' }).getByRole('link', { name: /Bob Builder/ }).click();
+    await p.getByRole('list', { name: 'Conversaciones' }).getByRole('link', { name: /Bob Builder \d/ }).click();
     await p.getByRole('list', { name: 'Mensajes' }).getByText('Hoy').waitFor();
     expect(await p.evaluate(() => document.documentElement.lang)).toBe('es');
     await context.close();

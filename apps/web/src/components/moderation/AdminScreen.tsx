@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { useCallback, useEffect, useState } from 'react';
 import type { AdminReport } from '@parley/protocol';
 import { useChat, useServices } from '../../state/app-context';
+import { messageBody } from '../../state/message-text';
 import { describeError } from '../../state/errors';
 import { clockTime } from '../../state/format';
 import { FormError } from '../FormError';
@@ -68,7 +69,7 @@ export function AdminScreen() {
                   {t('admin.reported', { reporter: r.reporter.username, sender: r.sender ? `@${r.sender.username}` : t('admin.aMessage'), time: clockTime(r.createdAt) })}
                 </p>
                 <p className="report-reason">{t('admin.reason', { reason: r.reason })}</p>
-                <blockquote className="report-quote">{r.message && r.message.deletedAt === null ? r.message.body : t('message.deletedText')}</blockquote>
+                <blockquote className="report-quote">{r.message && r.message.deletedAt === null ? messageBody(r.message) : t('message.deletedText')}</blockquote>
                 <p className="muted report-where">{t('admin.where', { id: r.conversationId })}</p>
                 <div className="form-actions">
                   {r.message && r.message.deletedAt === null && (
