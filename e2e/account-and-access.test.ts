@@ -30,6 +30,16 @@ describeE2E('account, accessibility and shortcuts', () => {
     const search = p.getByRole('searchbox', { name: 'Search messages' });
     expect(await search.evaluate((el) => getComputedStyle(el.parentElement!).borderRadius)).not.toBe('0px');
     await p.getByRole('link', { name: /Profile and settings/ }).click();
+    // Dark mode: the switch overrides the system's light, and is remembered.
+    const background = () => p.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const light = await background();
+    await p.getByRole('radio', { name: 'Dark' }).click({ force: true });
+    await expect.poll(background).not.toBe(light);
+    await p.reload();
+    await p.getByRole('heading', { name: 'Your data' }).waitFor();
+    expect(await p.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await p.getByRole('radio', { name: 'System' }).click({ force: true });
+    await expect.poll(background).toBe(light);
     await p.getByLabel('Send read receipts').uncheck();
     await p.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     await p.getByLabel('Send read receipts').check();
