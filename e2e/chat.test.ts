@@ -124,7 +124,7 @@ describeE2E('chat between two people', () => {
       .toBe(1);
     await messageItem(p, 'Hi Bob, are you there?').waitFor();
     expect(await messageItem(p, 'History 30').count()).toBe(1);
-  });
+  }, 90_000); // 60 sends over REST, each shown live: slow on a shared machine
 
   it('queues while offline and catches up exactly once when back', async () => {
     await sendMessage(ann.page, 'Before the outage');

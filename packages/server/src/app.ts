@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
 import { LIMITS } from '@parley/protocol';
@@ -64,7 +64,7 @@ export async function buildApp(parts: AppParts): Promise<ParleyApp> {
     return503OnClosing: true,
     // One line per request is noise at the default level (a laptop's terminal floods): the
     // onResponse hook below logs each at debug instead, by route pattern (no query text).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Requests the router itself refuses (an over-long path parameter, a broken %-escape)
     // get the catalogue's BAD_REQUEST like any other bad input, without echoing the URL.
     frameworkErrors: (err, _req, reply) => {
