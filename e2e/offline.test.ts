@@ -57,7 +57,10 @@ describeE2E('offline: installable app shell, cached conversations, queued sends'
   it('serves a valid manifest whose icons resolve, linked from the page with a theme colour', async () => {
     const page = ann.page;
     expect(await page.locator('link[rel="manifest"]').getAttribute('href')).toBe('/manifest.webmanifest');
-    expect(await page.locator('meta[name="theme-color"]').getAttribute('content')).toMatch(/^#[0-9a-f]{6}$/i);
+    // One theme colour per colour scheme (light and dark).
+    const themeColors = await page.locator('meta[name="theme-color"]').evaluateAll((els) => els.map((e) => [e.getAttribute('media'), e.getAttribute('content')]));
+    expect(themeColors.map(([media]) => media)).toEqual(['(prefers-color-scheme: light)', '(prefers-color-scheme: dark)']);
+    for (const [, color] of themeColors) expect(color).toMatch(/^#[0-9a-f]{6}$/i);
     const res = await ann.context.request.get('/manifest.webmanifest');
     expect(res.status()).toBe(200);
     expect(res.headers()['content-type']).toMatch(/^application\/manifest\+json/);
