@@ -7,7 +7,7 @@
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DESKTOP, PHONE, describeE2E, messageItem, online, openDirect, screenshot, sendMessage, signUp, finishE2E, startE2E, type E2E, type UserSession } from './harness';
+import { DESKTOP, PHONE, describeE2E, messageItem, online, startChat, screenshot, sendMessage, signUp, finishE2E, startE2E, type E2E, type UserSession } from './harness';
 
 describeE2E('attachments', () => {
   let e2e: E2E;
@@ -23,7 +23,7 @@ describeE2E('attachments', () => {
 
   it('attaches an image from the file picker; both sides see it inline', async () => {
     const png = await sharp({ create: { width: 800, height: 600, channels: 3, background: { r: 30, g: 140, b: 220 } } }).png().toBuffer();
-    await openDirect(ann.page, bob.username);
+    await startChat(ann.page, bob.username, 'Hi Bob, a picture is coming');
     await ann.page.getByLabel('Choose files to attach').setInputFiles({ name: 'sky.png', mimeType: 'image/png', buffer: png });
     const chip = ann.page.getByTestId('pending-upload');
     await chip.getByText('sky.png').waitFor();
@@ -126,8 +126,11 @@ describeE2E('attachments', () => {
 
     await ann.context.setOffline(false);
     await online(ann.page);
-    await ann.page.getByText('Message not sent: A file could not be attached (it expired or was already sent). Attach it again.').waitFor();
-    await expect.poll(() => messageItem(ann.page, 'The draft').count()).toBe(0);
+    // Refused for good: the text stays as a failed message (to retry, edit or copy), never stored.
+    const failed = ann.page.getByRole('listitem', { name: 'Message not sent' });
+    await failed.getByText('Not sent: A file could not be attached (it expired or was already sent). Attach it again.').waitFor();
+    await failed.getByText('The draft').waitFor();
+    await expect.poll(() => messageItem(ann.page, 'The draft').count()).toBe(1);
     expect(await ann.page.evaluate(() => localStorage.getItem('parley.outbox'))).toBeNull();
     expect(await messageItem(bob.page, 'The draft').count()).toBe(0);
   });

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pngImage } from '../packages/server/src/test-support/attachments';
-import { DESKTOP, PASSWORD, PHONE, describeE2E, messageItem, online, openDirect, screenshot, sendMessage, signUp, finishE2E, startE2E, type E2E, type UserSession } from './harness';
+import { DESKTOP, PASSWORD, PHONE, describeE2E, messageItem, online, startChat, screenshot, sendMessage, signUp, finishE2E, startE2E, type E2E, type UserSession } from './harness';
 
 describeE2E('chat between two people', () => {
   let e2e: E2E;
@@ -22,9 +22,7 @@ describeE2E('chat between two people', () => {
   afterAll(() => finishE2E(e2e));
 
   it('delivers messages both ways, live', async () => {
-    await openDirect(ann.page, bob.username);
-    await sendMessage(ann.page, 'Hi Bob, are you there?');
-    await messageItem(ann.page, 'Hi Bob, are you there?').waitFor();
+    await startChat(ann.page, bob.username, 'Hi Bob, are you there?');
 
     // Bob's list gets the conversation live, with an unread badge; opening it shows the message.
     const item = bob.page.getByRole('link', { name: new RegExp(ann.username) });
@@ -73,6 +71,7 @@ describeE2E('chat between two people', () => {
     await messageItem(bob.page, 'Oops, wrong chat').waitFor();
     await messageItem(ann.page, 'Oops, wrong chat').getByRole('button', { name: 'Message options' }).click();
     await ann.page.getByRole('menuitem', { name: 'Delete for everyone' }).click();
+    await ann.page.getByRole('alertdialog').getByRole('button', { name: 'Delete for everyone' }).click();
     await messageItem(bob.page, 'Oops, wrong chat').waitFor({ state: 'detached' });
     await expect.poll(() => bob.page.getByText('This message was deleted').count()).toBe(1);
     await expect.poll(() => ann.page.getByText('This message was deleted').count()).toBe(1);
@@ -126,7 +125,7 @@ describeE2E('chat between two people', () => {
       .toBe(1);
     await messageItem(p, 'Hi Bob, are you there?').waitFor();
     expect(await messageItem(p, 'History 30').count()).toBe(1);
-  });
+  }, 90_000); // 60 sends over REST, each shown live: slow on a shared machine
 
   it('queues while offline and catches up exactly once when back', async () => {
     await sendMessage(ann.page, 'Before the outage');
@@ -173,11 +172,12 @@ describeE2E('chat between two people', () => {
     await online(ann.page);
     await messageItem(ann.page, 'History 60').waitFor();
 
-    await ann.page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await ann.page.getByRole('button', { name: 'More options' }).click();
+    await ann.page.getByRole('menuitem', { name: 'Settings' }).click();
     // The avatar is an uploaded image Parley serves (never an outside URL).
     await ann.page.getByLabel('Avatar image').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: await pngImage(200, 120) });
     await ann.page.getByRole('button', { name: 'Remove picture' }).waitFor();
-    expect(await ann.page.locator('form[aria-label="Profile"] img.avatar').getAttribute('src')).toMatch(/^\/api\/avatars\//);
+    expect(await ann.page.getByRole('form', { name: 'Profile' }).locator('img.avatar').getAttribute('src')).toMatch(/^\/api\/avatars\//);
     await ann.page.getByLabel('Avatar image').setInputFiles({ name: 'not-an-image.png', mimeType: 'image/png', buffer: Buffer.from('<html></html>') });
     await ann.page.getByRole('alert').filter({ hasText: 'must be a PNG' }).waitFor();
     await ann.page.getByLabel('Display name').fill('Ann Smith');

@@ -7,7 +7,8 @@
  * PARLEY_REQUIRE_SERVICES=1, in which case a missing browser is a failure.
  */
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -98,9 +99,9 @@ export function uniqueName(prefix: string): string {
 }
 
 /** Opens a fresh context (its own storage) and signs a new user up through the UI. */
-export async function signUp(e2e: E2E, prefix: string, viewport: { width: number; height: number } = DESKTOP): Promise<UserSession> {
+export async function signUp(e2e: E2E, prefix: string, viewport: { width: number; height: number } = DESKTOP, options: { locale?: string; colorScheme?: 'light' | 'dark'; displayName?: string } = {}): Promise<UserSession> {
   const username = uniqueName(prefix);
-  const context = await e2e.browser.newContext({ viewport, baseURL: e2e.url });
+  const context = await e2e.browser.newContext({ viewport, baseURL: e2e.url, locale: options.locale ?? 'en-US', colorScheme: options.colorScheme ?? 'light' });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   watch(e2e, page, username);
@@ -108,6 +109,7 @@ export async function signUp(e2e: E2E, prefix: string, viewport: { width: number
   await page.getByRole('button', { name: 'Create an account' }).click();
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(PASSWORD);
+  if (options.displayName) await page.getByLabel('Display name (optional)').fill(options.displayName);
   await page.getByRole('button', { name: 'Sign up' }).click();
   await page.getByRole('navigation', { name: 'Lists' }).waitFor();
   await online(page);
@@ -127,12 +129,51 @@ export async function online(page: Page): Promise<void> {
   await page.locator('.offline-banner').waitFor({ state: 'detached' });
 }
 
-/** Opens (or creates) the direct conversation with `username` through Find people. */
-export async function openDirect(page: Page, username: string): Promise<void> {
-  await page.getByRole('link', { name: 'Find people' }).click();
-  await page.getByLabel('Search by username').fill(username);
-  await page.getByRole('button', { name: `Message ${username}` }).click();
-  await page.getByRole('region', { name: 'Conversation' }).waitFor();
+/** Picks a person in a "To" / "Add people" combo box by typing and choosing the option that names them. */
+export async function pickPerson(page: Page, label: string, query: string, username: string): Promise<void> {
+  await page.getByLabel(label, { exact: true }).fill(query);
+  // The suggestions are an inline list box (React Aria Autocomplete) under the text box.
+  await page.getByRole('option', { name: new RegExp(`@${username}\\b`) }).click();
+}
+
+/**
+ * Starts the direct conversation with `username` through New chat: the conversation is
+ * created with its first message, `text`.
+ */
+export async function startChat(page: Page, username: string, text: string): Promise<void> {
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await pickPerson(page, 'To', username, username);
+  await page.getByLabel('Message', { exact: true }).fill(text);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await page.getByRole('region', { name: 'Conversation', exact: true }).waitFor();
+  await messageItem(page, text).waitFor();
+}
+
+/** Opens the conversation named `name` from the sidebar list. */
+export async function openConversation(page: Page, name: string | RegExp): Promise<void> {
+  await page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: typeof name === 'string' ? new RegExp(name) : name }).click();
+  await page.getByRole('region', { name: 'Conversation', exact: true }).waitFor();
+}
+
+/** A REST session for setting things up quickly (many users, many messages) outside the browser. */
+export async function api(e2e: E2E, username: string): Promise<(method: string, path: string, body?: unknown) => Promise<any>> {
+  const login = await fetch(`${e2e.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  return async (method, path, body) => {
+    const res = await fetch(`${e2e.url}${path}`, { method, headers: { authorization: `Bearer ${accessToken}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+}
+
+/** Registers a user through the API (no browser), with a display name. */
+export async function registerApi(e2e: E2E, prefix: string, displayName?: string): Promise<{ id: string; username: string }> {
+  const username = uniqueName(prefix);
+  const res = await fetch(`${e2e.url}/api/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD, ...(displayName ? { displayName } : {}) }) });
+  if (res.status !== 201) throw new Error(`register ${username}: ${res.status} ${await res.text()}`);
+  const { user } = (await res.json()) as { user: { id: string } };
+  return { id: user.id, username };
 }
 
 /** Types into the chat composer and presses Enter. */
@@ -150,4 +191,20 @@ export function messageItem(page: Page, text: string) {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's WCAG 2.x A/AA rules (and best practices) on the page as it is: the list of
+ * violations, each as "rule: target". Injected with evaluate, which the page's CSP does
+ * not apply to (an injected <script> would be refused, rightly).
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe;
+    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] });
+  });
+  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${n.failureSummary ?? ''}`.slice(0, 400)));
 }

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LIMITS } from '@parley/protocol';
 import { testConfig } from '../packages/server/src/testing';
-import { DESKTOP, PASSWORD, PHONE, describeE2E, messageItem, screenshot, sendMessage, signUp, finishE2E, startE2E, watch, type E2E, type UserSession } from './harness';
+import { DESKTOP, PASSWORD, PHONE, describeE2E, messageItem, pickPerson, screenshot, sendMessage, signUp, finishE2E, startE2E, watch, type E2E, type UserSession } from './harness';
 
 /** A membership or title notice in the open conversation's timeline. */
 function notice(page: UserSession['page'], text: string) {
@@ -33,12 +33,12 @@ describeE2E('compose, mailboxes and groups', () => {
 
   it('composes with a title; it shows in Received and Sent', async () => {
     const p = eve.page;
-    await p.getByRole('link', { name: 'New message' }).click();
-    await p.getByLabel('To (username)').fill(fay.username);
-    await p.getByLabel('Title').fill('Lunch on Friday?');
+    await p.getByRole('button', { name: 'New chat' }).click();
+    await pickPerson(p, 'To', fay.username, fay.username);
+    await p.getByLabel('Subject (optional)').fill('Lunch on Friday?');
     await p.getByLabel('Message', { exact: true }).fill('Shall we try the new place near the station?');
     await screenshot(p, 'compose-desktop');
-    await p.getByRole('button', { name: 'Send' }).click();
+    await p.getByRole('button', { name: 'Send', exact: true }).click();
     await messageItem(p, 'Shall we try the new place near the station?').getByText('Lunch on Friday?').waitFor();
 
     await fay.page.getByRole('link', { name: 'Received' }).click();
@@ -57,24 +57,21 @@ describeE2E('compose, mailboxes and groups', () => {
     await messageItem(p, 'Shall we try the new place near the station?').waitFor();
   });
 
-  it('explains invalid compose input next to the form', async () => {
+  it('explains invalid new-chat input next to the form', async () => {
     const p = eve.page;
     const alert = p.getByRole('alert');
-    await p.getByRole('link', { name: 'New message' }).click();
-    await p.getByLabel('To (username)').fill(fay.username);
-    await p.getByLabel('Message', { exact: true }).fill('No title here');
-    await p.getByRole('button', { name: 'Send' }).click();
-    await alert.filter({ hasText: 'Title must not be empty' }).waitFor();
+    await p.getByRole('button', { name: 'New chat' }).click();
+    await p.getByLabel('To', { exact: true }).fill('nobody_by_that_name');
+    await p.getByText('No one found for “nobody_by_that_name”.').waitFor();
+    await p.getByLabel('To', { exact: true }).fill('');
 
-    await p.getByLabel('Title').fill('Hello');
-    await p.getByLabel('To (username)').fill('nobody_by_that_name');
-    await p.getByRole('button', { name: 'Send' }).click();
-    await alert.filter({ hasText: 'No user with that username' }).waitFor();
-
-    await p.getByLabel('To (username)').fill(fay.username);
+    await pickPerson(p, 'To', gus.username, gus.username);
     await p.getByLabel('Message', { exact: true }).fill('x'.repeat(LIMITS.bodyMax + 1));
-    await p.getByRole('button', { name: 'Send' }).click();
+    await p.getByRole('button', { name: 'Send', exact: true }).click();
     await alert.filter({ hasText: 'Message is too long' }).waitFor();
+    await p.getByLabel('Message', { exact: true }).fill('');
+    await p.getByRole('button', { name: 'Send', exact: true }).click();
+    await alert.filter({ hasText: 'Message must not be empty' }).waitFor();
     await screenshot(p, 'compose-error-desktop');
   });
 
@@ -107,13 +104,11 @@ describeE2E('compose, mailboxes and groups', () => {
   });
   it('creates a group and everyone chats live', async () => {
     const p = eve.page;
-    await p.getByRole('link', { name: 'New group' }).click();
+    await p.getByRole('link', { name: 'Chats' }).click();
+    await p.getByRole('button', { name: 'New chat' }).click();
+    for (const u of [gus, fay]) await pickPerson(p, 'To', u.username, u.username);
     await p.getByLabel('Group name').fill('Study group');
-    for (const u of [gus, fay]) {
-      await p.getByLabel('Add members').fill(u.username);
-      await p.getByRole('button', { name: `Add ${u.username}` }).click();
-    }
-    await p.getByRole('list', { name: 'Selected members' }).getByText(fay.username).waitFor();
+    await p.getByRole('list', { name: 'Chosen people' }).getByText(fay.username).waitFor();
     await screenshot(p, 'new-group-desktop');
     await p.getByRole('button', { name: 'Create group' }).click();
     await p.getByRole('heading', { name: 'Study group' }).waitFor();
@@ -139,18 +134,19 @@ describeE2E('compose, mailboxes and groups', () => {
 
   it('renames, removes and re-adds a member, and a member leaves', async () => {
     const p = eve.page;
-    await p.getByRole('link', { name: 'Conversation details' }).click();
+    await p.getByRole('button', { name: 'Conversation details' }).click();
     await p.getByLabel('Group name').fill('Exam prep');
     await p.getByRole('button', { name: 'Rename' }).click();
     await gus.page.getByRole('heading', { name: 'Exam prep' }).waitFor();
     await notice(gus.page, `${eve.username} renamed the group to “Exam prep”`).waitFor();
 
-    await p.getByRole('button', { name: `Remove ${fay.username}` }).click();
-    await fay.page.getByText('This conversation does not exist, or you are no longer a member.').waitFor();
+    await p.getByRole('button', { name: `Options for ${fay.username}` }).click();
+    await p.getByRole('menuitem', { name: 'Remove from group' }).click();
+    // Fay keeps the conversation, read-only, and is told why.
+    await fay.page.getByRole('status').filter({ hasText: 'You were removed from this group' }).waitFor();
     await gus.page.getByText('2 members').waitFor();
 
-    await p.getByLabel('Add people').fill(fay.username);
-    await p.getByRole('button', { name: `Add ${fay.username}` }).click();
+    await pickPerson(p, 'Add people', fay.username, fay.username);
     await gus.page.getByText('3 members').waitFor();
     await notice(gus.page, `${eve.username} removed ${fay.username}`).waitFor();
     await notice(gus.page, `${eve.username} added ${fay.username}`).waitFor();
@@ -165,8 +161,8 @@ describeE2E('compose, mailboxes and groups', () => {
     await sendMessage(gus.page, 'Gus signing off');
     // Committed and fanned out: Fay's conversation list shows it as the last message.
     await fay.page.getByRole('link', { name: /Exam prep/ }).getByText(`${gus.username}: Gus signing off`).waitFor();
-    await gus.page.getByRole('link', { name: 'Conversation details' }).click();
-    expect(await gus.page.getByRole('button', { name: /^Remove / }).count()).toBe(0);
+    await gus.page.getByRole('button', { name: 'Conversation details' }).click();
+    expect(await gus.page.getByRole('button', { name: /^Options for / }).count()).toBe(0);
     await gus.page.getByRole('button', { name: 'Leave group' }).click();
     await gus.page.getByRole('link', { name: /Exam prep/ }).waitFor({ state: 'detached' });
     await p.getByRole('list', { name: 'Members' }).getByText(gus.username).waitFor({ state: 'detached' });
@@ -226,5 +222,5 @@ describeE2E('compose, mailboxes and groups', () => {
     await ivy.page.getByRole('link', { name: /Final notebook/ }).click();
     await messageItem(ivy.page, 'done').waitFor();
     await notice(ivy.page, 'You renamed the group to “Final notebook”').waitFor();
-  });
+  }, 120_000);
 });

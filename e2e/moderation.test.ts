@@ -9,7 +9,7 @@ import { openStore } from '../packages/server/src/adapters';
 import { addUser } from '../packages/server/src/ops/users';
 import type { Store } from '../packages/server/src/store/port';
 import { testConfig } from '../packages/server/src/testing';
-import { DESKTOP, PASSWORD, describeE2E, messageItem, online, openDirect, screenshot, sendMessage, signUp, finishE2E, startE2E, uniqueName, watch, type E2E, type UserSession } from './harness';
+import { DESKTOP, PASSWORD, describeE2E, messageItem, online, startChat, screenshot, sendMessage, signUp, finishE2E, startE2E, uniqueName, watch, type E2E, type UserSession } from './harness';
 
 describeE2E('moderation: block, report, admin', () => {
   let e2e: E2E;
@@ -22,8 +22,7 @@ describeE2E('moderation: block, report, admin', () => {
     e2e = await startE2E({ store });
     ann = await signUp(e2e, 'ann', DESKTOP);
     bob = await signUp(e2e, 'bob', DESKTOP);
-    await openDirect(ann.page, bob.username);
-    await sendMessage(ann.page, 'Hello Bob');
+    await startChat(ann.page, bob.username, 'Hello Bob');
     await bob.page.getByRole('link', { name: new RegExp(ann.username) }).click();
     await messageItem(bob.page, 'Hello Bob').waitFor();
   });
@@ -52,23 +51,26 @@ describeE2E('moderation: block, report, admin', () => {
     await ann.page.getByRole('menuitem', { name: 'Delete for me' }).waitFor();
     expect(await ann.page.getByRole('menuitem', { name: 'Report' }).count()).toBe(0);
     await ann.page.keyboard.press('Escape');
-    // Not an admin: no Admin link.
-    expect(await ann.page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+    // Not an admin: no Reports entry in the menu.
+    await ann.page.getByRole('button', { name: 'More options' }).click();
+    await ann.page.getByRole('menuitem', { name: 'Settings' }).waitFor();
+    expect(await ann.page.getByRole('menuitem', { name: 'Reports (admin)' }).count()).toBe(0);
+    await ann.page.keyboard.press('Escape');
   });
 
   it('blocks from the conversation details: the blocked person cannot send; unblock restores', async () => {
-    await ann.page.getByRole('link', { name: 'Conversation details' }).click();
+    await ann.page.getByRole('button', { name: 'Conversation details' }).click();
     await ann.page.getByRole('button', { name: `Block ${bob.username}` }).click();
     await ann.page.getByRole('button', { name: `Unblock ${bob.username}` }).waitFor();
     await screenshot(ann.page, 'blocked-contact');
 
     await sendMessage(bob.page, 'Why did you block me?');
-    await bob.page.getByText('Message not sent: You cannot message this person.').waitFor();
+    await bob.page.getByRole('listitem', { name: 'Message not sent' }).getByText('Not sent: You cannot message this person.').waitFor();
 
     await ann.page.getByRole('button', { name: `Unblock ${bob.username}` }).click();
     await ann.page.getByRole('button', { name: `Block ${bob.username}` }).waitFor();
     await ann.page.goBack();
-    await ann.page.getByRole('region', { name: 'Conversation' }).waitFor();
+    await ann.page.getByRole('region', { name: 'Conversation', exact: true }).waitFor();
     await sendMessage(bob.page, 'Sorry about that');
     await messageItem(ann.page, 'Sorry about that').waitFor();
     // The refused message never reached Ann.
@@ -88,7 +90,8 @@ describeE2E('moderation: block, report, admin', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await online(page);
 
-    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('button', { name: 'More options' }).click();
+    await page.getByRole('menuitem', { name: 'Reports (admin)' }).click();
     const report = page.getByRole('list', { name: 'Open reports' }).getByRole('listitem').filter({ hasText: 'Insulting me' });
     await report.getByText('You are awful').waitFor();
     await screenshot(page, 'admin-reports');

@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../packages/server/src/testing';
 import { makeTestCa, openSslAvailable, type TestCa } from '../packages/server/src/test-support/certs';
 import { probeTls } from '../packages/server/src/test-support/https-client';
-import { CHROMIUM, DESKTOP, PHONE, ROOT, WEB_DIR, describeE2E, finishE2E, messageItem, openDirect, screenshot, sendMessage, signUp, type E2E } from './harness';
+import { CHROMIUM, DESKTOP, PHONE, ROOT, WEB_DIR, describeE2E, finishE2E, messageItem, screenshot, sendMessage, signUp, startChat, type E2E } from './harness';
 
 const NGINX = process.env.PARLEY_NGINX ?? '/usr/sbin/nginx';
 const SITE = path.join(ROOT, 'deploy/nginx/parley.conf');
@@ -151,8 +151,7 @@ describeWithNginx('two people chat through nginx over TLS', () => {
     const bob = await signUp(e2e, 'tlsbob', PHONE);
     expect(await ann.page.evaluate(() => location.protocol)).toBe('https:');
 
-    await openDirect(ann.page, bob.username);
-    await sendMessage(ann.page, 'Hello over TLS, Bob');
+    await startChat(ann.page, bob.username, 'Hello over TLS, Bob');
     const item = bob.page.getByRole('link', { name: new RegExp(ann.username) });
     await item.click();
     await messageItem(bob.page, 'Hello over TLS, Bob').waitFor();

@@ -62,7 +62,7 @@ describeE2E('notifications', () => {
     const item = panel().getByRole('listitem').filter({ hasText: 'hello bob' });
     expect(await item.locator('.notification-title').textContent()).toBe(ann.username);
     await item.getByRole('button', { name: new RegExp(ann.username) }).first().click();
-    await bob.page.getByRole('region', { name: 'Conversation' }).waitFor();
+    await bob.page.getByRole('region', { name: 'Conversation', exact: true }).waitFor();
     await messageItem(bob.page, 'hello bob').waitFor();
     await bob.page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
   });

@@ -8,7 +8,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DESKTOP, PHONE, describeE2E, finishE2E, messageItem, online, openDirect, screenshot, sendMessage, signUp, startE2E, type E2E, type UserSession } from './harness';
+import { DESKTOP, PHONE, describeE2E, finishE2E, messageItem, online, screenshot, sendMessage, signUp, startChat, startE2E, type E2E, type UserSession } from './harness';
 
 /** Whether a service worker controls the page (after its first activation it claims open pages). */
 async function controlled(page: Page): Promise<boolean> {
@@ -57,7 +57,10 @@ describeE2E('offline: installable app shell, cached conversations, queued sends'
   it('serves a valid manifest whose icons resolve, linked from the page with a theme colour', async () => {
     const page = ann.page;
     expect(await page.locator('link[rel="manifest"]').getAttribute('href')).toBe('/manifest.webmanifest');
-    expect(await page.locator('meta[name="theme-color"]').getAttribute('content')).toMatch(/^#[0-9a-f]{6}$/i);
+    // One theme colour per colour scheme (light and dark).
+    const themeColors = await page.locator('meta[name="theme-color"]').evaluateAll((els) => els.map((e) => [e.getAttribute('media'), e.getAttribute('content')]));
+    expect(themeColors.map(([media]) => media)).toEqual(['(prefers-color-scheme: light)', '(prefers-color-scheme: dark)']);
+    for (const [, color] of themeColors) expect(color).toMatch(/^#[0-9a-f]{6}$/i);
     const res = await ann.context.request.get('/manifest.webmanifest');
     expect(res.status()).toBe(200);
     expect(res.headers()['content-type']).toMatch(/^application\/manifest\+json/);
@@ -87,8 +90,7 @@ describeE2E('offline: installable app shell, cached conversations, queued sends'
 
   it('reloads with no network from the service worker and the cache, sends an image offline, and it arrives exactly once', async () => {
     // A conversation with history on both sides.
-    await openDirect(ann.page, bob.username);
-    await sendMessage(ann.page, 'Are we still on for tonight?');
+    await startChat(ann.page, bob.username, 'Are we still on for tonight?');
     await bob.page.getByRole('link', { name: new RegExp(ann.username) }).click();
     await messageItem(bob.page, 'Are we still on for tonight?').waitFor();
     await sendMessage(bob.page, 'Yes, 8 pm at the station');
@@ -157,7 +159,7 @@ describeE2E('offline: installable app shell, cached conversations, queued sends'
 
   it("a notification click's message moves an open window to the conversation, in place", async () => {
     const page = bob.page;
-    await page.getByRole('link', { name: 'Find people' }).click();
+    await page.getByRole('button', { name: 'New chat' }).click();
     const target = `/c/${encodeURIComponent('some-conversation')}?m=m1`;
     // What sw.js posts to a window (see notificationTarget there, unit-tested in apps/web/src/offline/sw.test.ts).
     const marker = await page.evaluate((url) => {

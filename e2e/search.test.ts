@@ -55,7 +55,7 @@ describeE2E('search', () => {
   it('opens the conversation at that message, far back in history', async () => {
     const page = bob.page;
     await page.getByRole('list', { name: 'Search results' }).getByRole('link').first().click();
-    await page.getByRole('region', { name: 'Conversation' }).waitFor();
+    await page.getByRole('region', { name: 'Conversation', exact: true }).waitFor();
     const item = messageItem(page, '昨日は東京タワーに行った');
     await item.waitFor();
     expect(await item.isVisible()).toBe(true);

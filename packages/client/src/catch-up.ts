@@ -18,7 +18,7 @@ export interface CatchUpDeps {
   /** Where released items go, in order. */
   release(released: Released): void;
   /** Other pushes (typing, presence) pass straight through. */
-  passThrough(frame: Extract<PushFrame, { type: 'typing' | 'presence' }>): void;
+  passThrough(frame: Extract<PushFrame, { type: 'typing' | 'presence' | 'user' }>): void;
   /** Whether a sync can be sent now; scheduled syncs wait for the next connection otherwise. */
   isOnline(): boolean;
   debounceMs?: number;
@@ -53,6 +53,7 @@ export class CatchUp {
         return;
       case 'typing':
       case 'presence':
+      case 'user':
         this.deps.passThrough(frame);
         return;
     }

@@ -1,5 +1,5 @@
 /** What a ParleyClient tells the app: its status and the ordered, exactly-once stream. */
-import type { ConversationEvent, ConversationId, NotificationPush, Presence, Receipt, UserEvent, UserId } from '@parley/protocol';
+import type { ConversationEvent, ConversationId, NotificationPush, Presence, PublicUser, Receipt, UserEvent, UserId } from '@parley/protocol';
 import type { OutboxItem } from './outbox';
 
 export type ClientStatus = 'idle' | 'connecting' | 'online' | 'offline' | 'stopped';
@@ -10,6 +10,8 @@ export interface ClientEvents {
   receipt(r: Receipt): void;
   typing(t: { conversationId: ConversationId; userId: UserId; state: 'start' | 'stop' }): void;
   presence(p: Presence): void;
+  /** A member of one of my conversations changed their profile (display name, avatar). */
+  user(u: PublicUser): void;
   userEvent(e: UserEvent): void;
   /** A new notification, or read marks made on another device, with my unread count. */
   notification(n: NotificationPush): void;

@@ -132,6 +132,7 @@ export class ParleyClient {
       release: (r) => this.dispatch.release(r),
       passThrough: (f) => {
         if (f.type === 'typing') this.emitter.emit('typing', { conversationId: f.conversationId, userId: f.userId, state: f.state });
+        else if (f.type === 'user') this.emitter.emit('user', f.user);
         else this.emitter.emit('presence', f.presence);
       },
       isOnline: () => this.connection.isWelcomed,

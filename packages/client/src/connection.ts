@@ -154,6 +154,7 @@ export class Connection {
       case 'typing':
       case 'presence':
       case 'user_event':
+      case 'user':
       case 'notification':
         if (this.welcomed) this.opts.onPush(frame as unknown as PushFrame);
         return;

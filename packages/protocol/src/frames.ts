@@ -13,6 +13,7 @@ import {
   MessageSchema,
   Millis,
   PresenceSchema,
+  PublicUserSchema,
   ReceiptSchema,
   Seq,
   UserEventSchema,
@@ -105,6 +106,8 @@ export const PushFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('receipts'), conversationId: ConversationIdSchema, fromVersion: Seq, receiptsVersion: Seq, receipts: z.array(ReceiptSchema) }),
   z.strictObject({ type: z.literal('typing'), conversationId: ConversationIdSchema, userId: UserIdSchema, state: z.enum(['start', 'stop']) }),
   z.strictObject({ type: z.literal('presence'), presence: PresenceSchema }),
+  /** A member's profile changed (display name, avatar): pushed to every conversation they are in. */
+  z.strictObject({ type: z.literal('user'), user: PublicUserSchema }),
   z.strictObject({ type: z.literal('user_event'), event: UserEventSchema }),
   NotificationPushSchema,
 ]);

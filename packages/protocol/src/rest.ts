@@ -61,11 +61,17 @@ export const UpdateProfileBody = z
   .strictObject({ displayName: DisplayNameSchema.optional(), avatarUrl: AvatarUrlSchema.nullable().optional() })
   .refine((b) => b.displayName !== undefined || b.avatarUrl !== undefined, 'nothing to change');
 export const UpdatePrivacyBody = PrivacySchema.partial().refine((b) => Object.keys(b).length > 0, 'nothing to change');
+/**
+ * People search: `prefix` matches a username's start, or the starts of display-name words
+ * ("ann ex" finds "Ann Example"), ignoring case and accents. Ordered by username; a page
+ * ends with `nextCursor` when more matches follow (pass it back as `cursor`).
+ */
 export const UserSearchQuery = z.strictObject({
   prefix: z.string().min(1).max(LIMITS.searchPrefixMax),
   limit: z.coerce.number().int().min(1).max(50).default(20),
+  cursor: z.string().min(1).max(LIMITS.usernameMax).optional(),
 });
-export const UserListResponse = z.strictObject({ users: z.array(PublicUserSchema) });
+export const UserListResponse = z.strictObject({ users: z.array(PublicUserSchema), nextCursor: z.string().nullable().optional() });
 export const UserResponse = z.strictObject({ user: PublicUserSchema, presence: PresenceSchema });
 
 // ---- conversations

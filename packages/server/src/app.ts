@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import path from 'node:path';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
 import { LIMITS } from '@parley/protocol';
@@ -23,6 +23,7 @@ import { buildServices, type Services } from './domain/services';
 import { openBlobs, openMedia, openPushSender } from './adapters';
 import { lazyVapidKeys } from './push/vapid-keys';
 import { AppError } from './domain/errors';
+import { redactUrl } from './logger';
 import { bindHttp } from './operations/bind-http';
 import { registerAttachmentRoutes } from './http/attachments-routes';
 import { registerAvatarRoutes } from './http/avatar-routes';
@@ -116,6 +117,9 @@ export async function buildApp(parts: AppParts): Promise<ParleyApp> {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    // One line per request is noise at the default level (a laptop's terminal floods): the
+    // onResponse hook below logs each at debug instead, by route pattern (no query text).
+    logController: new LogController({ disableRequestLogging: true }),
     // Requests the router itself refuses (an over-long path parameter, a broken %-escape)
     // get the catalogue's BAD_REQUEST like any other bad input, without echoing the URL.
     frameworkErrors: (err, _req, reply) => {
@@ -153,7 +157,10 @@ export async function buildApp(parts: AppParts): Promise<ParleyApp> {
   });
   if (!parts.config.metricsAddr) registerMetricsRoute(http, metrics, parts.config.metricsToken);
   http.addHook('onResponse', async (req, reply) => {
-    metrics.httpRequests.inc({ route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) });
+    const route = req.routeOptions.url ?? 'unknown';
+    metrics.httpRequests.inc({ route, status: String(reply.statusCode) });
+    // The URL through redactUrl: the path and paging parameters, never a query value a person typed or a link's signature.
+    req.log.debug({ method: req.method, route, url: redactUrl(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
   const webDir = parts.config.webDir;

@@ -35,7 +35,9 @@ interface LoggedRequest {
 /**
  * Structured JSON logs. Tokens and passwords are redacted wherever they appear; request
  * and frame bodies are never logged, so message text cannot reach the logs; request
- * URLs are logged through redactUrl.
+ * URLs are logged through redactUrl. At `info` a person reads what they need (where it
+ * listens, warnings, errors); every HTTP request is one more line at `debug` (see app.ts).
+ * `destination` defaults to stdout.
  */
 export function createLogger(level: string, base: Record<string, unknown> = {}, destination?: DestinationStream): Logger {
   const options = {

@@ -3,6 +3,7 @@
  * copy and serves it; no outside URL is ever fetched by viewers), or removed.
  */
 import { useRef, useState, type ChangeEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useChat, useServices } from '../state/app-context';
 import { describeError } from '../state/errors';
 import { Avatar } from './Avatar';
@@ -11,6 +12,7 @@ import { FormError } from './FormError';
 const ACCEPT = 'image/png,image/jpeg,image/gif,image/webp';
 
 export function AvatarUpload({ displayName }: { displayName: string }) {
+  const { t } = useTranslation();
   const { client, store } = useServices();
   const me = useChat((s) => s.me);
   const input = useRef<HTMLInputElement>(null);
@@ -41,15 +43,15 @@ export function AvatarUpload({ displayName }: { displayName: string }) {
     <div className="profile-row">
       <Avatar name={displayName || me?.username || '?'} url={me?.avatarUrl ?? null} seed={me?.id ?? ''} size={56} />
       <div>
-        <p className="muted">Signed in as @{me?.username}</p>
-        <input ref={input} id="profile-avatar" type="file" accept={ACCEPT} hidden onChange={picked} aria-label="Avatar image" />
+        <p className="muted">{t('profile.signedInAs', { username: me?.username ?? '' })}</p>
+        <input ref={input} id="profile-avatar" type="file" accept={ACCEPT} hidden onChange={picked} aria-label={t('profile.avatarImage')} />
         <div className="avatar-actions">
           <button type="button" disabled={busy} onClick={() => input.current?.click()}>
-            {me?.avatarUrl ? 'Change picture' : 'Upload picture'}
+            {me?.avatarUrl ? t('profile.changePicture') : t('profile.uploadPicture')}
           </button>
           {me?.avatarUrl && (
             <button type="button" disabled={busy} onClick={() => void remove()}>
-              Remove picture
+              {t('profile.removePicture')}
             </button>
           )}
         </div>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { LIMITS } from '@parley/protocol';
-import { useChat, useStore } from '../state/app-context';
-import { describeError } from '../state/errors';
+import { useTranslation } from 'react-i18next';
+import { LIMITS, type Conversation } from '@parley/protocol';
+import { useChat, useServices, useUiState } from '../state/app-context';
 import { checkBody } from '../state/validate';
 import { FormError } from './FormError';
 import { Icon } from './Icon';
@@ -13,14 +13,18 @@ import { usePendingUploads } from './attachments/use-pending-uploads';
 const TYPING_IDLE_MS = 3000;
 
 /**
- * The chat composer: Enter sends, Shift+Enter starts a new line. Sending goes through
- * the SDK outbox, so it works offline too: the message waits (with a clock) and is
- * sent once, when the connection is back. That includes messages with files: the
- * uploads need the network, but once they are done the send can wait like any other.
+ * The chat composer: Enter sends, Shift+Enter starts a new line, Up in an empty box edits
+ * my last message. Sending goes through the SDK outbox, so it works offline too: the
+ * message waits (with a clock) and is sent once, when the connection is back. A refused
+ * send comes back as a failed bubble (MessageList), whose Edit puts the text back here.
  */
-export function Composer({ conversationId }: { conversationId: string }) {
-  const store = useStore();
-  const sendError = useChat((s) => s.sendErrors[conversationId]);
+export function Composer({ conversation: c }: { conversation: Conversation }) {
+  const { t } = useTranslation();
+  const { store, ui } = useServices();
+  const conversationId = c.id;
+  const me = useChat((s) => s.me?.id);
+  const messages = useChat((s) => s.windows[conversationId]?.messages);
+  const draft = useUiState((s) => s.drafts[conversationId]);
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const idle = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -28,6 +32,12 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const uploads = usePendingUploads();
   const fileInput = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
+
+  useEffect(() => {
+    if (draft === undefined) return;
+    setText(ui.takeDraft(conversationId) ?? '');
+    input.current?.focus();
+  }, [draft, ui, conversationId]);
 
   const stopTyping = () => {
     if (idle.current) clearTimeout(idle.current);
@@ -50,7 +60,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const send = (e?: FormEvent) => {
     e?.preventDefault();
     if (uploads.items.length > 0) {
-      if (uploads.busy || uploads.ready.length + uploads.queued.length === 0) return setError(uploads.busy ? 'Wait for the uploads to finish' : 'Remove the files that failed');
+      if (uploads.busy || uploads.ready.length + uploads.queued.length === 0) return setError(uploads.busy ? t('composer.waitUploads') : t('composer.removeFailed'));
       // Files alone are fine (the body then names them); text with them must still fit.
       const problem = text.trim() ? checkBody(text) : null;
       if (problem) return setError(problem);
@@ -74,31 +84,36 @@ export function Composer({ conversationId }: { conversationId: string }) {
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       send();
+    } else if (e.key === 'ArrowUp' && !text && !e.shiftKey && !e.altKey && !e.metaKey && !e.ctrlKey) {
+      const mine = messages ? [...messages].reverse().find((m) => m.senderId === me && m.deletedAt === null) : undefined;
+      if (mine) {
+        e.preventDefault();
+        ui.setEditing(conversationId, mine.id);
+      }
     }
   };
 
-  const shownError = error ?? (sendError ? `Message not sent: ${describeError(sendError, 'send')}` : null);
   const rows = Math.min(6, text.split('\n').length);
   return (
-    <form className={`composer ${dragging ? 'dragging' : ''}`} onSubmit={send} aria-label="Send a message"
+    <form className={`composer ${dragging ? 'dragging' : ''}`} onSubmit={send} aria-label={t('composer.label')}
       onDragOver={(e) => { if (e.dataTransfer.types.includes('Files')) { e.preventDefault(); setDragging(true); } }}
       onDragLeave={() => setDragging(false)}
       onDrop={(e) => { if (e.dataTransfer.files.length) { e.preventDefault(); uploads.add(e.dataTransfer.files); } setDragging(false); }}>
-      <FormError message={shownError} />
+      <FormError message={error} />
       <PendingUploads items={uploads.items} onRemove={uploads.remove} />
       <div className="composer-row">
-        <button type="button" className="attach-button" aria-label="Attach files" title="Attach files" onClick={() => fileInput.current?.click()}><PaperclipIcon /></button>
-        <input ref={fileInput} type="file" multiple hidden aria-label="Choose files to attach"
+        <button type="button" className="attach-button icon-button" aria-label={t('composer.attach')} title={t('composer.attach')} onClick={() => fileInput.current?.click()}><PaperclipIcon /></button>
+        <input ref={fileInput} type="file" multiple hidden aria-label={t('composer.chooseFiles')}
           onChange={(e) => { if (e.target.files) uploads.add(e.target.files); e.target.value = ''; }} />
-        <label htmlFor={`composer-${conversationId}`} className="visually-hidden">Message</label>
-        <textarea id={`composer-${conversationId}`} ref={input} rows={rows} placeholder="Write a message…" value={text}
+        <label htmlFor={`composer-${conversationId}`} className="visually-hidden">{t('composer.message')}</label>
+        <textarea id={`composer-${conversationId}`} ref={input} rows={rows} placeholder={t('composer.placeholder')} value={text} data-composer=""
           onChange={(e) => onChange(e.target.value)} onKeyDown={onKeyDown} onBlur={stopTyping} aria-describedby={`composer-hint-${conversationId}`} />
-        <button type="submit" className="send-button" aria-label="Send" title="Send (Enter)">
+        <button type="submit" className="send-button" aria-label={t('composer.send')} title={t('composer.sendHint')}>
           <Icon name="send" />
         </button>
       </div>
       <p id={`composer-hint-${conversationId}`} className="composer-hint">
-        Enter to send, Shift+Enter for a new line{text.length > LIMITS.bodyMax * 0.9 ? ` · ${text.length}/${LIMITS.bodyMax}` : ''}
+        {t('composer.hint')}{text.length > LIMITS.bodyMax * 0.9 ? ` · ${text.length}/${LIMITS.bodyMax}` : ''}
       </p>
     </form>
   );

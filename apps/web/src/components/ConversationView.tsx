@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useChat, useStore } from '../state/app-context';
 import { Composer } from './Composer';
 import { ConversationHeader } from './ConversationHeader';
@@ -6,10 +7,12 @@ import { MessageList } from './MessageList';
 import { MissingConversation } from './MissingConversation';
 import { TypingIndicator } from './TypingIndicator';
 
-/** One conversation: header, history, who is typing, and the composer. */
+/** One conversation: header, history, who is typing, and the composer (or why there is none). */
 export function ConversationView({ id, focusMessageId }: { id: string; focusMessageId: string | null }) {
+  const { t } = useTranslation();
   const store = useStore();
   const conversation = useChat((s) => s.conversations[id]);
+  const departed = useChat((s) => s.departed[id]);
   const listState = useChat((s) => s.listState);
 
   useEffect(() => {
@@ -26,11 +29,17 @@ export function ConversationView({ id, focusMessageId }: { id: string; focusMess
     return <MissingConversation loading={listState !== 'loaded'} />;
   }
   return (
-    <section className="conversation" aria-label="Conversation">
-      <ConversationHeader conversation={conversation} />
+    <section className="conversation" aria-label={t('conversation.label')}>
+      <ConversationHeader conversation={conversation} readOnly={!!departed} />
       <MessageList conversation={conversation} focusMessageId={focusMessageId} />
-      <TypingIndicator conversation={conversation} />
-      <Composer conversationId={id} />
+      {departed ? (
+        <p className="departed-notice" role="status">{t('departed.removed')}</p>
+      ) : (
+        <>
+          <TypingIndicator conversation={conversation} />
+          <Composer conversation={conversation} />
+        </>
+      )}
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import type { OutboxItem } from '@parley/client';
 import { clockTime } from '../state/format';
 import { Icon } from './Icon';
@@ -6,22 +7,27 @@ import { PaperclipIcon } from './attachments/icons';
 
 /** A message still in the outbox: shown as mine, with a clock until the server acknowledges it. */
 export function PendingMessage({ item }: { item: OutboxItem }) {
+  const { t } = useTranslation();
   // Uploaded files travel as ids, files picked offline as references (items saved by older SDKs have neither).
   const files = (item.attachmentIds?.length ?? 0) + (item.files?.length ?? 0);
   return (
-    <li className="message mine pending" aria-label="Message waiting to send">
-      <div className="bubble">
-        {item.title && <p className="message-title">{item.title}</p>}
-        <p className="message-body"><RichText text={item.body} /></p>
-        {files > 0 && (
-          <p className="pending-files" data-testid="pending-attachments">
-            <PaperclipIcon /> {files === 1 ? '1 file' : `${files} files`}
+    <li className="message mine pending" aria-label={t('message.waiting')}>
+      <div className="message-row">
+        <div className="bubble">
+          {item.title && <p className="message-title">{item.title}</p>}
+          {files > 0 && (
+            <p className="pending-files" data-testid="pending-attachments">
+              <PaperclipIcon /> {t('message.files', { count: files })}
+            </p>
+          )}
+          <p className="message-body">
+            <span className="message-text"><RichText text={item.body} /></span>
+            <span className="message-meta">
+              <time>{clockTime(item.createdAt)}</time>
+              <span className="tick" role="img" aria-label={t('status.sending')} title={t('status.sending')}><Icon name="clock" size={14} /></span>
+            </span>
           </p>
-        )}
-        <span className="message-meta">
-          <time>{clockTime(item.createdAt)}</time>
-          <span className="tick" role="img" aria-label="Sending" title="Sending"><Icon name="clock" size={14} /></span>
-        </span>
+        </div>
       </div>
     </li>
   );

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useChat, useServices } from '../state/app-context';
 import { describeError } from '../state/errors';
 import { checkDisplayName } from '../state/validate';
@@ -6,6 +7,7 @@ import { AvatarUpload } from './AvatarUpload';
 import { FormError } from './FormError';
 
 export function ProfileForm() {
+  const { t } = useTranslation();
   const { client, store } = useServices();
   const me = useChat((s) => s.me);
   const [displayName, setDisplayName] = useState(me?.displayName ?? '');
@@ -27,17 +29,17 @@ export function ProfileForm() {
   };
 
   return (
-    <form className="settings-card" onSubmit={submit} noValidate aria-label="Profile">
-      <h3 className="section-title">Profile</h3>
+    <form className="settings-card" onSubmit={submit} noValidate aria-labelledby="profile-heading">
+      <h3 id="profile-heading" className="section-title">{t('profile.title')}</h3>
       <AvatarUpload displayName={displayName} />
       <div className="field">
-        <label htmlFor="profile-display-name">Display name</label>
+        <label htmlFor="profile-display-name">{t('profile.displayName')}</label>
         <input id="profile-display-name" value={displayName} onChange={(e) => { setDisplayName(e.target.value); setSaved(false); }} />
       </div>
       <FormError message={error} />
-      {saved && <p className="form-ok" role="status">Profile saved.</p>}
+      {saved && <p className="form-ok" role="status">{t('profile.saved')}</p>}
       <div className="form-actions">
-        <button type="submit" className="primary">Save profile</button>
+        <button type="submit" className="primary">{t('profile.save')}</button>
       </div>
     </form>
   );

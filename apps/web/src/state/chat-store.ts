@@ -8,31 +8,17 @@
  * already in the snapshot and is skipped; events for a conversation being fetched are
  * held and replayed past the fetched lastSeq, so nothing is lost or applied twice.
  */
-import type { ClientStatus, FileToSend, OutboxItem, ParleyClient } from '@parley/client';
-import { LIMITS, TYPING_TTL_MS, type AttachmentId, type Conversation, type ConversationEvent, type ConversationId, type Me, type Message, type Presence, type PublicUser, type Receipt, type UserEvent, type UserId } from '@parley/protocol';
-import { applyToConversation, applyToWindow, emptyWindow, mergeMessages, type MessageWindow } from './conversation-events';
-import { isNoticeEvent, mergeNotices, noticesFrom } from './notices';
+import type { ClientStatus, FileToSend, ParleyClient } from '@parley/client';
+import { TYPING_TTL_MS, type AttachmentId, type Conversation, type ConversationEvent, type ConversationId, type Me, type Message, type Receipt, type Role, type UserEvent, type UserId } from '@parley/protocol';
+import { applyToConversation, applyToWindow, mergeMessages, type MessageWindow } from './conversation-events';
+import { initialState, without, withNotices, withoutTyping, withProfile, type ChatState, type FailedSend } from './chat-state';
+import { History } from './history';
+import { PeopleAsks } from './people-asks';
+import { messageTitle } from './message-text';
 import { hydrateFromCache } from '../offline/hydrate';
 
-export interface ChatState {
-  me: Me | null;
-  status: ClientStatus;
-  listState: 'loading' | 'loaded' | 'error';
-  conversations: Readonly<Record<string, Conversation>>;
-  windows: Readonly<Record<string, MessageWindow>>;
-  /** conversation → user → when the indicator expires. */
-  typing: Readonly<Record<string, Readonly<Record<string, number>>>>;
-  presence: Readonly<Record<string, Presence>>;
-  /** Authors of loaded messages who are no longer members (asked once each with getUser). */
-  formerMembers: Readonly<Record<string, PublicUser>>;
-  outbox: readonly OutboxItem[];
-  /** Per conversation: why the last send was refused (not retryable). */
-  sendErrors: Readonly<Record<string, unknown>>;
-}
+export type { ChatState, FailedSend } from './chat-state';
 
-const HISTORY_PAGE = 50;
-/** Event pages read for one history page's notices (LIMITS.syncEventsMax each): 10,000 events. */
-const NOTICE_PAGES_MAX = 20;
 const LIST_PAGE = 200;
 
 export class ChatStore {
@@ -46,11 +32,13 @@ export class ChatStore {
   private activeId: string | null = null;
   private visible = true;
   private typingTimer: ReturnType<typeof setInterval> | null = null;
-  private readonly presenceAsked = new Set<string>();
-  private readonly formerAsked = new Set<string>();
+  private readonly history: History;
+  private readonly asks: PeopleAsks;
 
   constructor(readonly client: ParleyClient) {
     this.state = initialState(client);
+    this.history = new History({ client, get: () => this.state, set: (p) => this.set(p) });
+    this.asks = new PeopleAsks({ client, get: () => this.state, set: (p) => this.set(p), me: () => this.me });
   }
 
   readonly getState = (): ChatState => this.state;
@@ -83,6 +71,7 @@ export class ChatStore {
       c.on('receipt', (r) => this.onReceipt(r)),
       c.on('typing', (t) => this.onTyping(t.conversationId, t.userId, t.state)),
       c.on('presence', (p) => this.set({ presence: { ...this.state.presence, [p.userId]: p } })),
+      c.on('user', (u) => this.set(withProfile(this.state, u))),
       c.on('userEvent', (e) => this.onUserEvent(e)),
       c.on('outbox', (items) => this.set({ outbox: items })),
     ];
@@ -119,7 +108,7 @@ export class ChatStore {
     if (this.typingTimer) clearInterval(this.typingTimer);
     this.typingTimer = null;
     this.fetching.clear();
-    this.presenceAsked.clear();
+    this.asks.forgetPresence();
   }
 
   /** The browser says the network is gone: drop the socket now rather than wait for heartbeats to time out. */
@@ -147,7 +136,7 @@ export class ChatStore {
       const early = this.early ?? [];
       this.early = null;
       for (const e of early) this.onEvent(e);
-      this.askPresenceOfPeers();
+      this.asks.presenceOfPeers();
       this.markReadIfLooking();
     } catch {
       this.set({ listState: 'error' });
@@ -196,9 +185,9 @@ export class ChatStore {
     if (status !== 'online') return;
     if (this.state.listState === 'error') void this.loadList();
     // Presence pushes sent while I was away are lost: ask again for a fresh picture.
-    this.presenceAsked.clear();
+    this.asks.forgetPresence();
     this.set({ presence: {} });
-    this.askPresenceOfPeers();
+    this.asks.presenceOfPeers();
     const active = this.activeId ? this.state.conversations[this.activeId] : undefined;
     if (active) this.askPresence(active);
     this.markReadIfLooking();
@@ -215,12 +204,19 @@ export class ChatStore {
       return;
     }
     const c = this.state.conversations[e.conversationId];
+    if (this.state.departed[e.conversationId] && e.type === 'member.added' && e.userId === this.me) {
+      // Added back after a removal: what was kept has a gap, so it is loaded afresh.
+      this.forget(e.conversationId);
+      void this.fetchConversation(e.conversationId);
+      return;
+    }
     if (!c) {
       // New to me (created, or I was added): the snapshot includes this event.
       void this.fetchConversation(e.conversationId);
       return;
     }
     const looking = this.isLooking(c.id);
+    if (e.type === 'member.removed' && e.userId === this.me && e.seq > c.lastSeq) return this.depart(c, e);
     // At or below lastSeq the summary already has it; the window may not (it merges idempotently).
     const next = e.seq <= c.lastSeq ? c : applyToConversation(c, e, this.me, !looking);
     const conversations = { ...this.state.conversations };
@@ -229,16 +225,28 @@ export class ChatStore {
     const w = this.state.windows[c.id];
     // Notices are named from the conversation before the event (a removed member is still in it).
     let windows = w && next ? { ...this.state.windows, [c.id]: withNotices(applyToWindow(w, e), [e], c) } : this.state.windows;
-    if (!next && w) {
-      // Out of the conversation: if I am added back, its history is loaded afresh.
-      const rest: Record<string, MessageWindow> = { ...windows };
-      delete rest[c.id];
-      windows = rest;
-    }
+    if (!next && w) windows = without(windows, c.id); // left: if added back, the history is loaded afresh
     let typing = this.state.typing;
     if (e.type === 'message.created' && typing[c.id]?.[e.message.senderId]) typing = withoutTyping(typing, c.id, e.message.senderId);
-    this.set({ conversations, windows, typing });
+    const incoming = e.type === 'message.created' && e.message.senderId !== this.me && e.seq > c.lastSeq;
+    this.set({ conversations, windows, typing, ...(incoming ? { announcement: { id: e.message.id, conversationId: c.id } } : {}) });
     if (looking) this.markReadIfLooking();
+  }
+
+  /** Removed by someone else: the conversation stays, read-only, with its history and the notice. */
+  private depart(c: Conversation, e: ConversationEvent): void {
+    const next = { ...c, lastSeq: e.seq, updatedAt: Math.max(c.updatedAt, e.at), unreadCount: 0 };
+    const w = this.state.windows[c.id];
+    this.set({
+      conversations: { ...this.state.conversations, [c.id]: next },
+      windows: w ? { ...this.state.windows, [c.id]: withNotices(w, [e], c) } : this.state.windows,
+      departed: { ...this.state.departed, [c.id]: { reason: 'removed', at: e.at } },
+      typing: without(this.state.typing, c.id),
+    });
+  }
+
+  private forget(id: string): void {
+    this.set({ conversations: without(this.state.conversations, id), windows: without(this.state.windows, id), departed: without(this.state.departed, id) });
   }
 
   private onReceipt(r: Receipt): void {
@@ -293,40 +301,17 @@ export class ChatStore {
     if (typing !== this.state.typing) this.set({ typing });
   }
 
-  private askPresenceOfPeers(): void {
-    const direct = Object.values(this.state.conversations)
-      .filter((c) => c.kind === 'direct')
-      .sort((a, b) => b.updatedAt - a.updatedAt)
-      .slice(0, 30);
-    for (const c of direct) this.askPresence(c);
-  }
-
   /** Presence pushes keep it current afterwards; this asks once for the starting value. */
   askPresence(c: Conversation): void {
-    if (c.kind !== 'direct') return;
-    const peer = c.members.find((m) => m.user.id !== this.me);
-    if (!peer || this.presenceAsked.has(peer.user.id)) return;
-    this.presenceAsked.add(peer.user.id);
-    this.client.request('getUser', { params: { userId: peer.user.id } }).then(
-      ({ presence }) => {
-        // A push that arrived meanwhile is newer than this answer.
-        if (!this.state.presence[presence.userId]) this.set({ presence: { ...this.state.presence, [presence.userId]: presence } });
-      },
-      () => this.presenceAsked.delete(peer.user.id),
-    );
+    this.asks.presence(c);
   }
 
-  /**
-   * A message's author who left (or was removed) is not in the member list any more:
-   * ask for their profile once, so the timeline names them instead of "Someone".
-   */
+  askPresenceOfMembers(c: Conversation): void {
+    this.asks.presenceOfMembers(c);
+  }
+
   askFormerMember(userId: string): void {
-    if (this.formerAsked.has(userId) || this.state.formerMembers[userId]) return;
-    this.formerAsked.add(userId);
-    this.client.request('getUser', { params: { userId: userId as UserId } }).then(
-      ({ user }) => this.set({ formerMembers: { ...this.state.formerMembers, [user.id]: user } }),
-      () => this.formerAsked.delete(userId),
-    );
+    this.asks.formerMember(userId);
   }
 
   // ---- the open conversation
@@ -347,7 +332,7 @@ export class ChatStore {
 
   private markReadIfLooking(): void {
     const id = this.activeId;
-    if (!id || !this.visible) return;
+    if (!id || !this.visible || this.state.departed[id]) return;
     const c = this.state.conversations[id];
     if (!c) return;
     const seq = c.lastSeq;
@@ -365,132 +350,77 @@ export class ChatStore {
   }
 
   async openConversation(id: string): Promise<void> {
+    if (this.state.departed[id]) return; // read-only: only what was loaded
     if (!this.state.conversations[id] && this.state.listState === 'loaded') await this.fetchConversation(id);
     const c = this.state.conversations[id];
     if (c) this.askPresence(c);
-    if (this.state.windows[id]) return;
-    this.set({ windows: { ...this.state.windows, [id]: emptyWindow() } });
-    try {
-      const res = await this.client.request('history', { params: { id: id as ConversationId }, query: { limit: HISTORY_PAGE } });
-      // The newest page reaches to now: its notices are everything from its oldest message on.
-      const events = await this.noticeEvents(id, res.hasMore ? (res.messages[0]?.seq ?? 1) : 1, null);
-      this.patchWindow(id, (w) => ({ ...withNotices(w, events, this.state.conversations[id]), messages: mergeMessages(w.messages, res.messages), hasOlder: res.hasMore, loading: false }));
-    } catch {
-      // Offline: drop the empty window so the next open (or reconnect) loads it.
-      const windows = { ...this.state.windows };
-      delete windows[id];
-      this.set({ windows });
-    }
+    await this.history.open(id);
   }
 
-  /**
-   * Loads a conversation at an older message (a search hit): a little context before it
-   * (`before`), then everything from it to the newest (`after`, page by page), so the
-   * window stays contiguous up to the newest message as MessageWindow requires.
-   */
-  async openAt(id: string, seq: number): Promise<void> {
-    const loaded = this.state.windows[id];
-    if (loaded && !loaded.loading && (loaded.messages[0]?.seq ?? Infinity) <= seq) return;
-    const params = { id: id as ConversationId };
-    const before = await this.client.request('history', { params, query: { before: Math.max(1, seq), limit: 10 } });
-    let messages = before.messages;
-    for (let after = Math.max(0, seq - 1), more = true; more; ) {
-      const page = await this.client.request('history', { params, query: { after, limit: 200 } });
-      messages = mergeMessages(messages, page.messages);
-      more = page.hasMore && page.messages.length > 0;
-      after = page.messages[page.messages.length - 1]?.seq ?? after;
-    }
-    const events = await this.noticeEvents(id, before.hasMore ? (messages[0]?.seq ?? seq) : 1, null);
-    const w = this.state.windows[id] ?? emptyWindow();
-    this.set({ windows: { ...this.state.windows, [id]: { ...withNotices(w, events, this.state.conversations[id]), messages: mergeMessages(w.messages, messages), hasOlder: before.hasMore, loading: false } } });
+  openAt(id: string, seq: number): Promise<void> {
+    return this.history.openAt(id, seq);
   }
 
-  /** Loads the page before the oldest loaded message; true when something was added. */
-  async loadOlder(id: string): Promise<boolean> {
-    const w = this.state.windows[id];
-    if (!w || w.loading || w.loadingOlder || !w.hasOlder) return false;
-    const before = w.messages[0]?.seq;
-    if (before === undefined || before <= 1) {
-      this.patchWindow(id, (x) => ({ ...x, hasOlder: false }));
-      return false;
-    }
-    this.patchWindow(id, (x) => ({ ...x, loadingOlder: true }));
-    try {
-      const res = await this.client.request('history', { params: { id: id as ConversationId }, query: { before, limit: HISTORY_PAGE } });
-      // Fetched before the page is shown, so the notices do not shift it a second time.
-      const events = await this.noticeEvents(id, res.hasMore ? (res.messages[0]?.seq ?? before) : 1, before - 1);
-      this.patchWindow(id, (x) => ({ ...withNotices(x, events, this.state.conversations[id]), messages: mergeMessages(x.messages, res.messages), hasOlder: res.hasMore, loadingOlder: false }));
-      return res.messages.length > 0;
-    } catch {
-      this.patchWindow(id, (x) => ({ ...x, loadingOlder: false }));
-      return false;
-    }
-  }
-
-  /**
-   * The membership and title events with seq in [from, to] (to null: up to now), for the
-   * notices of a history page: requests to the events route, page after page (a page
-   * holds at most LIMITS.syncEventsMax events of every kind, and edits or deletes can
-   * fill it), bounded by NOTICE_PAGES_MAX. A failure costs only the notices not yet
-   * fetched (the messages still show).
-   */
-  private async noticeEvents(id: string, from: number, to: number | null): Promise<ConversationEvent[]> {
-    const notices: ConversationEvent[] = [];
-    let after = Math.max(0, from - 1);
-    try {
-      for (let page = 0; page < NOTICE_PAGES_MAX; page++) {
-        const limit = Math.min(LIMITS.syncEventsMax, to === null ? LIMITS.syncEventsMax : to - after);
-        if (limit < 1) break;
-        const res = await this.client.request('events', { params: { id: id as ConversationId }, query: { after, limit } });
-        notices.push(...res.events.filter((e) => isNoticeEvent(e) && (to === null || e.seq <= to)));
-        const last = res.events[res.events.length - 1];
-        if (!res.hasMore || !last) break;
-        after = last.seq;
-      }
-    } catch {
-      // Keep what arrived.
-    }
-    return notices;
-  }
-
-  private patchWindow(id: string, fn: (w: MessageWindow) => MessageWindow): void {
-    const w = this.state.windows[id];
-    if (w) this.set({ windows: { ...this.state.windows, [id]: fn(w) } });
+  loadOlder(id: string): Promise<boolean> {
+    return this.history.loadOlder(id);
   }
 
   private insertMessage(m: Message): void {
-    this.patchWindow(m.conversationId, (w) => ({ ...w, messages: mergeMessages(w.messages, [m]) }));
+    const w = this.state.windows[m.conversationId];
+    if (w) this.set({ windows: { ...this.state.windows, [m.conversationId]: { ...w, messages: mergeMessages(w.messages, [m]) } } });
   }
 
   // ---- actions
 
   /**
    * Queues a message in the SDK outbox: it shows as pending (a clock) until the server
-   * has it, waits while offline, and a refusal ends up in sendErrors. Attachments are
-   * uploads already made; the outbox carries their ids like the text.
+   * has it, waits while offline, and a refusal stays as a failed send (`failed`). Attachments
+   * are uploads already made (ids) or files picked offline, which the SDK uploads first.
    */
-  send(conversationId: string, body: string, attachmentIds: readonly AttachmentId[] = [], files: readonly FileToSend[] = []): void {
-    const errors = { ...this.state.sendErrors };
-    delete errors[conversationId];
-    this.set({ sendErrors: errors });
+  send(conversationId: string, body: string, attachmentIds: readonly AttachmentId[] = [], files: readonly FileToSend[] = [], title: string | null = null): void {
+    const createdAt = Date.now();
     // Files not uploaded yet (picked offline) wait in the SDK's cache and upload with the send.
-    const { done } = this.client.send(conversationId as ConversationId, { body, ...(attachmentIds.length > 0 ? { attachmentIds } : {}), ...(files.length > 0 ? { files } : {}) });
+    const { done, clientMessageId } = this.client.send(conversationId as ConversationId, { body, ...(title ? { title } : {}), ...(attachmentIds.length > 0 ? { attachmentIds } : {}), ...(files.length > 0 ? { files } : {}) });
     done.then(
       // The event usually arrives first; this covers the moment in between.
       (m) => this.insertMessage(m),
-      (err: unknown) => this.set({ sendErrors: { ...this.state.sendErrors, [conversationId]: err } }),
+      // Refused for good: the text stays, as a failed bubble to retry, edit or copy.
+      (error: unknown) => {
+        const item: FailedSend = { clientMessageId, conversationId, title, body, attachmentIds, files, createdAt, error };
+        this.set({ failed: { ...this.state.failed, [conversationId]: [...(this.state.failed[conversationId] ?? []), item] } });
+      },
     );
   }
 
-  async compose(input: { recipient: string; title: string; body: string; clientMessageId: string }): Promise<Conversation> {
-    const res = await this.client.request('compose', { body: input });
-    this.upsertConversation(res.conversation);
-    this.insertMessage(res.message);
-    return res.conversation;
+  /** Forgets a failed send (discarded, or taken back into the composer). */
+  dropFailed(f: FailedSend): void {
+    const rest = (this.state.failed[f.conversationId] ?? []).filter((x) => x.clientMessageId !== f.clientMessageId);
+    this.set({ failed: { ...this.state.failed, [f.conversationId]: rest } });
+  }
+
+  /** Sends a failed message again, as a new send (the refused one is over). */
+  retryFailed(f: FailedSend): void {
+    this.dropFailed(f);
+    this.send(f.conversationId, f.body, f.attachmentIds, f.files, f.title);
+  }
+
+  /**
+   * The first message to someone I have no conversation with: the direct conversation is
+   * made only now, so the other person sees it together with the message, never empty.
+   */
+  async sendToUser(userId: UserId, body: string, title: string | null = null): Promise<Conversation> {
+    const c = await this.openDirect(userId);
+    this.send(c.id, body, [], [], title);
+    return c;
+  }
+
+  /** My direct conversation with this user, if I already have one. */
+  directWith(userId: string): Conversation | undefined {
+    return Object.values(this.state.conversations).find((c) => c.kind === 'direct' && c.members.some((m) => m.user.id === userId) && (userId !== this.me || c.members.length === 1));
   }
 
   async edit(m: Message, body: string): Promise<void> {
-    const res = await this.client.request('editMessage', { params: { id: m.conversationId, messageId: m.id }, body: { body, title: m.title } });
+    const res = await this.client.request('editMessage', { params: { id: m.conversationId, messageId: m.id }, body: { body, title: messageTitle(m) } });
     this.insertMessage(res.message);
   }
 
@@ -535,48 +465,17 @@ export class ChatStore {
     if (now) this.set({ conversations: { ...this.state.conversations, [c.id]: { ...now, members: now.members.filter((m) => m.user.id !== userId) } } });
   }
 
+  async setRole(c: Conversation, userId: UserId, role: Exclude<Role, 'owner'>): Promise<void> {
+    const { conversation } = await this.client.request('setMemberRole', { params: { id: c.id, userId }, body: { role } });
+    this.upsertConversation(conversation);
+  }
+
   async leave(c: Conversation): Promise<void> {
-    await this.client.request('leaveConversation', { params: { id: c.id } });
-    const conversations = { ...this.state.conversations };
-    delete conversations[c.id];
-    this.set({ conversations });
+    if (!this.state.departed[c.id]) await this.client.request('leaveConversation', { params: { id: c.id } });
+    this.forget(c.id);
   }
 
   typing(conversationId: string, state: 'start' | 'stop'): void {
     this.client.typing(conversationId as ConversationId, state);
   }
-
-  dismissSendError(conversationId: string): void {
-    const errors = { ...this.state.sendErrors };
-    delete errors[conversationId];
-    this.set({ sendErrors: errors });
-  }
-}
-
-function initialState(client: ParleyClient): ChatState {
-  return {
-    me: client.user,
-    status: client.status,
-    listState: 'loading',
-    conversations: {},
-    windows: {},
-    typing: {},
-    presence: {},
-    formerMembers: {},
-    outbox: client.outbox,
-    sendErrors: {},
-  };
-}
-
-/** The window with the notices among `events` added (none when the conversation is unknown). */
-export function withNotices(w: MessageWindow, events: readonly ConversationEvent[], c: Conversation | undefined): MessageWindow {
-  if (!c || events.length === 0) return w;
-  const incoming = noticesFrom(events, c, w.notices);
-  return incoming.length === 0 ? w : { ...w, notices: mergeNotices(w.notices, incoming) };
-}
-
-function withoutTyping(typing: ChatState['typing'], conversationId: string, userId: string): ChatState['typing'] {
-  const inConv = { ...typing[conversationId] };
-  delete inConv[userId];
-  return { ...typing, [conversationId]: inConv };
 }

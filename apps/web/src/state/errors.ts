@@ -1,75 +1,66 @@
 /**
  * Turns any failure into one sentence a person can act on. Branches on the protocol's
  * stable error codes (never on server message text), with per-form wording for codes
- * whose meaning depends on what was being done.
+ * whose meaning depends on what was being done. Sentences come from the catalogue.
  */
 import { LIMITS } from '@parley/protocol';
 import { ParleyError } from '@parley/client';
+import { i18n } from '../i18n/i18n';
 
-export type ErrorContext = 'login' | 'register' | 'compose' | 'send' | 'group' | 'profile' | 'generic';
+export type ErrorContext = 'login' | 'register' | 'compose' | 'send' | 'group' | 'profile' | 'erase' | 'generic';
 
-const FIELD_NAMES: Record<string, string> = {
-  username: 'Username',
-  password: 'Password',
-  displayName: 'Display name',
-  avatar: 'Picture',
-  title: 'Title',
-  body: 'Message',
-  recipient: 'Recipient',
-  memberIds: 'Members',
-  userIds: 'Members',
-  prefix: 'Search',
-};
+const FIELDS = new Set(['username', 'password', 'displayName', 'avatar', 'title', 'body', 'recipient', 'memberIds', 'userIds', 'prefix']);
 
 export function describeError(err: unknown, context: ErrorContext = 'generic'): string {
-  if (!(err instanceof ParleyError)) return 'Something went wrong. Please try again.';
+  const t = i18n.t.bind(i18n);
+  if (!(err instanceof ParleyError)) return t('errors.unknown');
   switch (err.code) {
     case 'USERNAME_TAKEN':
-      return 'That username is already taken. Please choose another one.';
+      return t('errors.usernameTaken');
     case 'INVALID_CREDENTIALS':
-      return 'Wrong username or password.';
+      return context === 'erase' ? t('errors.wrongPassword') : t('errors.invalidCredentials');
     case 'ACCOUNT_SUSPENDED':
-      return 'This account is suspended.';
+      return t('errors.suspended');
     case 'INSECURE_TRANSPORT':
-      return 'This server is not using HTTPS, so your password would travel unprotected. Open it with https:// or ask its operator to set up HTTPS.';
+      return t('errors.insecureTransport');
     case 'RATE_LIMITED': {
       const s = err.retryAfterMs !== undefined ? Math.max(1, Math.ceil(err.retryAfterMs / 1000)) : null;
-      return s ? `Too many attempts. Please wait ${s} second${s === 1 ? '' : 's'} and try again.` : 'Too many attempts. Please wait a moment and try again.';
+      return s ? t('errors.rateLimitedFor', { count: s }) : t('errors.rateLimited');
     }
     case 'USER_NOT_FOUND':
-      return context === 'compose' ? 'No user with that username. Check the recipient and try again.' : 'That user does not exist.';
+      return context === 'compose' ? t('errors.noSuchRecipient') : t('errors.noSuchUser');
     case 'NOT_FOUND':
-      return 'This conversation or message no longer exists, or you are not a member.';
+      return t('errors.notFound');
     case 'FORBIDDEN':
-      return 'You are not allowed to do that.';
+      return t('errors.forbidden');
     case 'BLOCKED':
-      return 'You cannot message this person.';
+      return t('errors.blocked');
     case 'CONTENT_REJECTED':
-      return 'The message was rejected by the spam filter.';
+      return t('errors.contentRejected');
     case 'CONFLICT':
-      return context === 'group' ? 'That person is already a member.' : 'That conflicts with a recent change. Please try again.';
+      return context === 'group' ? t('errors.alreadyMember') : t('errors.conflict');
     case 'LIMIT_EXCEEDED':
-      return context === 'group' ? 'The group is full.' : 'A size or count limit was reached.';
+      return context === 'group' ? t('errors.groupFull') : t('errors.limit');
     case 'ATTACHMENT_INVALID':
-      return 'A file could not be attached (it expired or was already sent). Attach it again.';
+      return t('errors.attachmentInvalid');
     case 'PAYLOAD_TOO_LARGE':
-      return `That is too long (messages can have at most ${LIMITS.bodyMax} characters).`;
+      return t('errors.tooLong', { max: LIMITS.bodyMax });
     case 'BAD_REQUEST': {
       const issue = err.issues?.[0];
       if (issue) {
-        const field = FIELD_NAMES[issue.path.split('.').pop() ?? ''] ?? 'Input';
-        return `${field}: ${issue.message}.`;
+        const key = issue.path.split('.').pop() ?? '';
+        return t('errors.field', { field: t(FIELDS.has(key) ? `fields.${key}` : 'fields.input'), message: issue.message });
       }
-      return 'The request was not valid. Please check the form.';
+      return t('errors.badRequest');
     }
     case 'UNAVAILABLE':
-      return 'Cannot reach the server right now. Check your connection and try again.';
+      return t('errors.unavailable');
     case 'UNAUTHENTICATED':
     case 'INVALID_REFRESH_TOKEN':
-      return 'Your session has ended. Please log in again.';
+      return t('errors.sessionEnded');
     case 'INTERNAL':
-      return 'The server had a problem. Please try again.';
+      return t('errors.internal');
     default:
-      return 'Something went wrong. Please try again.';
+      return t('errors.unknown');
   }
 }

@@ -1,5 +1,6 @@
-/** Dates and names as people read them, in the browser's locale. */
+/** Dates and names as people read them: words from the catalogue, dates in the person's locale (Intl). */
 import type { Conversation, Member, PublicUser, UserId } from '@parley/protocol';
+import { formatLocale, i18n } from '../i18n/i18n';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -13,47 +14,60 @@ export function sameDay(a: number, b: number): boolean {
   return startOfDay(a) === startOfDay(b);
 }
 
+// Formatters are costly to build and used for every message on every render: one per locale and shape.
+const cache = new Map<string, Intl.DateTimeFormat>();
+function formatter(shape: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const locale = formatLocale();
+  const key = `${locale}|${shape}`;
+  let f = cache.get(key);
+  if (!f) cache.set(key, (f = new Intl.DateTimeFormat(locale, options)));
+  return f;
+}
+
 /** "Today", "Yesterday", or a date. */
 export function dayLabel(t: number, now = Date.now()): string {
   const diff = Math.round((startOfDay(now) - startOfDay(t)) / DAY_MS);
-  if (diff === 0) return 'Today';
-  if (diff === 1) return 'Yesterday';
-  const d = new Date(t);
-  const sameYear = d.getFullYear() === new Date(now).getFullYear();
-  return d.toLocaleDateString(undefined, { weekday: diff < 7 ? 'long' : undefined, day: 'numeric', month: 'long', year: sameYear ? undefined : 'numeric' });
+  if (diff === 0) return i18n.t('time.today');
+  if (diff === 1) return i18n.t('time.yesterday');
+  const sameYear = new Date(t).getFullYear() === new Date(now).getFullYear();
+  if (diff < 7) return formatter('weekday-long', { weekday: 'long', day: 'numeric', month: 'long' }).format(t);
+  return sameYear ? formatter('day-month', { day: 'numeric', month: 'long' }).format(t) : formatter('date', { day: 'numeric', month: 'long', year: 'numeric' }).format(t);
 }
 
-// Formatters are costly to build and are used for every message on every render: build each once.
-const CLOCK = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const WEEKDAY_SHORT = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
-const DAY_MONTH = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
-
+/** A clock time the locale's way: "19:59" or "7:59 PM" (never a padded "07:59 PM"). */
 export function clockTime(t: number): string {
-  return CLOCK.format(t);
+  return formatter('clock', { hour: 'numeric', minute: '2-digit' }).format(t);
 }
 
 /** Short time for lists: a clock time today, a weekday this week, a date before. */
 export function listTime(t: number, now = Date.now()): string {
   const diff = Math.round((startOfDay(now) - startOfDay(t)) / DAY_MS);
   if (diff === 0) return clockTime(t);
-  if (diff === 1) return 'Yesterday';
-  if (diff < 7) return WEEKDAY_SHORT.format(t);
-  return DAY_MONTH.format(t);
+  if (diff === 1) return i18n.t('time.yesterday');
+  if (diff < 7) return formatter('weekday-short', { weekday: 'short' }).format(t);
+  return formatter('day-month-short', { day: 'numeric', month: 'short' }).format(t);
 }
 
 export function lastSeenText(lastSeenAt: number | null, now = Date.now()): string {
-  if (lastSeenAt === null) return 'offline';
+  if (lastSeenAt === null) return i18n.t('presence.offline');
   const min = Math.floor((now - lastSeenAt) / 60_000);
-  if (min < 1) return 'last seen just now';
-  if (min < 60) return `last seen ${min} min ago`;
-  if (sameDay(lastSeenAt, now)) return `last seen today at ${clockTime(lastSeenAt)}`;
-  return `last seen ${dayLabel(lastSeenAt, now).toLowerCase()} at ${clockTime(lastSeenAt)}`;
+  if (min < 1) return i18n.t('presence.justNow');
+  if (min < 60) return i18n.t('presence.minutesAgo', { count: min });
+  if (sameDay(lastSeenAt, now)) return i18n.t('presence.todayAt', { time: clockTime(lastSeenAt) });
+  return i18n.t('presence.dayAt', { day: dayLabel(lastSeenAt, now).toLowerCase(), time: clockTime(lastSeenAt) });
 }
 
+/** Up to two letters from the words of a name that start with a letter or digit ("Trip X (Lisbon)" → "TL"). */
 export function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  const letters = parts.length > 1 ? [parts[0]![0], parts[parts.length - 1]![0]] : [...(parts[0] ?? '?')].slice(0, 2);
-  return letters.join('').toUpperCase();
+  const words = name
+    .trim()
+    .split(/\s+/)
+    .map((w) => w.replace(/^[^\p{L}\p{N}]+/u, ''))
+    .filter(Boolean);
+  if (words.length === 0) return '?';
+  const first = [...words[0]!][0]!;
+  if (words.length === 1) return [...words[0]!].filter((ch) => /[\p{L}\p{N}]/u.test(ch)).slice(0, 2).join('').toUpperCase() || first.toUpperCase();
+  return (first + [...words[words.length - 1]!][0]!).toUpperCase();
 }
 
 /** The other member of a direct conversation (or me, in a conversation with myself). */
@@ -62,10 +76,10 @@ export function peerOf(c: Conversation, me: UserId | undefined): Member | undefi
 }
 
 export function conversationName(c: Conversation, me: UserId | undefined): string {
-  if (c.kind === 'group') return c.title ?? 'Untitled group';
-  return peerOf(c, me)?.user.displayName ?? 'Direct conversation';
+  if (c.kind === 'group') return c.title ?? i18n.t('conversation.untitledGroup');
+  return peerOf(c, me)?.user.displayName ?? i18n.t('conversation.direct');
 }
 
 export function nameOf(user: PublicUser | undefined): string {
-  return user?.displayName || user?.username || 'Someone';
+  return user?.displayName || user?.username || i18n.t('common.someone');
 }

@@ -7,7 +7,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ParleyClient } from '@parley/client';
 import type { Conversation, ConversationEvent, ConversationId, Message, PublicUser, UserId } from '@parley/protocol';
+import { initI18n } from '../i18n/i18n';
 import { ChatStore } from './chat-store';
+
+initI18n();
 import { mergeNotices, noticeText, noticesFrom, type Notice } from './notices';
 
 const CID = 'c_group' as ConversationId;

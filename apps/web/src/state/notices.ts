@@ -8,6 +8,7 @@
  * the conversation's MessageWindow, keyed (and deduplicated) by seq.
  */
 import type { Conversation, ConversationEvent, Role, PublicUser, UserId } from '@parley/protocol';
+import { i18n } from '../i18n/i18n';
 
 export type NoticeKind = 'created' | 'added' | 'removed' | 'left' | 'renamed' | 'role';
 
@@ -95,29 +96,31 @@ export function mergeNotices(current: readonly Notice[], incoming: readonly Noti
   });
 }
 
-const ROLE_PHRASE: Record<Role, string> = { owner: 'the owner', admin: 'an admin', member: 'a member' };
-
-/** The sentence a notice reads as, for `me`; `members` resolves names the notice could not. */
+/**
+ * The sentence a notice reads as, for `me`; `members` resolves names the notice could not.
+ * Sentences come from the catalogue ("notice.*"), with "self" variants where I am the actor.
+ */
 export function noticeText(n: Notice, me: UserId | undefined, members: Conversation['members'] = []): string {
-  const name = (id: UserId | null, u: PublicUser | null, start: boolean): string => {
-    if (id !== null && id === me) return start ? 'You' : 'you';
+  const name = (id: UserId | null, u: PublicUser | null): string => {
     const user = u ?? members.find((m) => m.user.id === id)?.user;
-    return user?.displayName || user?.username || (start ? 'Someone' : 'someone');
+    return user?.displayName || user?.username || i18n.t('common.someone');
   };
-  const actor = name(n.actorId, n.actor, true);
+  const byMe = n.actorId === me;
+  const aboutMe = n.userId !== null && n.userId === me;
+  const values = { actor: name(n.actorId, n.actor), user: name(n.userId, n.user), title: n.title ?? '' };
+  const who = byMe ? 'me' : 'other';
   switch (n.kind) {
     case 'created':
-      return n.title ? `${actor} created the group “${n.title}”` : `${actor} created the group`;
+      return i18n.t(n.title ? `notice.created.${who}` : `notice.createdUntitled.${who}`, values);
     case 'renamed':
-      return `${actor} renamed the group to “${n.title ?? ''}”`;
+      return i18n.t(`notice.renamed.${who}`, values);
     case 'added':
-      return `${actor} added ${name(n.userId, n.user, false)}`;
     case 'removed':
-      return `${actor} removed ${name(n.userId, n.user, false)}`;
+      return i18n.t(`notice.${n.kind}.${aboutMe ? 'you' : who}`, values);
     case 'left':
-      return `${name(n.userId, n.user, true)} left`;
+      return i18n.t(aboutMe ? 'notice.left.me' : 'notice.left.other', values);
     case 'role':
-      return `${actor} made ${name(n.userId, n.user, false)} ${ROLE_PHRASE[n.role ?? 'member']}`;
+      return i18n.t(`notice.role.${aboutMe ? 'you' : who}.${n.role ?? 'member'}`, values);
   }
 }
 

@@ -11,9 +11,7 @@ export type Route =
   | { name: 'sent' }
   | { name: 'conversation'; id: string; messageId: string | null }
   | { name: 'conversationInfo'; id: string }
-  | { name: 'compose'; to: string | null }
-  | { name: 'newGroup' }
-  | { name: 'people' }
+  | { name: 'newChat' }
   | { name: 'settings' }
   | { name: 'admin' };
 
@@ -31,12 +29,12 @@ export function parseRoute(pathname: string, search: string): Route {
       if (parts[1] && parts[2] === 'info') return { name: 'conversationInfo', id: parts[1] };
       if (parts[1]) return { name: 'conversation', id: parts[1], messageId: q.get('m') };
       return { name: 'chats' };
+    // One "New chat" screen for a person or a group (older links land there too).
+    case 'new':
     case 'compose':
-      return { name: 'compose', to: q.get('to') };
     case 'groups':
-      return { name: 'newGroup' };
     case 'people':
-      return { name: 'people' };
+      return { name: 'newChat' };
     case 'settings':
       return { name: 'settings' };
     case 'admin':
@@ -44,6 +42,11 @@ export function parseRoute(pathname: string, search: string): Route {
     default:
       return { name: 'chats' };
   }
+}
+
+/** Whether the route shows a conversation's details (beside the chat on wide screens). */
+export function isInfo(route: Route): route is { name: 'conversationInfo'; id: string } {
+  return route.name === 'conversationInfo';
 }
 
 export function conversationPath(id: string, messageId?: string): string {

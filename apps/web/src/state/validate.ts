@@ -1,49 +1,46 @@
 /**
  * Form checks done before a request leaves the browser, using the protocol's own
  * limits, so a person gets a specific message at once. The server checks again.
- * Each returns an error sentence, or null when the value is fine.
+ * Each returns an error sentence (from the catalogue), or null when the value is fine.
  */
 import { LIMITS } from '@parley/protocol';
+import { i18n } from '../i18n/i18n';
+
+const t = (key: string, values: Record<string, unknown> = {}) => i18n.t(key, values);
 
 export function checkUsername(v: string): string | null {
-  if (v.length < LIMITS.usernameMin) return `Username must have at least ${LIMITS.usernameMin} characters.`;
-  if (v.length > LIMITS.usernameMax) return `Username is too long (at most ${LIMITS.usernameMax} characters).`;
-  if (!/^[a-z0-9_.]+$/.test(v)) return 'Username may contain only lowercase letters, digits, "_" and ".".';
+  if (v.length < LIMITS.usernameMin) return t('validate.usernameShort', { min: LIMITS.usernameMin });
+  if (v.length > LIMITS.usernameMax) return t('validate.usernameLong', { max: LIMITS.usernameMax });
+  if (!/^[a-z0-9_.]+$/.test(v)) return t('validate.usernameChars');
   return null;
 }
 
 export function checkPassword(v: string): string | null {
-  if (v.length < LIMITS.passwordMin) return `Password must have at least ${LIMITS.passwordMin} characters.`;
-  if (v.length > LIMITS.passwordMax) return `Password is too long (at most ${LIMITS.passwordMax} characters).`;
+  if (v.length < LIMITS.passwordMin) return t('validate.passwordShort', { min: LIMITS.passwordMin });
+  if (v.length > LIMITS.passwordMax) return t('validate.passwordLong', { max: LIMITS.passwordMax });
   return null;
 }
 
 export function checkDisplayName(v: string): string | null {
-  if (!v.trim()) return 'Display name must not be empty.';
-  if (v.length > LIMITS.displayNameMax) return `Display name is too long (at most ${LIMITS.displayNameMax} characters).`;
+  if (!v.trim()) return t('validate.displayNameEmpty');
+  if (v.length > LIMITS.displayNameMax) return t('validate.displayNameLong', { max: LIMITS.displayNameMax });
   return null;
 }
 
 export function checkTitle(v: string, required: boolean): string | null {
-  if (required && !v.trim()) return 'Title must not be empty.';
-  if (v.length > LIMITS.titleMax) return `Title is too long (at most ${LIMITS.titleMax} characters).`;
+  if (required && !v.trim()) return t('validate.titleEmpty');
+  if (v.length > LIMITS.titleMax) return t('validate.titleLong', { max: LIMITS.titleMax });
   return null;
 }
 
 export function checkGroupTitle(v: string): string | null {
-  if (!v.trim()) return 'Group name must not be empty.';
-  if (v.length > LIMITS.groupTitleMax) return `Group name is too long (at most ${LIMITS.groupTitleMax} characters).`;
+  if (!v.trim()) return t('validate.groupTitleEmpty');
+  if (v.length > LIMITS.groupTitleMax) return t('validate.groupTitleLong', { max: LIMITS.groupTitleMax });
   return null;
 }
 
 export function checkBody(v: string): string | null {
-  if (!v.trim()) return 'Message must not be empty.';
-  if (v.length > LIMITS.bodyMax) return `Message is too long (${v.length} of at most ${LIMITS.bodyMax} characters).`;
-  return null;
-}
-
-export function checkRecipient(v: string): string | null {
-  if (!v.trim()) return 'Recipient must not be empty.';
-  if (v.length > LIMITS.usernameMax) return 'Recipient is too long to be a username.';
+  if (!v.trim()) return t('validate.bodyEmpty');
+  if (v.length > LIMITS.bodyMax) return t('validate.bodyLong', { length: v.length, max: LIMITS.bodyMax });
   return null;
 }

@@ -27,6 +27,7 @@ describe('wire form', () => {
     expect(encodeConversation({ type: 'member.gone', userId: U, frame })).toBe(`x${U}\n${frame}`);
     expect(encodeConversation({ type: 'typing', userId: U, frame })).toBe(`f${U}\n${frame}`);
     expect(encodeConversation({ type: 'presence', userId: U, frame })).toBe(`p${U}\n${frame}`);
+    expect(encodeConversation({ type: 'profile', userId: U, frame })).toBe(`u${U}\n${frame}`);
     expect(encodeUser({ type: 'push', frame })).toBe(`-\n${frame}`);
     expect(encodeUser({ type: 'joined', conversationId: C, frame })).toBe(`+${C}\n${frame}`);
     expect(encodeUser({ type: 'left', conversationId: C, frame })).toBe(`x${C}\n${frame}`);
@@ -70,6 +71,9 @@ describe('wire form', () => {
       [`+\n${frame}`, decodeUser],
       [`+${C}\n`, decodeUser],
       [`p${U}\n${frame}`, decodeUser], // a conversation-topic letter
+      [`u${U}\n${frame}`, decodeUser], // a conversation-topic letter
+      [`u\n${frame}`, decodeConversation], // a profile names its user
+      [`u${U}\n`, decodeConversation], // and carries the user frame
       [`-\n${frame}`.replace('-', '?'), decodeUser],
     ];
     for (const [payload, decode] of bad) expect(decode(payload), JSON.stringify(payload)).toBeNull();
@@ -88,7 +92,7 @@ const conversationEnvelope: fc.Arbitrary<ConversationEnvelope> = fc.oneof(
   frameArb.map((frame): ConversationEnvelope => ({ type: 'push', frame })),
   fc.record({ frame: frameArb, sentAt: fc.nat({ max: Number.MAX_SAFE_INTEGER }) }).map(({ frame, sentAt }): ConversationEnvelope => ({ type: 'push', frame, sentAt })),
   fc
-    .record({ type: fc.constantFrom('member.gone' as const, 'typing' as const, 'presence' as const), userId: idArb, frame: frameArb })
+    .record({ type: fc.constantFrom('member.gone' as const, 'typing' as const, 'presence' as const, 'profile' as const), userId: idArb, frame: frameArb })
     .map((e) => ({ ...e, userId: e.userId as UserId })),
 );
 
@@ -108,7 +112,7 @@ const payloadArb = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary' }),
   fc
-    .tuple(fc.constantFrom('-', '@', 'x', 'f', 'p', '+', '!', 'h', 's', 'n', ''), fc.oneof(idArb, fc.string(), fc.nat().map(String)), fc.constantFrom('\n', '', '\r\n'), fc.oneof(frameArb, fc.string(), fc.constant('')))
+    .tuple(fc.constantFrom('-', '@', 'x', 'f', 'p', 'u', '+', '!', 'h', 's', 'n', ''), fc.oneof(idArb, fc.string(), fc.nat().map(String)), fc.constantFrom('\n', '', '\r\n'), fc.oneof(frameArb, fc.string(), fc.constant('')))
     .map((parts) => parts.join('')),
 );
 

@@ -20,6 +20,8 @@
  *   "f<userId>"       typing from that user: skip recipients in a block with them
  *   "p<userId>"       presence of that user: the same, and a recipient sharing several
  *                     conversations with them gets one copy per turn
+ *   "u<userId>"       profile of that user (their new name or picture): routed like
+ *                     presence (skip a block, one copy per turn, kept apart from presence)
  * On a user's topic (UserEnvelope):
  *   "-"               push: the frame to the user's sockets (user events, notifications)
  *   "+<conversationId>"  joined: push the frame, then route that conversation to the user
@@ -56,7 +58,8 @@ export type ConversationEnvelope =
   | { type: 'push'; frame: FrameJson; sentAt?: number }
   | { type: 'member.gone'; userId: UserId; frame: FrameJson }
   | { type: 'typing'; userId: UserId; frame: FrameJson }
-  | { type: 'presence'; userId: UserId; frame: FrameJson };
+  | { type: 'presence'; userId: UserId; frame: FrameJson }
+  | { type: 'profile'; userId: UserId; frame: FrameJson };
 
 /** What is published on a user's topic. */
 export type UserEnvelope =
@@ -82,6 +85,8 @@ export function encodeConversation(e: ConversationEnvelope): string {
       return `f${e.userId}\n${e.frame}`;
     case 'presence':
       return `p${e.userId}\n${e.frame}`;
+    case 'profile':
+      return `u${e.userId}\n${e.frame}`;
   }
 }
 
@@ -140,6 +145,7 @@ export function decodeConversation(payload: string): ConversationEnvelope | null
   if (tag === 'x') return { type: 'member.gone', userId, frame };
   if (tag === 'f') return { type: 'typing', userId, frame };
   if (tag === 'p') return { type: 'presence', userId, frame };
+  if (tag === 'u') return { type: 'profile', userId, frame };
   return null;
 }
 

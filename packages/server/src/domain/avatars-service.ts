@@ -13,7 +13,8 @@ import { assertBlobKey, type BlobKey } from '../blobs/port';
 import { isInlineImage } from './attachments/media-types';
 import type { Deps } from './deps';
 import { AppError, notFound } from './errors';
-import { me } from './views';
+import type { Fanout } from './fanout';
+import { me, publicUser } from './views';
 
 const blobKey = (userId: UserId): BlobKey => assertBlobKey(`avatar-${userId}`);
 
@@ -23,7 +24,10 @@ export interface AvatarImage {
 }
 
 export class AvatarsService {
-  constructor(private readonly deps: Deps) {}
+  constructor(
+    private readonly deps: Deps,
+    private readonly fanout: Pick<Fanout, 'profile'>,
+  ) {}
 
   private get blobs() {
     return this.deps.blobs;
@@ -45,7 +49,10 @@ export class AvatarsService {
     if (!image) throw badImage('could not be read as an image, or has too many pixels');
     await this.blobs.put(blobKey(userId), Readable.from([image]), { contentType: 'image/webp' });
     const url = `${AVATAR_PATH_PREFIX}${encodeURIComponent(userId)}/${randomBytes(12).toString('base64url')}.webp`;
-    return me(await this.deps.store.updateProfile(userId, { avatarUrl: url }));
+    const user = await this.deps.store.updateProfile(userId, { avatarUrl: url });
+    // The new picture reaches everyone sharing a conversation at once, like a new name (UsersService.updateProfile).
+    this.fanout.profile(await this.deps.store.listConversationIds(userId), publicUser(user));
+    return me(user);
   }
 
   /** Deletes the stored image (after avatarUrl was set to null, or the account erased). */

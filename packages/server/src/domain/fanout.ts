@@ -3,7 +3,7 @@
  * serialized once here and delivered as the same string to every socket. What a
  * payload carries besides the frame, and its wire form, is bus/envelope.ts.
  */
-import type { ConversationEvent, Presence, Receipt, UserEvent, UserId, ConversationId } from '@parley/protocol';
+import type { ConversationEvent, Presence, PublicUser, Receipt, UserEvent, UserId, ConversationId } from '@parley/protocol';
 import { conversationTopic, userTopic, type Bus } from '../bus/port';
 import { encodeConversation, encodeUser, frameJson, type ConversationEnvelope, type UserEnvelope } from '../bus/envelope';
 
@@ -62,6 +62,12 @@ export class Fanout {
   presence(conversationIds: readonly ConversationId[], presence: Presence): void {
     // One payload for every topic: encoded once, however many conversations.
     const payload = encodeConversation({ type: 'presence', userId: presence.userId, frame: frameJson({ type: 'presence', presence }) });
+    for (const id of conversationIds) this.bus.publish(conversationTopic(id), payload);
+  }
+
+  /** A user's new profile, to every conversation they are in (routed like presence: once per recipient, not across a block). */
+  profile(conversationIds: readonly ConversationId[], user: PublicUser): void {
+    const payload = encodeConversation({ type: 'profile', userId: user.id, frame: frameJson({ type: 'user', user }) });
     for (const id of conversationIds) this.bus.publish(conversationTopic(id), payload);
   }
 

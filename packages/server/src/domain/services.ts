@@ -41,7 +41,7 @@ export function buildServices(deps: Deps): Services {
   const conversations = new ConversationsService(deps, fanout);
   const messages = new MessagesService(deps, fanout);
   const attachments = new AttachmentsService(deps);
-  const avatars = new AvatarsService(deps);
+  const avatars = new AvatarsService(deps, fanout);
   return {
     deps,
     fanout,

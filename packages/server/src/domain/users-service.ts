@@ -30,10 +30,12 @@ export class UsersService {
     const clean: { displayName?: string; avatarUrl?: string | null } = {};
     if (patch.displayName !== undefined) clean.displayName = patch.displayName.trim();
     if (patch.avatarUrl !== undefined) clean.avatarUrl = patch.avatarUrl;
-    const user = me(await this.deps.store.updateProfile(userId, clean));
+    const user = await this.deps.store.updateProfile(userId, clean);
     // avatarUrl can only be set to null here (avatars are uploaded): the image goes too.
     if (clean.avatarUrl === null) await this.avatars.forget(userId);
-    return user;
+    // Everyone sharing a conversation with me sees the new name or picture at once.
+    this.fanout.profile(await this.deps.store.listConversationIds(userId), publicUser(user));
+    return me(user);
   }
 
   async updatePrivacy(userId: UserId, patch: { lastSeen?: 'everyone' | 'nobody' | undefined; readReceipts?: boolean | undefined }) {
@@ -72,8 +74,11 @@ export class UsersService {
     return { userId: user.id, status: online ? 'online' : 'offline', lastSeenAt: online ? null : user.lastSeenAt };
   }
 
-  async search(prefix: string, limit: number) {
-    return (await this.deps.store.searchUsers(prefix.toLowerCase(), limit)).map(publicUser);
+  /** One page of people matching the query (see UserSearchQuery); one extra row tells whether more follow. */
+  async search(query: string, limit: number, cursor?: string) {
+    const rows = await this.deps.store.searchUsers(query, limit + 1, cursor);
+    const page = rows.slice(0, limit);
+    return { users: page.map(publicUser), nextCursor: rows.length > limit ? (page[page.length - 1]?.username ?? null) : null };
   }
 
   async get(viewerId: UserId, userId: UserId) {

@@ -1,6 +1,7 @@
 /**
  * Access logs hold no secrets (issue 16.12): signed links' signatures, search text and
- * tokens never reach a log line, while the path and paging parameters still do.
+ * tokens never reach a log line, while the path and paging parameters still do. Access
+ * lines are written at debug (request-logging.test.ts), so this node logs at debug.
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +35,7 @@ describe('request logs', () => {
   });
 
   beforeAll(async () => {
-    server = await startTestServer({ config: { rateLimits: testRateLimits() }, log: createLogger('info', { node: 'log-test' }, sink) });
+    server = await startTestServer({ config: { rateLimits: testRateLimits() }, log: createLogger('debug', { node: 'log-test' }, sink) });
     [a, b] = await registerUsers(server.url, 2, 'log');
   });
   afterAll(() => server.close());

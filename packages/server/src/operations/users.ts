@@ -7,7 +7,7 @@ export const userOperations = {
   me: userOp({ rate: perUser('request'), run: async (s, c: HttpCaller) => ({ user: s.auth.view(c.user) }) }),
   updateProfile: userOp({ rate: perUser('request'), run: async (s, c, input: RouteInput<'updateProfile'>) => ({ user: await s.users.updateProfile(c.userId, input) }) }),
   updatePrivacy: userOp({ rate: perUser('request'), run: async (s, c, input: RouteInput<'updatePrivacy'>) => ({ user: await s.users.updatePrivacy(c.userId, input) }) }),
-  searchUsers: userOp({ rate: perUser('request'), run: async (s, _c, input: RouteInput<'searchUsers'>) => ({ users: await s.users.search(input.prefix, input.limit) }) }),
+  searchUsers: userOp({ rate: perUser('request'), run: (s, _c, input: RouteInput<'searchUsers'>) => s.users.search(input.prefix, input.limit, input.cursor) }),
   getUser: userOp({ rate: perUser('request'), run: (s, c, input: RouteInput<'getUser'>) => s.users.get(c.userId, input.userId) }),
 };
 

@@ -1,12 +1,15 @@
 /**
  * The WebSocket gateway over a raw socket: the hello handshake, sends acknowledged
  * after commit and pushed to every member and my other sockets, idempotent retries,
- * typing, presence (honouring privacy) and receipts (watermarks, honouring privacy).
+ * typing, presence (honouring privacy), profile changes (honouring blocks) and receipts
+ * (watermarks, honouring privacy).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CLOSE, PROTOCOL_VERSION, type Receipt, type UserId } from '@parley/protocol';
 import { startTestServer } from '../testing';
 import { RawSocket } from '../test-support/ws-client';
+import { call } from '../test-support/http-client';
+import { pngImage } from '../test-support/attachments';
 import { registerUsers, testRateLimits, type TestUser } from '../test-support/users';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -139,6 +142,50 @@ describe('gateway', () => {
     await sa.ok('typing', { conversationId: conv, state: 'stop' });
     await sb.waitPush((f) => f.type === 'typing' && f.state === 'stop', mb);
     await Promise.all([sa.close(), sb.close()]);
+  });
+
+  describe('profiles', () => {
+    it('a changed display name or avatar is pushed to the people I share conversations with, once each', async () => {
+      const [p, q, stranger] = await registerUsers(server.url, 3, 'prof');
+      await p!.api.post('/api/conversations/direct', { userId: q!.id });
+      await p!.api.post('/api/conversations/group', { title: 'Two places', memberIds: [q!.id] });
+      const sp = await RawSocket.connect(server.wsUrl, p!.token);
+      const ss = await RawSocket.connect(server.wsUrl, stranger!.token);
+      const mp = sp.mark();
+      const ms = ss.mark();
+      expect((await q!.api.patch('/api/me', { displayName: 'Queenie Renamed' })).status).toBe(200);
+      const frame = await sp.waitPush((f) => f.type === 'user', mp);
+      expect(frame.user).toEqual({ id: q!.id, username: q!.username, displayName: 'Queenie Renamed', avatarUrl: null });
+      // Barrier: a message after the change reaches p; the profile came once, though p shares two conversations with q.
+      const direct = (await q!.api.post('/api/conversations/direct', { userId: p!.id })).body.conversation.id;
+      const sent = await q!.api.post(`/api/conversations/${direct}/messages`, { clientMessageId: 'prof-barrier', body: 'x' });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+      const m = sent.body.message;
+      await sp.waitEvent(direct, 'message.created', mp, m.seq);
+      expect(sp.pushesSince(mp, 'user')).toHaveLength(1);
+      expect(ss.pushesSince(ms, 'user')).toEqual([]);
+      await Promise.all([sp.close(), ss.close()]);
+    });
+
+    it('a new picture is pushed like a new name, and not to someone in a block with me', async () => {
+      const [p, q, r] = await registerUsers(server.url, 3, 'profb');
+      const group = (await p!.api.post('/api/conversations/group', { title: 'Three', memberIds: [q!.id, r!.id] })).body.conversation.id;
+      expect((await p!.api.post('/api/blocks', { userId: q!.id })).status).toBe(204);
+      const sp = await RawSocket.connect(server.wsUrl, p!.token);
+      const sr = await RawSocket.connect(server.wsUrl, r!.token);
+      const mp = sp.mark();
+      const mr = sr.mark();
+      const up = await call(server.url, 'PUT', '/api/me/avatar', { token: q!.token, raw: await pngImage(40, 40), contentType: 'image/png' });
+      expect(up.status, JSON.stringify(up.body)).toBe(200);
+      const frame = await sr.waitPush((f) => f.type === 'user', mr);
+      expect(frame.user).toMatchObject({ id: q!.id, username: q!.username, avatarUrl: up.body.user.avatarUrl });
+      // Barrier: r's message after the change reaches p through the same conversation, and no profile came before it.
+      const sent = await r!.api.post(`/api/conversations/${group}/messages`, { clientMessageId: 'profb-barrier', body: 'x' });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+      await sp.waitEvent(group, 'message.created', mp, sent.body.message.seq);
+      expect(sp.pushesSince(mp, 'user')).toEqual([]);
+      await Promise.all([sp.close(), sr.close()]);
+    });
   });
 
   describe('presence', () => {

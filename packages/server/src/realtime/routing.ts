@@ -41,8 +41,10 @@ export class LocalRouting {
   private readonly ready = new Map<UserId, Promise<void>>();
   /** Per local user: users in a block with them, plus changes that arrived while it loaded. */
   private readonly hidden = new Map<UserId, { users: Set<UserId>; loading: [boolean, UserId][] | null }>();
-  /** Per subject, the presence frame pushed last in the current turn and to whom (see presenceSentThisTurn). */
+  /** Per subject, the presence frame pushed last in the current turn and to whom (see sentThisTurn). */
   private presenceTurn: Map<UserId, { frame: string; users: Set<UserId> }> | null = null;
+  /** The same for profile frames, kept apart: a profile and a presence frame of one subject never replace each other. */
+  private profileTurn: Map<UserId, { frame: string; users: Set<UserId> }> | null = null;
   /**
    * Per local user, the membership version (Store.accessStates) their routed conversations
    * were last read at; absent: not read yet, or changed by a bus message since (the next
@@ -213,10 +215,9 @@ export class LocalRouting {
     const members = this.membersByConversation.get(id);
     if (members) {
       const frame = Buffer.from(envelope.frame);
-      const presence = envelope.type === 'presence';
-      // Typing and presence of someone in a block with a recipient are not theirs to see.
-      const from = presence || envelope.type === 'typing' ? envelope.userId : null;
-      const once = presence ? this.presenceSentThisTurn(envelope.userId, envelope.frame) : null;
+      // Typing, presence and profile of someone in a block with a recipient are not theirs to see.
+      const from = envelope.type === 'presence' || envelope.type === 'profile' || envelope.type === 'typing' ? envelope.userId : null;
+      const once = envelope.type === 'presence' || envelope.type === 'profile' ? this.sentThisTurn(envelope.type, envelope.userId, envelope.frame) : null;
       let n = 0;
       for (const userId of members) {
         if (from !== null && this.hidden.get(userId)?.users.has(from)) continue;
@@ -235,22 +236,29 @@ export class LocalRouting {
   }
 
   /**
-   * A presence change is published to every conversation its user shares with others
-   * (Fanout.presence), so someone sharing several would get the same frame several
-   * times. Those publishes are made, and arrive, in one turn: within it, a user is not
-   * pushed again the frame they just got for the same subject. Only the subject's latest
-   * frame is remembered, so online, offline, online in one turn still ends online. (A
-   * copy arriving in a later turn is pushed again, harmlessly.)
+   * A presence or profile change is published to every conversation its user shares with
+   * others (Fanout.presence, Fanout.profile), so someone sharing several would get the
+   * same frame several times. Those publishes are made, and arrive, in one turn: within
+   * it, a user is not pushed again the frame they just got for the same subject. Only the
+   * subject's latest frame of each kind is remembered, so online, offline, online in one
+   * turn still ends online. (A copy arriving in a later turn is pushed again, harmlessly.)
    */
-  private presenceSentThisTurn(subject: UserId, frame: string): Set<UserId> {
-    if (!this.presenceTurn) {
-      this.presenceTurn = new Map();
-      setImmediate(() => (this.presenceTurn = null));
+  private sentThisTurn(kind: 'presence' | 'profile', subject: UserId, frame: string): Set<UserId> {
+    let turn = kind === 'presence' ? this.presenceTurn : this.profileTurn;
+    if (!turn) {
+      turn = new Map();
+      if (kind === 'presence') {
+        this.presenceTurn = turn;
+        setImmediate(() => (this.presenceTurn = null));
+      } else {
+        this.profileTurn = turn;
+        setImmediate(() => (this.profileTurn = null));
+      }
     }
-    const last = this.presenceTurn.get(subject);
+    const last = turn.get(subject);
     if (last?.frame === frame) return last.users;
     const users = new Set<UserId>();
-    this.presenceTurn.set(subject, { frame, users });
+    turn.set(subject, { frame, users });
     return users;
   }
 

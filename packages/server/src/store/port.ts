@@ -206,7 +206,12 @@ export interface Store {
   getUser(id: UserId): Promise<UserRecord | null>;
   getUserByUsername(username: string): Promise<UserRecord | null>;
   getPublicUsers(ids: readonly UserId[]): Promise<PublicUserRecord[]>;
-  searchUsers(prefix: string, limit: number): Promise<PublicUserRecord[]>;
+  /**
+   * People whose username starts with the query, or whose display name has words starting
+   * with each of its words (case and accents ignored; see people-search.ts), ordered by
+   * username, after the username `after` when given. Index probes only, never a scan.
+   */
+  searchUsers(query: string, limit: number, after?: string): Promise<PublicUserRecord[]>;
   updateProfile(id: UserId, patch: { displayName?: string; avatarUrl?: string | null }): Promise<UserRecord>;
   updatePrivacy(id: UserId, patch: Partial<Privacy>): Promise<UserRecord>;
   setLastSeen(id: UserId, at: number): Promise<void>;

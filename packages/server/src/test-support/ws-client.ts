@@ -173,5 +173,5 @@ export class SocketClosedError extends Error {
 }
 
 function isPush(f: Frame): boolean {
-  return f.type === 'event' || f.type === 'receipts' || f.type === 'typing' || f.type === 'presence' || f.type === 'user_event';
+  return f.type === 'event' || f.type === 'receipts' || f.type === 'typing' || f.type === 'presence' || f.type === 'user_event' || f.type === 'user';
 }

@@ -4,6 +4,7 @@
  * header, so the URLs are short-lived signed links minted for this conversation; a
  * link that expires is minted again when the image fails to load.
  */
+import { useTranslation } from 'react-i18next';
 import { useCallback, useEffect, useState } from 'react';
 import type { AttachmentId, ConversationId, MessageAttachment } from '@parley/protocol';
 import { useServices } from '../../state/app-context';
@@ -17,6 +18,7 @@ interface Link {
 }
 
 export function MessageAttachments({ conversationId, attachments }: { conversationId: string; attachments: MessageAttachment[] }) {
+  const { t } = useTranslation();
   const { client } = useServices();
   const [links, setLinks] = useState<Record<string, Link>>({});
   const ids = attachments.map((a) => a.id).join(',');
@@ -35,7 +37,7 @@ export function MessageAttachments({ conversationId, attachments }: { conversati
         const link = links[a.id];
         if (a.kind === 'image' && a.hasThumbnail) {
           return (
-            <a key={a.id} className="attachment-image" href={link?.url} target="_blank" rel="noopener noreferrer" aria-label={`${a.name}, image`}>
+            <a key={a.id} className="attachment-image" href={link?.url} target="_blank" rel="noopener noreferrer" aria-label={t('uploads.image', { name: a.name })}>
               {link?.thumbnailUrl ? (
                 <img src={link.thumbnailUrl} alt={a.name} width={a.width} height={a.height} onError={mint} data-testid="attachment-image" />
               ) : (

@@ -1,6 +1,8 @@
+import { useTranslation } from 'react-i18next';
 import { useCallback, useEffect, useState } from 'react';
 import type { AdminReport } from '@parley/protocol';
 import { useChat, useServices } from '../../state/app-context';
+import { messageBody } from '../../state/message-text';
 import { describeError } from '../../state/errors';
 import { clockTime } from '../../state/format';
 import { FormError } from '../FormError';
@@ -9,6 +11,7 @@ import './moderation.css';
 
 /** Open reports for admins: delete the message for everyone, resolve, or suspend its sender. */
 export function AdminScreen() {
+  const { t } = useTranslation();
   const { client } = useServices();
   const isAdmin = useChat((s) => s.me?.role === 'admin');
   const [reports, setReports] = useState<AdminReport[] | null>(null);
@@ -29,9 +32,9 @@ export function AdminScreen() {
 
   if (!isAdmin) {
     return (
-      <section className="screen" aria-label="Admin">
-        <ScreenHeader title="Not found" />
-        <p className="screen-form muted">There is nothing here.</p>
+      <section className="screen" aria-label={t('admin.label')}>
+        <ScreenHeader title={t('admin.notFound')} />
+        <p className="screen-form muted">{t('admin.nothing')}</p>
       </section>
     );
   }
@@ -49,40 +52,40 @@ export function AdminScreen() {
   };
 
   return (
-    <section className="screen" aria-label="Admin">
-      <ScreenHeader title="Reports" />
+    <section className="screen" aria-label={t('admin.label')}>
+      <ScreenHeader title={t('admin.reports')} />
       <div className="screen-form">
         <FormError message={error} />
         {notice && <p role="status" className="muted">{notice}</p>}
         {reports === null ? (
-          <p className="muted">Loading…</p>
+          <p className="muted">{t('common.loading')}</p>
         ) : reports.length === 0 ? (
-          <p className="muted">No open reports.</p>
+          <p className="muted">{t('admin.none')}</p>
         ) : (
-          <ul className="report-list" aria-label="Open reports">
+          <ul className="report-list" aria-label={t('admin.open')}>
             {reports.map((r) => (
-              <li key={r.id} className="report-item" aria-label={`Report by ${r.reporter.username}`}>
+              <li key={r.id} className="report-item" aria-label={t('admin.reportBy', { username: r.reporter.username })}>
                 <p className="report-meta">
-                  <strong>@{r.reporter.username}</strong> reported {r.sender ? <strong>@{r.sender.username}</strong> : 'a message'} at {clockTime(r.createdAt)}
+                  {t('admin.reported', { reporter: r.reporter.username, sender: r.sender ? `@${r.sender.username}` : t('admin.aMessage'), time: clockTime(r.createdAt) })}
                 </p>
-                <p className="report-reason">“{r.reason}”</p>
-                <blockquote className="report-quote">{r.message && r.message.deletedAt === null ? r.message.body : 'This message was deleted'}</blockquote>
-                <p className="muted report-where">Conversation {r.conversationId}</p>
+                <p className="report-reason">{t('admin.reason', { reason: r.reason })}</p>
+                <blockquote className="report-quote">{r.message && r.message.deletedAt === null ? messageBody(r.message) : t('message.deletedText')}</blockquote>
+                <p className="muted report-where">{t('admin.where', { id: r.conversationId })}</p>
                 <div className="form-actions">
                   {r.message && r.message.deletedAt === null && (
                     <button type="button" className="danger"
-                      onClick={() => void act(() => client.request('adminDeleteMessage', { params: { id: r.conversationId, messageId: r.messageId } }), 'Message deleted for everyone.')}>
-                      Delete message
+                      onClick={() => void act(() => client.request('adminDeleteMessage', { params: { id: r.conversationId, messageId: r.messageId } }), t('admin.deleted'))}>
+                      {t('admin.deleteMessage')}
                     </button>
                   )}
                   {r.sender && (
                     <button type="button" className="danger"
-                      onClick={() => void act(() => client.request('adminSuspendUser', { params: { userId: r.sender!.id } }), `@${r.sender!.username} is suspended.`)}>
-                      Suspend {r.sender.username}
+                      onClick={() => void act(() => client.request('adminSuspendUser', { params: { userId: r.sender!.id } }), t('admin.suspended', { username: r.sender!.username }))}>
+                      {t('admin.suspend', { username: r.sender.username })}
                     </button>
                   )}
-                  <button type="button" onClick={() => void act(() => client.request('adminResolveReport', { params: { reportId: r.id } }), 'Report resolved.')}>
-                    Resolve
+                  <button type="button" onClick={() => void act(() => client.request('adminResolveReport', { params: { reportId: r.id } }), t('admin.resolved'))}>
+                    {t('admin.resolve')}
                   </button>
                 </div>
               </li>

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useEffect, useState } from 'react';
 import './moderation.css';
 import { useServices } from '../../state/app-context';
@@ -9,6 +10,7 @@ import { FormError } from '../FormError';
  * no messages, group adds, typing or presence between us until unblocked.
  */
 export function BlockToggle({ userId, username }: { userId: string; username: string }) {
+  const { t } = useTranslation();
   const { client } = useServices();
   const [blocked, setBlocked] = useState<boolean | null>(null);
   const [busy, setBusy] = useState(false);
@@ -41,9 +43,9 @@ export function BlockToggle({ userId, username }: { userId: string; username: st
 
   return (
     <div className="block-toggle">
-      {blocked && <p className="muted" role="status">You blocked @{username}. Neither of you can message the other.</p>}
+      {blocked && <p className="muted" role="status">{t('block.blocked', { username })}</p>}
       <button type="button" className={blocked ? '' : 'danger'} disabled={blocked === null || busy} onClick={() => void toggle()}>
-        {blocked ? `Unblock ${username}` : `Block ${username}`}
+        {blocked ? t('block.unblock', { username }) : t('block.block', { username })}
       </button>
       <FormError message={error} />
     </div>

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useEffect, useState } from 'react';
 import type { ConversationId } from '@parley/protocol';
 import { useServices } from '../../state/app-context';
@@ -6,6 +7,7 @@ import { FormError } from '../FormError';
 
 /** Mute a conversation for me: no message notifications and no browser push (mentions still notify). */
 export function MuteToggle({ conversationId }: { conversationId: string }) {
+  const { t } = useTranslation();
   const { client } = useServices();
   const [muted, setMuted] = useState<boolean | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -35,7 +37,7 @@ export function MuteToggle({ conversationId }: { conversationId: string }) {
     <div className="mute-toggle">
       <div className="field checkbox-field">
         <input id={`mute-${conversationId}`} type="checkbox" checked={muted === true} disabled={muted === null} onChange={(e) => void toggle(e.target.checked)} />
-        <label htmlFor={`mute-${conversationId}`}>Mute notifications</label>
+        <label htmlFor={`mute-${conversationId}`}>{t('mute.label')}</label>
       </div>
       <FormError message={error} />
     </div>

@@ -1,5 +1,7 @@
 import './notifications.css';
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../../i18n/i18n';
 import { NOTIFICATION_COUNT_CAP, type Notification } from '@parley/protocol';
 import { useServices } from '../../state/app-context';
 import { listTime, nameOf } from '../../state/format';
@@ -8,15 +10,15 @@ import { FormError } from '../FormError';
 import { useNotifications } from './use-notifications';
 
 function describe(n: Notification): string {
-  const who = n.actor ? nameOf(n.actor) : 'Someone';
-  const where = n.conversationKind === 'group' && n.conversationTitle ? ` in ${n.conversationTitle}` : '';
+  const who = n.actor ? nameOf(n.actor) : i18n.t('common.someone');
+  const group = n.conversationKind === 'group' && n.conversationTitle ? n.conversationTitle : null;
   switch (n.kind) {
     case 'added':
-      return `${who} added you to ${n.conversationTitle ?? 'a group'}`;
+      return i18n.t('bell.added', { name: who, group: n.conversationTitle ?? i18n.t('bell.aGroup') });
     case 'mention':
-      return `${who} mentioned you${where}`;
+      return group ? i18n.t('bell.mentionIn', { name: who, group }) : i18n.t('bell.mention', { name: who });
     case 'message':
-      return `${who}${where}`;
+      return group ? i18n.t('bell.messageIn', { name: who, group }) : who;
   }
 }
 
@@ -25,6 +27,7 @@ function describe(n: Notification): string {
  * first). Opening one goes to its conversation (at the message) and marks it read.
  */
 export function NotificationBell({ route }: { route: Route }) {
+  const { t } = useTranslation();
   const { client } = useServices();
   const focusedId = route.name === 'conversation' ? route.id : null;
   const { items, unread, hasMore, error, markRead, markAll, loadMore } = useNotifications(client, focusedId);
@@ -50,10 +53,10 @@ export function NotificationBell({ route }: { route: Route }) {
       <button
         type="button"
         className="icon-button bell-button"
-        aria-label={unread > 0 ? `Notifications, ${unread} unread` : 'Notifications'}
+        aria-label={unread > 0 ? t('bell.labelUnread', { count: unread }) : t('bell.label')}
         aria-expanded={open}
         aria-controls="notification-panel"
-        title="Notifications"
+        title={t('bell.label')}
         onClick={() => setOpen(!open)}
       >
         <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
@@ -62,16 +65,16 @@ export function NotificationBell({ route }: { route: Route }) {
         {unread > 0 && <span className="bell-badge" data-testid="notification-count">{shown}</span>}
       </button>
       {open && (
-        <div className="notification-panel" id="notification-panel" role="dialog" aria-label="Notifications" ref={panel}>
+        <div className="notification-panel" id="notification-panel" role="dialog" aria-label={t('bell.label')} ref={panel}>
           <div className="notification-panel-header">
-            <h2>Notifications</h2>
-            <button type="button" className="link-button" disabled={unread === 0} onClick={() => void markAll()}>Mark all read</button>
+            <h2>{t('bell.label')}</h2>
+            <button type="button" className="link-button" disabled={unread === 0} onClick={() => void markAll()}>{t('bell.markAll')}</button>
           </div>
           <FormError message={error} />
           {items.length === 0 ? (
-            <p className="muted notification-empty">Nothing new.</p>
+            <p className="muted notification-empty">{t('bell.empty')}</p>
           ) : (
-            <ul className="notification-list" aria-label="Notification list">
+            <ul className="notification-list" aria-label={t('bell.list')}>
               {items.map((n) => (
                 <li key={n.id} className={n.readAt === null ? 'notification unread' : 'notification'}>
                   <button type="button" className="notification-open" onClick={() => choose(n)}>
@@ -80,13 +83,13 @@ export function NotificationBell({ route }: { route: Route }) {
                     <span className="notification-time">{listTime(n.createdAt)}</span>
                   </button>
                   {n.readAt === null && (
-                    <button type="button" className="link-button notification-read" aria-label={`Mark read: ${describe(n)}`} onClick={() => void markRead(n)}>Mark read</button>
+                    <button type="button" className="link-button notification-read" aria-label={t('bell.markReadOf', { what: describe(n) })} onClick={() => void markRead(n)}>{t('bell.markRead')}</button>
                   )}
                 </li>
               ))}
             </ul>
           )}
-          {hasMore && <button type="button" className="link-button" onClick={() => void loadMore()}>Older notifications</button>}
+          {hasMore && <button type="button" className="link-button" onClick={() => void loadMore()}>{t('bell.older')}</button>}
         </div>
       )}
     </div>

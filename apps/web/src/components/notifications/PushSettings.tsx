@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useServices } from '../../state/app-context';
 import { describeError } from '../../state/errors';
 import { FormError } from '../FormError';
@@ -25,6 +26,7 @@ function base64urlToBytes(s: string): Uint8Array<ArrayBuffer> {
  * browser while none of my devices is online.
  */
 export function PushSettings() {
+  const { t } = useTranslation();
   const { client } = useServices();
   const [state, setState] = useState<PushState>('checking');
   const [busy, setBusy] = useState(false);
@@ -60,7 +62,7 @@ export function PushSettings() {
       await client.request('addPushSubscription', { body: { endpoint: json.endpoint, keys: { p256dh: json.keys.p256dh, auth: json.keys.auth }, expirationTime: json.expirationTime ?? null } });
       setState('on');
     } catch (err) {
-      setError(err instanceof DOMException ? `This browser could not subscribe (${err.name}).` : describeError(err));
+      setError(err instanceof DOMException ? t('push.couldNot', { name: err.name }) : describeError(err));
     } finally {
       setBusy(false);
     }
@@ -84,16 +86,11 @@ export function PushSettings() {
   };
 
   return (
-    <section className="push-settings" aria-label="Browser notifications">
-      <h3 className="section-title">Browser notifications</h3>
-      <p className="muted">
-        {state === 'on' && 'On: this browser is notified of new messages while none of your devices is online.'}
-        {state === 'off' && 'Get a notification in this browser for new messages while you are away.'}
-        {state === 'denied' && 'Notifications are blocked for this site in the browser settings.'}
-        {state === 'unsupported' && 'This browser does not support push notifications.'}
-      </p>
-      {state === 'off' && <button type="button" disabled={busy} onClick={() => void enable()}>Enable notifications</button>}
-      {state === 'on' && <button type="button" disabled={busy} onClick={() => void disable()}>Turn off notifications</button>}
+    <section className="settings-card push-settings" aria-label={t('push.title')}>
+      <h3 className="section-title">{t('push.title')}</h3>
+      <p className="muted">{state === 'checking' ? '' : t(`push.${state}`)}</p>
+      {state === 'off' && <button type="button" disabled={busy} onClick={() => void enable()}>{t('push.enable')}</button>}
+      {state === 'on' && <button type="button" disabled={busy} onClick={() => void disable()}>{t('push.disable')}</button>}
       <FormError message={error} />
     </section>
   );

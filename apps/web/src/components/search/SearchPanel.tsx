@@ -1,6 +1,10 @@
 import './search.css';
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Button, Input, SearchField } from 'react-aria-components';
 import type { SearchHit } from '@parley/protocol';
+import { i18n } from '../../i18n/i18n';
+import { Icon } from '../Icon';
 import { useServices } from '../../state/app-context';
 import { describeError } from '../../state/errors';
 import { listTime, nameOf } from '../../state/format';
@@ -12,8 +16,8 @@ const DEBOUNCE_MS = 250;
 const PAGE = 20;
 
 function placeOf(hit: SearchHit): string {
-  if (hit.conversation.kind === 'group') return hit.conversation.title ?? 'Group';
-  return hit.peer ? nameOf(hit.peer) : 'Direct conversation';
+  if (hit.conversation.kind === 'group') return hit.conversation.title ?? i18n.t('conversation.untitledGroup');
+  return hit.peer ? nameOf(hit.peer) : i18n.t('conversation.direct');
 }
 
 /**
@@ -22,6 +26,7 @@ function placeOf(hit: SearchHit): string {
  * around its seq).
  */
 export function SearchPanel() {
+  const { t } = useTranslation();
   const { client, store } = useServices();
   const [q, setQ] = useState('');
   const [hits, setHits] = useState<SearchHit[] | null>(null);
@@ -71,25 +76,20 @@ export function SearchPanel() {
   };
 
   return (
-    <section className="search-panel" aria-label="Search messages">
+    <section className="search-panel" aria-label={t('search.label')}>
       <form role="search" className="search-form" onSubmit={(e) => e.preventDefault()}>
-        <input
-          type="search"
-          className="search-input"
-          placeholder="Search messages"
-          aria-label="Search messages"
-          value={q}
-          maxLength={100}
-          onChange={(e) => setQ(e.target.value)}
-          onKeyDown={(e) => e.key === 'Escape' && setQ('')}
-        />
+        <SearchField className="search-field" aria-label={t('search.label')} value={q} onChange={setQ} maxLength={100}>
+          <Icon name="search" size={18} />
+          <Input className="search-input" placeholder={t('search.placeholder')} />
+          {q && <Button className="search-clear" aria-label={t('search.clear')}><Icon name="close" size={16} /></Button>}
+        </SearchField>
       </form>
       <FormError message={error} />
       {hits !== null && (
         <div className="search-results-wrap">
-          {hits.length === 0 && !busy && !cursor && <p className="list-note">No messages found.</p>}
+          {hits.length === 0 && !busy && !cursor && <p className="list-note">{t('search.none')}</p>}
           {hits.length > 0 && (
-            <ul className="search-results" aria-label="Search results">
+            <ul className="search-results" aria-label={t('search.results')}>
               {hits.map((h) => (
                 <li key={h.message.id}>
                   <a href={conversationPath(h.conversation.id, h.message.id)} className="search-hit" onClick={(e) => (e.preventDefault(), void open(h))}>
@@ -99,8 +99,8 @@ export function SearchPanel() {
                     </span>
                     <span className="search-hit-sender">{nameOf(h.sender)}</span>
                     <span className="search-hit-snippet">
-                      {h.snippet.field === 'attachment' && <span className="search-hit-field">File: </span>}
-                      {h.snippet.field === 'title' && <span className="search-hit-field">Subject: </span>}
+                      {h.snippet.field === 'attachment' && <span className="search-hit-field">{t('search.file')}</span>}
+                      {h.snippet.field === 'title' && <span className="search-hit-field">{t('search.subject')}</span>}
                       <Highlighted snippet={h.snippet} />
                     </span>
                   </a>
@@ -110,7 +110,7 @@ export function SearchPanel() {
           )}
           {cursor && (
             <button type="button" className="load-more" disabled={busy} onClick={() => void load(q.trim(), cursor)}>
-              {hits.length === 0 ? 'Search older messages' : 'More results'}
+              {hits.length === 0 ? t('search.older') : t('search.more')}
             </button>
           )}
         </div>

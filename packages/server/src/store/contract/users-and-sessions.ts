@@ -65,6 +65,32 @@ export function usersAndSessions(k: Kit): void {
       for (const u of all) PublicUserSchema.parse(u);
     });
 
+    it('finds people by display-name words too, ignoring case and accents, page by page', async () => {
+      const tag = fresh('w');
+      const make = (username: string, displayName: string) =>
+        store.createUser({ id: fresh('u') as UserId, username: `${tag}${username}`, displayName, passwordHash: 'h', createdAt: T0 });
+      const ann = await make('a1', `Ann Example ${tag}`);
+      const zoe = await make('a2', `Zoë Ångström ${tag}`);
+      await make('a3', `Annabel ${tag}`);
+      await make('a4', `Someone Else ${tag}`);
+      const names = async (q: string, limit = 10, after?: string) => (await store.searchUsers(q, limit, after)).map((u) => u.username);
+
+      // Every word must start a word of the name; the tag keeps other tests' users out.
+      expect(await names(`ann ex ${tag}`)).toEqual([ann.username]);
+      expect(await names(`ANN ${tag}`)).toEqual([`${tag}a1`, `${tag}a3`]);
+      expect(await names(`zoe angs ${tag}`)).toEqual([zoe.username]);
+      expect(await names(`${tag} xample`)).toEqual([]);
+      // The username prefix still works, alone or with an "@".
+      expect(await names(`@${tag}a`)).toEqual([`${tag}a1`, `${tag}a2`, `${tag}a3`, `${tag}a4`]);
+      // Pages: the cursor is the last username of the previous page.
+      expect(await names(tag, 2)).toEqual([`${tag}a1`, `${tag}a2`]);
+      expect(await names(tag, 2, `${tag}a2`)).toEqual([`${tag}a3`, `${tag}a4`]);
+      // A rename is found under the new name only.
+      await store.updateProfile(ann.id, { displayName: `Ann Renamed ${tag}` });
+      expect(await names(`ann ex ${tag}`)).toEqual([]);
+      expect(await names(`renamed ${tag}`)).toEqual([ann.username]);
+    });
+
     it('updates profile and privacy field by field', async () => {
       const a = await user('Before');
       const withAvatar = await store.updateProfile(a.id, { avatarUrl: 'https://example.test/a.png' });

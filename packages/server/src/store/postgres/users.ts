@@ -3,6 +3,7 @@ import type { Privacy, UserId } from '@parley/protocol';
 import { StoreError, type NewUser, type PublicUserRecord, type RefreshTokenRecord, type UserAccessState, type UserRecord } from '../port';
 import type { Sql } from './db';
 import { isUniqueViolation } from './errors';
+import { peopleQuery } from '../people-search';
 import { toPublicUser, toRefreshToken, toUser, type PublicUserRow, type RefreshTokenRow, type UserRow } from './rows';
 
 const USER_COLUMNS = `id, username, display_name, avatar_url, password_hash, last_seen_visibility,
@@ -47,14 +48,28 @@ export function userQueries(sql: Sql) {
       return rows.map(toPublicUser);
     },
 
-    async searchUsers(prefix: string, limit: number): Promise<PublicUserRecord[]> {
-      const p = prefix.toLowerCase();
-      const rows = await sql<PublicUserRow[]>`
-        SELECT id, username, display_name, avatar_url FROM users
-        WHERE username >= ${p} AND username < ${p + MAX_CHAR}
-        ORDER BY username
-        LIMIT ${limit}
-      `;
+    // Two index probes, unioned: the username range (btree) and the display-name words
+    // (GIN, prefix tsquery); the cursor is the last username of the previous page.
+    async searchUsers(query: string, limit: number, after?: string): Promise<PublicUserRecord[]> {
+      const { usernamePrefix: p, words } = peopleQuery(query);
+      const from = after ?? '';
+      const rows =
+        words.length === 0
+          ? await sql<PublicUserRow[]>`
+              SELECT id, username, display_name, avatar_url FROM users
+              WHERE username >= ${p} AND username < ${p + MAX_CHAR} AND username > ${from}
+              ORDER BY username
+              LIMIT ${limit}
+            `
+          : await sql<PublicUserRow[]>`
+              SELECT id, username, display_name, avatar_url FROM users
+              WHERE username >= ${p} AND username < ${p + MAX_CHAR} AND username > ${from}
+              UNION
+              SELECT id, username, display_name, avatar_url FROM users
+              WHERE users_name_folded(display_name) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')}) AND username > ${from}
+              ORDER BY username
+              LIMIT ${limit}
+            `;
       return rows.map(toPublicUser);
     },
 

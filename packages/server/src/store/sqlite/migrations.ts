@@ -15,6 +15,7 @@ import { attachmentReleaseSchema } from './migrations/0010-attachment-release';
 import { eventsRowidSchema } from './migrations/0011-events-rowid';
 import { membershipVersionsSchema } from './migrations/0012-membership-versions';
 import { avatarsServedByParleySchema } from './migrations/0013-avatars-served-by-parley';
+import { peopleSearchSchema } from './migrations/0014-people-search';
 
 export interface SqliteMigration {
   version: number;
@@ -35,6 +36,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   { version: 11, name: 'events as a rowid table', sql: eventsRowidSchema },
   { version: 12, name: 'membership versions', sql: membershipVersionsSchema },
   { version: 13, name: 'avatars served by parley', sql: avatarsServedByParleySchema },
+  { version: 14, name: 'people search', sql: peopleSearchSchema },
 ];
 
 export function migrateSqlite(db: Database, now: () => number = Date.now): number[] {

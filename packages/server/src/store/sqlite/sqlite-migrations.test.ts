@@ -103,4 +103,17 @@ describe('SQLite migrations', () => {
     ]);
     db.close();
   });
+
+  it('version 14 indexes the display names of the users already there, by word, without accents', () => {
+    const db = databaseBefore(14);
+    db.exec(`INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES
+      ('u1', 'ann', 'Ann Éxample', 'h', 1), ('u2', 'bob', 'Bob', 'h', 1);`);
+    expect(migrateSqlite(db)).toEqual(SQLITE_MIGRATIONS.filter((x) => x.version >= 14).map((m) => m.version));
+    const match = (q: string) => db.prepare('SELECT u.username FROM users_name_fts f JOIN users u ON u.rowid = f.rowid WHERE users_name_fts MATCH ?').all(q);
+    expect(match('"ex"*')).toEqual([{ username: 'ann' }]);
+    db.prepare("UPDATE users SET display_name = 'Robert' WHERE id = 'u2'").run();
+    expect(match('"bob"*')).toEqual([]);
+    expect(match('"rob"*')).toEqual([{ username: 'bob' }]);
+    db.close();
+  });
 });

@@ -2,6 +2,7 @@
 import type { UserId } from '@parley/protocol';
 import type { SqliteContext, SyncStore } from './context';
 import { notFound } from './errors';
+import { peopleQuery } from '../people-search';
 import { toPublicUser, toRefreshToken, toUser, type PublicUserRow, type RefreshTokenRow, type UserRow } from './rows';
 
 type UserMethods = Pick<
@@ -34,9 +35,17 @@ export function userMethods(ctx: SqliteContext): UserMethods {
   const byId = db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`);
   const byUsername = db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE username = ?`);
   const publicByIds = db.prepare('SELECT id, username, display_name, avatar_url FROM users WHERE id IN (SELECT value FROM json_each(?))');
-  const search = db.prepare(
-    'SELECT id, username, display_name, avatar_url FROM users WHERE username >= ? AND username < ? ORDER BY username LIMIT ?',
+  // Two index probes, unioned: the username range, and the display-name words (FTS5 prefix
+  // queries); the cursor is the last username of the previous page.
+  const searchByUsername = db.prepare(
+    'SELECT id, username, display_name, avatar_url FROM users WHERE username >= @from AND username < @to AND username > @after ORDER BY username LIMIT @limit',
   );
+  const searchByName = db.prepare(`
+    SELECT id, username, display_name, avatar_url FROM users WHERE username >= @from AND username < @to AND username > @after
+    UNION
+    SELECT u.id, u.username, u.display_name, u.avatar_url FROM users_name_fts f JOIN users u ON u.rowid = f.rowid
+    WHERE users_name_fts MATCH @match AND u.username > @after
+    ORDER BY username LIMIT @limit`);
   const updateProfile = db.prepare(
     'UPDATE users SET display_name = coalesce(@displayName, display_name), avatar_url = CASE WHEN @setAvatar THEN @avatarUrl ELSE avatar_url END WHERE id = @id',
   );
@@ -86,9 +95,12 @@ export function userMethods(ctx: SqliteContext): UserMethods {
       if (ids.length === 0) return [];
       return (publicByIds.all(JSON.stringify(ids)) as PublicUserRow[]).map(toPublicUser);
     },
-    searchUsers(prefix, limit) {
-      const p = prefix.toLowerCase();
-      return (search.all(p, p + MAX_CHAR, Math.max(0, limit)) as PublicUserRow[]).map(toPublicUser);
+    searchUsers(query, limit, after) {
+      const { usernamePrefix: p, words } = peopleQuery(query);
+      const args = { from: p, to: p + MAX_CHAR, after: after ?? '', limit: Math.max(0, limit) };
+      // Each word a quoted prefix term (implicit AND): the words hold only letters and digits.
+      const rows = words.length === 0 ? searchByUsername.all(args) : searchByName.all({ ...args, match: words.map((w) => `"${w}"*`).join(' ') });
+      return (rows as PublicUserRow[]).map(toPublicUser);
     },
     updateProfile(id, patch) {
       return ctx.write(() => {
