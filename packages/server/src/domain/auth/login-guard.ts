@@ -12,7 +12,7 @@
  *   refused here. The owner on a new device waits like the attacker while an attack
  *   goes on; on any device they logged in from before, they get in.
  * When the per-account limit first refuses in a window the owner is told (a warning
- * in the log with the user id and a metric; see docs/security-resilience.md).
+ * in the log with the user id and a metric; see docs/security.md).
  *
  * Every key is hit by every attempt it covers, so the keys of an active attacker stay
  * the most recently used: a bounded in-memory limiter (rate-limit/memory.ts) evicts idle
