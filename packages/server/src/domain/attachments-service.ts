@@ -12,6 +12,8 @@ import { Readable, Transform } from 'node:stream';
 import type { Attachment, AttachmentId, ConversationId, UserId } from '@parley/protocol';
 import type { AttachmentRecord } from '../store/attachments-port';
 import { toMessageAttachment } from '../store/attachments-port';
+import type { MemberRecord } from '../store/port';
+import { readableMessage } from './rules/history-visibility';
 import { assertBlobKey, type BlobKey, type BlobStore } from '../blobs/port';
 import { sanitizeFileName, contentDisposition } from './attachments/file-name';
 import { isInlineImage, servedType } from './attachments/media-types';
@@ -143,11 +145,11 @@ export class AttachmentsService {
 
   /** Signed links for the asked attachments that a live message of this conversation carries (member only). */
   async links(userId: UserId, conversationId: ConversationId, ids: readonly AttachmentId[]) {
-    await this.requireMember(conversationId, userId);
+    const member = await this.requireMember(conversationId, userId);
     const exp = this.deps.clock() + SIGNED_URL_TTL_MS;
     const links = [];
     for (const id of new Set(ids)) {
-      const rec = await this.visible(conversationId, id);
+      const rec = await this.visible(conversationId, id, member);
       if (!rec) continue;
       const base = `/api/conversations/${encodeURIComponent(conversationId)}/attachments/${encodeURIComponent(id)}`;
       const url = `${base}?exp=${exp}&sig=${this.signer.sign(downloadPurpose(conversationId, id, 'file'), exp)}`;
@@ -162,12 +164,13 @@ export class AttachmentsService {
   }
 
   /**
-   * Opens a download. `viewer` is the authenticated user (membership checked here), or
-   * null for a verified signed link (checked when it was minted).
+   * Opens a download. `viewer` is the authenticated user (membership, and that they may
+   * read the message, checked here), or null for a verified signed link (checked when it
+   * was minted).
    */
   async download(viewer: UserId | null, conversationId: ConversationId, id: AttachmentId, variant: 'file' | 'thumbnail'): Promise<Download> {
-    if (viewer !== null) await this.requireMember(conversationId, viewer);
-    const rec = await this.visible(conversationId, id);
+    const member = viewer !== null ? await this.requireMember(conversationId, viewer) : null;
+    const rec = await this.visible(conversationId, id, member);
     if (!rec || (variant === 'thumbnail' && !rec.hasThumbnail)) throw notFound('attachment not found');
     const key = variant === 'thumbnail' ? thumbKey(id) : blobKey(id);
     const [body, size] = await Promise.all([this.blobs.get(key), this.blobs.size(key)]);
@@ -203,15 +206,21 @@ export class AttachmentsService {
     return removed;
   }
 
-  private async requireMember(conversationId: ConversationId, userId: UserId): Promise<void> {
-    if (!(await this.deps.store.getMember(conversationId, userId))) throw notFound('conversation not found');
+  private async requireMember(conversationId: ConversationId, userId: UserId): Promise<MemberRecord> {
+    const member = await this.deps.store.getMember(conversationId, userId);
+    if (!member) throw notFound('conversation not found');
+    return member;
   }
 
-  /** The attachment when a live (not deleted) message of this conversation carries it. */
-  private async visible(conversationId: ConversationId, id: AttachmentId): Promise<AttachmentRecord | null> {
+  /**
+   * The attachment when a live (not deleted) message of this conversation carries it and
+   * `reader` may read that message (rules/history-visibility.ts; null: a signed link).
+   */
+  private async visible(conversationId: ConversationId, id: AttachmentId, reader: MemberRecord | null): Promise<AttachmentRecord | null> {
     const rec = await this.deps.store.attachments.get(id);
     if (!rec || rec.conversationId !== conversationId || rec.messageId === null || rec.state !== 'ready') return null;
-    const message = await this.deps.store.getMessage(conversationId, rec.messageId);
+    const found = await this.deps.store.getMessage(conversationId, rec.messageId);
+    const message = reader ? readableMessage(reader, found) : found;
     return message && message.deletedAt === null ? rec : null;
   }
 

@@ -51,9 +51,10 @@ export function buildHandlers(s: Services): Handlers {
       if (created) ctx.reply.code(201);
       return { conversation };
     },
-    createGroup: async (ctx) => ({ conversation: await s.conversations.createGroup(uid(ctx), ctx.body.title, ctx.body.memberIds) }),
+    createGroup: async (ctx) => ({ conversation: await s.conversations.createGroup(uid(ctx), ctx.body.title, ctx.body.memberIds, ctx.body.historyVisibility) }),
     getConversation: async (ctx) => ({ conversation: await s.conversations.view(uid(ctx), ctx.params.id) }),
     renameConversation: async (ctx) => ({ conversation: await s.conversations.rename(uid(ctx), ctx.params.id, ctx.body.title) }),
+    updateConversationSettings: async (ctx) => ({ conversation: await s.conversations.setHistoryVisibility(uid(ctx), ctx.params.id, ctx.body.historyVisibility) }),
     addMembers: async (ctx) => ({ conversation: await s.conversations.addMembers(uid(ctx), ctx.params.id, ctx.body.userIds) }),
     removeMember: async (ctx) => s.conversations.removeMember(uid(ctx), ctx.params.id, ctx.params.userId),
     setMemberRole: async (ctx) => ({ conversation: await s.conversations.setRole(uid(ctx), ctx.params.id, ctx.params.userId, ctx.body.role) }),

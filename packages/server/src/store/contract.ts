@@ -15,6 +15,7 @@ import { conversations } from './contract/conversations';
 import { messages } from './contract/messages';
 import { reading } from './contract/reading';
 import { rules } from './contract/rules';
+import { historyVisibility } from './contract/history-visibility';
 
 export type StoreFactory = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -43,5 +44,6 @@ export function storeContract(name: string, factory: StoreFactory): void {
     messages(kit);
     reading(kit);
     rules(kit);
+    historyVisibility(kit);
   });
 }

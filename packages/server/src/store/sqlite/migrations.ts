@@ -13,6 +13,7 @@ import { notificationsSchema } from './migrations/0008-notifications';
 import { searchIndexOnAppendSchema } from './migrations/0009-search-index-on-append';
 import { attachmentReleaseSchema } from './migrations/0010-attachment-release';
 import { eventsRowidSchema } from './migrations/0011-events-rowid';
+import { historyVisibilitySchema } from './migrations/0012-history-visibility';
 
 export interface SqliteMigration {
   version: number;
@@ -31,6 +32,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   { version: 9, name: 'search index on append', sql: searchIndexOnAppendSchema },
   { version: 10, name: 'attachment release', sql: attachmentReleaseSchema },
   { version: 11, name: 'events as a rowid table', sql: eventsRowidSchema },
+  { version: 12, name: 'history visibility', sql: historyVisibilitySchema },
 ];
 
 export function migrateSqlite(db: Database, now: () => number = Date.now): number[] {
