@@ -74,7 +74,7 @@ describe('SQLite migrations', () => {
         ('c1', 3, 'message.edited', 'u1', 12, '{"messageId":"m2","body":"2"}');
     `);
     const before = db.prepare('SELECT * FROM events ORDER BY conversation_id, seq').all();
-    expect(migrateSqlite(db)).toEqual([11]);
+    expect(migrateSqlite(db)).toEqual(SQLITE_MIGRATIONS.filter((x) => x.version >= 11).map((m) => m.version));
     expect(db.prepare('SELECT * FROM events ORDER BY conversation_id, seq').all()).toEqual(before);
     // A rowid table now (WITHOUT ROWID tables have no rowid column to select).
     expect(() => db.prepare('SELECT rowid FROM events').all()).not.toThrow();
@@ -84,6 +84,23 @@ describe('SQLite migrations', () => {
     const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
     expect(plan("SELECT * FROM events WHERE conversation_id = 'c1' AND seq > 1 ORDER BY seq LIMIT 10")).toMatch(/USING INDEX sqlite_autoindex_events/);
     expect(plan(`SELECT seq FROM events WHERE ${EVENT_MESSAGE_ID} = 'm2' AND ${EVENT_IS_MESSAGE}`)).toMatch(/USING INDEX events_message/);
+    db.close();
+  });
+
+  it('version 12 keeps what everyone reads: existing conversations show all history, existing members read from the start', () => {
+    const db = databaseBefore(12);
+    db.exec(`
+      INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES ('u1', 'u1', 'U', 'h', 1), ('u2', 'u2', 'U', 'h', 1);
+      INSERT INTO conversations (id, kind, created_at, updated_at, last_seq) VALUES ('g', 'group', 1, 1, 9), ('d', 'direct', 1, 1, 3);
+      INSERT INTO members (conversation_id, user_id, role, joined_at) VALUES ('g', 'u1', 'owner', 1), ('g', 'u2', 'member', 8), ('d', 'u1', 'member', 1);
+    `);
+    expect(migrateSqlite(db)).toEqual(SQLITE_MIGRATIONS.filter((x) => x.version >= 12).map((m) => m.version));
+    expect(db.prepare('SELECT id, history_visibility FROM conversations ORDER BY id').all()).toEqual([
+      { id: 'd', history_visibility: 'all' },
+      { id: 'g', history_visibility: 'all' },
+    ]);
+    expect(db.prepare('SELECT DISTINCT visible_from_seq FROM members').all()).toEqual([{ visible_from_seq: 1 }]);
+    expect(() => db.prepare("UPDATE conversations SET history_visibility = 'some' WHERE id = 'g'").run()).toThrow(/CHECK/);
     db.close();
   });
 });
