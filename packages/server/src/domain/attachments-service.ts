@@ -214,13 +214,14 @@ export class AttachmentsService {
 
   /**
    * The attachment when a live (not deleted) message of this conversation carries it and
-   * `reader` may read that message (rules/history-visibility.ts; null: a signed link).
+   * `reader` may read that message (rules/history-visibility.ts; null: a signed link), or
+   * uploaded it: my own files stay mine, as the export says.
    */
   private async visible(conversationId: ConversationId, id: AttachmentId, reader: MemberRecord | null): Promise<AttachmentRecord | null> {
     const rec = await this.deps.store.attachments.get(id);
     if (!rec || rec.conversationId !== conversationId || rec.messageId === null || rec.state !== 'ready') return null;
     const found = await this.deps.store.getMessage(conversationId, rec.messageId);
-    const message = reader ? readableMessage(reader, found) : found;
+    const message = reader && reader.userId !== rec.ownerId ? readableMessage(reader, found) : found;
     return message && message.deletedAt === null ? rec : null;
   }
 

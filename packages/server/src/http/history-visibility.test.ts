@@ -129,7 +129,8 @@ describeEachBackend('history visibility', (backend) => {
   it("added again: in 'joined' mode from the new join, in 'all' mode everything", async () => {
     for (const mode of ['joined', 'all'] as const) {
       const g = await group(mode, [a, j]);
-      await send(j, g.id, `${mode}: mine, first membership`);
+      const file = await upload(j, `${mode}: my file`);
+      await send(j, g.id, `${mode}: mine, first membership`, [file]);
       await remove(g.id, j);
       await send(a, g.id, `${mode}: while away`);
       await add(g.id, j);
@@ -137,6 +138,8 @@ describeEachBackend('history visibility', (backend) => {
       expect(await historyBodies(j, g.id)).toEqual(
         mode === 'joined' ? [`${mode}: welcome back`] : [`${mode}: mine, first membership`, `${mode}: while away`, `${mode}: welcome back`],
       );
+      // My own upload stays mine either way (as in my export).
+      expect((await j.api.get(`/api/conversations/${g.id}/attachments/${file}`)).status).toBe(200);
     }
   });
 
