@@ -154,11 +154,17 @@ describeE2E('compose, mailboxes and groups', () => {
     await gus.page.getByText('3 members').waitFor();
     await notice(gus.page, `${eve.username} removed ${fay.username}`).waitFor();
     await notice(gus.page, `${eve.username} added ${fay.username}`).waitFor();
+    // A new group shows new members what is said from their join on (the default).
+    expect(await p.getByLabel('New members see').inputValue()).toBe('joined');
     await screenshot(p, 'group-details-desktop');
-    // Fay is back in, live: the conversation reappears where she is looking, its notices loaded with its history.
+    // Fay is back in, live: the conversation reappears where she is looking, its notices loaded with its history...
     await fay.page.getByRole('heading', { name: 'Exam prep' }).waitFor();
     await notice(fay.page, `${eve.username} added you`).waitFor();
-    await notice(fay.page, `${eve.username} renamed the group to “Exam prep”`).waitFor();
+    // ...which starts at her new join: nothing from before, not even from her first membership.
+    await fay.page.getByText('You see this group’s messages from when you joined.').waitFor();
+    const fayTimeline = fay.page.getByRole('list', { name: 'Messages' });
+    expect(await fayTimeline.getByText('Welcome to the study group!').count()).toBe(0);
+    expect(await fayTimeline.getByText('renamed the group').count()).toBe(0);
     await fay.page.getByRole('link', { name: 'Back to conversations' }).click();
     await fay.page.getByRole('link', { name: /Exam prep/ }).waitFor();
 
@@ -202,8 +208,9 @@ describeE2E('compose, mailboxes and groups', () => {
     await fay.page.reload();
     await fay.page.getByRole('link', { name: /Exam prep/ }).click();
     await notice(fay.page, `${gus.username} left`).waitFor();
-    await notice(fay.page, `${eve.username} removed you`).waitFor();
-    await notice(fay.page, `${eve.username} created the group “Study group”`).waitFor();
+    await notice(fay.page, `${eve.username} added you`).waitFor();
+    // Her reading starts at the re-join: her earlier membership is not shown again.
+    expect(await fay.page.getByRole('list', { name: 'Messages' }).getByText(`${eve.username} removed you`).count()).toBe(0);
   });
 
   it('shows every notice of a history page, even past one page of events', async () => {

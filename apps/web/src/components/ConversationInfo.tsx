@@ -8,6 +8,7 @@ import { Avatar } from './Avatar';
 import { BlockToggle } from './moderation/BlockToggle';
 import { MuteToggle } from './notifications/MuteToggle';
 import { FormError } from './FormError';
+import { HistoryVisibilitySetting } from './HistoryVisibilitySetting';
 import { MissingConversation } from './MissingConversation';
 import { RenameForm } from './RenameForm';
 import { ScreenHeader } from './ScreenHeader';
@@ -55,6 +56,7 @@ export function ConversationInfo({ id }: { id: string }) {
           {peer && <p className="muted">@{peer.user.username}{presence[peer.user.id]?.status === 'online' ? ' · online' : presence[peer.user.id]?.status === 'offline' ? ` · ${lastSeenText(presence[peer.user.id]!.lastSeenAt)}` : ''}</p>}
         </div>
         {manager && <RenameForm conversation={c} />}
+        <HistoryVisibilitySetting conversation={c} />
         <MuteToggle conversationId={c.id} />
         {peer && <BlockToggle userId={peer.user.id} username={peer.user.username} />}
         {c.kind === 'group' && (

@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import type { PublicUser } from '@parley/protocol';
+import { DEFAULT_HISTORY_VISIBILITY, type HistoryVisibility, type PublicUser } from '@parley/protocol';
 import { useStore } from '../state/app-context';
 import { describeError } from '../state/errors';
 import { conversationPath, navigate } from '../state/router';
 import { checkGroupTitle } from '../state/validate';
 import { FormError } from './FormError';
+import { HistoryVisibilitySelect } from './HistoryVisibilitySetting';
 import { IconButton } from './IconButton';
 import { ScreenHeader } from './ScreenHeader';
 import { UserPicker } from './UserPicker';
@@ -13,6 +14,7 @@ export function NewGroupScreen() {
   const store = useStore();
   const [title, setTitle] = useState('');
   const [members, setMembers] = useState<PublicUser[]>([]);
+  const [history, setHistory] = useState<HistoryVisibility>(DEFAULT_HISTORY_VISIBILITY);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -23,7 +25,7 @@ export function NewGroupScreen() {
     setBusy(true);
     setError(null);
     try {
-      const c = await store.createGroup(title.trim(), members.map((m) => m.id));
+      const c = await store.createGroup(title.trim(), members.map((m) => m.id), history);
       navigate(conversationPath(c.id));
     } catch (err) {
       setError(describeError(err, 'group'));
@@ -50,6 +52,7 @@ export function NewGroupScreen() {
           </ul>
         )}
         <UserPicker label="Add members" actionLabel={(u) => `Add ${u.username}`} exclude={members.map((m) => m.id)} onPick={(u) => setMembers([...members, u])} />
+        <HistoryVisibilitySelect id="group-history" value={history} onChange={setHistory} />
         <FormError message={error} />
         <div className="form-actions">
           <button type="submit" className="primary" disabled={busy}>Create group</button>

@@ -9,7 +9,7 @@
  * held and replayed past the fetched lastSeq, so nothing is lost or applied twice.
  */
 import type { ClientStatus, OutboxItem, ParleyClient } from '@parley/client';
-import { LIMITS, TYPING_TTL_MS, type AttachmentId, type Conversation, type ConversationEvent, type ConversationId, type Me, type Message, type Presence, type PublicUser, type Receipt, type UserEvent, type UserId } from '@parley/protocol';
+import { LIMITS, TYPING_TTL_MS, type AttachmentId, type Conversation, type ConversationEvent, type ConversationId, type HistoryVisibility, type Me, type Message, type Presence, type PublicUser, type Receipt, type UserEvent, type UserId } from '@parley/protocol';
 import { applyToConversation, applyToWindow, emptyWindow, mergeMessages, type MessageWindow } from './conversation-events';
 import { isNoticeEvent, mergeNotices, noticesFrom } from './notices';
 
@@ -489,8 +489,8 @@ export class ChatStore {
     return conversation;
   }
 
-  async createGroup(title: string, memberIds: UserId[]): Promise<Conversation> {
-    const { conversation } = await this.client.request('createGroup', { body: { title, memberIds } });
+  async createGroup(title: string, memberIds: UserId[], historyVisibility?: HistoryVisibility): Promise<Conversation> {
+    const { conversation } = await this.client.request('createGroup', { body: { title, memberIds, ...(historyVisibility ? { historyVisibility } : {}) } });
     this.upsertConversation(conversation);
     return conversation;
   }

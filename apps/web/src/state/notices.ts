@@ -97,8 +97,8 @@ export function mergeNotices(current: readonly Notice[], incoming: readonly Noti
 
 const ROLE_PHRASE: Record<Role, string> = { owner: 'the owner', admin: 'an admin', member: 'a member' };
 
-/** The sentence a notice reads as, for `me`; `members` resolves names the notice could not. */
-export function noticeText(n: Notice, me: UserId | undefined, members: Conversation['members'] = []): string {
+/** The sentence a notice reads as, for `me`; `members` (and former members) resolve names the notice could not. */
+export function noticeText(n: Notice, me: UserId | undefined, members: readonly { user: PublicUser }[] = []): string {
   const name = (id: UserId | null, u: PublicUser | null, start: boolean): string => {
     if (id !== null && id === me) return start ? 'You' : 'you';
     const user = u ?? members.find((m) => m.user.id === id)?.user;
