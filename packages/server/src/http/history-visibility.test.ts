@@ -115,6 +115,19 @@ describeEachBackend('history visibility', (backend) => {
     expect((await j.api.get(`/api/conversations/${g.id}`)).body.conversation).toMatchObject({ lastMessage: { body: 'after the join' }, unreadCount: 1 });
   });
 
+  it('a member who joins while a message waits for its notifications is not told of it', async () => {
+    const g = await group('joined');
+    await send(a, g.id, 'decided late');
+    const { events } = (await o.api.get(`/api/conversations/${g.id}/events?after=0`)).body;
+    const created = events.find((e: { type: string }) => e.type === 'message.created');
+    await add(g.id, j);
+    // The decider reads the audience after the commit: here, after j's join.
+    server.app.services.notifications.committed([created]);
+    await server.app.services.notifications.idle();
+    const listed = (await j.api.get('/api/notifications')).body.notifications as { kind: string; conversationId: string }[];
+    expect(listed.filter((x) => x.conversationId === g.id).map((x) => x.kind)).toEqual(['added']);
+  });
+
   it("a member who joins an 'all' group reads everything, files included", async () => {
     const g = await group('all');
     const file = await upload(a, 'shared file bytes');
