@@ -150,11 +150,21 @@ describeE2E('compose, mailboxes and groups', () => {
     await gus.page.getByText('3 members').waitFor();
     await notice(gus.page, `${eve.username} removed ${fay.username}`).waitFor();
     await notice(gus.page, `${eve.username} added ${fay.username}`).waitFor();
+    // A new group shows new members what is said from their join on (the default).
+    const history = p.getByRole('radiogroup', { name: 'New members see' });
+    expect(await history.getByRole('radio', { name: 'From when they join' }).isChecked()).toBe(true);
     await screenshot(p, 'group-details-desktop');
-    // Fay is back in, live: the conversation reappears where she is looking, its notices loaded with its history.
+    // The owner opens the whole history to people added from now on (Fay's new membership keeps its start).
+    await history.getByText('All messages').click(); // the radio input itself is visually hidden
+    await p.getByText('History setting saved').waitFor();
+    // Fay is back in, live: the conversation reappears where she is looking, its notices loaded with its history...
     await fay.page.getByRole('heading', { name: 'Exam prep' }).waitFor();
     await notice(fay.page, `${eve.username} added you`).waitFor();
-    await notice(fay.page, `${eve.username} renamed the group to “Exam prep”`).waitFor();
+    // ...which starts at her new join: nothing from before, not even from her first membership.
+    await fay.page.getByText('You see this group’s messages from when you joined.').waitFor();
+    const fayTimeline = fay.page.getByRole('list', { name: 'Messages' });
+    expect(await fayTimeline.getByText('Welcome to the study group!').count()).toBe(0);
+    expect(await fayTimeline.getByText('renamed the group').count()).toBe(0);
     await fay.page.getByRole('link', { name: 'Back to conversations' }).click();
     await fay.page.getByRole('link', { name: /Exam prep/ }).waitFor();
 
@@ -163,6 +173,10 @@ describeE2E('compose, mailboxes and groups', () => {
     await fay.page.getByRole('link', { name: /Exam prep/ }).getByText(`${gus.username}: Gus signing off`).waitFor();
     await gus.page.getByRole('button', { name: 'Conversation details' }).click();
     expect(await gus.page.getByRole('button', { name: /^Options for / }).count()).toBe(0);
+    // Gus took the setting live; a plain member sees it and cannot change it.
+    const gusHistory = gus.page.getByRole('radiogroup', { name: 'New members see' });
+    await gusHistory.getByRole('radio', { name: 'All messages', checked: true }).waitFor({ state: 'attached' });
+    expect(await gusHistory.getByRole('radio', { name: 'From when they join' }).isDisabled()).toBe(true);
     await gus.page.getByRole('button', { name: 'Leave group' }).click();
     await gus.page.getByRole('link', { name: /Exam prep/ }).waitFor({ state: 'detached' });
     await p.getByRole('list', { name: 'Members' }).getByText(gus.username).waitFor({ state: 'detached' });
@@ -198,8 +212,9 @@ describeE2E('compose, mailboxes and groups', () => {
     await fay.page.reload();
     await fay.page.getByRole('link', { name: /Exam prep/ }).click();
     await notice(fay.page, `${gus.username} left`).waitFor();
-    await notice(fay.page, `${eve.username} removed you`).waitFor();
-    await notice(fay.page, `${eve.username} created the group “Study group”`).waitFor();
+    await notice(fay.page, `${eve.username} added you`).waitFor();
+    // Her reading starts at the re-join: her earlier membership is not shown again.
+    expect(await fay.page.getByRole('list', { name: 'Messages' }).getByText(`${eve.username} removed you`).count()).toBe(0);
   });
 
   it('shows every notice of a history page, even past one page of events', async () => {

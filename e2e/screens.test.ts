@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DESKTOP, PASSWORD, PHONE, api, axeViolations, describeE2E, finishE2E, messageItem, online, registerApi, screenshot, startE2E, watch, type E2E } from './harness';
+import { DESKTOP, PASSWORD, PHONE, api, axeViolations, describeE2E, finishE2E, messageItem, online, pickPerson, registerApi, screenshot, startE2E, watch, type E2E } from './harness';
 
 const VIEWPORTS = { desktop: DESKTOP, phone: PHONE } as const;
 const THEMES = ['light', 'dark'] as const;
@@ -13,14 +13,16 @@ const THEMES = ['light', 'dark'] as const;
 describeE2E('every screen, light and dark, desktop and phone', () => {
   let e2e: E2E;
   let ann: { id: string; username: string };
+  let bob: { id: string; username: string };
+  let cara: { id: string; username: string };
   let direct: string;
   let group: string;
 
   beforeAll(async () => {
     e2e = await startE2E();
     ann = await registerApi(e2e, 'ann', 'Ann Example');
-    const bob = await registerApi(e2e, 'bob', 'Bob Builder');
-    const cara = await registerApi(e2e, 'cara', 'Cara Díaz');
+    bob = await registerApi(e2e, 'bob', 'Bob Builder');
+    cara = await registerApi(e2e, 'cara', 'Cara Díaz');
     const asAnn = await api(e2e, ann.username);
     const asBob = await api(e2e, bob.username);
     const asCara = await api(e2e, cara.username);
@@ -108,6 +110,11 @@ describeE2E('every screen, light and dark, desktop and phone', () => {
         await page.getByLabel('To', { exact: true }).fill('bo');
         await page.getByRole('option').first().waitFor();
         await check(page, `new-chat-${tag}`);
+        // Two people make a group: its name and who reads its history.
+        await pickPerson(page, 'To', 'bo', bob.username);
+        await pickPerson(page, 'To', 'ca', cara.username);
+        await page.getByRole('radiogroup', { name: 'New members see' }).waitFor();
+        await check(page, `new-group-${tag}`);
         await page.keyboard.press('Escape');
 
         await go(page, '/');

@@ -114,6 +114,29 @@ describe('Sequencer', () => {
     expect(applied.more).toBe(true);
   });
 
+  it("starts a conversation where my reading starts (a join to a 'joined' group): no gap before it", () => {
+    const s = new Sequencer();
+    s.applySync({ conversations: [{ id: conv(1), events: [], receiptsVersion: 0, lastSeq: 5, hasMore: false, removed: false }], userEvents: [], userSeq: 0, hasMore: false }, 'heads');
+    // Added to a group whose log is at 11: the push of my own member.added (seq 12) comes first.
+    const c = conv(2);
+    expect(s.pushEvent(event(c, 12))).toEqual({ events: [], needsSync: true });
+    expect(s.syncRequest('events').conversations).toContainEqual({ id: c, seq: 0, receiptsVersion: 0 });
+    const applied = s.applySync(
+      { conversations: [{ id: c, events: [event(c, 12), event(c, 13)], receiptsVersion: 0, lastSeq: 13, hasMore: false, removed: false, visibleFromSeq: 12 }], userEvents: [], userSeq: 0, hasMore: false },
+      'events',
+    );
+    expect(applied.events.map((e) => e.seq)).toEqual([12, 13]);
+    expect(s.held(c)).toBe(13);
+    expect(s.hasGaps).toBe(false);
+    // Held from an earlier membership below a re-join: moves up to it the same way.
+    const again = s.applySync(
+      { conversations: [{ id: conv(1), events: [event(conv(1), 9)], receiptsVersion: 0, lastSeq: 9, hasMore: false, removed: false, visibleFromSeq: 9 }], userEvents: [], userSeq: 0, hasMore: false },
+      'events',
+    );
+    expect(again.events.map((e) => e.seq)).toEqual([9]);
+    expect(s.hasGaps).toBe(false);
+  });
+
   it('drops conversations the server reports removed', () => {
     const s = new Sequencer();
     s.applySync({ conversations: [{ id: conv(1), events: [], receiptsVersion: 0, lastSeq: 5, hasMore: false, removed: false }], userEvents: [], userSeq: 0, hasMore: false }, 'heads');

@@ -166,6 +166,9 @@ export class Sequencer {
         st.known = true;
         st.seq = 0;
       }
+      // Nothing before where my reading starts will ever come (a join to a group whose
+      // history is shown from each member's join): that is not a gap.
+      if (sc.visibleFromSeq !== undefined && st.seq < sc.visibleFromSeq - 1) st.seq = sc.visibleFromSeq - 1;
       for (const event of sc.events) {
         if (event.seq <= st.seq) continue;
         if (event.seq === st.seq + 1) {

@@ -73,6 +73,17 @@ export const MessageSchema = z.strictObject({
 });
 export type Message = z.infer<typeof MessageSchema>;
 
+/**
+ * Who of a group's members reads what was said before they joined: 'all' (every member
+ * reads the whole history) or 'joined' (a member reads from their own join on, as an
+ * end-to-end encrypted group allows). It decides what a join gets when it happens, so
+ * a change applies to members who join after it. Direct conversations are always 'all'.
+ */
+export const HistoryVisibilitySchema = z.enum(['all', 'joined']);
+export type HistoryVisibility = z.infer<typeof HistoryVisibilitySchema>;
+/** A new group's setting when its creator names none. */
+export const DEFAULT_HISTORY_VISIBILITY: HistoryVisibility = 'joined';
+
 const eventBase = {
   conversationId: ConversationIdSchema,
   seq: Seq,
@@ -91,6 +102,7 @@ export const ConversationEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...eventBase, type: z.literal('member.removed'), userId: UserIdSchema }),
   z.strictObject({ ...eventBase, type: z.literal('member.left'), userId: UserIdSchema }),
   z.strictObject({ ...eventBase, type: z.literal('member.role'), userId: UserIdSchema, role: RoleSchema }),
+  z.strictObject({ ...eventBase, type: z.literal('conversation.settings'), historyVisibility: HistoryVisibilitySchema }),
 ]);
 export type ConversationEvent = z.infer<typeof ConversationEventSchema>;
 export type ConversationEventType = ConversationEvent['type'];
@@ -131,13 +143,22 @@ export const ConversationSchema = z.strictObject({
   kind: z.enum(['direct', 'group']),
   /** Group title; null for direct conversations (show the other member's name). */
   title: z.string().nullable(),
+  /** Who reads what was said before they joined (see HistoryVisibilitySchema); 'all' for direct conversations. */
+  historyVisibility: HistoryVisibilitySchema,
   members: z.array(MemberSchema),
   lastSeq: Seq,
   receiptsVersion: Seq,
   lastMessage: MessageSchema.nullable(),
   unreadCount: z.number().int().min(0),
   /** My own state in this conversation. */
-  me: z.strictObject({ role: RoleSchema, readSeq: Seq, deliveredSeq: Seq, archived: z.boolean() }),
+  me: z.strictObject({
+    role: RoleSchema,
+    readSeq: Seq,
+    deliveredSeq: Seq,
+    archived: z.boolean(),
+    /** The first seq of the log I may read: 1, or my join in a group set to 'joined'. History, events and sync start here. */
+    visibleFromSeq: Seq,
+  }),
   createdAt: Millis,
   /** Time of the last event; conversation lists are ordered by it. */
   updatedAt: Millis,

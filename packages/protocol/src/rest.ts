@@ -10,6 +10,7 @@ import {
   ConversationEventSchema,
   ConversationIdSchema,
   ConversationSchema,
+  HistoryVisibilitySchema,
   MeSchema,
   MessageIdSchema,
   MessageSchema,
@@ -79,7 +80,10 @@ export const CreateDirectBody = z.strictObject({ userId: UserIdSchema });
 export const CreateGroupBody = z.strictObject({
   title: GroupTitleSchema,
   memberIds: z.array(UserIdSchema).max(LIMITS.addMembersPerRequest).default([]),
+  /** Who reads what was said before they joined; DEFAULT_HISTORY_VISIBILITY ('joined') when absent. */
+  historyVisibility: HistoryVisibilitySchema.optional(),
 });
+export const ConversationSettingsBody = z.strictObject({ historyVisibility: HistoryVisibilitySchema });
 export const RenameBody = z.strictObject({ title: GroupTitleSchema });
 export const AddMembersBody = z.strictObject({ userIds: z.array(UserIdSchema).min(1).max(LIMITS.addMembersPerRequest) });
 export const SetRoleBody = z.strictObject({ role: z.enum(['admin', 'member']) });
@@ -168,6 +172,12 @@ export const SyncConversation = z.strictObject({
   hasMore: z.boolean(),
   /** The client named it but is no longer a member (or it never existed): drop it. */
   removed: z.boolean(),
+  /**
+   * The first seq of this conversation I may read (my join, in a group set to 'joined'):
+   * events start after max(the seq I named, visibleFromSeq - 1), so a client holding
+   * less moves up to visibleFromSeq - 1 without taking it for a gap.
+   */
+  visibleFromSeq: Seq.optional(),
 });
 export const SyncResponse = z.strictObject({
   conversations: z.array(SyncConversation),

@@ -7,6 +7,7 @@ import { conversationName, lastSeenText, peerOf } from '../state/format';
 import { conversationPath, navigate } from '../state/router';
 import { Avatar } from './Avatar';
 import { FormError } from './FormError';
+import { HistoryVisibilitySetting } from './HistoryVisibilitySetting';
 import { Icon } from './Icon';
 import { IconButton } from './IconButton';
 import { MemberMenu } from './MemberMenu';
@@ -74,6 +75,7 @@ export function ConversationInfo({ id }: { id: string }) {
           {departed && <p className="muted">{t('departed.removed')}</p>}
         </div>
         {manager && <RenameForm conversation={c} />}
+        {c.kind === 'group' && !departed && <HistoryVisibilitySetting conversation={c} canChange={manager} />}
         {!departed && <MuteToggle conversationId={c.id} />}
         {peer && <BlockToggle userId={peer.user.id} username={peer.user.username} />}
         {c.kind === 'group' && (

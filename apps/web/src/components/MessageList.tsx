@@ -50,7 +50,13 @@ export function MessageList({ conversation: c, focusMessageId }: { conversation:
     if (c.kind !== 'group' || !messages) return;
     const members = new Set(c.members.map((x) => x.user.id));
     for (const m of messages) if (!members.has(m.senderId)) store.askFormerMember(m.senderId);
-  }, [messages, c.members, c.kind, store]);
+    // A notice about someone gone whose joining is not in what I may read (I joined after them).
+    for (const n of notices ?? []) {
+      if (!n.actor && !members.has(n.actorId)) store.askFormerMember(n.actorId);
+      if (n.userId && !n.user && !members.has(n.userId)) store.askFormerMember(n.userId);
+    }
+  }, [messages, notices, c.members, c.kind, store]);
+  const people = useMemo(() => [...c.members, ...Object.values(formerMembers).map((user) => ({ user }))], [c.members, formerMembers]);
 
   const pending = useMemo(() => {
     const acked = new Set(messages?.map((m) => m.clientMessageId));
@@ -151,7 +157,7 @@ export function MessageList({ conversation: c, focusMessageId }: { conversation:
     <div className="message-area">
       <div className="message-scroller" ref={scroller} onScroll={onScroll}>
         {w?.loadingOlder && <p className="list-note">{t('messages.loadingOlder')}</p>}
-        {w && !w.loading && !w.hasOlder && <p className="history-start">{t('messages.start')}</p>}
+        {w && !w.loading && !w.hasOlder && <p className="history-start">{c.me.visibleFromSeq > 1 ? t('messages.startFromJoin') : t('messages.start')}</p>}
         {(!w || w.loading) && !readOnly && <p className="list-note">{t('messages.loading')}</p>}
         <ol className="message-list" aria-label={t('messages.label')} ref={list}>
           {timeline.map((item, i) => {
@@ -161,7 +167,7 @@ export function MessageList({ conversation: c, focusMessageId }: { conversation:
               return (
                 <Fragment key={`notice-${item.notice.seq}`}>
                   {separator}
-                  <TimelineNotice text={noticeText(item.notice, me as UserId | undefined, c.members)} at={item.at} />
+                  <TimelineNotice text={noticeText(item.notice, me as UserId | undefined, people)} at={item.at} />
                 </Fragment>
               );
             }

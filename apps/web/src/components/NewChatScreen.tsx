@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PublicUser, UserId } from '@parley/protocol';
+import { DEFAULT_HISTORY_VISIBILITY, type HistoryVisibility, type PublicUser, type UserId } from '@parley/protocol';
 import { useStore } from '../state/app-context';
 import { describeError } from '../state/errors';
 import { conversationPath, navigate } from '../state/router';
 import { checkBody, checkGroupTitle, checkTitle } from '../state/validate';
 import { Avatar } from './Avatar';
 import { FormError } from './FormError';
+import { HistoryVisibilityChoice } from './HistoryVisibilitySetting';
 import { IconButton } from './IconButton';
 import { PeoplePicker } from './PeoplePicker';
 import { ScreenHeader } from './ScreenHeader';
@@ -15,7 +16,8 @@ import { ScreenHeader } from './ScreenHeader';
  * The one way to start a chat. Pick people as you type: one person opens our chat if
  * there is one, or writes the first message (with an optional subject, seed 002's
  * "compose"); the conversation is created only when that message is sent, so nobody
- * sees an empty chat appear. Two or more people make a group, named here.
+ * sees an empty chat appear. Two or more people make a group, named here, with who
+ * reads its history (new members from their join, by default, or everything).
  */
 export function NewChatScreen() {
   const { t } = useTranslation();
@@ -24,6 +26,7 @@ export function NewChatScreen() {
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
   const [groupName, setGroupName] = useState('');
+  const [history, setHistory] = useState<HistoryVisibility>(DEFAULT_HISTORY_VISIBILITY);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const single = people.length === 1 ? people[0]! : null;
@@ -39,7 +42,7 @@ export function NewChatScreen() {
     try {
       const c = single
         ? await store.sendToUser(single.id as UserId, body, title.trim() || null)
-        : await store.createGroup(groupName.trim(), people.map((p) => p.id));
+        : await store.createGroup(groupName.trim(), people.map((p) => p.id), history);
       navigate(conversationPath(c.id));
     } catch (err) {
       setError(describeError(err, single ? 'compose' : 'group'));
@@ -83,10 +86,13 @@ export function NewChatScreen() {
           </>
         )}
         {people.length > 1 && (
-          <div className="field">
-            <label htmlFor="new-chat-group">{t('newChat.groupName')}</label>
-            <input id="new-chat-group" value={groupName} onChange={(e) => setGroupName(e.target.value)} />
-          </div>
+          <>
+            <div className="field">
+              <label htmlFor="new-chat-group">{t('newChat.groupName')}</label>
+              <input id="new-chat-group" value={groupName} onChange={(e) => setGroupName(e.target.value)} />
+            </div>
+            <HistoryVisibilityChoice value={history} onChange={setHistory} />
+          </>
         )}
         <FormError message={error} />
         {(people.length > 1 || (single && !existing)) && (

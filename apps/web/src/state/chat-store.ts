@@ -9,7 +9,7 @@
  * held and replayed past the fetched lastSeq, so nothing is lost or applied twice.
  */
 import type { ClientStatus, FileToSend, ParleyClient } from '@parley/client';
-import { TYPING_TTL_MS, type AttachmentId, type Conversation, type ConversationEvent, type ConversationId, type Me, type Message, type Receipt, type Role, type UserEvent, type UserId } from '@parley/protocol';
+import { TYPING_TTL_MS, type AttachmentId, type Conversation, type ConversationEvent, type ConversationId, type HistoryVisibility, type Me, type Message, type Receipt, type Role, type UserEvent, type UserId } from '@parley/protocol';
 import { applyToConversation, applyToWindow, mergeMessages, type MessageWindow } from './conversation-events';
 import { initialState, without, withNotices, withoutTyping, withProfile, type ChatState, type FailedSend } from './chat-state';
 import { History } from './history';
@@ -443,14 +443,20 @@ export class ChatStore {
     return conversation;
   }
 
-  async createGroup(title: string, memberIds: UserId[]): Promise<Conversation> {
-    const { conversation } = await this.client.request('createGroup', { body: { title, memberIds } });
+  async createGroup(title: string, memberIds: UserId[], historyVisibility?: HistoryVisibility): Promise<Conversation> {
+    const { conversation } = await this.client.request('createGroup', { body: { title, memberIds, ...(historyVisibility ? { historyVisibility } : {}) } });
     this.upsertConversation(conversation);
     return conversation;
   }
 
   async rename(c: Conversation, title: string): Promise<void> {
     const { conversation } = await this.client.request('renameConversation', { params: { id: c.id }, body: { title } });
+    this.upsertConversation(conversation);
+  }
+
+  /** Who reads what was said before they joined, for people added from now on. */
+  async setHistoryVisibility(c: Conversation, historyVisibility: HistoryVisibility): Promise<void> {
+    const { conversation } = await this.client.request('updateConversationSettings', { params: { id: c.id }, body: { historyVisibility } });
     this.upsertConversation(conversation);
   }
 

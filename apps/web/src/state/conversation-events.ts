@@ -68,6 +68,8 @@ export function applyToConversation(c: Conversation, e: ConversationEvent, me: U
       return base;
     case 'conversation.renamed':
       return { ...base, title: e.title };
+    case 'conversation.settings':
+      return { ...base, historyVisibility: e.historyVisibility };
     case 'message.created': {
       const mine = e.message.senderId === me;
       return {

@@ -42,10 +42,10 @@ const LOG: ConversationEvent[] = [
 const MESSAGES = LOG.flatMap((e) => (e.type === 'message.created' ? [e.message] : []));
 
 const conversation: Conversation = {
-  id: CID, kind: 'group', title: 'Trip',
+  id: CID, kind: 'group', title: 'Trip', historyVisibility: 'all',
   members: [ann, bob].map((u) => ({ user: u, role: u === ann ? 'owner' : 'member', deliveredSeq: 9, readSeq: 9, joinedAt: CREATED })),
   lastSeq: 9, receiptsVersion: 0, lastMessage: message(8, bob), unreadCount: 0,
-  me: { role: 'owner', readSeq: 9, deliveredSeq: 9, archived: false }, createdAt: CREATED, updatedAt: CREATED + 9000,
+  me: { role: 'owner', readSeq: 9, deliveredSeq: 9, archived: false, visibleFromSeq: 1 }, createdAt: CREATED, updatedAt: CREATED + 9000,
 };
 
 /** History pages of two messages; the events route as the server answers it. */

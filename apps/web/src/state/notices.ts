@@ -97,10 +97,11 @@ export function mergeNotices(current: readonly Notice[], incoming: readonly Noti
 }
 
 /**
- * The sentence a notice reads as, for `me`; `members` resolves names the notice could not.
+ * The sentence a notice reads as, for `me`; `members` (and former members) resolve names
+ * the notice could not.
  * Sentences come from the catalogue ("notice.*"), with "self" variants where I am the actor.
  */
-export function noticeText(n: Notice, me: UserId | undefined, members: Conversation['members'] = []): string {
+export function noticeText(n: Notice, me: UserId | undefined, members: readonly { user: PublicUser }[] = []): string {
   const name = (id: UserId | null, u: PublicUser | null): string => {
     const user = u ?? members.find((m) => m.user.id === id)?.user;
     return user?.displayName || user?.username || i18n.t('common.someone');

@@ -12,6 +12,8 @@ import { Readable, Transform } from 'node:stream';
 import type { Attachment, AttachmentId, ConversationId, UserId } from '@parley/protocol';
 import type { AttachmentRecord } from '../store/attachments-port';
 import { toMessageAttachment } from '../store/attachments-port';
+import type { MemberRecord } from '../store/port';
+import { readableMessage } from './rules/history-visibility';
 import { assertBlobKey, type BlobKey, type BlobStore } from '../blobs/port';
 import { sanitizeFileName, contentDisposition } from './attachments/file-name';
 import { isInlineImage, servedType } from './attachments/media-types';
@@ -141,13 +143,16 @@ export class AttachmentsService {
     return this.linkHolder(q.uid, (holder) => this.signer.verify(uploadPurpose(holder), q.exp, q.sig, this.deps.clock()));
   }
 
-  /** Signed links for the asked attachments that a live message of this conversation carries (member only), bound to my sessions. */
+  /**
+   * Signed links for the asked attachments that a live message of this conversation
+   * carries and I may read (member only), bound to my sessions.
+   */
   async links(viewer: LinkHolder & { id: UserId }, conversationId: ConversationId, ids: readonly AttachmentId[]) {
-    await this.requireMember(conversationId, viewer.id);
+    const member = await this.requireMember(conversationId, viewer.id);
     const exp = this.deps.clock() + SIGNED_URL_TTL_MS;
     const links = [];
     for (const id of new Set(ids)) {
-      const rec = await this.visible(conversationId, id);
+      const rec = await this.visible(conversationId, id, member);
       if (!rec) continue;
       const base = `/api/conversations/${encodeURIComponent(conversationId)}/attachments/${encodeURIComponent(id)}`;
       const query = (variant: 'file' | 'thumbnail') => `?u=${encodeURIComponent(viewer.id)}&exp=${exp}&sig=${this.signer.sign(downloadPurpose(conversationId, id, variant, viewer), exp)}`;
@@ -171,12 +176,12 @@ export class AttachmentsService {
 
   /**
    * Opens a download for `viewer`: the authenticated user, or the holder of a verified
-   * signed link. Membership is checked here either way, so a link stops working for a
-   * member who left.
+   * signed link. Membership, and that they may read the message, are checked here either
+   * way, so a link stops working for a member who left.
    */
   async download(viewer: UserId, conversationId: ConversationId, id: AttachmentId, variant: 'file' | 'thumbnail'): Promise<Download> {
-    await this.requireMember(conversationId, viewer);
-    const rec = await this.visible(conversationId, id);
+    const member = await this.requireMember(conversationId, viewer);
+    const rec = await this.visible(conversationId, id, member);
     if (!rec || (variant === 'thumbnail' && !rec.hasThumbnail)) throw notFound('attachment not found');
     const key = variant === 'thumbnail' ? thumbKey(id) : blobKey(id);
     const [body, size] = await Promise.all([this.blobs.get(key), this.blobs.size(key)]);
@@ -212,15 +217,22 @@ export class AttachmentsService {
     return removed;
   }
 
-  private async requireMember(conversationId: ConversationId, userId: UserId): Promise<void> {
-    if (!(await this.deps.store.getMember(conversationId, userId))) throw notFound('conversation not found');
+  private async requireMember(conversationId: ConversationId, userId: UserId): Promise<MemberRecord> {
+    const member = await this.deps.store.getMember(conversationId, userId);
+    if (!member) throw notFound('conversation not found');
+    return member;
   }
 
-  /** The attachment when a live (not deleted) message of this conversation carries it. */
-  private async visible(conversationId: ConversationId, id: AttachmentId): Promise<AttachmentRecord | null> {
+  /**
+   * The attachment when a live (not deleted) message of this conversation carries it and
+   * `reader` may read that message (rules/history-visibility.ts), or uploaded it: my own
+   * files stay mine, as the export says.
+   */
+  private async visible(conversationId: ConversationId, id: AttachmentId, reader: MemberRecord): Promise<AttachmentRecord | null> {
     const rec = await this.deps.store.attachments.get(id);
     if (!rec || rec.conversationId !== conversationId || rec.messageId === null || rec.state !== 'ready') return null;
-    const message = await this.deps.store.getMessage(conversationId, rec.messageId);
+    const found = await this.deps.store.getMessage(conversationId, rec.messageId);
+    const message = reader.userId !== rec.ownerId ? readableMessage(reader, found) : found;
     return message && message.deletedAt === null ? rec : null;
   }
 

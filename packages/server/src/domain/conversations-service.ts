@@ -1,4 +1,4 @@
-import type { Conversation, ConversationId, Receipt, UserId } from '@parley/protocol';
+import type { Conversation, ConversationId, HistoryVisibility, Receipt, UserId } from '@parley/protocol';
 import { AppError, notFound, refusalError } from './errors';
 import type { Deps } from './deps';
 import type { Fanout } from './fanout';
@@ -7,6 +7,7 @@ import { batchesInFlight, GroupCommit } from './group-commit';
 import { ReceiptCoalescer } from './receipt-coalescer';
 import { conversation, decodeCursor, encodeCursor } from './views';
 import { StoreError, type WatermarkInput, type WatermarkResult } from '../store/port';
+import { readAfter } from './rules/history-visibility';
 
 /** Conversations, membership, per-member state (archive, watermarks). */
 export class ConversationsService {
@@ -58,10 +59,12 @@ export class ConversationsService {
     return { conversation: await this.view(userId, c.id), created };
   }
 
-  async createGroup(ownerId: UserId, title: string, memberIds: readonly UserId[]): Promise<Conversation> {
+  /** historyVisibility: absent means the default (newGroupVisibility in rules/history-visibility.ts). */
+  async createGroup(ownerId: UserId, title: string, memberIds: readonly UserId[], historyVisibility?: HistoryVisibility): Promise<Conversation> {
     await this.requireNoBlocks(ownerId, memberIds);
+    const at = this.deps.clock();
     const { conversation: c, events } = await this.deps.store
-      .createGroup({ id: newConversationId(), ownerId, title: title.trim(), memberIds, maxMembers: this.deps.config.maxGroupMembers, at: this.deps.clock() })
+      .createGroup({ id: newConversationId(), ownerId, title: title.trim(), memberIds, maxMembers: this.deps.config.maxGroupMembers, ...(historyVisibility ? { historyVisibility } : {}), at })
       .catch(userNotFound);
     this.fanout.events(events);
     return this.view(ownerId, c.id);
@@ -69,6 +72,12 @@ export class ConversationsService {
 
   async rename(actorId: UserId, id: ConversationId, title: string): Promise<Conversation> {
     this.fanout.events(await this.deps.store.renameGroup({ conversationId: id, actorId, title: title.trim(), at: this.deps.clock() }));
+    return this.view(actorId, id);
+  }
+
+  /** Who reads what was said before they joined, for members who join from now on. */
+  async setHistoryVisibility(actorId: UserId, id: ConversationId, historyVisibility: HistoryVisibility): Promise<Conversation> {
+    this.fanout.events(await this.deps.store.setHistoryVisibility({ conversationId: id, actorId, historyVisibility, at: this.deps.clock() }));
     return this.view(actorId, id);
   }
 
@@ -122,9 +131,11 @@ export class ConversationsService {
     return { deliveredSeq: r.deliveredSeq };
   }
 
+  /** The log after `after`, from where my reading starts: nothing before my join in a 'joined' group. */
   async events(userId: UserId, id: ConversationId, after: number, limit: number) {
-    await this.requireMember(userId, id);
-    return this.deps.store.eventsAfter(id, after, limit);
+    const member = await this.deps.store.getMember(id, userId);
+    if (!member) throw notFound('conversation not found');
+    return this.deps.store.eventsAfter(id, readAfter(member, after), limit);
   }
 
   async typing(userId: UserId, id: ConversationId, state: 'start' | 'stop'): Promise<void> {

@@ -6,6 +6,7 @@ import { AppError, notFound } from './errors';
 import type { Fanout } from './fanout';
 import { newId } from './ids';
 import { decodeCursor, encodeCursor, publicUser } from './views';
+import { readableMessage } from './rules/history-visibility';
 
 /**
  * Blocks, reports and the admin's powers. (The content filter lives in send-guard.ts, on
@@ -36,8 +37,10 @@ export class ModerationService {
   }
 
   async report(reporterId: UserId, conversationId: ConversationId, messageId: MessageId, reason: string): Promise<{ report: Report }> {
-    if (!(await this.deps.store.getMember(conversationId, reporterId))) throw notFound('conversation not found');
-    const message = await this.deps.store.getMessage(conversationId, messageId);
+    const member = await this.deps.store.getMember(conversationId, reporterId);
+    if (!member) throw notFound('conversation not found');
+    // A message from before the reporter's reading starts is, for them, not there.
+    const message = readableMessage(member, await this.deps.store.getMessage(conversationId, messageId));
     if (!message || message.deletedAt !== null) throw notFound('message not found');
     const at = this.deps.clock();
     try {

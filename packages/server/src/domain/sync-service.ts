@@ -1,5 +1,6 @@
 import { LIMITS, type SyncResponse, type UserId } from '@parley/protocol';
 import type { Deps } from './deps';
+import { readAfter } from './rules/history-visibility';
 
 type SyncConversation = SyncResponse['conversations'][number];
 
@@ -30,10 +31,11 @@ export class SyncService {
       const mine = held.get(head.id);
       held.delete(head.id);
       if (!mine && req.unknown === 'heads') {
-        out.push({ id: head.id, events: [], receiptsVersion: head.receiptsVersion, lastSeq: head.lastSeq, hasMore: false, removed: false });
+        out.push({ id: head.id, events: [], receiptsVersion: head.receiptsVersion, lastSeq: head.lastSeq, hasMore: false, removed: false, visibleFromSeq: head.visibleFromSeq });
         continue;
       }
-      const from = mine?.seq ?? 0;
+      // Never before where my reading starts: a client holding less moves up to it.
+      const from = readAfter(head, mine?.seq ?? 0);
       const eventsBehind = head.lastSeq > from;
       const receiptsBehind = !mine || head.receiptsVersion > mine.receiptsVersion;
       if (!eventsBehind && !receiptsBehind) continue;
@@ -51,7 +53,7 @@ export class SyncService {
         budget -= events.length;
         if (more) hasMore = true;
       }
-      const entry: SyncConversation = { id: head.id, events, receiptsVersion: head.receiptsVersion, lastSeq: head.lastSeq, hasMore: more, removed: false };
+      const entry: SyncConversation = { id: head.id, events, receiptsVersion: head.receiptsVersion, lastSeq: head.lastSeq, hasMore: more, removed: false, visibleFromSeq: head.visibleFromSeq };
       if (receiptsBehind) {
         const r = await store.receipts(head.id);
         entry.receipts = r.receipts;

@@ -7,12 +7,20 @@ export const conversationOperations = {
   createDirect: userOp({ rate: perUser('request'), run: (s, c, input: RouteInput<'createDirect'>) => s.conversations.openDirect(c.userId, input.userId) }),
   createGroup: userOp({
     rate: perUser('request'),
-    run: async (s, c, input: RouteInput<'createGroup'>) => ({ conversation: await s.conversations.createGroup(c.userId, input.title, input.memberIds) }),
+    run: async (s, c, input: RouteInput<'createGroup'>) => ({
+      conversation: await s.conversations.createGroup(c.userId, input.title, input.memberIds, input.historyVisibility),
+    }),
   }),
   getConversation: userOp({ rate: perUser('request'), run: async (s, c, input: RouteInput<'getConversation'>) => ({ conversation: await s.conversations.view(c.userId, input.id) }) }),
   renameConversation: userOp({
     rate: perUser('request'),
     run: async (s, c, input: RouteInput<'renameConversation'>) => ({ conversation: await s.conversations.rename(c.userId, input.id, input.title) }),
+  }),
+  updateConversationSettings: userOp({
+    rate: perUser('request'),
+    run: async (s, c, input: RouteInput<'updateConversationSettings'>) => ({
+      conversation: await s.conversations.setHistoryVisibility(c.userId, input.id, input.historyVisibility),
+    }),
   }),
   addMembers: userOp({
     rate: perUser('request'),
@@ -49,6 +57,7 @@ export const conversationRoutes: Pick<
   | 'createGroup'
   | 'getConversation'
   | 'renameConversation'
+  | 'updateConversationSettings'
   | 'addMembers'
   | 'removeMember'
   | 'setMemberRole'
@@ -69,6 +78,7 @@ export const conversationRoutes: Pick<
   createGroup: http('createGroup', ops.createGroup),
   getConversation: http('getConversation', ops.getConversation),
   renameConversation: http('renameConversation', ops.renameConversation),
+  updateConversationSettings: http('updateConversationSettings', ops.updateConversationSettings),
   addMembers: http('addMembers', ops.addMembers),
   removeMember: http('removeMember', ops.removeMember),
   setMemberRole: http('setMemberRole', ops.setMemberRole),

@@ -34,7 +34,7 @@ describeEachBackend('sync', (backend) => {
     await q.api.post(`/api/conversations/${g}/read`, { seq: 5 });
     const sock = await RawSocket.connect(server.wsUrl, q.token);
     const res = await sock.ok('sync', { unknown: 'heads' });
-    expect(res.conversations).toEqual([{ id: g, events: [], receiptsVersion: 1, lastSeq: 4, hasMore: false, removed: false }]);
+    expect(res.conversations).toEqual([{ id: g, events: [], receiptsVersion: 1, lastSeq: 4, hasMore: false, removed: false, visibleFromSeq: 1 }]);
     expect(res.hasMore).toBe(false);
     await sock.close();
   });
@@ -153,12 +153,20 @@ describeEachBackend('sync', (backend) => {
 
   it('a user added to a group while away gets all its events (unknown: events) and a removed one only the removal flag', async () => {
     const [p, q] = await registerUsers(server.url, 2, 'join');
-    const g = (await p.api.post('/api/conversations/group', { title: 'g' })).body.conversation.id;
+    // In a group that shows new members its history: every event from the start.
+    const g = (await p.api.post('/api/conversations/group', { title: 'g', historyVisibility: 'all' })).body.conversation.id;
     await p.api.post(`/api/conversations/${g}/messages`, { clientMessageId: 'j1', body: 'before q joined' });
     await p.api.post(`/api/conversations/${g}/members`, { userIds: [q.id] });
+    // By default ('joined'): from q's own join on.
+    const h = (await p.api.post('/api/conversations/group', { title: 'h' })).body.conversation.id;
+    await p.api.post(`/api/conversations/${h}/messages`, { clientMessageId: 'j2', body: 'before q joined' });
+    await p.api.post(`/api/conversations/${h}/members`, { userIds: [q.id] });
     const sq = await RawSocket.connect(server.wsUrl, q.token);
     const res = await sq.ok('sync', {});
     expect(byId(res, g)!.events.map((e) => e.type)).toEqual(['conversation.created', 'member.added', 'message.created', 'member.added']);
+    expect(byId(res, g)).toMatchObject({ visibleFromSeq: 1 });
+    expect(byId(res, h)!.events.map((e) => [e.seq, e.type])).toEqual([[4, 'member.added']]);
+    expect(byId(res, h)).toMatchObject({ visibleFromSeq: 4, lastSeq: 4 });
     await sq.close();
   });
 

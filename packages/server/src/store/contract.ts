@@ -16,6 +16,7 @@ import { messages } from './contract/messages';
 import { reading } from './contract/reading';
 import { rules } from './contract/rules';
 import { accessStates } from './contract/access-states';
+import { historyVisibility } from './contract/history-visibility';
 
 export type StoreFactory = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -45,5 +46,6 @@ export function storeContract(name: string, factory: StoreFactory): void {
     reading(kit);
     rules(kit);
     accessStates(kit);
+    historyVisibility(kit);
   });
 }

@@ -141,7 +141,7 @@ export function notificationsContract(name: string, factory: StoreFactory): void
       expect(capped.get(d)?.members).toBeNull();
       expect((await n().audiences([], 10)).size).toBe(0);
       const bName = (await store.getUser(b))!.username;
-      expect(await n().membersByUsername(c, [bName, 'nobody-here'])).toEqual([{ userId: b, username: bName, muted: true }]);
+      expect(await n().membersByUsername(c, [bName, 'nobody-here'])).toEqual([{ userId: b, username: bName, muted: true, visibleFromSeq: 1 }]);
       // Leaving ends the mute with the membership.
       await store.removeMember({ conversationId: c, actorId: b, userId: b, at: T0 + 5 });
       await store.addMembers({ conversationId: c, actorId: a, userIds: [b], maxMembers: 10, at: T0 + 6 });

@@ -10,7 +10,9 @@
  * - Notifications are listed newest first by (createdAt, id), keyset-paged. The message
  *   preview and the conversation title are read at list time (so an edit or a delete
  *   for everyone shows) and are empty/null once the user is no longer a member; the
- *   store never copies message text into a notification.
+ *   preview is empty too for a message before where the member's reading starts
+ *   (visibleFromSeq: a member added again to a 'joined' group). The store never copies
+ *   message text into a notification.
  * - markRead / markAllRead only touch the caller's own notifications; marking a read
  *   notification again changes nothing.
  * - Mute is a flag on the membership: it ends with the membership (leaving, removal).
@@ -53,8 +55,11 @@ export interface AudienceRecord {
   kind: 'direct' | 'group';
   title: string | null;
   memberCount: number;
-  /** Every member with mute flag and username, or null when memberCount > maxMembers. */
-  members: { userId: UserId; username: string; displayName: string; muted: boolean }[] | null;
+  /**
+   * Every member with mute flag, username and where their reading starts (a member who
+   * joined after a message is not notified of it), or null when memberCount > maxMembers.
+   */
+  members: { userId: UserId; username: string; displayName: string; muted: boolean; visibleFromSeq: number }[] | null;
 }
 
 export interface PushSubscriptionRecord {
@@ -84,7 +89,7 @@ export interface NotificationsStore {
   /** The audience of each known conversation among these (unknown ones are absent): one read per decider batch. */
   audiences(conversationIds: readonly ConversationId[], maxMembers: number): Promise<Map<ConversationId, AudienceRecord>>;
   /** Members of the conversation among these usernames (mentions in big groups), with mute flags. */
-  membersByUsername(conversationId: ConversationId, usernames: readonly string[]): Promise<{ userId: UserId; username: string; muted: boolean }[]>;
+  membersByUsername(conversationId: ConversationId, usernames: readonly string[]): Promise<{ userId: UserId; username: string; muted: boolean; visibleFromSeq: number }[]>;
 
   savePushSubscription(sub: PushSubscriptionRecord): Promise<void>;
   /** Returns whether a subscription of this user was removed. */

@@ -12,6 +12,11 @@
  *   stored message with duplicate = true and appends nothing.
  * - Errors are StoreError with a port code, or the RuleError of a rule the adapter
  *   applied (domain/rules); no driver error or SQL escapes an adapter.
+ * - A member reads messages from their membership's visibleFromSeq on: history, views
+ *   (last message, unread count), mailboxes, search and notification previews leave
+ *   out what came before, and a message before it is NOT_FOUND to edit, delete or hide
+ *   (domain/rules/history-visibility.ts). eventsAfter is the raw log: callers reading
+ *   for a member start it at readAfter(member, after).
  * - Membership is checked inside the transaction that writes, so a removed member can
  *   never append after its removal; so is a block between a direct conversation's two
  *   members (BLOCKED), so no message is stored after the block that refuses it. A retry
@@ -21,6 +26,7 @@ import type {
   ClientMessageId,
   ConversationEvent,
   ConversationId,
+  HistoryVisibility,
   Message,
   MessageId,
   Privacy,
@@ -116,12 +122,19 @@ export interface MemberRecord {
   readSeq: number;
   archived: boolean;
   joinedAt: number;
+  /**
+   * The first seq of the log this membership may read (domain/rules/history-visibility.ts),
+   * set when it began and never changed: every read of messages for this member starts here.
+   */
+  visibleFromSeq: number;
 }
 
 export interface ConversationRecord {
   id: ConversationId;
   kind: 'direct' | 'group';
   title: string | null;
+  /** What a member joining now reads of the past; 'all' for direct conversations. */
+  historyVisibility: HistoryVisibility;
   lastSeq: number;
   receiptsVersion: number;
   createdAt: number;
@@ -240,8 +253,11 @@ export interface Store {
   // ---- conversations
   /** Returns the existing direct conversation of the pair, or creates it (created = true). */
   getOrCreateDirect(input: { id: ConversationId; a: UserId; b: UserId; at: number }): Promise<{ conversation: ConversationRecord; created: boolean; events: ConversationEvent[] }>;
-  /** Creates a group with the creator as owner; appends conversation.created and member.added events. */
-  createGroup(input: { id: ConversationId; ownerId: UserId; title: string; memberIds: readonly UserId[]; maxMembers: number; at: number }): Promise<{ conversation: ConversationRecord; events: ConversationEvent[] }>;
+  /**
+   * Creates a group with the creator as owner; appends conversation.created and member.added
+   * events. historyVisibility: newGroupVisibility (the default) when absent; its founders read everything.
+   */
+  createGroup(input: { id: ConversationId; ownerId: UserId; title: string; memberIds: readonly UserId[]; maxMembers: number; historyVisibility?: HistoryVisibility; at: number }): Promise<{ conversation: ConversationRecord; events: ConversationEvent[] }>;
   getConversation(id: ConversationId): Promise<ConversationRecord | null>;
   /** null when the user is not a member (callers answer 404). */
   getMember(conversationId: ConversationId, userId: UserId): Promise<MemberRecord | null>;
@@ -268,7 +284,15 @@ export interface Store {
    * not a member).
    */
   renameGroup(input: { conversationId: ConversationId; actorId: UserId; title: string; at: number }): Promise<ConversationEvent[]>;
-  /** All or nothing: CONFLICT when any of userIds is already a member (a repeated id counts once). */
+  /**
+   * Changes who reads what was said before they joined, for later joins (planVisibilityChange:
+   * owner or admin of a group); appends conversation.settings. The value it has appends nothing ([]).
+   */
+  setHistoryVisibility(input: { conversationId: ConversationId; actorId: UserId; historyVisibility: HistoryVisibility; at: number }): Promise<ConversationEvent[]>;
+  /**
+   * All or nothing: CONFLICT when any of userIds is already a member (a repeated id counts once).
+   * Each new membership reads from visibleFromAtJoin(conversation, lastSeq before the adds).
+   */
   addMembers(input: { conversationId: ConversationId; actorId: UserId; userIds: readonly UserId[]; maxMembers: number; at: number }): Promise<ConversationEvent[]>;
   /** Removes userId; when userId === actorId it is a leave (member.left). An owner leaving hands ownership on (chooseSuccessor). */
   removeMember(input: { conversationId: ConversationId; actorId: UserId; userId: UserId; at: number }): Promise<ConversationEvent[]>;
@@ -287,7 +311,7 @@ export interface Store {
   hideMessage(input: { conversationId: ConversationId; messageId: MessageId; userId: UserId; at: number }): Promise<UserEvent>;
   /** Messages by seq excluding the ones the viewer hid; `before` pages back (results ascending), `after` forward. */
   history(input: { conversationId: ConversationId; viewerId: UserId; before?: number; after?: number; limit: number }): Promise<{ messages: Message[]; hasMore: boolean }>;
-  /** Events with seq > after, ascending, at most limit. */
+  /** Events with seq > after, ascending, at most limit: the raw log (see readAfter for a member's reads). */
   eventsAfter(conversationId: ConversationId, after: number, limit: number): Promise<EventPage>;
   /** Received (sent by others in my conversations) or sent by me, newest first. */
   mailbox(input: { userId: UserId; box: 'received' | 'sent'; limit: number; cursor?: TimeCursor }): Promise<MailboxItem[]>;
@@ -308,8 +332,8 @@ export interface Store {
   receipts(conversationId: ConversationId): Promise<{ receipts: Receipt[]; receiptsVersion: number }>;
   setArchived(input: { conversationId: ConversationId; userId: UserId; archived: boolean; at: number }): Promise<UserEvent | null>;
   userEventsAfter(userId: UserId, after: number, limit: number): Promise<{ events: UserEvent[]; hasMore: boolean; userSeq: number }>;
-  /** For catch-up: the user's conversations with their lastSeq and receiptsVersion. */
-  conversationHeads(userId: UserId): Promise<{ id: ConversationId; lastSeq: number; receiptsVersion: number }[]>;
+  /** For catch-up: the user's conversations with their lastSeq and receiptsVersion, and where the user's reading starts. */
+  conversationHeads(userId: UserId): Promise<{ id: ConversationId; lastSeq: number; receiptsVersion: number; visibleFromSeq: number }[]>;
 
   // ---- operations
   ping(): Promise<void>;

@@ -3,7 +3,7 @@
  * port records. Flags arrive as 0/1 from SQLite and as booleans from PostgreSQL, so the
  * mappers accept either.
  */
-import type { AttachmentId, ConversationId, MessageId, NotificationKind, Role, UserId } from '@parley/protocol';
+import type { AttachmentId, ConversationId, HistoryVisibility, MessageId, NotificationKind, Role, UserId } from '@parley/protocol';
 import type { AttachmentRecord } from './attachments-port';
 import type { NotificationRecord, PushSubscriptionRecord } from './notifications-port';
 import type { ReportRecord } from './moderation-port';
@@ -48,6 +48,7 @@ export interface ConversationRow {
   id: string;
   kind: string;
   title: string | null;
+  history_visibility: string;
   last_seq: number;
   receipts_version: number;
   created_at: number;
@@ -59,6 +60,7 @@ export function toConversation(r: ConversationRow): ConversationRecord {
     id: r.id as ConversationId,
     kind: r.kind as 'direct' | 'group',
     title: r.title,
+    historyVisibility: r.history_visibility as HistoryVisibility,
     lastSeq: r.last_seq,
     receiptsVersion: r.receipts_version,
     createdAt: r.created_at,
@@ -73,6 +75,7 @@ export interface MemberRow {
   read_seq: number;
   archived: number | boolean;
   joined_at: number;
+  visible_from_seq: number;
 }
 
 export function toMember(r: MemberRow): MemberRecord {
@@ -83,6 +86,7 @@ export function toMember(r: MemberRow): MemberRecord {
     readSeq: r.read_seq,
     archived: r.archived === true || r.archived === 1,
     joinedAt: r.joined_at,
+    visibleFromSeq: r.visible_from_seq,
   };
 }
 

@@ -38,6 +38,7 @@ import { encodeUser, frameJson } from '../../bus/envelope';
 import { publicUser } from '../views';
 import { BatchQueue } from './batch-queue';
 import { mentionedUsernames } from './mentions';
+import { mayRead } from '../rules/history-visibility';
 import type { PushDelivery, PushJob } from './push-delivery';
 
 type MessageCreated = Extract<ConversationEvent, { type: 'message.created' }>;
@@ -139,15 +140,19 @@ export class NotificationDecider {
     this.push.enqueue(pushes);
   }
 
-  /** Members to consider for a message: not the sender, and not in a block with them. */
+  /**
+   * Members to consider for a message: not the sender, not in a block with them, and
+   * able to read it (someone who joined a 'joined' group after it, while this batch
+   * waited, is not told of it).
+   */
   private async recipientsOf(audience: AudienceRecord, e: MessageCreated): Promise<Recipient[]> {
     const { store } = this.deps;
     const m = e.message;
     const names = mentionedUsernames(`${m.title ?? ''}\n${m.body}`);
     const recipients = (
       audience.members
-        ? audience.members.map((u) => ({ userId: u.userId, muted: u.muted, mentioned: names.includes(u.username) }))
-        : (await store.notifications.membersByUsername(m.conversationId, names)).map((u) => ({ userId: u.userId, muted: u.muted, mentioned: true }))
+        ? audience.members.filter((u) => mayRead(u, m.seq)).map((u) => ({ userId: u.userId, muted: u.muted, mentioned: names.includes(u.username) }))
+        : (await store.notifications.membersByUsername(m.conversationId, names)).filter((u) => mayRead(u, m.seq)).map((u) => ({ userId: u.userId, muted: u.muted, mentioned: true }))
     ).filter((r) => r.userId !== m.senderId);
     // A direct send was admitted only after SendGuard found no block either way between
     // the two members, just before its commit: reading blocks again here would cost a read

@@ -17,7 +17,7 @@ export function conversations(k: Kit): void {
       const id = convId();
       const first = await store.getOrCreateDirect({ id, a: a!.id, b: b!.id, at: T0 + 10 });
       expect(first.created).toBe(true);
-      expect(first.conversation).toEqual({ id, kind: 'direct', title: null, lastSeq: 3, receiptsVersion: 0, createdAt: T0 + 10, updatedAt: T0 + 10 });
+      expect(first.conversation).toEqual({ id, kind: 'direct', title: null, historyVisibility: 'all', lastSeq: 3, receiptsVersion: 0, createdAt: T0 + 10, updatedAt: T0 + 10 });
       const pub = (u: UserRecord) => ({ id: u.id, username: u.username, displayName: u.displayName, avatarUrl: null });
       expect(checkEvents(first.events)).toEqual([
         { type: 'conversation.created', conversationId: id, seq: 1, actorId: a!.id, at: T0 + 10, kind: 'direct', title: null },
@@ -73,7 +73,8 @@ export function conversations(k: Kit): void {
         maxMembers: 3,
         at: T0 + 1,
       });
-      expect(conversation).toEqual({ id, kind: 'group', title: 'Study', lastSeq: 4, receiptsVersion: 0, createdAt: T0 + 1, updatedAt: T0 + 1 });
+      // No historyVisibility asked: the default (newGroupVisibility), 'joined'.
+      expect(conversation).toEqual({ id, kind: 'group', title: 'Study', historyVisibility: 'joined', lastSeq: 4, receiptsVersion: 0, createdAt: T0 + 1, updatedAt: T0 + 1 });
       checkEvents(events);
       expect(events.map((e) => [e.seq, e.type, e.actorId, 'userId' in e ? e.userId : null, 'role' in e ? e.role : null])).toEqual([
         [1, 'conversation.created', o!.id, null, null],
@@ -91,11 +92,11 @@ export function conversations(k: Kit): void {
         [b!.id, 'member'],
         [a!.id, 'member'],
       ]);
-      expect(members[0]).toEqual({ userId: o!.id, role: 'owner', deliveredSeq: 0, readSeq: 0, archived: false, joinedAt: T0 + 1 });
+      expect(members[0]).toEqual({ userId: o!.id, role: 'owner', deliveredSeq: 0, readSeq: 0, archived: false, joinedAt: T0 + 1, visibleFromSeq: 1 });
       expect(await store.getMember(id, a!.id)).toEqual(members[2]);
       expect(await store.getMember(id, fresh('u') as UserId)).toBeNull();
       expect(await store.listConversationIds(a!.id)).toEqual([id]);
-      expect(await store.conversationHeads(a!.id)).toEqual([{ id, lastSeq: 4, receiptsVersion: 0 }]);
+      expect(await store.conversationHeads(a!.id)).toEqual([{ id, lastSeq: 4, receiptsVersion: 0, visibleFromSeq: 1 }]);
     });
 
     it('writes nothing when a member is unknown (NOT_FOUND) or the group is too big (LIMIT_EXCEEDED)', async () => {

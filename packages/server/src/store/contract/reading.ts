@@ -120,7 +120,7 @@ export function reading(k: Kit): void {
           { conversationId: id, userId: b!.id, deliveredSeq: 7, readSeq: 7, receiptsVersion: 4 },
         ].sort((p, q) => p.userId.localeCompare(q.userId)),
       );
-      expect(await store.conversationHeads(a!.id)).toEqual([{ id, lastSeq: 7, receiptsVersion: 4 }]);
+      expect(await store.conversationHeads(a!.id)).toEqual([{ id, lastSeq: 7, receiptsVersion: 4, visibleFromSeq: 1 }]);
       await expectCode(adv(out!.id, 'read', 1), 'NOT_MEMBER');
       // Receipts are not log events.
       expect(await lastSeq(id)).toBe(7);
@@ -224,7 +224,7 @@ export function reading(k: Kit): void {
 
       let view = (await store.getConversationView(g, me!.id))!;
       expect(view).toMatchObject({ id: g, kind: 'group', title: 'Team', lastSeq: m5.seq, receiptsVersion: 0, createdAt: T0, updatedAt: T0 + 5 });
-      expect(view.me).toEqual({ userId: me!.id, role: 'member', deliveredSeq: 0, readSeq: 0, archived: false, joinedAt: T0 });
+      expect(view.me).toEqual({ userId: me!.id, role: 'member', deliveredSeq: 0, readSeq: 0, archived: false, joinedAt: T0, visibleFromSeq: 1 });
       expect(view.members.map((m) => [m.userId, m.role, m.user.username, m.readReceipts])).toEqual([
         [x!.id, 'owner', x!.username, true],
         [me!.id, 'member', me!.username, true],

@@ -1,5 +1,5 @@
 /** Conversations and membership changes; every change is appended to the event log. */
-import type { ConversationEvent, ConversationId, Role, UserId } from '@parley/protocol';
+import type { ConversationEvent, ConversationId, HistoryVisibility, Role, UserId } from '@parley/protocol';
 import { StoreError, type ConversationRecord, type MemberRecord, type PublicUserRecord } from '../port';
 import type { Db, Sql, Tx } from './db';
 import {
@@ -13,6 +13,7 @@ import {
 } from './event-log';
 import { toConversation, toMember, toPublicUser, type ConversationRow, type MemberRow, type PublicUserRow } from './rows';
 import { checkManage, chooseSuccessor, distinctUsers, newGroupMembers, planAdd, planRemoval, planRoleChange } from '../../domain/rules/group-roles';
+import { newGroupVisibility, planVisibilityChange, visibleFromAtJoin } from '../../domain/rules/history-visibility';
 
 /** The unique key of the direct conversation between two users, whichever comes first. */
 export function directKey(a: UserId, b: UserId): string {
@@ -33,12 +34,13 @@ async function requireUsers(tx: Tx, ids: readonly UserId[]): Promise<PublicUserR
   });
 }
 
-async function insertMembers(tx: Tx, conversationId: ConversationId, members: { userId: UserId; role: Role }[], at: number): Promise<void> {
+/** visibleFrom: where the new memberships' reading starts (visibleFromAtJoin). */
+async function insertMembers(tx: Tx, conversationId: ConversationId, members: { userId: UserId; role: Role }[], at: number, visibleFrom: number): Promise<void> {
   if (members.length === 0) return;
   // WITH ORDINALITY keeps join_order in the given order.
   await tx`
-    INSERT INTO members (conversation_id, user_id, role, joined_at)
-    SELECT ${conversationId}, u, r, ${at}
+    INSERT INTO members (conversation_id, user_id, role, joined_at, visible_from_seq)
+    SELECT ${conversationId}, u, r, ${at}, ${visibleFrom}
     FROM unnest(${members.map((m) => m.userId)}::text[], ${members.map((m) => m.role)}::text[]) WITH ORDINALITY AS x(u, r, n)
     ORDER BY n
   `;
@@ -74,13 +76,14 @@ export function conversationQueries(sql: Sql) {
         const [ua, ub] = await requireUsers(tx, [input.a, input.b]);
         // A concurrent creator of the same pair wins the unique key; we then read its row.
         const [conv] = await tx<ConversationRow[]>`
-          INSERT INTO conversations (id, kind, title, direct_key, created_at, updated_at)
-          VALUES (${input.id}, 'direct', NULL, ${key}, ${input.at}, ${input.at})
+          INSERT INTO conversations (id, kind, title, history_visibility, direct_key, created_at, updated_at)
+          VALUES (${input.id}, 'direct', NULL, 'all', ${key}, ${input.at}, ${input.at})
           ON CONFLICT (direct_key) DO NOTHING
           RETURNING ${tx.unsafe(CONVERSATION_COLUMNS)}
         `;
         if (!conv) return null;
-        await insertMembers(tx, input.id, [{ userId: input.a, role: 'member' }, { userId: input.b, role: 'member' }], input.at);
+        const from = visibleFromAtJoin(toConversation(conv), 0);
+        await insertMembers(tx, input.id, [{ userId: input.a, role: 'member' }, { userId: input.b, role: 'member' }], input.at, from);
         const base = { actorId: input.a, at: input.at };
         const events = await appendEvents(tx, conv, [
           { ...base, type: 'conversation.created', kind: 'direct', title: null },
@@ -95,18 +98,19 @@ export function conversationQueries(sql: Sql) {
       return { conversation: toConversation(winner), created: false, events: [] as ConversationEvent[] };
     },
 
-    async createGroup(input: { id: ConversationId; ownerId: UserId; title: string; memberIds: readonly UserId[]; maxMembers: number; at: number }) {
+    async createGroup(input: { id: ConversationId; ownerId: UserId; title: string; memberIds: readonly UserId[]; maxMembers: number; historyVisibility?: HistoryVisibility; at: number }) {
       return (await sql.begin(async (tx) => {
         const found = new Map((await requireUsers(tx, [input.ownerId, ...distinctUsers(input.memberIds)])).map((u) => [u.id, u]));
         const others = newGroupMembers(input.ownerId, input.memberIds, input.maxMembers);
         const owner = found.get(input.ownerId);
         const users = others.map((id) => found.get(id)!);
         const [conv] = await tx<ConversationRow[]>`
-          INSERT INTO conversations (id, kind, title, created_at, updated_at)
-          VALUES (${input.id}, 'group', ${input.title}, ${input.at}, ${input.at})
+          INSERT INTO conversations (id, kind, title, history_visibility, created_at, updated_at)
+          VALUES (${input.id}, 'group', ${input.title}, ${newGroupVisibility(input.historyVisibility)}, ${input.at}, ${input.at})
           RETURNING ${tx.unsafe(CONVERSATION_COLUMNS)}
         `;
-        await insertMembers(tx, input.id, [{ userId: input.ownerId, role: 'owner' }, ...others.map((userId) => ({ userId, role: 'member' as const }))], input.at);
+        const from = visibleFromAtJoin(toConversation(conv!), 0);
+        await insertMembers(tx, input.id, [{ userId: input.ownerId, role: 'owner' }, ...others.map((userId) => ({ userId, role: 'member' as const }))], input.at, from);
         const base = { actorId: input.ownerId, at: input.at };
         const events = await appendEvents(tx, conv!, [
           { ...base, type: 'conversation.created', kind: 'group', title: input.title },
@@ -154,6 +158,16 @@ export function conversationQueries(sql: Sql) {
       })) as ConversationEvent[];
     },
 
+    async setHistoryVisibility(input: { conversationId: ConversationId; actorId: UserId; historyVisibility: HistoryVisibility; at: number }) {
+      return (await sql.begin(async (tx) => {
+        const conv = await lockConversation(tx, input.conversationId);
+        const actor = toMember(await requireMember(tx, input.conversationId, input.actorId));
+        if (planVisibilityChange(toConversation(conv), actor, input.historyVisibility) === 'noChange') return [];
+        await tx`UPDATE conversations SET history_visibility = ${input.historyVisibility} WHERE id = ${input.conversationId}`;
+        return appendEvents(tx, conv, [{ type: 'conversation.settings', actorId: input.actorId, at: input.at, historyVisibility: input.historyVisibility }]);
+      })) as ConversationEvent[];
+    },
+
     async addMembers(input: { conversationId: ConversationId; actorId: UserId; userIds: readonly UserId[]; maxMembers: number; at: number }) {
       return (await sql.begin(async (tx) => {
         const conv = await lockConversation(tx, input.conversationId);
@@ -163,7 +177,9 @@ export function conversationQueries(sql: Sql) {
         const present = new Set(current.map((r) => r.user_id));
         const adding = new Set(planAdd({ userIds: input.userIds, isMember: (id) => present.has(id), memberCount: present.size, maxMembers: input.maxMembers }));
         const added = users.filter((u) => adding.has(u.id));
-        await insertMembers(tx, input.conversationId, added.map((u) => ({ userId: u.id, role: 'member' as const })), input.at);
+        // Under the conversation's lock: last_seq is the log's head before these joins.
+        const from = visibleFromAtJoin(toConversation(conv), conv.last_seq);
+        await insertMembers(tx, input.conversationId, added.map((u) => ({ userId: u.id, role: 'member' as const })), input.at, from);
         return appendEvents(
           tx,
           conv,

@@ -12,8 +12,8 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** An event before it gets its conversation and seq. */
 export type EventDraft = DistributiveOmit<ConversationEvent, 'conversationId' | 'seq'>;
 
-export const CONVERSATION_COLUMNS = 'id, kind, title, last_seq, receipts_version, created_at, updated_at';
-export const MEMBER_COLUMNS = 'user_id, role, delivered_seq, read_seq, archived, joined_at';
+export const CONVERSATION_COLUMNS = 'id, kind, title, history_visibility, last_seq, receipts_version, created_at, updated_at';
+export const MEMBER_COLUMNS = 'user_id, role, delivered_seq, read_seq, archived, joined_at, visible_from_seq';
 
 /** Locks the conversation row for the rest of the transaction; NOT_FOUND if it does not exist. */
 export async function lockConversation(tx: Tx, id: ConversationId): Promise<ConversationRow> {

@@ -4,8 +4,9 @@ import { StoreError, type EventPage } from '../port';
 import type { Db, Sql, Tx } from './db';
 import { appendEvents, lockConversation, requireMember } from './event-log';
 import { eraseMessage } from './erase-message';
-import { toConversation, toMember, toMessage, toUserEvent, type EventRow, type MessageRow, type UserEventRow } from './rows';
+import { toConversation, toMember, toMessage, toUserEvent, type EventRow, type MemberRow, type MessageRow, type UserEventRow } from './rows';
 import { checkDeleteForEveryone, checkEdit, checkHide } from '../../domain/rules/message-rights';
+import { readableMessage } from '../../domain/rules/history-visibility';
 
 export const MESSAGE_COLUMNS = 'm.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.title, m.body, m.created_at, m.edited_at, m.deleted_at, m.attachments';
 
@@ -20,8 +21,14 @@ export async function findMessage(db: Db, conversationId: ConversationId, messag
   return row ?? null;
 }
 
-/** The rules' view of a message row (see domain/rules/message-rights.ts). */
-const factsOf = (row: MessageRow | null) => (row ? { senderId: row.sender_id, deletedAt: row.deleted_at } : null);
+/**
+ * The rules' view of a message row (see domain/rules/message-rights.ts), as the member
+ * sees it: none when it came before their reading starts (history-visibility.ts).
+ */
+const factsOf = (member: MemberRow, row: MessageRow | null) => {
+  const readable = readableMessage(toMember(member), row);
+  return readable ? { senderId: readable.sender_id, deletedAt: readable.deleted_at } : null;
+};
 
 /** Next gapless per-user seq; the row lock serializes the user's concurrent events. */
 export async function appendUserEvent(
@@ -51,9 +58,9 @@ export function messageQueries(sql: Sql) {
     async editMessage(input: { conversationId: ConversationId; messageId: MessageId; actorId: UserId; title: string | null | undefined; body: string; at: number }) {
       return (await sql.begin(async (tx) => {
         const conv = await lockConversation(tx, input.conversationId);
-        await requireMember(tx, input.conversationId, input.actorId);
+        const actor = await requireMember(tx, input.conversationId, input.actorId);
         const found = await findMessage(tx, input.conversationId, input.messageId);
-        checkEdit(input.actorId, factsOf(found));
+        checkEdit(input.actorId, factsOf(actor, found));
         const current = found!;
         const title = input.title === undefined ? current.title : input.title;
         const [row] = await tx<MessageRow[]>`
@@ -73,18 +80,18 @@ export function messageQueries(sql: Sql) {
         const conv = await lockConversation(tx, input.conversationId);
         const actor = await requireMember(tx, input.conversationId, input.actorId);
         const current = await findMessage(tx, input.conversationId, input.messageId);
-        checkDeleteForEveryone(toConversation(conv), toMember(actor), factsOf(current));
+        checkDeleteForEveryone(toConversation(conv), toMember(actor), factsOf(actor, current));
         return eraseMessage(tx, conv, current!, input.actorId, input.at);
       })) as ConversationEvent;
     },
 
     async hideMessage(input: { conversationId: ConversationId; messageId: MessageId; userId: UserId; at: number }) {
       return (await sql.begin(async (tx) => {
-        await requireMember(tx, input.conversationId, input.userId);
+        const member = await requireMember(tx, input.conversationId, input.userId);
         // Lock the user first so a concurrent hide of the same message waits and then
         // finds the mark instead of racing to insert it.
         await tx`SELECT 1 FROM users WHERE id = ${input.userId} FOR NO KEY UPDATE`;
-        checkHide(factsOf(await findMessage(tx, input.conversationId, input.messageId)));
+        checkHide(factsOf(member, await findMessage(tx, input.conversationId, input.messageId)));
         const [prior] = await tx<UserEventRow[]>`
           SELECT e.user_seq, e.type, e.at, e.conversation_id, e.message_id
           FROM hidden_messages h
@@ -107,7 +114,9 @@ export function messageQueries(sql: Sql) {
     },
 
     async history(input: { conversationId: ConversationId; viewerId: UserId; before?: number; after?: number; limit: number }) {
-      await requireMember(sql, input.conversationId, input.viewerId);
+      const viewer = await requireMember(sql, input.conversationId, input.viewerId);
+      // Where the viewer's reading starts (history-visibility.ts): a range on the same key.
+      const from = viewer.visible_from_seq;
       const notHidden = sql`
         NOT EXISTS (
           SELECT 1 FROM hidden_messages h
@@ -119,14 +128,14 @@ export function messageQueries(sql: Sql) {
       if (input.after !== undefined) {
         rows = await sql<MessageRow[]>`
           SELECT ${sql.unsafe(MESSAGE_COLUMNS)} FROM messages m
-          WHERE m.conversation_id = ${input.conversationId} AND m.seq > ${input.after}
+          WHERE m.conversation_id = ${input.conversationId} AND m.seq > ${input.after} AND m.seq >= ${from}
             AND m.seq < ${input.before ?? Number.MAX_SAFE_INTEGER} AND ${notHidden}
           ORDER BY m.seq ASC LIMIT ${take}
         `;
       } else {
         rows = await sql<MessageRow[]>`
           SELECT ${sql.unsafe(MESSAGE_COLUMNS)} FROM messages m
-          WHERE m.conversation_id = ${input.conversationId} AND m.seq < ${input.before ?? Number.MAX_SAFE_INTEGER} AND ${notHidden}
+          WHERE m.conversation_id = ${input.conversationId} AND m.seq >= ${from} AND m.seq < ${input.before ?? Number.MAX_SAFE_INTEGER} AND ${notHidden}
           ORDER BY m.seq DESC LIMIT ${take}
         `;
       }

@@ -13,13 +13,14 @@ import { toNotification, toPush, type NotificationRow, type PushRow } from '../r
 const str = (v: number | string | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
 
 export function createPostgresNotifications(sql: Sql): NotificationsStore {
-  // Title and preview only while the owner is still a member; a hidden or deleted message has none.
+  // Title and preview only while the owner is still a member; a hidden or deleted message
+  // has none, nor one before where the member's reading starts (a member added again).
   const select = (chars: number) => sql`
     SELECT n.id, n.user_id, n.kind, n.conversation_id, c.kind AS conversation_kind,
       CASE WHEN me.user_id IS NULL THEN NULL ELSE c.title END AS conversation_title,
       n.actor_id, u.username AS actor_username, u.display_name AS actor_display_name, u.avatar_url AS actor_avatar_url,
       n.message_id, n.seq,
-      CASE WHEN me.user_id IS NULL OR m.id IS NULL OR m.deleted_at IS NOT NULL OR h.message_id IS NOT NULL THEN '' ELSE left(m.body, ${chars}::int) END AS preview,
+      CASE WHEN me.user_id IS NULL OR m.id IS NULL OR m.seq < me.visible_from_seq OR m.deleted_at IS NOT NULL OR h.message_id IS NOT NULL THEN '' ELSE left(m.body, ${chars}::int) END AS preview,
       n.created_at, n.read_at
     FROM notifications n
     JOIN conversations c ON c.id = n.conversation_id
@@ -110,19 +111,21 @@ export function createPostgresNotifications(sql: Sql): NotificationsStore {
         for (const c of cs) out.set(c.id, { kind: c.kind, title: c.title, memberCount: c.member_count, members: c.member_count > maxMembers ? null : [] });
         const small = cs.filter((c) => c.member_count <= maxMembers).map((c) => c.id as string);
         if (small.length === 0) return out;
-        const rows = await sql<{ conversation_id: ConversationId; user_id: UserId; username: string; display_name: string; muted: boolean }[]>`
-          SELECT me.conversation_id, me.user_id, u.username, u.display_name, me.muted
+        const rows = await sql<{ conversation_id: ConversationId; user_id: UserId; username: string; display_name: string; muted: boolean; visible_from_seq: number }[]>`
+          SELECT me.conversation_id, me.user_id, u.username, u.display_name, me.muted, me.visible_from_seq
           FROM members me JOIN users u ON u.id = me.user_id WHERE me.conversation_id = ANY(${small}::text[])`;
-        for (const m of rows) out.get(m.conversation_id)?.members?.push({ userId: m.user_id, username: m.username, displayName: m.display_name, muted: m.muted });
+        for (const m of rows) {
+          out.get(m.conversation_id)?.members?.push({ userId: m.user_id, username: m.username, displayName: m.display_name, muted: m.muted, visibleFromSeq: m.visible_from_seq });
+        }
         return out;
       }),
     membersByUsername: (conversationId, usernames) =>
       guarded(async () => {
         if (usernames.length === 0) return [];
-        const rows = await sql<{ user_id: UserId; username: string; muted: boolean }[]>`
-          SELECT me.user_id, u.username, me.muted FROM members me JOIN users u ON u.id = me.user_id
+        const rows = await sql<{ user_id: UserId; username: string; muted: boolean; visible_from_seq: number }[]>`
+          SELECT me.user_id, u.username, me.muted, me.visible_from_seq FROM members me JOIN users u ON u.id = me.user_id
           WHERE me.conversation_id = ${conversationId} AND u.username = ANY(${[...usernames]}::text[])`;
-        return rows.map((m) => ({ userId: m.user_id, username: m.username, muted: m.muted }));
+        return rows.map((m) => ({ userId: m.user_id, username: m.username, muted: m.muted, visibleFromSeq: m.visible_from_seq }));
       }),
 
     savePushSubscription: (s) =>

@@ -116,6 +116,23 @@ describeWithPostgres('postgres migrations', reachable, () => {
       ]);
     });
 
+    it('version 18 keeps what everyone reads: existing conversations show all history, existing members read from the start', async () => {
+      const s = await scratch();
+      await migratePostgres(s.sql, { target: 17 });
+      await s.sql.unsafe(`
+        INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES ('u1', 'u1', 'U', 'h', 1), ('u2', 'u2', 'U', 'h', 1);
+        INSERT INTO conversations (id, kind, created_at, updated_at, last_seq) VALUES ('g', 'group', 1, 1, 9);
+        INSERT INTO members (conversation_id, user_id, role, joined_at) VALUES ('g', 'u1', 'owner', 1), ('g', 'u2', 'member', 8);
+      `);
+      expect(await migratePostgres(s.sql)).toEqual(MIGRATIONS.filter((m) => m.version > 17).map((m) => m.version));
+      expect([...(await s.sql`SELECT id, history_visibility FROM conversations`)]).toEqual([{ id: 'g', history_visibility: 'all' }]);
+      expect([...(await s.sql`SELECT user_id, visible_from_seq FROM members ORDER BY user_id`)]).toEqual([
+        { user_id: 'u1', visible_from_seq: 1 },
+        { user_id: 'u2', visible_from_seq: 1 },
+      ]);
+      await expect(s.sql`UPDATE conversations SET history_visibility = 'some'`).rejects.toThrow(/check/i);
+    });
+
     it('migrates once when several nodes start together', async () => {
       const s = await scratch();
       // Separate pools stand for separate processes.

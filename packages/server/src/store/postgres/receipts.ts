@@ -123,13 +123,13 @@ export function receiptQueries(sql: Sql) {
     },
 
     async conversationHeads(userId: UserId) {
-      const rows = await sql<{ id: string; last_seq: number; receipts_version: number }[]>`
-        SELECT c.id, c.last_seq, c.receipts_version
+      const rows = await sql<{ id: string; last_seq: number; receipts_version: number; visible_from_seq: number }[]>`
+        SELECT c.id, c.last_seq, c.receipts_version, mb.visible_from_seq
         FROM members mb JOIN conversations c ON c.id = mb.conversation_id
         WHERE mb.user_id = ${userId}
         ORDER BY c.id
       `;
-      return rows.map((r) => ({ id: r.id as ConversationId, lastSeq: r.last_seq, receiptsVersion: r.receipts_version }));
+      return rows.map((r) => ({ id: r.id as ConversationId, lastSeq: r.last_seq, receiptsVersion: r.receipts_version, visibleFromSeq: r.visible_from_seq }));
     },
   };
 }

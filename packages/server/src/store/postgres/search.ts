@@ -48,7 +48,7 @@ export function createPostgresSearch(sql: Sql): SearchStore {
             FROM messages m
             JOIN members me ON me.conversation_id = m.conversation_id AND me.user_id = ${userId}
             JOIN conversations c ON c.id = m.conversation_id
-            WHERE m.deleted_at IS NULL
+            WHERE m.deleted_at IS NULL AND m.seq >= me.visible_from_seq
               AND (m.created_at, m.id) < (${at}, ${id})
               ${matches}
               AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.conversation_id = m.conversation_id AND h.message_id = m.id AND h.user_id = ${userId})
@@ -61,7 +61,7 @@ export function createPostgresSearch(sql: Sql): SearchStore {
         }
         const rows = await sql<HitRow[]>`
           SELECT ${hitColumns(userId)},
-            (m.deleted_at IS NULL AND NOT EXISTS (
+            (m.deleted_at IS NULL AND m.seq >= me.visible_from_seq AND NOT EXISTS (
               SELECT 1 FROM hidden_messages h WHERE h.conversation_id = m.conversation_id AND h.message_id = m.id AND h.user_id = ${userId}
             )) AS visible
           FROM members me

@@ -2,7 +2,8 @@
  * Read models: a member's view of conversations (with last message and unread count)
  * and the received/sent mailboxes. All lists are keyset-paged; the per-conversation
  * parts (last message, unread count) are computed only for the page, each through the
- * (conversation_id, seq) primary key of the message partitions.
+ * (conversation_id, seq) primary key of the message partitions, never before where the
+ * member's reading starts (visible_from_seq, history-visibility.ts).
  */
 import type { ConversationId, UserId } from '@parley/protocol';
 import type postgres from 'postgres';
@@ -27,6 +28,7 @@ type PageRow = ConversationRow & {
   me_read_seq: number;
   me_archived: boolean;
   me_joined_at: number;
+  me_visible_from_seq: number;
   unread_count: number;
   lm_id: string | null;
 } & { [K in keyof MessageRow as `lm_${K}`]: MessageRow[K] | null };
@@ -45,20 +47,20 @@ export function viewQueries(sql: Sql) {
       FROM (${pageSql}) p
       LEFT JOIN LATERAL (
         SELECT ${sql.unsafe(MESSAGE_COLUMNS)} FROM messages m
-        WHERE m.conversation_id = p.id AND m.deleted_at IS NULL
+        WHERE m.conversation_id = p.id AND m.seq >= p.me_visible_from_seq AND m.deleted_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.conversation_id = m.conversation_id AND h.message_id = m.id AND h.user_id = ${viewerId})
         ORDER BY m.seq DESC LIMIT 1
       ) lm ON true
       CROSS JOIN LATERAL (
         SELECT count(*) AS n FROM messages m
-        WHERE m.conversation_id = p.id AND m.seq > p.me_read_seq AND m.sender_id <> ${viewerId} AND m.deleted_at IS NULL
+        WHERE m.conversation_id = p.id AND m.seq > p.me_read_seq AND m.seq >= p.me_visible_from_seq AND m.sender_id <> ${viewerId} AND m.deleted_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.conversation_id = m.conversation_id AND h.message_id = m.id AND h.user_id = ${viewerId})
       ) unread
       ORDER BY p.updated_at DESC, p.id DESC
     `;
     if (rows.length === 0) return [];
     const memberRows = await sql<MemberUserRow[]>`
-      SELECT mb.conversation_id, mb.user_id, mb.role, mb.delivered_seq, mb.read_seq, mb.archived, mb.joined_at,
+      SELECT mb.conversation_id, mb.user_id, mb.role, mb.delivered_seq, mb.read_seq, mb.archived, mb.joined_at, mb.visible_from_seq,
         u.id, u.username, u.display_name, u.avatar_url, u.read_receipts
       FROM members mb JOIN users u ON u.id = mb.user_id
       WHERE mb.conversation_id = ANY(${rows.map((r) => r.id)}::text[])
@@ -80,6 +82,7 @@ export function viewQueries(sql: Sql) {
         read_seq: r.me_read_seq,
         archived: r.me_archived,
         joined_at: r.me_joined_at,
+        visible_from_seq: r.me_visible_from_seq,
       }),
       lastMessage:
         r.lm_id === null
@@ -101,9 +104,9 @@ export function viewQueries(sql: Sql) {
     }));
   }
 
-  const PAGE_COLUMNS = sql.unsafe(`c.id, c.kind, c.title, c.last_seq, c.receipts_version, c.created_at, c.updated_at,
+  const PAGE_COLUMNS = sql.unsafe(`c.id, c.kind, c.title, c.history_visibility, c.last_seq, c.receipts_version, c.created_at, c.updated_at,
     mb.user_id AS me_user_id, mb.role AS me_role, mb.delivered_seq AS me_delivered_seq, mb.read_seq AS me_read_seq,
-    mb.archived AS me_archived, mb.joined_at AS me_joined_at`);
+    mb.archived AS me_archived, mb.joined_at AS me_joined_at, mb.visible_from_seq AS me_visible_from_seq`);
 
   return {
     async getConversationView(conversationId: ConversationId, userId: UserId): Promise<ConversationView | null> {
@@ -140,14 +143,15 @@ export function viewQueries(sql: Sql) {
         AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.conversation_id = m.conversation_id AND h.message_id = m.id AND h.user_id = ${u})
       `;
       // Received: newest `limit` of each of my conversations, then merged, so the work is
-      // bounded by memberships x limit instead of every message I ever received.
+      // bounded by memberships x limit instead of every message I ever received. Both
+      // boxes start each conversation where my membership's reading does.
       const source =
         input.box === 'received'
           ? sql`
               SELECT x.* FROM members mb
               CROSS JOIN LATERAL (
                 SELECT ${sql.unsafe(MESSAGE_COLUMNS)} FROM messages m
-                WHERE m.conversation_id = mb.conversation_id AND m.sender_id <> ${u} AND ${visible}
+                WHERE m.conversation_id = mb.conversation_id AND m.sender_id <> ${u} AND m.seq >= mb.visible_from_seq AND ${visible}
                 ORDER BY m.created_at DESC, m.id DESC LIMIT ${input.limit}
               ) x
               WHERE mb.user_id = ${u}
@@ -155,7 +159,7 @@ export function viewQueries(sql: Sql) {
           : sql`
               SELECT ${sql.unsafe(MESSAGE_COLUMNS)} FROM messages m
               JOIN members mb ON mb.conversation_id = m.conversation_id AND mb.user_id = ${u}
-              WHERE m.sender_id = ${u} AND ${visible}
+              WHERE m.sender_id = ${u} AND m.seq >= mb.visible_from_seq AND ${visible}
               ORDER BY m.created_at DESC, m.id DESC LIMIT ${input.limit}
             `;
       const rows = await sql<(MessageRow & { s_id: string; s_username: string; s_display_name: string; s_avatar_url: string | null; conversation_title: string | null })[]>`

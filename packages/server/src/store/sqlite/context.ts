@@ -49,8 +49,8 @@ export interface SqliteContext {
   requirePublicUser(id: UserId): PublicUserRecord;
 }
 
-export const CONVERSATION_COLUMNS = 'c.id, c.kind, c.title, c.last_seq, c.receipts_version, c.created_at, c.updated_at';
-export const MEMBER_COLUMNS = 'me.user_id, me.role, me.delivered_seq, me.read_seq, me.archived, me.joined_at';
+export const CONVERSATION_COLUMNS = 'c.id, c.kind, c.title, c.history_visibility, c.last_seq, c.receipts_version, c.created_at, c.updated_at';
+export const MEMBER_COLUMNS = 'me.user_id, me.role, me.delivered_seq, me.read_seq, me.archived, me.joined_at, me.visible_from_seq';
 
 export function createContext(db: Database): SqliteContext {
   const runner = db.transaction((fn: () => unknown) => fn());

@@ -6,6 +6,7 @@ import type { ConversationEvent, ConversationId, UserId } from '@parley/protocol
 import { CONVERSATION_COLUMNS, MEMBER_COLUMNS, type SqliteContext, type SyncStore } from './context';
 import { toConversation, toMember, type ConversationRow, type MemberRow } from './rows';
 import { checkManage, chooseSuccessor, distinctUsers, newGroupMembers, planAdd, planRemoval, planRoleChange } from '../../domain/rules/group-roles';
+import { newGroupVisibility, planVisibilityChange, visibleFromAtJoin } from '../../domain/rules/history-visibility';
 
 type ConversationMethods = Pick<
   SyncStore,
@@ -20,6 +21,7 @@ type ConversationMethods = Pick<
   | 'addMembers'
   | 'removeMember'
   | 'setMemberRole'
+  | 'setHistoryVisibility'
 >;
 
 /** One direct conversation per unordered pair, enforced by a unique key. */
@@ -30,13 +32,14 @@ export function directKey(a: string, b: string): string {
 export function conversationMethods(ctx: SqliteContext): ConversationMethods {
   const { db } = ctx;
   const insertConversation = db.prepare(
-    'INSERT INTO conversations (id, kind, title, direct_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO conversations (id, kind, title, history_visibility, direct_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const byDirectKey = db.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations c WHERE c.direct_key = ?`);
-  const insertMember = db.prepare('INSERT INTO members (conversation_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)');
+  const insertMember = db.prepare('INSERT INTO members (conversation_id, user_id, role, joined_at, visible_from_seq) VALUES (?, ?, ?, ?, ?)');
   const deleteMember = db.prepare('DELETE FROM members WHERE conversation_id = ? AND user_id = ?');
   const setRole = db.prepare('UPDATE members SET role = ? WHERE conversation_id = ? AND user_id = ?');
   const setTitle = db.prepare('UPDATE conversations SET title = ? WHERE id = ?');
+  const setVisibility = db.prepare('UPDATE conversations SET history_visibility = ? WHERE id = ?');
   const countMembers = db.prepare('SELECT count(*) AS n FROM members WHERE conversation_id = ?');
   const membersOf = db.prepare(`SELECT ${MEMBER_COLUMNS} FROM members me WHERE me.conversation_id = ? ORDER BY me.joined_at, me.rowid`);
   const idsOfUser = db.prepare('SELECT conversation_id FROM members WHERE user_id = ?');
@@ -47,9 +50,9 @@ export function conversationMethods(ctx: SqliteContext): ConversationMethods {
     WHERE m.user_id = ?
       AND (c.kind = 'direct' OR NOT EXISTS (SELECT 1 FROM members x WHERE x.conversation_id = m.conversation_id LIMIT 1 OFFSET ?))`);
 
-  const addMember = (conversationId: ConversationId, actorId: UserId, userId: UserId, role: 'owner' | 'member', at: number) => {
+  const addMember = (conversationId: ConversationId, actorId: UserId, userId: UserId, role: 'owner' | 'member', at: number, visibleFrom: number) => {
     const user = ctx.requirePublicUser(userId);
-    insertMember.run(conversationId, userId, role, at);
+    insertMember.run(conversationId, userId, role, at, visibleFrom);
     return ctx.appendEvent(conversationId, actorId, at, { type: 'member.added', userId, role, user });
   };
 
@@ -63,27 +66,30 @@ export function conversationMethods(ctx: SqliteContext): ConversationMethods {
         if (existing) return { conversation: toConversation(existing), created: false, events: [] };
         const userA = ctx.requirePublicUser(a);
         const userB = ctx.requirePublicUser(b);
-        insertConversation.run(id, 'direct', null, key, at, at);
+        insertConversation.run(id, 'direct', null, 'all', key, at, at);
         const events: ConversationEvent[] = [
           ctx.appendEvent(id, a, at, { type: 'conversation.created', kind: 'direct', title: null }),
         ];
-        insertMember.run(id, a, 'member', at);
+        const from = visibleFromAtJoin({ kind: 'direct', historyVisibility: 'all' }, 0);
+        insertMember.run(id, a, 'member', at, from);
         events.push(ctx.appendEvent(id, a, at, { type: 'member.added', userId: a, role: 'member', user: userA }));
-        insertMember.run(id, b, 'member', at);
+        insertMember.run(id, b, 'member', at, from);
         events.push(ctx.appendEvent(id, a, at, { type: 'member.added', userId: b, role: 'member', user: userB }));
         return { conversation: ctx.getConversation(id)!, created: true, events };
       });
     },
 
-    createGroup({ id, ownerId, title, memberIds, maxMembers, at }) {
+    createGroup({ id, ownerId, title, memberIds, maxMembers, historyVisibility, at }) {
       return ctx.write(() => {
         // Validate everything before the first write: a failed create leaves no trace.
         for (const m of [ownerId, ...distinctUsers(memberIds)]) ctx.requirePublicUser(m);
         const others = newGroupMembers(ownerId, memberIds, maxMembers);
-        insertConversation.run(id, 'group', title, null, at, at);
+        const visibility = newGroupVisibility(historyVisibility);
+        insertConversation.run(id, 'group', title, visibility, null, at, at);
         const events: ConversationEvent[] = [ctx.appendEvent(id, ownerId, at, { type: 'conversation.created', kind: 'group', title })];
-        events.push(addMember(id, ownerId, ownerId, 'owner', at));
-        for (const m of others) events.push(addMember(id, ownerId, m, 'member', at));
+        const from = visibleFromAtJoin({ kind: 'group', historyVisibility: visibility }, 0);
+        events.push(addMember(id, ownerId, ownerId, 'owner', at, from));
+        for (const m of others) events.push(addMember(id, ownerId, m, 'member', at, from));
         return { conversation: ctx.getConversation(id)!, events };
       });
     },
@@ -114,7 +120,8 @@ export function conversationMethods(ctx: SqliteContext): ConversationMethods {
         for (const userId of distinctUsers(userIds)) ctx.requirePublicUser(userId);
         const { n } = countMembers.get(conversationId) as { n: number };
         const wanted = planAdd({ userIds, isMember: (userId) => ctx.getMember(conversationId, userId) !== null, memberCount: n, maxMembers });
-        return wanted.map((userId) => addMember(conversationId, actorId, userId, 'member', at));
+        const from = visibleFromAtJoin(conversation, conversation.lastSeq);
+        return wanted.map((userId) => addMember(conversationId, actorId, userId, 'member', at, from));
       });
     },
 
@@ -130,6 +137,15 @@ export function conversationMethods(ctx: SqliteContext): ConversationMethods {
           events.push(ctx.appendEvent(conversationId, actorId, at, { type: 'member.role', userId: heir.userId, role: 'owner' }));
         }
         return events;
+      });
+    },
+
+    setHistoryVisibility({ conversationId, actorId, historyVisibility, at }) {
+      return ctx.write(() => {
+        const { conversation, member } = ctx.requireMembership(conversationId, actorId);
+        if (planVisibilityChange(conversation, member, historyVisibility) === 'noChange') return [];
+        setVisibility.run(historyVisibility, conversationId);
+        return [ctx.appendEvent(conversationId, actorId, at, { type: 'conversation.settings', historyVisibility })];
       });
     },
 

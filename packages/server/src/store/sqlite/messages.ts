@@ -3,14 +3,14 @@
  * the event log read and the mailbox lists.
  */
 import type { ConversationId } from '@parley/protocol';
-import type { MailboxItem, SendResult } from '../port';
+import type { MailboxItem, MemberRecord, SendResult } from '../port';
 import { createMessageEraser } from './erase-message';
 import { createSearchIndexer } from './search-index';
 import type { SqliteContext, SyncStore } from './context';
 import { attachmentsJson, createAttachmentClaimer } from './attachments';
-import { notFound } from './errors';
-import { checkDeleteForEveryone, checkEdit } from '../../domain/rules/message-rights';
+import { checkDeleteForEveryone, checkEdit, checkHide } from '../../domain/rules/message-rights';
 import { decideSend } from '../../domain/rules/send-rights';
+import { readableMessage } from '../../domain/rules/history-visibility';
 import { MESSAGE_COLUMNS, toEvent, toMessage, toPublicUser, toUserEvent, type EventRow, type MessageRow, type UserEventRow } from './rows';
 
 type MessageMethods = Pick<
@@ -51,7 +51,8 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
   const insertHidden = db.prepare('INSERT INTO hidden_messages (user_id, message_id, user_seq) VALUES (?, ?, ?)');
   const userEventAt = db.prepare('SELECT user_seq, type, at, payload FROM user_events WHERE user_id = ? AND user_seq = ?');
 
-  const historyBase = `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = @conversationId AND ${NOT_HIDDEN}`;
+  // @from: the viewer's visibleFromSeq (history-visibility.ts); a range on the same key.
+  const historyBase = `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = @conversationId AND m.seq >= @from AND ${NOT_HIDDEN}`;
   const historyLatest = db.prepare(`${historyBase} ORDER BY m.seq DESC LIMIT @limit`);
   const historyBefore = db.prepare(`${historyBase} AND m.seq < @before ORDER BY m.seq DESC LIMIT @limit`);
   const historyAfter = db.prepare(`${historyBase} AND m.seq > @after ORDER BY m.seq ASC LIMIT @limit`);
@@ -68,12 +69,13 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
   const mailboxOrder = 'ORDER BY m.created_at DESC, m.id DESC LIMIT @limit';
   // Received: the newest `limit` candidates of each of my conversations (a backward walk
   // of messages_received per conversation), then the newest `limit` of those. Work is
-  // proportional to conversations x page size, not to every message I can see.
+  // proportional to conversations x page size, not to every message I can see. Both
+  // boxes start each conversation where my membership's reading does (visible_from_seq).
   const receivedSql = (cursor: string) => `${mailboxSelect}
     FROM members me
     JOIN messages m ON m.rowid IN (
       SELECT r.rowid FROM messages r
-      WHERE r.conversation_id = me.conversation_id AND r.sender_id <> @viewer AND r.deleted_at IS NULL
+      WHERE r.conversation_id = me.conversation_id AND r.sender_id <> @viewer AND r.deleted_at IS NULL AND r.seq >= me.visible_from_seq
         AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = @viewer AND h.message_id = r.id) ${cursor}
       ORDER BY r.created_at DESC, r.id DESC LIMIT @limit)
     JOIN users u ON u.id = m.sender_id
@@ -84,7 +86,7 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
     JOIN members me ON me.conversation_id = m.conversation_id AND me.user_id = @viewer
     JOIN users u ON u.id = m.sender_id
     JOIN conversations c ON c.id = m.conversation_id
-    WHERE m.sender_id = @viewer AND ${mailboxFilter} ${cursor} ${mailboxOrder}`;
+    WHERE m.sender_id = @viewer AND m.seq >= me.visible_from_seq AND ${mailboxFilter} ${cursor} ${mailboxOrder}`;
   const mailbox = {
     received: db.prepare(receivedSql('')),
     receivedAfterCursor: db.prepare(receivedSql(cursorFilter('r'))),
@@ -92,10 +94,10 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
     sentAfterCursor: db.prepare(sentSql(cursorFilter('m'))),
   };
 
-  const requireMessage = (conversationId: ConversationId, messageId: string) => {
+  /** The message as the member sees it: null when there is none, or it came before their reading starts. */
+  const messageFor = (member: MemberRecord, conversationId: ConversationId, messageId: string) => {
     const row = byId.get(conversationId, messageId) as MessageRow | undefined;
-    if (!row) throw notFound('message');
-    return toMessage(row);
+    return readableMessage(member, row ? toMessage(row) : null);
   };
 
   return {
@@ -144,9 +146,10 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
     },
     editMessage({ conversationId, messageId, actorId, title, body, at }) {
       return ctx.write(() => {
-        ctx.requireMembership(conversationId, actorId);
-        const message = requireMessage(conversationId, messageId);
-        checkEdit(actorId, message);
+        const { member } = ctx.requireMembership(conversationId, actorId);
+        const found = messageFor(member, conversationId, messageId);
+        checkEdit(actorId, found);
+        const message = found!;
         const newTitle = title === undefined ? message.title : title;
         applyEdit.run(newTitle, body, at, messageId);
         const event = ctx.appendEvent(conversationId, actorId, at, { type: 'message.edited', messageId, title: newTitle, body, editedAt: at });
@@ -156,15 +159,14 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
     deleteMessageForEveryone({ conversationId, messageId, actorId, at }) {
       return ctx.write(() => {
         const { conversation, member } = ctx.requireMembership(conversationId, actorId);
-        const message = requireMessage(conversationId, messageId);
-        checkDeleteForEveryone(conversation, member, message);
+        checkDeleteForEveryone(conversation, member, messageFor(member, conversationId, messageId));
         return erase({ conversationId, messageId, actorId, at });
       });
     },
     hideMessage({ conversationId, messageId, userId, at }) {
       return ctx.write(() => {
-        ctx.requireMembership(conversationId, userId);
-        requireMessage(conversationId, messageId);
+        const { member } = ctx.requireMembership(conversationId, userId);
+        checkHide(messageFor(member, conversationId, messageId));
         const already = hiddenSeq.get(userId, messageId) as { user_seq: number } | undefined;
         if (already) {
           return toUserEvent(userEventAt.get(userId, already.user_seq) as UserEventRow);
@@ -176,8 +178,8 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
     },
     history({ conversationId, viewerId, before, after, limit }) {
       return ctx.read(() => {
-        ctx.requireMembership(conversationId, viewerId);
-        const params = { conversationId, viewer: viewerId, before, after, limit: Math.max(0, limit) + 1 };
+        const { member } = ctx.requireMembership(conversationId, viewerId);
+        const params = { conversationId, viewer: viewerId, from: member.visibleFromSeq, before, after, limit: Math.max(0, limit) + 1 };
         const page = (stmt: typeof historyLatest, descending: boolean) => {
           const rows = (stmt.all(params) as MessageRow[]).map(toMessage);
           const hasMore = rows.length > limit;

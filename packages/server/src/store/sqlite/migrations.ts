@@ -16,6 +16,7 @@ import { eventsRowidSchema } from './migrations/0011-events-rowid';
 import { membershipVersionsSchema } from './migrations/0012-membership-versions';
 import { avatarsServedByParleySchema } from './migrations/0013-avatars-served-by-parley';
 import { peopleSearchSchema } from './migrations/0014-people-search';
+import { historyVisibilitySchema } from './migrations/0015-history-visibility';
 
 export interface SqliteMigration {
   version: number;
@@ -37,6 +38,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   { version: 12, name: 'membership versions', sql: membershipVersionsSchema },
   { version: 13, name: 'avatars served by parley', sql: avatarsServedByParleySchema },
   { version: 14, name: 'people search', sql: peopleSearchSchema },
+  { version: 15, name: 'history visibility', sql: historyVisibilitySchema },
 ];
 
 export function migrateSqlite(db: Database, now: () => number = Date.now): number[] {

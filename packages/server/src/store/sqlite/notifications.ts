@@ -8,13 +8,14 @@ import { StoreError } from '../port';
 import type { SqliteContext } from './context';
 import { toNotification, toPush, type NotificationRow, type PushRow } from '../rows-common';
 
-// Title and preview only while the owner is still a member; a hidden or deleted message has none.
+// Title and preview only while the owner is still a member; a hidden or deleted message has
+// none, nor one before where the member's reading starts (a member added again).
 const SELECT_NOTIFICATIONS = `
   SELECT n.id, n.user_id, n.kind, n.conversation_id, c.kind AS conversation_kind,
     CASE WHEN me.user_id IS NULL THEN NULL ELSE c.title END AS conversation_title,
     n.actor_id, u.username AS actor_username, u.display_name AS actor_display_name, u.avatar_url AS actor_avatar_url,
     n.message_id, n.seq,
-    CASE WHEN me.user_id IS NULL OR m.id IS NULL OR m.deleted_at IS NOT NULL OR h.message_id IS NOT NULL THEN '' ELSE substr(m.body, 1, @chars) END AS preview,
+    CASE WHEN me.user_id IS NULL OR m.id IS NULL OR m.seq < me.visible_from_seq OR m.deleted_at IS NOT NULL OR h.message_id IS NOT NULL THEN '' ELSE substr(m.body, 1, @chars) END AS preview,
     n.created_at, n.read_at
   FROM notifications n
   JOIN conversations c ON c.id = n.conversation_id
@@ -40,8 +41,8 @@ export function createSqliteNotifications(ctx: SqliteContext): NotificationsStor
   const setMuted = db.prepare('UPDATE members SET muted = ? WHERE conversation_id = ? AND user_id = ?');
   const getMuted = db.prepare('SELECT muted FROM members WHERE conversation_id = ? AND user_id = ?');
   const conversation = db.prepare('SELECT kind, title, (SELECT count(*) FROM members WHERE conversation_id = c.id) AS member_count FROM conversations c WHERE c.id = ?');
-  const members = db.prepare('SELECT me.user_id, u.username, u.display_name, me.muted FROM members me JOIN users u ON u.id = me.user_id WHERE me.conversation_id = ?');
-  const membersNamed = db.prepare(`SELECT me.user_id, u.username, me.muted FROM members me JOIN users u ON u.id = me.user_id
+  const members = db.prepare('SELECT me.user_id, u.username, u.display_name, me.muted, me.visible_from_seq FROM members me JOIN users u ON u.id = me.user_id WHERE me.conversation_id = ?');
+  const membersNamed = db.prepare(`SELECT me.user_id, u.username, me.muted, me.visible_from_seq FROM members me JOIN users u ON u.id = me.user_id
     WHERE me.conversation_id = ? AND u.username IN (SELECT value FROM json_each(?))`);
   const savePush = db.prepare(`INSERT INTO push_subscriptions (endpoint, user_id, p256dh, auth, created_at) VALUES (@endpoint, @userId, @p256dh, @auth, @createdAt)
     ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth, created_at = excluded.created_at`);
@@ -127,11 +128,12 @@ export function createSqliteNotifications(ctx: SqliteContext): NotificationsStor
             const list =
               c.member_count > maxMembers
                 ? null
-                : (members.all(conversationId) as { user_id: string; username: string; display_name: string; muted: number }[]).map((m) => ({
+                : (members.all(conversationId) as { user_id: string; username: string; display_name: string; muted: number; visible_from_seq: number }[]).map((m) => ({
                     userId: m.user_id as UserId,
                     username: m.username,
                     displayName: m.display_name,
                     muted: m.muted === 1,
+                    visibleFromSeq: m.visible_from_seq,
                   }));
             out.set(conversationId, { kind: c.kind, title: c.title, memberCount: c.member_count, members: list });
           }
@@ -142,10 +144,11 @@ export function createSqliteNotifications(ctx: SqliteContext): NotificationsStor
       guard(() =>
         usernames.length === 0
           ? []
-          : (membersNamed.all(conversationId, JSON.stringify(usernames)) as { user_id: string; username: string; muted: number }[]).map((m) => ({
+          : (membersNamed.all(conversationId, JSON.stringify(usernames)) as { user_id: string; username: string; muted: number; visible_from_seq: number }[]).map((m) => ({
               userId: m.user_id as UserId,
               username: m.username,
               muted: m.muted === 1,
+              visibleFromSeq: m.visible_from_seq,
             })),
       ),
 

@@ -28,7 +28,7 @@ export function receiptMethods(ctx: SqliteContext): ReceiptMethods {
   const userEvents = db.prepare('SELECT user_seq, type, at, payload FROM user_events WHERE user_id = ? AND user_seq > ? ORDER BY user_seq LIMIT ?');
   const userSeq = db.prepare('SELECT user_seq FROM users WHERE id = ?');
   const heads = db.prepare(
-    'SELECT c.id, c.last_seq, c.receipts_version FROM members me JOIN conversations c ON c.id = me.conversation_id WHERE me.user_id = ?',
+    'SELECT c.id, c.last_seq, c.receipts_version, me.visible_from_seq FROM members me JOIN conversations c ON c.id = me.conversation_id WHERE me.user_id = ?',
   );
 
   const toReceipt = (conversationId: ConversationId, r: ReceiptRow, receiptsVersion: number): Receipt => ({
@@ -92,10 +92,11 @@ export function receiptMethods(ctx: SqliteContext): ReceiptMethods {
       });
     },
     conversationHeads(userId) {
-      return (heads.all(userId) as { id: string; last_seq: number; receipts_version: number }[]).map((r) => ({
+      return (heads.all(userId) as { id: string; last_seq: number; receipts_version: number; visible_from_seq: number }[]).map((r) => ({
         id: r.id as ConversationId,
         lastSeq: r.last_seq,
         receiptsVersion: r.receipts_version,
+        visibleFromSeq: r.visible_from_seq,
       }));
     },
   };

@@ -56,7 +56,7 @@ export function createSqliteSearch(ctx: SqliteContext): SearchStore {
         JOIN members me ON me.conversation_id = m.conversation_id AND me.user_id = @viewer
         JOIN conversations c ON c.id = m.conversation_id
         WHERE message_search MATCH @match AND s.rowid < @before
-          AND m.deleted_at IS NULL AND ${NOT_HIDDEN} ${likes}
+          AND m.seq >= me.visible_from_seq AND m.deleted_at IS NULL AND ${NOT_HIDDEN} ${likes}
         ORDER BY s.rowid DESC LIMIT @limit`);
       indexedCache.set(shortTerms, stmt);
     }
@@ -64,7 +64,7 @@ export function createSqliteSearch(ctx: SqliteContext): SearchStore {
   };
   // The newest SEARCH_SCAN_MAX of my messages, visible or not (the walk is what is bounded).
   const newestOfMine = db.prepare(`SELECT ${HIT_COLUMNS}, m.created_at AS cursor_key,
-      (m.deleted_at IS NULL AND ${NOT_HIDDEN}) AS visible
+      (m.seq >= me.visible_from_seq AND m.deleted_at IS NULL AND ${NOT_HIDDEN}) AS visible
     FROM members me
     JOIN messages m ON m.rowid IN (
       SELECT r.rowid FROM messages r

@@ -116,4 +116,21 @@ describe('SQLite migrations', () => {
     expect(match('"rob"*')).toEqual([{ username: 'bob' }]);
     db.close();
   });
+
+  it('version 15 keeps what everyone reads: existing conversations show all history, existing members read from the start', () => {
+    const db = databaseBefore(15);
+    db.exec(`
+      INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES ('u1', 'u1', 'U', 'h', 1), ('u2', 'u2', 'U', 'h', 1);
+      INSERT INTO conversations (id, kind, created_at, updated_at, last_seq) VALUES ('g', 'group', 1, 1, 9), ('d', 'direct', 1, 1, 3);
+      INSERT INTO members (conversation_id, user_id, role, joined_at) VALUES ('g', 'u1', 'owner', 1), ('g', 'u2', 'member', 8), ('d', 'u1', 'member', 1);
+    `);
+    expect(migrateSqlite(db)).toEqual(SQLITE_MIGRATIONS.filter((x) => x.version >= 15).map((m) => m.version));
+    expect(db.prepare('SELECT id, history_visibility FROM conversations ORDER BY id').all()).toEqual([
+      { id: 'd', history_visibility: 'all' },
+      { id: 'g', history_visibility: 'all' },
+    ]);
+    expect(db.prepare('SELECT DISTINCT visible_from_seq FROM members').all()).toEqual([{ visible_from_seq: 1 }]);
+    expect(() => db.prepare("UPDATE conversations SET history_visibility = 'some' WHERE id = 'g'").run()).toThrow(/CHECK/);
+    db.close();
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * Conversation views: a conversation as one member sees it (members, own state, last
  * visible message, unread count). Unread counting walks the (conversation_id, seq)
- * index from the member's read mark, never the whole conversation.
+ * index from the member's read mark, never the whole conversation. Neither looks before
+ * where the member's reading starts (visibleFromSeq).
  */
 import type { ConversationId, UserId } from '@parley/protocol';
 import type { ConversationRecord, ConversationView, MemberRecord } from '../port';
@@ -27,12 +28,12 @@ export function viewMethods(ctx: SqliteContext): ViewMethods {
   );
   const lastVisible = db.prepare(
     `SELECT ${MESSAGE_COLUMNS} FROM messages m
-     WHERE m.conversation_id = @conversationId AND m.deleted_at IS NULL AND ${NOT_HIDDEN}
+     WHERE m.conversation_id = @conversationId AND m.seq >= @from AND m.deleted_at IS NULL AND ${NOT_HIDDEN}
      ORDER BY m.seq DESC LIMIT 1`,
   );
   const unread = db.prepare(
     `SELECT count(*) AS n FROM messages m
-     WHERE m.conversation_id = @conversationId AND m.seq > @readSeq AND m.sender_id <> @viewer AND m.deleted_at IS NULL AND ${NOT_HIDDEN}`,
+     WHERE m.conversation_id = @conversationId AND m.seq > @readSeq AND m.seq >= @from AND m.sender_id <> @viewer AND m.deleted_at IS NULL AND ${NOT_HIDDEN}`,
   );
   const listSql = (cursor: string) => `SELECT ${CONVERSATION_COLUMNS}, ${MEMBER_COLUMNS}
      FROM members me JOIN conversations c ON c.id = me.conversation_id
@@ -47,8 +48,8 @@ export function viewMethods(ctx: SqliteContext): ViewMethods {
       user: toPublicUser({ id: r.user_id, username: r.username, display_name: r.display_name, avatar_url: r.avatar_url }),
       readReceipts: r.read_receipts === 1,
     }));
-    const last = lastVisible.get({ conversationId: conversation.id, viewer }) as MessageRow | undefined;
-    const { n } = unread.get({ conversationId: conversation.id, viewer, readSeq: me.readSeq }) as { n: number };
+    const last = lastVisible.get({ conversationId: conversation.id, viewer, from: me.visibleFromSeq }) as MessageRow | undefined;
+    const { n } = unread.get({ conversationId: conversation.id, viewer, readSeq: me.readSeq, from: me.visibleFromSeq }) as { n: number };
     return { ...conversation, members, me, lastMessage: last ? toMessage(last) : null, unreadCount: n };
   };
 

@@ -18,7 +18,7 @@ export const WRITE_METHODS: Readonly<Record<'store' | SubPort, readonly string[]
   store: [
     'createUser', 'updateProfile', 'updatePrivacy', 'setLastSeen', 'setLastSeenMany', 'revokeAllSessions',
     'insertRefreshToken', 'markRefreshTokenUsed', 'revokeRefreshFamily',
-    'getOrCreateDirect', 'createGroup', 'renameGroup', 'addMembers', 'removeMember', 'setMemberRole', 'setArchived',
+    'getOrCreateDirect', 'createGroup', 'renameGroup', 'setHistoryVisibility', 'addMembers', 'removeMember', 'setMemberRole', 'setArchived',
     'appendMessages', 'editMessage', 'deleteMessageForEveryone', 'hideMessage',
     'advanceWatermark', 'advanceWatermarks',
   ],
