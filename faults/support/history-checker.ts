@@ -34,6 +34,8 @@ export interface SendReply {
   code?: string;
   message?: { id: string; seq: number; conversationId: string };
   at: number;
+  /** How many times the send had been written to a socket when this reply arrived. */
+  attempt: number;
 }
 
 interface Watched {
@@ -111,12 +113,15 @@ export class HistoryRecorder {
     return n;
   }
 
-  /**
-   * Sends of these clients first written to the wire at or after `since` and not
-   * acknowledged yet. (A send written earlier may have its ack already on its way.)
-   */
-  inFlight(clients: ReadonlySet<string>, since: number): SendRecord[] {
-    return this.pending.filter((s) => clients.has(s.client) && (this.firstAttemptAt.get(s.clientMessageId) ?? -1) >= since);
+  /** Sends of these clients written to the wire at least `olderThanMs` ago and not acknowledged yet. */
+  inFlight(clients: ReadonlySet<string>, olderThanMs = 0): SendRecord[] {
+    const before = Date.now() - olderThanMs;
+    return this.pending.filter((s) => clients.has(s.client) && (this.firstAttemptAt.get(s.clientMessageId) ?? Infinity) <= before);
+  }
+
+  /** Whether the reply to a send's first attempt reached its client (an ack that was already on its way). */
+  firstAttemptAnswered(clientMessageId: string): boolean {
+    return this.replies.some((r) => r.clientMessageId === clientMessageId && r.attempt === 1);
   }
 
   /** Client ids sent more than once on the wire (retries with the same id). */

@@ -37,6 +37,7 @@ export function observingWebSocket(client: string, rec: HistoryRecorder): WebSoc
           ...(frame.error?.code ? { code: frame.error.code } : {}),
           ...(frame.data?.message ? { message: { id: frame.data.message.id, seq: frame.data.message.seq, conversationId: frame.data.message.conversationId } } : {}),
           at: Date.now(),
+          attempt: rec.attempts.get(clientMessageId) ?? 0,
         });
       });
     }

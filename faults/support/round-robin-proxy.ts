@@ -6,10 +6,11 @@
  * live one.
  *
  * A scenario can also hold a backend's replies (`holdReplies`): bytes from that node to
- * its clients stay in the proxy, so requests reach the node (and may commit) while their
- * replies do not reach the clients. That is how a test puts sends in flight on purpose.
+ * its clients are dropped by the proxy, so requests reach the node (and may commit) while
+ * their replies never reach the clients. That is how a test puts sends in flight on purpose.
  */
 import net from 'node:net';
+import { Transform } from 'node:stream';
 
 export interface RoundRobinProxy {
   url: string;
@@ -18,7 +19,7 @@ export interface RoundRobinProxy {
   readonly forwarded: ReadonlyMap<number, number>;
   /** The backend port a live client connection goes to, by the client's own (local) port. */
   backendOf(clientPort: number): number | undefined;
-  /** From now on, nothing the backend on `port` writes reaches its clients (until it closes). */
+  /** From now on, nothing the backend on `port` writes to its current clients reaches them (its close still does). */
   holdReplies(port: number): void;
   close(): Promise<void>;
 }
@@ -28,7 +29,7 @@ export async function startRoundRobinProxy(backendPorts: readonly number[]): Pro
   const sockets = new Set<net.Socket>();
   const forwarded = new Map<number, number>();
   /** Live pairs by the client's remote port (its local port on the client side). */
-  const pairs = new Map<number, { backendPort: number; upstream: net.Socket; client: net.Socket }>();
+  const pairs = new Map<number, { backendPort: number; replies: { held: boolean } }>();
 
   const track = (s: net.Socket) => {
     sockets.add(s);
@@ -68,7 +69,8 @@ export async function startRoundRobinProxy(backendPorts: readonly number[]): Pro
       const upstream = backend.socket;
       forwarded.set(backend.port, (forwarded.get(backend.port) ?? 0) + 1);
       const clientPort = client.remotePort!;
-      pairs.set(clientPort, { backendPort: backend.port, upstream, client });
+      const replies = { held: false };
+      pairs.set(clientPort, { backendPort: backend.port, replies });
       client.once('close', () => pairs.delete(clientPort));
       track(upstream);
       upstream.on('error', () => upstream.destroy());
@@ -76,7 +78,9 @@ export async function startRoundRobinProxy(backendPorts: readonly number[]): Pro
       upstream.once('close', () => client.destroy());
       client.once('close', () => upstream.destroy());
       client.pipe(upstream);
-      upstream.pipe(client);
+      // Replies pass a gate that can drop them; the pipe still carries the backend's end.
+      const gate = new Transform({ transform: (chunk, _enc, done) => done(null, replies.held ? undefined : chunk) });
+      upstream.pipe(gate).pipe(client);
       client.resume();
     });
   });
@@ -89,11 +93,7 @@ export async function startRoundRobinProxy(backendPorts: readonly number[]): Pro
     forwarded,
     backendOf: (clientPort) => pairs.get(clientPort)?.backendPort,
     holdReplies(port) {
-      for (const p of pairs.values()) {
-        if (p.backendPort !== port) continue;
-        p.upstream.unpipe(p.client);
-        p.upstream.pause();
-      }
+      for (const p of pairs.values()) if (p.backendPort === port) p.replies.held = true;
     },
     async close() {
       for (const s of sockets) s.destroy();
