@@ -34,9 +34,16 @@ export function dayLabel(t: number, now = Date.now()): string {
   return sameYear ? formatter('day-month', { day: 'numeric', month: 'long' }).format(t) : formatter('date', { day: 'numeric', month: 'long', year: 'numeric' }).format(t);
 }
 
-/** A clock time the locale's way: "19:59" or "7:59 PM" (never a padded "07:59 PM"). */
+/** A clock time the locale's way: "00:30" or "7:59 PM" (never a padded "07:59 PM"). */
 export function clockTime(t: number): string {
-  return formatter('clock', { hour: 'numeric', minute: '2-digit' }).format(t);
+  return formatter('clock', clockOptions(formatLocale())).format(t);
+}
+
+/** 24-hour locales pad the hour ("00:30", not "0:30"); 12-hour ones never do. */
+export function clockOptions(locale: string): Intl.DateTimeFormatOptions {
+  const cycle = new Intl.DateTimeFormat(locale, { hour: 'numeric' }).resolvedOptions().hourCycle;
+  const twentyFour = cycle === 'h23' || cycle === 'h24';
+  return { hour: twentyFour ? '2-digit' : 'numeric', minute: '2-digit' };
 }
 
 /** Short time for lists: a clock time today, a weekday this week, a date before. */
