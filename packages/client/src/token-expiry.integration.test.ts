@@ -187,10 +187,10 @@ describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s 
     // meanwhile, while b keeps sending.
     const sent: string[] = [];
     for (let i = 0; Date.now() - connectedAt < 3500; i++) {
-      sent.push((await b.client.send(cid, { body: `m${i}` }).done).id);
+      sent.push((await b.client.send(cid, { kind: 'text', content: { body: `m${i}` } }).done).id);
       await sleep(200);
     }
-    const barrier = await b.client.send(cid, { body: 'barrier' }).done;
+    const barrier = await b.client.send(cid, { kind: 'text', content: { body: 'barrier' } }).done;
     const state = () => ({ status: a.client.status, closes: a.ws.closes, opened: a.ws.opened(), statuses: a.statuses, auth: a.ws.authReplies });
     await until(() => messagesOf(a.events, cid).some((m) => m.id === barrier.id), 'the barrier message', state);
 
@@ -260,11 +260,11 @@ describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s 
     expect(a.statuses).not.toContain('stopped');
     expect(a.paths).toContain('/api/auth/refresh');
 
-    const after = await b.client.send(cid, { body: 'after expiry' }).done;
+    const after = await b.client.send(cid, { kind: 'text', content: { body: 'after expiry' } }).done;
     await until(() => messagesOf(a.events, cid).some((m) => m.id === after.id), 'the message after expiry', state);
     // A second message as a barrier: a duplicate of the first (push and catch-up both
     // delivering it) would have been emitted before this one.
-    const barrier = await b.client.send(cid, { body: 'barrier' }).done;
+    const barrier = await b.client.send(cid, { kind: 'text', content: { body: 'barrier' } }).done;
     await until(() => messagesOf(a.events, cid).some((m) => m.id === barrier.id), 'the barrier message', state);
     expect(messagesOf(a.events, cid).filter((m) => m.id === after.id)).toHaveLength(1);
     const seqs = a.events.filter((e) => e.conversationId === cid).map((e) => e.seq);

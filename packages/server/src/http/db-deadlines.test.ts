@@ -96,7 +96,7 @@ for (const [backend, runs] of backends) {
       const res = await fetch(`${server.url}/api/conversations/${conversationId}/messages`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ clientMessageId, body: `held ${clientMessageId}` }),
+        body: JSON.stringify({ clientMessageId, kind: 'text', content: { body: `held ${clientMessageId}` } }),
         signal: AbortSignal.timeout(10_000),
       });
       return { status: res.status, body: (await res.json()) as { code?: string; retryable?: boolean; message?: { id: string; seq: number } } };

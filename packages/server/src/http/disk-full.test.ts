@@ -82,7 +82,7 @@ describe.skipIf(!mountPoint)(`disk full under a SQLite node${mountPoint ? '' : '
     const alice = await registerUser(server.url, 'full');
     const bob = await registerUser(server.url, 'full');
     const conv = (await alice.api.post('/api/conversations/direct', { userId: bob.id })).body.conversation.id as string;
-    const send = (clientMessageId: string) => alice.api.post(`/api/conversations/${conv}/messages`, { clientMessageId, body: `${clientMessageId} ${'x'.repeat(3000)}` });
+    const send = (clientMessageId: string) => alice.api.post(`/api/conversations/${conv}/messages`, { clientMessageId, kind: 'text', content: { body: `${clientMessageId} ${'x'.repeat(3000)}` } });
     const acked: string[] = [];
     for (let i = 0; i < 5; i++) {
       expect((await send(`before-${i}`)).status).toBe(201);

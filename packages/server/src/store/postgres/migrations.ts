@@ -23,6 +23,7 @@ import { membershipVersionsStep } from './migrations/0015-membership-versions';
 import { avatarsServedByParleyStep } from './migrations/0016-avatars-served-by-parley';
 import { peopleSearchStep } from './migrations/0017-people-search';
 import { historyVisibilityStep } from './migrations/0018-history-visibility';
+import { typedMessageContentStep } from './migrations/0019-typed-message-content';
 
 export { ADVISORY_CLASS, type Migration };
 
@@ -43,6 +44,7 @@ export const MIGRATIONS: readonly Migration[] = [
   avatarsServedByParleyStep,
   peopleSearchStep,
   historyVisibilityStep,
+  typedMessageContentStep,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

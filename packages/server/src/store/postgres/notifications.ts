@@ -13,14 +13,16 @@ import { toNotification, toPush, type NotificationRow, type PushRow } from '../r
 const str = (v: number | string | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
 
 export function createPostgresNotifications(sql: Sql): NotificationsStore {
-  // Title and preview only while the owner is still a member; a hidden or deleted message
+  // Title and message only while the owner is still a member; a hidden or deleted message
   // has none, nor one before where the member's reading starts (a member added again).
-  const select = (chars: number) => sql`
+  const unseen = sql.unsafe('me.user_id IS NULL OR m.id IS NULL OR m.seq < me.visible_from_seq OR m.deleted_at IS NOT NULL OR h.message_id IS NOT NULL');
+  const select = () => sql`
     SELECT n.id, n.user_id, n.kind, n.conversation_id, c.kind AS conversation_kind,
       CASE WHEN me.user_id IS NULL THEN NULL ELSE c.title END AS conversation_title,
       n.actor_id, u.username AS actor_username, u.display_name AS actor_display_name, u.avatar_url AS actor_avatar_url,
       n.message_id, n.seq,
-      CASE WHEN me.user_id IS NULL OR m.id IS NULL OR m.seq < me.visible_from_seq OR m.deleted_at IS NOT NULL OR h.message_id IS NOT NULL THEN '' ELSE left(m.body, ${chars}::int) END AS preview,
+      CASE WHEN ${unseen} THEN NULL ELSE m.kind END AS message_kind,
+      CASE WHEN ${unseen} THEN NULL ELSE m.content END AS message_content,
       n.created_at, n.read_at
     FROM notifications n
     JOIN conversations c ON c.id = n.conversation_id
@@ -48,15 +50,15 @@ export function createPostgresNotifications(sql: Sql): NotificationsStore {
         const inserted = new Set(rows.map((r) => r.id));
         return [...new Set(items.map((n) => n.id))].filter((id) => inserted.has(id));
       }),
-    getNotifications: (userId, ids, chars) =>
+    getNotifications: (userId, ids) =>
       guarded(async () => {
         if (ids.length === 0) return [];
-        const rows = await sql<NotificationRow[]>`${select(chars)} WHERE n.user_id = ${userId} AND n.id = ANY(${[...ids]}::text[]) ORDER BY n.created_at DESC, n.id DESC`;
+        const rows = await sql<NotificationRow[]>`${select()} WHERE n.user_id = ${userId} AND n.id = ANY(${[...ids]}::text[]) ORDER BY n.created_at DESC, n.id DESC`;
         return rows.map(toNotification);
       }),
-    listNotifications: ({ userId, limit, cursor, unreadOnly, previewChars }) =>
+    listNotifications: ({ userId, limit, cursor, unreadOnly }) =>
       guarded(async () => {
-        const rows = await sql<NotificationRow[]>`${select(previewChars)}
+        const rows = await sql<NotificationRow[]>`${select()}
           WHERE n.user_id = ${userId}
             ${unreadOnly ? sql`AND n.read_at IS NULL` : sql``}
             ${cursor ? sql`AND (n.created_at, n.id) < (${cursor.at}::bigint, ${cursor.id}::text)` : sql``}
