@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrateSqlite, listAppliedMigrations, SQLITE_MIGRATIONS } from './migrations';
+import { applySqliteMigration, migrateSqlite, listAppliedMigrations, SQLITE_MIGRATIONS } from './migrations';
 import { EVENT_IS_MESSAGE, EVENT_MESSAGE_ID } from './migrations/0006-privacy';
 
 /** Everything that makes up the schema, in a stable order (the runner's own bookkeeping table aside). */
@@ -13,7 +13,7 @@ function databaseBefore(version: number): Database.Database {
   const db = new Database(':memory:');
   db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
   for (const m of SQLITE_MIGRATIONS.filter((x) => x.version < version)) {
-    db.exec(m.sql);
+    applySqliteMigration(db, m);
     db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 0);
   }
   return db;
@@ -31,7 +31,7 @@ describe('SQLite migrations', () => {
       const old = new Database(':memory:');
       old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
       for (const m of SQLITE_MIGRATIONS.slice(0, upTo)) {
-        old.exec(m.sql);
+        applySqliteMigration(old, m);
         old.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 0);
       }
       // ...then starts the current release.
