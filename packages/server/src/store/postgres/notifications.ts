@@ -21,14 +21,14 @@ const str = (v: number | string | null | undefined): string | null => (v === nul
 export function notificationQueries(sql: Db) {
   // Title and preview only while the owner is still a member; a hidden or deleted message
   // has none, nor one before where the member's reading starts (a member added again).
-  const select = (chars: number) => sql`
+  const select = (chars: number, from = sql`notifications n`) => sql`
     SELECT n.id, n.user_id, n.kind, n.conversation_id, c.kind AS conversation_kind,
       CASE WHEN me.user_id IS NULL THEN NULL ELSE c.title END AS conversation_title,
       n.actor_id, u.username AS actor_username, u.display_name AS actor_display_name, u.avatar_url AS actor_avatar_url,
       n.message_id, n.seq,
       CASE WHEN me.user_id IS NULL OR m.id IS NULL OR m.seq < me.visible_from_seq OR m.deleted_at IS NOT NULL OR h.message_id IS NOT NULL THEN '' ELSE left(m.body, ${chars}::int) END AS preview,
       n.message_count, n.created_at, n.read_at
-    FROM notifications n
+    FROM ${from}
     JOIN conversations c ON c.id = n.conversation_id
     LEFT JOIN members me ON me.conversation_id = n.conversation_id AND me.user_id = n.user_id
     LEFT JOIN users u ON u.id = n.actor_id
@@ -54,8 +54,11 @@ export function notificationQueries(sql: Db) {
         read_at = NULL
       WHERE excluded.seq > notifications.seq AND excluded.user_id = notifications.user_id
       RETURNING id`,
+    // By primary key whatever the statistics say: with user_id beside it, a planner without
+    // them walks the user's whole notifications_by_user_idx range testing each id.
     byIds: (userId: UserId, ids: readonly string[], chars: number) =>
-      sql<NotificationRow[]>`${select(chars)} WHERE n.id = ANY(${[...ids]}::text[]) AND n.user_id = ${userId} ORDER BY n.created_at DESC, n.id DESC`,
+      sql<NotificationRow[]>`WITH hit AS MATERIALIZED (SELECT * FROM notifications WHERE id = ANY(${[...ids]}::text[]))
+        ${select(chars, sql`hit n`)} WHERE n.user_id = ${userId} ORDER BY n.created_at DESC, n.id DESC`,
     page: ({ userId, limit, cursor, unreadOnly, previewChars }: { userId: UserId; limit: number; cursor?: TimeCursor | undefined; unreadOnly: boolean; previewChars: number }) =>
       sql<NotificationRow[]>`${select(previewChars)}
         WHERE n.user_id = ${userId}
@@ -63,8 +66,10 @@ export function notificationQueries(sql: Db) {
           ${cursor ? sql`AND (n.created_at, n.id) < (${cursor.at}::bigint, ${cursor.id}::text)` : sql``}
         ORDER BY n.created_at DESC, n.id DESC
         LIMIT ${limit}`,
+    // In index order, so the scan stops at the cap: unordered, the planner may build a bitmap of all of them first.
     countUnread: (userIds: readonly string[], cap: number) => sql<{ user_id: UserId; n: number }[]>`
-      SELECT x.user_id, (SELECT count(*)::int FROM (SELECT 1 FROM notifications WHERE user_id = x.user_id AND read_at IS NULL LIMIT ${cap}) t) AS n
+      SELECT x.user_id, (SELECT count(*)::int FROM (
+        SELECT 1 FROM notifications WHERE user_id = x.user_id AND read_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ${cap}) t) AS n
       FROM unnest(${[...userIds]}::text[]) AS x(user_id)`,
   };
 }

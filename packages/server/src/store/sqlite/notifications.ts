@@ -86,7 +86,7 @@ export function createSqliteNotifications(ctx: SqliteContext): NotificationsStor
     createNotifications: (items) =>
       guard(() =>
         ctx.write(() => {
-          const changed: string[] = [];
+          const changed = new Set<string>();
           for (const n of items) {
             const r = insert.run({
               id: n.id,
@@ -100,9 +100,9 @@ export function createSqliteNotifications(ctx: SqliteContext): NotificationsStor
               at: n.at,
               count: n.count ?? 1,
             });
-            if (r.changes > 0) changed.push(n.id);
+            if (r.changes > 0) changed.add(n.id);
           }
-          return changed;
+          return [...changed];
         }),
       ),
     getNotifications: (userId, ids, chars) =>
