@@ -48,6 +48,8 @@ export function notificationQueries(sql: Db) {
         ${items.map((n) => String(n.count ?? 1))}::text[]
       ) AS x(id, user_id, kind, conversation_id, message_id, seq, message_at, actor_id, created_at, message_count)
       WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = x.user_id) AND EXISTS (SELECT 1 FROM conversations c WHERE c.id = x.conversation_id)
+      -- Rows locked in one order on every node: two batches updating the same notifications cannot deadlock.
+      ORDER BY x.id
       ON CONFLICT (id) DO UPDATE SET
         message_id = excluded.message_id, seq = excluded.seq, message_at = excluded.message_at, actor_id = excluded.actor_id, created_at = excluded.created_at,
         message_count = CASE WHEN notifications.read_at IS NULL THEN notifications.message_count + excluded.message_count ELSE excluded.message_count END,
