@@ -11,18 +11,20 @@
  *   - a connection anywhere shows the conversation (focused) → nothing: they are reading it;
  *   - otherwise a `message` notification, sent live to their devices if they are online.
  *   Bigger groups notify mentions only: their messages cost no per-member write at all.
+ * - away (no device online), not muted → a browser push, for mentions too.
+ * Adding someone to a group gives them an `added` notification.
  * Message notifications coalesce: one per (user, conversation), whose id is made from
  * the pair, so the store merges each new message into it (latest message, a count of
  * new ones, unread again) and a batch merges its own first: a user's notifications grow
  * with their conversations, not with messages. A mention stays one per message: each
  * one addresses the user and opens at its own message.
- * - away (no device online), not muted → a browser push, for mentions too.
- * Adding someone to a group gives them an `added` notification.
  *
  * Known limits, all on the side of one notification too many or too few, never of a
  * wrong recipient: attention read just before a socket opens, closes or changes focus
- * can be stale by that change; a node that dies with a queue loses it. The log stays
- * the record.
+ * can be stale by that change; a node that dies with a queue loses it. A conversation's
+ * count misses a message whose decision (on another node) lands after a later one's,
+ * and a read that crosses a new message's update reads that one too. The log stays the
+ * record.
  */
 // One-shot hash: half the cost of createHash().update().digest() for short strings.
 import { hash } from 'node:crypto';
