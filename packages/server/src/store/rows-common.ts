@@ -164,6 +164,7 @@ export interface NotificationRow {
   message_id: string | null;
   seq: number | null;
   preview: string | null;
+  message_count: number;
   created_at: number;
   read_at: number | null;
 }
@@ -191,6 +192,7 @@ export function toNotification(r: NotificationRow): NotificationRecord {
     messageId: r.message_id as MessageId | null,
     seq: r.seq,
     preview: r.preview ?? '',
+    count: r.message_count,
     createdAt: r.created_at,
     readAt: r.read_at,
   };

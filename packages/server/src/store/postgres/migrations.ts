@@ -7,6 +7,7 @@
  * Never edit a released step; add a new one.
  */
 import type { Sql, Tx } from './db';
+import { notificationCoalescing } from './migrations-0020-notification-coalescing';
 
 export interface Migration {
   version: number;
@@ -394,6 +395,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE members ADD COLUMN visible_from_seq bigint NOT NULL DEFAULT 1;
     `,
   },
+  notificationCoalescing,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
