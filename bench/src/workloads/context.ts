@@ -55,6 +55,17 @@ export function ratio(value: number | null, ceiling: number | null): number | nu
 }
 
 /**
+ * Targets one after the other so each has the machine to itself; in smoke runs
+ * (correctness only) side by side to keep the test suite short.
+ */
+export async function inTurn<T>(ctx: RunContext, runs: readonly (() => Promise<T>)[]): Promise<T[]> {
+  if (ctx.scale === 'smoke') return Promise.all(runs.map((run) => run()));
+  const out: T[] = [];
+  for (const run of runs) out.push(await run());
+  return out;
+}
+
+/**
  * The ceiling and the system under test, one after the other so each has the machine
  * to itself; in smoke runs (correctness only) side by side to keep the test suite short.
  */
