@@ -40,6 +40,8 @@ export interface ParleyOptions {
 export interface ParleyTarget extends Target {
   /** Highest seq of conversation 0 after seeding. */
   historyLastSeq: number;
+  /** Seconds the history seed took (including its flush to disk), 0 without one. */
+  historySeedSeconds: number;
 }
 
 export async function startParley(p: Population, opts: ParleyOptions = {}): Promise<ParleyTarget> {
@@ -97,6 +99,7 @@ export async function startParley(p: Population, opts: ParleyOptions = {}): Prom
     }
     await store.close();
     let historyLastSeq = 0;
+    const historyStarted = Date.now();
     if (opts.historyMessages && conversationIds[0]) {
       const members = p.conversations[0]!.members;
       const pair: [string, string] = [users[members[0]!]!.id, users[members[1]!]!.id];
@@ -120,6 +123,7 @@ export async function startParley(p: Population, opts: ParleyOptions = {}): Prom
         flushToDisk(databaseUrl, log);
       }
     }
+    const historySeedSeconds = opts.historyMessages ? (Date.now() - historyStarted) / 1000 : 0;
     log(`seeded ${p.users} users, ${p.conversations.length} conversations in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
 
     // ---- start the nodes
@@ -183,6 +187,7 @@ export async function startParley(p: Population, opts: ParleyOptions = {}): Prom
       })),
       conversationIds,
       historyLastSeq,
+      historySeedSeconds,
       tokenOf: (u) => tokens[u]!,
       stop: cleanup,
     };

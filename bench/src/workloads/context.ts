@@ -12,6 +12,8 @@ export interface RunContext {
   log: (line: string) => void;
   /** Leave out the relay (smoke runs of workloads other than direct, to keep the suite short). */
   skipRelay?: boolean;
+  /** history: messages in the read conversation (default 1 M; 10 M is opt-in, it takes minutes and gigabytes). */
+  historyMessages?: number;
   /** Saturation rates found by earlier workloads of the same run, by target name (msg/s). */
   directMax: Map<string, number>;
 }
