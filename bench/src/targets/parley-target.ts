@@ -32,6 +32,8 @@ export interface ParleyOptions {
   redis?: boolean;
   /** Write a V8 CPU profile of every node into this folder (on stop). */
   profileDir?: string | null;
+  /** Sampling interval of that profile (µs; V8's default is 1000). */
+  profileIntervalUs?: number;
   /** Seed this many messages into conversation 0 (history workload). */
   historyMessages?: number;
   log?: (line: string) => void;
@@ -153,7 +155,7 @@ export async function startParley(p: Population, opts: ParleyOptions = {}): Prom
         env.PARLEY_REDIS_URL = REDIS_URL;
         env.PARLEY_REDIS_PREFIX = redisPrefix;
       }
-      const nodeFlags = opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir] : [];
+      const nodeFlags = opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir, ...(opts.profileIntervalUs ? ['--cpu-prof-interval', String(opts.profileIntervalUs)] : [])] : [];
       const proc = spawnTs(SERVER_ENTRY, ['serve'], { env, nodeFlags });
       procs.push(proc);
       const m = await waitForLine(proc, /Parley is running at (http:\/\/\S+)/, 60_000);
