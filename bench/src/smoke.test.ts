@@ -27,7 +27,7 @@ describe('bench smoke: every workload, tiny, 0 lost and 0 duplicated', () => {
     const need = needs[name] ?? {};
     const down = (need.postgres && !pgUp) || (need.redis && !redisUp);
     const required = process.env.PARLEY_REQUIRE_SERVICES === '1';
-    it.skipIf(Boolean(down) && !required)(`${name}${down ? ' (skipped: PostgreSQL/Redis unreachable)' : ''}`, { timeout: 180_000 }, async () => {
+    it.skipIf(Boolean(down) && !required)(`${name}${down ? ' (skipped: PostgreSQL/Redis unreachable)' : ''}`, { timeout: 300_000 }, async () => {
       expect(await missingServices(need)).toBeNull();
       const rows = await WORKLOADS[name]!(smokeContext(name));
       expect(rows.length).toBeGreaterThan(0);

@@ -158,7 +158,7 @@ export async function startParley(p: Population, opts: ParleyOptions = {}): Prom
       const nodeFlags = opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir, ...(opts.profileIntervalUs ? ['--cpu-prof-interval', String(opts.profileIntervalUs)] : [])] : [];
       const proc = spawnTs(SERVER_ENTRY, ['serve'], { env, nodeFlags });
       procs.push(proc);
-      const m = await waitForLine(proc, /Parley is running at (http:\/\/\S+)/, 60_000);
+      const m = await waitForLine(proc, /Parley is running at (http:\/\/\S+)/);
       urls.push(m[1]!);
     }
 
