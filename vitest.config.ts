@@ -11,6 +11,9 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // expect.poll waits for a condition; its default cap (1 s) is shorter than a page load
+    // on a loaded 2-core machine. A cap only: a poll that succeeds returns at once.
+    expect: { poll: { timeout: 15_000 } },
     pool: 'forks',
     maxWorkers: 2,
     projects: [

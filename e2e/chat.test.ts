@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pngImage } from '../packages/server/src/test-support/attachments';
-import { DESKTOP, PASSWORD, PHONE, describeE2E, messageItem, online, startChat, screenshot, sendMessage, signUp, finishE2E, startE2E, type E2E, type UserSession } from './harness';
+import { DESKTOP, PASSWORD, PHONE, describeE2E, messageItem, online, openConversation, startChat, screenshot, sendMessage, signUp, finishE2E, startE2E, watch, type E2E, type UserSession } from './harness';
 
 describeE2E('chat between two people', () => {
   let e2e: E2E;
@@ -111,9 +111,19 @@ describeE2E('chat between two people', () => {
       const res = await fetch(`${e2e.url}/api/conversations/${id}/messages`, { method: 'POST', headers: auth, body: JSON.stringify({ clientMessageId: `history-${i}`, kind: 'text', content: { body: `History ${i}` } }) });
       expect(res.status).toBe(201);
     }
-    const p = ann.page;
-    await messageItem(p, 'History 60').waitFor();
-    await p.reload();
+    await messageItem(ann.page, 'History 60').waitFor();
+    // Ann again in a second browser: the conversation opens with the server's newest page.
+    // Her first page, reloaded, opens with what its offline cache kept (every message so far) when
+    // the cache answers before the server does, which a loaded machine makes likely.
+    const second = await e2e.browser.newContext({ viewport: DESKTOP, baseURL: e2e.url, locale: 'en-US' });
+    second.setDefaultTimeout(10_000);
+    const p = await second.newPage();
+    watch(e2e, p, `${ann.username} (second browser)`);
+    await p.goto('/');
+    await p.getByLabel('Username').fill(ann.username);
+    await p.getByLabel('Password').fill(PASSWORD);
+    await p.getByRole('button', { name: 'Log in' }).click();
+    await openConversation(p, bob.username);
     await messageItem(p, 'History 60').waitFor();
     expect(await messageItem(p, 'History 1').count()).toBe(0);
     const scroller = p.locator('.message-scroller');
@@ -125,6 +135,7 @@ describeE2E('chat between two people', () => {
       .toBe(1);
     await messageItem(p, 'Hi Bob, are you there?').waitFor();
     expect(await messageItem(p, 'History 30').count()).toBe(1);
+    await second.close();
   }, 90_000); // 60 sends over REST, each shown live: slow on a shared machine
 
   it('queues while offline and catches up exactly once when back', async () => {
@@ -185,6 +196,11 @@ describeE2E('chat between two people', () => {
     await ann.page.getByText('Profile saved.').waitFor();
     await ann.page.getByLabel('Send read receipts').uncheck();
     await ann.page.getByLabel('Who can see my last seen and online status').selectOption('nobody');
+    // Each change shows at once and is saved by its own request: the reload waits until the
+    // server holds both (a reload cutting a request short would lose that change).
+    const token = await ann.page.evaluate(() => (JSON.parse(localStorage.getItem('parley.session') ?? '{}') as { accessToken?: string }).accessToken);
+    const privacy = async () => ((await (await fetch(`${e2e.url}/api/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as { user: { privacy: unknown } }).user.privacy;
+    await expect.poll(privacy).toEqual({ lastSeen: 'nobody', readReceipts: false });
     await screenshot(ann.page, 'settings-desktop');
     await ann.page.reload();
     await expect.poll(() => ann.page.getByLabel('Display name').inputValue()).toBe('Ann Smith');

@@ -1,7 +1,8 @@
 /**
  * Notifications in the browser: the bell counts unread notifications live (being added
- * to a group, a new message), its panel lists them and opens the conversation, "Mark all
- * read" clears the count, a conversation open in the tab is not notified (the app
+ * to a group, a new message), its panel lists them and opens the conversation, more
+ * messages in a conversation update its one notification ("2 new messages in …"), "Mark
+ * all read" clears the count, a conversation open in the tab is not notified (the app
  * reports its focus) while another one is, and the mute toggle and the "Enable
  * notifications" setting are there. (Headless Chromium has no push service to subscribe
  * to: browser push itself is tested against a local endpoint in packages/server.)
@@ -78,6 +79,12 @@ describeE2E('notifications', () => {
     expect(await unread.count()).toBe(1);
     expect(await unread.locator('.notification-preview').textContent()).toBe('meanwhile in the club');
     expect(await panel().getByText('while you look').count()).toBe(0);
+    // Another message there updates that notification (live, the panel open): it counts them.
+    await send(group, 'and another one');
+    await unread.locator('.notification-title', { hasText: '2 new messages in Book club' }).waitFor();
+    expect(await unread.count()).toBe(1);
+    expect(await unread.locator('.notification-preview').textContent()).toBe('and another one');
+    expect(await bob.page.getByTestId('notification-count').textContent()).toBe('1');
     await bell().click();
   });
 

@@ -49,7 +49,12 @@ describeWithServices('fault: PostgreSQL restarts mid-traffic', services, () => {
     await sleep(500);
 
     await pg.start();
-    await waitFor('every node to be ready again', async () => (await Promise.all(cluster.nodes.map((n) => n.readiness()))).every((s) => s === 200), 30_000);
+    // Crash recovery, three pools reconnecting and the outboxes' backlog: on a loaded two-core
+    // machine this took over 30 s once; the statuses seen last say which node was still out.
+    let statuses: number[] = [];
+    await waitFor('every node to be ready again', async () => (statuses = await Promise.all(cluster.nodes.map((n) => n.readiness()))).every((s) => s === 200), 60_000).catch((err: Error) => {
+      throw new Error(`${err.message}; last /readyz statuses: ${statuses.join(', ')}`);
+    });
     expect(cluster.nodes.every((n) => n.running)).toBe(true);
     await traffic.queued;
     await startTraffic(fleet, { perMember: 3, intervalMs: 50, label: 'after' }).queued;

@@ -1,5 +1,5 @@
 /**
- * npm run bench -- <workload|all> [--workers N] [--profile] [--smoke]
+ * npm run bench -- <workload|all> [--workers N] [--profile] [--smoke] [--history-messages N]
  *
  * Runs each workload against the bare relay (the ceiling) and against Parley in the
  * same run, prints a table and one JSON line per result. --profile writes a V8 CPU
@@ -15,8 +15,16 @@ import { WORKLOADS } from './workloads';
 import type { RunContext } from './workloads/context';
 
 function usage(): never {
-  console.error(`usage: npm run bench -- <${[...Object.keys(WORKLOADS), 'all'].join('|')}> [--workers N] [--profile] [--smoke]`);
+  console.error(`usage: npm run bench -- <${[...Object.keys(WORKLOADS), 'all'].join('|')}> [--workers N] [--profile] [--smoke] [--history-messages N (e.g. 10M)]`);
   process.exit(2);
+}
+
+/** "10M", "250k" or a plain integer. */
+function count(arg: string | undefined): number {
+  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(arg ?? '');
+  if (!m) return NaN;
+  const unit = m[2]!.toLowerCase() === 'm' ? 1e6 : m[2]!.toLowerCase() === 'k' ? 1e3 : 1;
+  return Math.round(Number(m[1]) * unit);
 }
 
 export interface CliOptions {
@@ -29,16 +37,18 @@ export function parseArgs(argv: string[]): CliOptions {
   let workers = 1;
   let profile = false;
   let smoke = false;
+  let historyMessages: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--workers') workers = Number(argv[++i]);
     else if (a === '--profile') profile = true;
     else if (a === '--smoke') smoke = true;
+    else if (a === '--history-messages') historyMessages = count(argv[++i]);
     else if (a === 'all') names.push(...Object.keys(WORKLOADS));
     else if (a in WORKLOADS) names.push(a);
     else usage();
   }
-  if (names.length === 0 || !Number.isInteger(workers) || workers < 1) usage();
+  if (names.length === 0 || !Number.isInteger(workers) || workers < 1 || (historyMessages !== undefined && !(historyMessages >= 1))) usage();
   const profileDir = profile ? path.resolve(import.meta.dirname, '../profiles', new Date().toISOString().replace(/[:.]/g, '-')) : null;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   return {
@@ -49,6 +59,7 @@ export function parseArgs(argv: string[]): CliOptions {
       profileDir,
       log: (line) => console.error(`  ${line}`),
       directMax: new Map(),
+      ...(historyMessages !== undefined ? { historyMessages } : {}),
     },
   };
 }

@@ -5,13 +5,14 @@ const fmt = (x: number | null | undefined, d = 1) =>
   x === null || x === undefined || Number.isNaN(x) ? '-' : Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toFixed(Math.abs(x) < 100 ? Math.max(d, 2) : d);
 
 export function table(results: readonly BenchResult[]): string {
-  const head = ['workload', 'target', 'throughput', 'unit', 'x relay', 'p50 ms', 'p95 ms', 'p99 ms', 'p99.9 ms', 'sent', 'delivered', 'lost', 'dup', 'cpu %', 'rss MB', 'goal', 'pass'];
+  const head = ['workload', 'target', 'throughput', 'unit', 'x relay', 'x floor', 'p50 ms', 'p95 ms', 'p99 ms', 'p99.9 ms', 'sent', 'delivered', 'lost', 'dup', 'cpu %', 'rss MB', 'goal', 'pass'];
   const rows = results.map((r) => [
     r.workload,
     r.target,
     fmt(r.throughput, 0),
     r.unit,
     r.ratio === null ? '-' : r.ratio.toFixed(2),
+    r.floorRatio === null || r.floorRatio === undefined ? '-' : r.floorRatio.toFixed(2),
     fmt(r.latencyMs?.p50, 2),
     fmt(r.latencyMs?.p95, 2),
     fmt(r.latencyMs?.p99, 2),
@@ -44,6 +45,7 @@ export function jsonLine(r: BenchResult): string {
     serverCpuPct: Math.round(r.serverCpuPct),
     serverRssMb: r.serverRssMb,
     ratioToRelay: r.ratio === null ? null : Math.round(r.ratio * 1000) / 1000,
+    ratioToFloor: r.floorRatio === null || r.floorRatio === undefined ? null : Math.round(r.floorRatio * 1000) / 1000,
     goal: r.goal,
     pass: r.pass,
     notes: r.notes,

@@ -14,6 +14,8 @@ export interface BenchResult {
   serverRssMb: number;
   /** The metric the goal compares, divided by the relay's (or the baseline's) in this run. */
   ratio: number | null;
+  /** Parley rows of durable workloads: throughput divided by the durable floor's of the same storage, same run. */
+  floorRatio?: number | null;
   goal: string;
   /** null for the relay rows (the ceiling has no goal). */
   pass: boolean | null;

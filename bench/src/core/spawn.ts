@@ -53,8 +53,11 @@ export function spawnTs(entry: string, args: string[], opts: SpawnOptions = {}):
   };
 }
 
-/** Waits for a stdout line matching the pattern and returns the match; the rest of stdout is drained. */
-export async function waitForLine(s: Spawned, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
+/**
+ * Waits for a stdout line matching the pattern and returns the match; the rest of stdout is drained.
+ * The deadline is a cap: tsx compiles the server on start, which takes tens of seconds on a loaded machine.
+ */
+export async function waitForLine(s: Spawned, pattern: RegExp, timeoutMs = 120_000): Promise<RegExpExecArray> {
   const out = s.child.stdout;
   if (!out) throw new Error('stdout not captured');
   let buf = '';

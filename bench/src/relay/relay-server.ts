@@ -7,7 +7,8 @@
  * for a history request. Run as its own process; prints "RELAY LISTENING <port>".
  */
 import http from 'node:http';
-import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import { WebSocketServer, type RawData } from 'ws';
+import { Rooms } from './rooms';
 
 interface RelayFrame {
   data?: { to?: unknown };
@@ -31,8 +32,7 @@ function buildPage(): string {
 
 function main(): void {
   const port = Number(process.env.PORT ?? 0);
-  const byClient = new Map<string, Set<WebSocket>>();
-  const byRoom = new Map<string, Set<WebSocket>>();
+  const rooms = new Rooms();
   const page = buildPage();
 
   const server = http.createServer((req, res) => {
@@ -45,27 +45,8 @@ function main(): void {
   });
   const wss = new WebSocketServer({ server, perMessageDeflate: false, clientTracking: false, maxPayload: 64 * 1024 });
 
-  const join = (map: Map<string, Set<WebSocket>>, key: string, ws: WebSocket) => {
-    let set = map.get(key);
-    if (!set) map.set(key, (set = new Set()));
-    set.add(ws);
-  };
-  const leave = (map: Map<string, Set<WebSocket>>, key: string, ws: WebSocket) => {
-    const set = map.get(key);
-    if (set && set.delete(ws) && set.size === 0) map.delete(key);
-  };
-
   wss.on('connection', (ws, req) => {
-    const url = new URL(req.url ?? '/', 'http://relay');
-    const id = url.searchParams.get('id') ?? '';
-    const rooms = (url.searchParams.get('rooms') ?? '').split(',').filter(Boolean);
-    join(byClient, id, ws);
-    for (const r of rooms) join(byRoom, r, ws);
-    ws.on('error', () => ws.terminate());
-    ws.on('close', () => {
-      leave(byClient, id, ws);
-      for (const r of rooms) leave(byRoom, r, ws);
-    });
+    rooms.attach(ws, req.url);
     ws.on('message', (data: RawData) => {
       let to: unknown;
       try {
@@ -74,9 +55,7 @@ function main(): void {
         return;
       }
       if (typeof to !== 'string') return;
-      const targets = to.startsWith('r:') ? byRoom.get(to.slice(2)) : byClient.get(to.slice(2));
-      if (!targets) return;
-      for (const peer of targets) if (peer !== ws) peer.send(data, { binary: false });
+      for (const peer of rooms.addressed(to)) if (peer !== ws) peer.send(data, { binary: false });
     });
   });
 

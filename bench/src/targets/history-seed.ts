@@ -35,21 +35,32 @@ async function viaPort(store: Store, conversationId: string, users: [string, str
   }
 }
 
-function viaSql(file: string, conversationId: string, users: [string, string], count: number): void {
+function viaSql(file: string, conversationId: string, users: [string, string], count: number, log: (line: string) => void): void {
   const db = new Database(file);
+  let lap = Date.now();
+  const stage = (name: string) => {
+    log(`  seed: ${name} in ${((Date.now() - lap) / 1000).toFixed(1)} s`);
+    lap = Date.now();
+  };
   try {
     db.pragma('synchronous = OFF');
+    // A bulk load: a page cache that holds the indexes being built, no rollback journal
+    // (a failed seed fails the run anyway); the WAL mode the server expects comes back after.
+    db.pragma('cache_size = -1048576');
+    db.pragma('journal_mode = OFF');
     const t0 = Date.now() - count;
     const base = (db.prepare('SELECT last_seq FROM conversations WHERE id = ?').get(conversationId) as { last_seq: number }).last_seq;
     const seed = db.transaction(() => {
       db.exec('CREATE TEMP TABLE seed_n (i INTEGER PRIMARY KEY)');
       db.prepare('WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?) INSERT INTO seed_n SELECT i FROM n').run(count - 1);
+      stage('counter');
       const row = `printf('%012x7000%016x', @t0 + i, i) AS id, @base + i + 1 AS seq, CASE i % 2 WHEN 0 THEN @a ELSE @b END AS sender, 'seed-' || i AS cmid, i || ' ' || @pad AS body, @t0 + i AS at`;
       const params = { t0, base, a: users[0], b: users[1], pad: PAD, conv: conversationId };
       db.prepare(
         `INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, title, body, created_at)
          SELECT id, @conv, seq, sender, cmid, NULL, body, at FROM (SELECT ${row} FROM seed_n)`,
       ).run(params);
+      stage('messages');
       db.prepare(
         `INSERT INTO events (conversation_id, seq, type, actor_id, at, payload)
          SELECT @conv, seq, 'message.created', sender, at,
@@ -57,17 +68,22 @@ function viaSql(file: string, conversationId: string, users: [string, string], c
              'title', NULL, 'body', body, 'createdAt', at, 'editedAt', NULL, 'deletedAt', NULL))
          FROM (SELECT ${row} FROM seed_n)`,
       ).run(params);
+      stage('events');
       // Search indexing, as appendMessages does it (store/sqlite/search-index.ts).
       db.prepare('INSERT INTO message_search_docs (message_id) SELECT id FROM messages WHERE conversation_id = @conv AND seq > @base ORDER BY seq').run(params);
+      stage('search docs');
       db.prepare(
         `INSERT INTO message_search (rowid, title, body, names)
          SELECT d.doc, '', m.body, NULL FROM message_search_docs d JOIN messages m ON m.id = d.message_id
          WHERE m.conversation_id = @conv AND m.seq > @base`,
       ).run({ conv: conversationId, base });
+      stage('search index');
       db.prepare('UPDATE conversations SET last_seq = last_seq + ?, updated_at = ? WHERE id = ?').run(count, t0 + count, conversationId);
       db.exec('DROP TABLE seed_n');
     });
     seed();
+    stage('commit');
+    db.pragma('journal_mode = WAL');
   } finally {
     db.close();
   }
@@ -87,7 +103,7 @@ export async function seedHistory(
     log(`seeded ${count} history messages through appendMessages in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return (await target.store.getConversation(conversationId as never))?.lastSeq ?? count;
   }
-  viaSql(target.file, conversationId, users, count);
+  viaSql(target.file, conversationId, users, count, log);
   const store = openSqliteStore({ path: target.file, synchronous: 'NORMAL' });
   try {
     const conv = await store.getConversation(conversationId as never);

@@ -32,6 +32,8 @@ export interface ParleyOptions {
   redis?: boolean;
   /** Write a V8 CPU profile of every node into this folder (on stop). */
   profileDir?: string | null;
+  /** Sampling interval of that profile (µs; V8's default is 1000). */
+  profileIntervalUs?: number;
   /** Seed this many messages into conversation 0 (history workload). */
   historyMessages?: number;
   log?: (line: string) => void;
@@ -40,6 +42,8 @@ export interface ParleyOptions {
 export interface ParleyTarget extends Target {
   /** Highest seq of conversation 0 after seeding. */
   historyLastSeq: number;
+  /** Seconds the history seed took (including its flush to disk), 0 without one. */
+  historySeedSeconds: number;
 }
 
 export async function startParley(p: Population, opts: ParleyOptions = {}): Promise<ParleyTarget> {
@@ -97,6 +101,7 @@ export async function startParley(p: Population, opts: ParleyOptions = {}): Prom
     }
     await store.close();
     let historyLastSeq = 0;
+    const historyStarted = Date.now();
     if (opts.historyMessages && conversationIds[0]) {
       const members = p.conversations[0]!.members;
       const pair: [string, string] = [users[members[0]!]!.id, users[members[1]!]!.id];
@@ -120,6 +125,7 @@ export async function startParley(p: Population, opts: ParleyOptions = {}): Prom
         flushToDisk(databaseUrl, log);
       }
     }
+    const historySeedSeconds = opts.historyMessages ? (Date.now() - historyStarted) / 1000 : 0;
     log(`seeded ${p.users} users, ${p.conversations.length} conversations in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
 
     // ---- start the nodes
@@ -149,10 +155,10 @@ export async function startParley(p: Population, opts: ParleyOptions = {}): Prom
         env.PARLEY_REDIS_URL = REDIS_URL;
         env.PARLEY_REDIS_PREFIX = redisPrefix;
       }
-      const nodeFlags = opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir] : [];
+      const nodeFlags = opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir, ...(opts.profileIntervalUs ? ['--cpu-prof-interval', String(opts.profileIntervalUs)] : [])] : [];
       const proc = spawnTs(SERVER_ENTRY, ['serve'], { env, nodeFlags });
       procs.push(proc);
-      const m = await waitForLine(proc, /Parley is running at (http:\/\/\S+)/, 60_000);
+      const m = await waitForLine(proc, /Parley is running at (http:\/\/\S+)/);
       urls.push(m[1]!);
     }
 
@@ -183,6 +189,7 @@ export async function startParley(p: Population, opts: ParleyOptions = {}): Prom
       })),
       conversationIds,
       historyLastSeq,
+      historySeedSeconds,
       tokenOf: (u) => tokens[u]!,
       stop: cleanup,
     };

@@ -1,7 +1,9 @@
 /**
  * A client of the bare relay: connects with its id and rooms, sends the same frame
  * shape as a Parley send request (the addressee in data.to), and reads data.body from
- * whatever the relay forwards. No acks, no storage, so no catch-up.
+ * whatever the relay forwards. The relay stores nothing and acknowledges nothing; the
+ * durable floor speaks the same protocol and acknowledges each send after its commit.
+ * Neither has catch-up.
  */
 import WebSocket from 'ws';
 import type { ClientSpec } from './protocol';
@@ -60,11 +62,15 @@ export class RelayConn implements BenchConn {
   }
 
   private onFrame(text: string): void {
-    let frame: { data?: { body?: unknown } };
+    let frame: { type?: unknown; data?: { body?: unknown } };
     try {
       frame = JSON.parse(text) as typeof frame;
     } catch {
       this.book.error('BAD_FRAME');
+      return;
+    }
+    if (frame.type === 'res') {
+      this.book.acks++; // the durable floor acknowledges after its commit; the relay never does
       return;
     }
     const body = frame.data?.body;

@@ -12,6 +12,8 @@ export interface RunContext {
   log: (line: string) => void;
   /** Leave out the relay (smoke runs of workloads other than direct, to keep the suite short). */
   skipRelay?: boolean;
+  /** history: messages in the read conversation (default 1 M; 10 M is opt-in, it takes minutes and gigabytes). */
+  historyMessages?: number;
   /** Saturation rates found by earlier workloads of the same run, by target name (msg/s). */
   directMax: Map<string, number>;
 }
@@ -52,6 +54,17 @@ export async function withTarget<T>(
 export function ratio(value: number | null, ceiling: number | null): number | null {
   if (value === null || ceiling === null || ceiling <= 0) return null;
   return value / ceiling;
+}
+
+/**
+ * Targets one after the other so each has the machine to itself; in smoke runs
+ * (correctness only) side by side to keep the test suite short.
+ */
+export async function inTurn<T>(ctx: RunContext, runs: readonly (() => Promise<T>)[]): Promise<T[]> {
+  if (ctx.scale === 'smoke') return Promise.all(runs.map((run) => run()));
+  const out: T[] = [];
+  for (const run of runs) out.push(await run());
+  return out;
 }
 
 /**

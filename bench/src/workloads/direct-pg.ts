@@ -1,6 +1,7 @@
 /**
  * direct-pg: `direct` on PostgreSQL (a database created for the run and dropped after),
  * with synchronous_commit on (the server default): acknowledged means committed to the WAL.
+ * Its floor is the PostgreSQL twin of the durable floor.
  */
 import { missingServices } from '../targets/services';
 import type { BenchResult } from '../core/result';
@@ -13,5 +14,5 @@ export async function directPg(ctx: RunContext): Promise<BenchResult[]> {
     ctx.log(`SKIPPED direct-pg: ${skip}`);
     return [];
   }
-  return runDirectVariant(ctx, 'direct-pg', 'postgres', 0.3, false);
+  return runDirectVariant(ctx, 'direct-pg', 'postgres', 0.5, false);
 }

@@ -1,8 +1,9 @@
 /**
  * direct: 50 pairs online, each user sending 100-byte messages to the other in their
  * direct conversation. Durable: Parley acknowledges after commit (embedded SQLite with
- * synchronous=FULL, or PostgreSQL with synchronous_commit on). Saturation by stepping
- * the offered rate, then latency at 50 % of it.
+ * synchronous=FULL, or PostgreSQL with synchronous_commit on). Three targets in turn:
+ * the relay (ceiling), the durable floor of the same storage, Parley. Saturation by
+ * stepping the offered rate, then latency at 50 % of it.
  */
 import type { Generators } from '../core/generators';
 import { countedColumns, PhaseRunner, totals, type PhaseOutcome, type Sender } from '../core/measure';
@@ -11,8 +12,9 @@ import { findSaturation } from '../core/saturation';
 import { connectionsByConversation, pairs, type Population } from '../targets/population';
 import { startParley } from '../targets/parley-target';
 import { startRelay } from '../targets/relay-target';
+import { startFloor } from '../targets/floor-target';
 import type { Target } from '../targets/target';
-import { ratio, relayThenParley, withTarget, type RunContext } from './context';
+import { inTurn, ratio, withTarget, type RunContext } from './context';
 
 export const MESSAGE_BYTES = 100;
 
@@ -67,29 +69,37 @@ export function directRow(workload: string, target: Target, m: DirectMeasurement
     notes: {
       latencyAt: `50% of max (${Math.round(m.atHalf.offeredRate)} msg/s)`,
       maxStepCpuPct: Math.round(Math.max(...m.steps.map((x) => x.cpuPct))),
+      // Server CPU (all threads) per message at 50 %, where the target keeps up.
+      cpuUsPerMsgAtHalf: Math.round((m.atHalf.cpuPct / 100) * (1e6 / Math.max(1, m.atHalf.offeredRate))),
       ...(Object.keys(t.errors).length ? { errors: JSON.stringify(t.errors) } : {}),
     },
   };
 }
 
-export async function runDirectVariant(ctx: RunContext, workload: string, database: 'sqlite' | 'postgres', goalRatio: number, withLatencyGoal: boolean): Promise<BenchResult[]> {
+export async function runDirectVariant(ctx: RunContext, workload: string, database: 'sqlite' | 'postgres', goalFloorRatio: number, withLatencyGoal: boolean): Promise<BenchResult[]> {
   const s = directSizes(ctx);
   const p = pairs(s.pairs);
   const name = database === 'postgres' ? 'parley-pg' : 'parley';
-  const [relay, parley] = await relayThenParley(
-    ctx,
-    () => withTarget(ctx, () => startRelay(p), async (t, g) => directRow(workload, t, await measureDirect(ctx, t, g, p, s), '')),
-    () => withTarget(ctx, () => startParley(p, { name, database, profileDir: ctx.profileDir, log: ctx.log }), async (t, g) => directRow(workload, t, await measureDirect(ctx, t, g, p, s), '')),
-  );
-  if (relay) ctx.directMax.set(`${workload}:relay`, relay.throughput ?? 0);
-  ctx.directMax.set(`${workload}:${name}`, parley.throughput ?? 0);
+  const measured = (start: () => Promise<Target>) => () => withTarget(ctx, start, async (t, g) => directRow(workload, t, await measureDirect(ctx, t, g, p, s), ''));
+  const rows = await inTurn(ctx, [
+    ...(ctx.skipRelay ? [] : [measured(() => startRelay(p))]),
+    measured(() => startFloor(p, database)),
+    measured(() => startParley(p, { name, database, profileDir: ctx.profileDir, log: ctx.log })),
+  ]);
+  const parley = rows.pop()!;
+  const floor = rows.pop()!;
+  const relay = rows.pop() ?? null;
+  for (const r of [relay, floor, parley]) if (r) ctx.directMax.set(`${workload}:${r.target}`, r.throughput ?? 0);
+  floor.ratio = ratio(floor.throughput, relay?.throughput ?? null);
+  floor.goal = 'durable floor';
   parley.ratio = ratio(parley.throughput, relay?.throughput ?? null);
+  parley.floorRatio = ratio(parley.throughput, floor.throughput);
   const p99 = parley.latencyMs?.p99 ?? Infinity;
-  parley.goal = withLatencyGoal ? `>= ${goalRatio}x relay; p99 <= 50 ms at 50%` : `>= ${goalRatio}x relay`;
-  parley.pass = (parley.ratio ?? 0) >= goalRatio && (!withLatencyGoal || p99 <= 50) && parley.lost === 0 && parley.duplicated === 0;
-  if (!relay) return [parley];
+  parley.goal = `>= ${goalFloorRatio}x ${floor.target}${withLatencyGoal ? '; p99 <= 50 ms at 50%' : ''}`;
+  parley.pass = (parley.floorRatio ?? 0) >= goalFloorRatio && (!withLatencyGoal || p99 <= 50) && parley.lost === 0 && parley.duplicated === 0;
+  if (!relay) return [floor, parley];
   relay.goal = 'ceiling';
-  return [relay, parley];
+  return [relay, floor, parley];
 }
 
 export const direct = (ctx: RunContext) => runDirectVariant(ctx, 'direct', 'sqlite', 0.5, true);

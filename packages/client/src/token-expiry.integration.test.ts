@@ -1,8 +1,9 @@
 /**
  * The SDK across access-token expiry, against a real Parley server in this process
- * (SQLite in memory, port 0, the `ws` package as the WebSocket). Tokens live 2 s on the
- * real clock and the gateway's sweep runs every 50 ms, so the server closes a socket
- * with 4401 soon after the last token it proved has expired.
+ * (SQLite in memory, port 0, the `ws` package as the WebSocket). Tokens live TOKEN_TTL_SEC
+ * on the real clock and the gateway's sweep runs every 50 ms, so the server closes a
+ * socket with 4401 soon after the last token it proved has expired. The tests wait for
+ * what they prove (renewals, a token's expiry), never a fixed time.
  * - Normally the SDK refreshes the token shortly before expiry and renews the open socket
  *   with the `auth` request: one socket outlives several tokens, no 4401, no reconnect.
  * - A refresh or a renewal that fails for a transient reason is tried again in time: the
@@ -42,7 +43,21 @@ async function until(cond: () => boolean, what: string, describeState: () => unk
   if (!cond()) throw new Error(`timed out waiting for ${what} ${JSON.stringify(describeState())}`);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * The SDK refreshes halfway through a short token's lifetime, less a second for the
+ * whole-second exp (session.ts): 2 s tokens left it half a second to refresh and renew,
+ * which a loaded 2-core machine missed (the server closed the socket, the SDK reconnected).
+ * 4 s tokens leave it 1.5 s.
+ */
+const TOKEN_TTL_SEC = 4;
+/** After a token's expiry, this many of the gateway's 50 ms sweeps without a close count as the socket kept. */
+const SWEEPS_MS = 500;
+
+/** When the token expires on the server's clock (its exp claim). */
+function expiresAt(token: string): number {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp: number };
+  return payload.exp * 1000;
+}
 
 const messagesOf = (events: ConversationEvent[], cid: ConversationId) =>
   events.filter((e): e is Extract<ConversationEvent, { type: 'message.created' }> => e.type === 'message.created' && e.conversationId === cid).map((e) => e.message);
@@ -66,7 +81,7 @@ function refusingLimiter(inner: RateLimiter) {
   return { limiter, refuseNext: (prefix: string) => void armed.push(prefix) };
 }
 
-describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s tokens)', () => {
+describe.skipIf(!serverAvailable)(`ParleyClient across access-token expiry (${TOKEN_TTL_SEC} s tokens)`, () => {
   let server: Awaited<ReturnType<ServerTesting['startTestServer']>>;
   let limits: ReturnType<typeof refusingLimiter>;
   const clients: ParleyClient[] = [];
@@ -74,7 +89,7 @@ describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s 
   beforeAll(async () => {
     limits = refusingLimiter(new loaded!.limiter.MemoryRateLimiter());
     server = await loaded!.testing.startTestServer({
-      config: { rateLimits: loaded!.users.testRateLimits(), accessTokenTtlSec: 2, gatewayTickMs: 50 },
+      config: { rateLimits: loaded!.users.testRateLimits(), accessTokenTtlSec: TOKEN_TTL_SEC, gatewayTickMs: 50 },
       limiter: limits.limiter,
     });
   });
@@ -105,6 +120,8 @@ describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s 
     const refusedTokens = new Set<string>();
     let opened = 0;
     let swallowed = 0;
+    /** The token each socket said hello with, in order. */
+    const helloTokens: string[] = [];
     class Recording extends WebSocket {
       private readonly authIds = new Map<unknown, string>();
       private readonly swallowAuth = opts.swallowAuthOnFirstSocket === true && opened === 0;
@@ -121,7 +138,8 @@ describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s 
         });
       }
       override send(data: any, ...rest: any[]): void {
-        const frame = typeof data === 'string' ? (JSON.parse(data) as { op?: string; id?: unknown; data?: { token?: string } }) : null;
+        const frame = typeof data === 'string' ? (JSON.parse(data) as { type?: string; token?: string; op?: string; id?: unknown; data?: { token?: string } }) : null;
+        if (frame?.type === 'hello' && frame.token) helloTokens.push(frame.token);
         if (frame?.op === 'auth') {
           if (this.swallowAuth) return void swallowed++;
           const token = frame.data?.token ?? '';
@@ -137,7 +155,7 @@ describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s 
         (super.send as (...args: unknown[]) => void)(data, ...rest);
       }
     }
-    return { WebSocket: Recording as WebSocketCtor, closes, authReplies, opened: () => opened, swallowed: () => swallowed };
+    return { WebSocket: Recording as WebSocketCtor, closes, authReplies, helloTokens, opened: () => opened, swallowed: () => swallowed };
   }
 
   function newClient(opts: SocketOptions & { failFirstRefreshes?: number } = {}) {
@@ -181,17 +199,22 @@ describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s 
   it('renews the open socket before each expiry: no 4401, no reconnect, and every message arrives exactly once', async () => {
     const { a, b, cid } = await pair();
     await Promise.all([a.client.connect(), b.client.connect()]);
-    const connectedAt = Date.now();
 
-    // 3.5 s: the hello's token (2 s) and the first tokens refreshed after it all expire
-    // meanwhile, while b keeps sending.
+    // b keeps sending while a's socket is renewed three times and the hello's token and
+    // the first one refreshed after it expire, each past several sweeps.
     const sent: string[] = [];
-    for (let i = 0; Date.now() - connectedAt < 3500; i++) {
+    const state = () => ({ status: a.client.status, closes: a.ws.closes, opened: a.ws.opened(), statuses: a.statuses, auth: a.ws.authReplies });
+    const deadline = Date.now() + 60_000;
+    const outlived = () => {
+      const renewedWith = a.ws.authReplies.filter((r) => r.ok).map((r) => r.token);
+      return renewedWith.length >= 3 && Date.now() > expiresAt(renewedWith[0]!) + SWEEPS_MS;
+    };
+    for (let i = 0; !outlived() && a.ws.closes.length === 0; i++) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for three renewals ${JSON.stringify(state())}`);
       sent.push((await b.client.send(cid, { kind: 'text', content: { body: `m${i}` } }).done).id);
-      await sleep(200);
+      await new Promise((r) => setTimeout(r, 100)); // pacing b's sends, not synchronisation
     }
     const barrier = await b.client.send(cid, { kind: 'text', content: { body: 'barrier' } }).done;
-    const state = () => ({ status: a.client.status, closes: a.ws.closes, opened: a.ws.opened(), statuses: a.statuses, auth: a.ws.authReplies });
     await until(() => messagesOf(a.events, cid).some((m) => m.id === barrier.id), 'the barrier message', state);
 
     // One socket each, never closed, never offline.
@@ -219,8 +242,10 @@ describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s 
     limits.refuseNext('request:ip:');
     await a.client.connect();
 
-    // The hello's token lasts at most 2 s: past that, an unrenewed socket is closed with 4401.
-    await sleep(3000);
+    // Past the hello token's expiry (and several sweeps), an unrenewed socket would have been closed with 4401.
+    const helloExpiry = expiresAt(a.ws.helloTokens[0]!);
+    const state = () => ({ closes: a.ws.closes, refreshes: a.refreshes, auth: a.ws.authReplies });
+    await until(() => a.ws.closes.length > 0 || (a.ws.authReplies.length >= 2 && Date.now() > helloExpiry + SWEEPS_MS), 'two renewals and the hello token expired', state);
     expect(a.refreshes.slice(0, 3)).toEqual(['network error', 429, 200]);
     expect(a.ws.opened()).toBe(1);
     expect(a.ws.closes).toEqual([]);
@@ -234,7 +259,10 @@ describe.skipIf(!serverAvailable)('ParleyClient across access-token expiry (2 s 
     await a.client.register({ username: `c_${randomBytes(5).toString('hex')}`, password: 'correct horse battery' });
     await a.client.connect();
 
-    await sleep(3000);
+    // Past the hello token's expiry (and several sweeps), an unrenewed socket would have been closed with 4401.
+    const helloExpiry = expiresAt(a.ws.helloTokens[0]!);
+    const state = () => ({ closes: a.ws.closes, auth: a.ws.authReplies });
+    await until(() => a.ws.closes.length > 0 || (a.ws.authReplies.filter((r) => r.ok).length >= 2 && Date.now() > helloExpiry + SWEEPS_MS), 'two renewals and the hello token expired', state);
     expect(a.ws.opened()).toBe(1);
     expect(a.ws.closes).toEqual([]);
     expect(a.statuses).toEqual(['connecting', 'online']);

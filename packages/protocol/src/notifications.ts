@@ -3,13 +3,17 @@
  * and browser push (Web Push with VAPID), plus muting a conversation.
  *
  * When one is made (the server decides; clients only report what they look at):
- * - `message`: a new message in a conversation none of my connections is focused on
+ * - `message`: new messages in a conversation none of my connections is focused on
  *   (see the `focus` WebSocket op), or while I have no connection at all. Not for a
  *   muted conversation, not from someone in a block with me, and in groups above the
- *   server's size threshold only mentions notify.
+ *   server's size threshold only mentions notify. One per conversation: a new message
+ *   updates it (latest message, sender and time, `count` of new messages) and makes it
+ *   unread again; its id stays.
  * - `mention`: a message names me as @username, in any conversation, focused or not,
- *   muted or not.
+ *   muted or not. One per message (each one addresses me).
  * - `added`: someone added me to a group.
+ * Unread counts count notifications, not messages: a conversation with three new
+ * messages counts one.
  * A browser push goes to my subscriptions for a new message while no device of mine is
  * online (same rules as `message`, and never for a muted conversation).
  */
@@ -42,6 +46,9 @@ export const NotificationSchema = z.strictObject({
   seq: Seq.nullable(),
   /** The start of the message as it is now ('' once deleted, or when I left the conversation). */
   preview: z.string(),
+  /** `message`: the new messages it stands for since it was last read (messageId is the latest); 1 for the other kinds. */
+  count: z.number().int().min(1),
+  /** When it was made or last updated (the latest message's time). */
   createdAt: Millis,
   readAt: Millis.nullable(),
 });
@@ -56,7 +63,7 @@ export const NotificationListQuery = z.strictObject({
   /** Only unread ones. */
   unread: booleanQuery.optional(),
 });
-/** Newest first. unreadCount counts all my unread notifications (capped at NOTIFICATION_COUNT_CAP). */
+/** Newest first (a `message` notification moves up when updated). unreadCount counts all my unread notifications, not messages (capped at NOTIFICATION_COUNT_CAP). */
 export const NotificationListResponse = z.strictObject({
   notifications: z.array(NotificationSchema),
   nextCursor: z.string().nullable(),
@@ -115,7 +122,8 @@ export type PushPayload = z.infer<typeof PushPayloadSchema>;
 export const FocusData = z.strictObject({ conversationId: ConversationIdSchema.nullable() });
 
 /**
- * WebSocket push: a new notification (with `notification`), or a read change made on
+ * WebSocket push: a new or updated notification (with `notification`; the same id
+ * replaces the one held), or a read change made on
  * another device (`readIds`, or `allRead` with an optional conversation). unreadCount is
  * my unread count after the change (capped at NOTIFICATION_COUNT_CAP).
  */

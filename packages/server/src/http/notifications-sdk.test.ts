@@ -37,7 +37,7 @@ function notifications(c: ParleyClient) {
       const hit = seen.slice(from).find(pred);
       if (hit) return Promise.resolve(hit);
       return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no notification; saw ${JSON.stringify(seen)}`)), 5000);
+        const t = setTimeout(() => reject(new Error(`no notification; saw ${JSON.stringify(seen)}`)), 20_000);
         waiters.push({ pred, resolve: (n) => (clearTimeout(t), resolve(n)) });
       });
     },

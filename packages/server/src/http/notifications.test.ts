@@ -2,7 +2,8 @@
  * In-app notifications over HTTP and WebSocket on SQLite and PostgreSQL, on two nodes
  * (senders on node 1, recipients' sockets on node 2, so every decision reads presence
  * and focus kept for another node): away and online users are notified by the
- * committing node, unless a connection anywhere is focused on the conversation; mentions notify
+ * committing node, unless a connection anywhere is focused on the conversation, with
+ * one notification per conversation that each new message updates; mentions notify
  * always; big groups notify mentions only; being added to a group notifies; mute and
  * blocks silence message notifications; reads and focus clear them; bad input changes
  * nothing.
@@ -73,37 +74,52 @@ function notificationsSuite(backend: string, factory: Factory) {
       (await s.waitFrame((f) => f.type === 'notification' && f.notification && pred(f.notification), from)).notification as Frame;
     const notificationsSince = (s: RawSocket, mark: number) => s.frames.slice(mark).filter((f) => f.type === 'notification' && f.notification).map((f) => f.notification);
 
-    it('a user with no socket is notified by the committing node; list, read one, read all', async () => {
-      const [a, b] = await registerUsers(n1.url, 2, 'away');
-      const conv = await direct(a, b);
-      const m1 = await send(a, conv, 'hello while you are away');
-      const m2 = await send(a, conv, 'x'.repeat(300));
+    it('a user with no socket is notified by the committing node, one notification per conversation counting its messages; list, read one, read all', async () => {
+      const [a, b, c] = await registerUsers(n1.url, 3, 'away');
+      const [fromA, fromC] = [await direct(a, b), await direct(c, b)];
+      await send(a, fromA, 'hello while you are away');
+      const m2 = await send(a, fromA, 'x'.repeat(300));
       await settled();
-      const page = await list(b);
-      expect(page.unreadCount).toBe(2);
-      expect(page.notifications.map((n) => n.messageId)).toEqual([m2.id, m1.id]);
-      const [second, first] = page.notifications as [Frame, Frame];
-      expect(first).toMatchObject({ kind: 'message', conversationId: conv, conversationKind: 'direct', conversationTitle: null, seq: m1.seq, preview: 'hello while you are away', readAt: null });
+      let page = await list(b);
+      expect(page.unreadCount).toBe(1);
+      expect(page.notifications).toHaveLength(1);
+      const [first] = page.notifications as [Frame];
+      expect(first).toMatchObject({ kind: 'message', conversationId: fromA, conversationKind: 'direct', conversationTitle: null, messageId: m2.id, seq: m2.seq, count: 2, readAt: null });
       expect(first.actor).toMatchObject({ id: a.id, username: a.username });
-      expect(second.preview).toHaveLength(140);
-      expect(second.preview.endsWith('…')).toBe(true);
+      expect(first.preview).toHaveLength(140);
+      expect(first.preview.endsWith('…')).toBe(true);
       // The sender is never notified of their own message.
       expect((await list(a)).unreadCount).toBe(0);
+
+      // Another conversation: its own notification, on top; the unread count counts notifications.
+      const m3 = await send(c, fromC, 'me too');
+      await settled();
+      page = await list(b);
+      expect(page.notifications.map((n) => [n.conversationId, n.messageId, n.count])).toEqual([[fromC, m3.id, 1], [fromA, m2.id, 2]]);
+      expect(page.unreadCount).toBe(2);
+      const second = page.notifications[0]!;
 
       const read = await b.api.post(`/api/notifications/${first.id}/read`);
       expect(read.status).toBe(200);
       expect(read.body.unreadCount).toBe(1);
       expect((await b.api.post(`/api/notifications/${first.id}/read`)).body.unreadCount).toBe(1);
       expect((await list(b, '?unread=true')).notifications.map((n) => n.id)).toEqual([second.id]);
+
+      // A new message after the read: the same notification, unread again, counting from one.
+      const m4 = await send(a, fromA, 'are you back?');
+      await settled();
+      page = await list(b);
+      expect(page.notifications[0]).toMatchObject({ id: first.id, messageId: m4.id, preview: 'are you back?', count: 1, readAt: null });
+      expect(page.notifications).toHaveLength(2);
+      expect(page.unreadCount).toBe(2);
       expect((await b.api.post('/api/notifications/read-all', {})).body.unreadCount).toBe(0);
       expect((await list(b)).notifications.every((n) => n.readAt !== null)).toBe(true);
     });
 
     it('pages newest first with a keyset cursor', async () => {
-      const [a, b] = await registerUsers(n1.url, 2, 'page');
-      const conv = await direct(a, b);
+      const [b, ...senders] = await registerUsers(n1.url, 6, 'page');
       const sent = [];
-      for (let i = 0; i < 5; i++) sent.push(await send(a, conv, `page ${i}`));
+      for (const a of senders) sent.push(await send(a, await direct(a, b), `page ${sent.length}`));
       await settled();
       const p1 = await list(b, '?limit=2');
       expect(p1.notifications.map((n) => n.messageId)).toEqual([sent[4]!.id, sent[3]!.id]);
@@ -111,6 +127,35 @@ function notificationsSuite(backend: string, factory: Factory) {
       const p3 = await list(b, `?limit=2&cursor=${encodeURIComponent(p2.nextCursor!)}`);
       expect([...p2.notifications, ...p3.notifications].map((n) => n.messageId)).toEqual([sent[2]!.id, sent[1]!.id, sent[0]!.id]);
       expect(p3.nextCursor).toBeNull();
+    });
+
+    it('an online user sees the one notification of a conversation updated live: same id, a growing count, unread again after a read', async () => {
+      const [a, b] = await registerUsers(n1.url, 2, 'coalesce');
+      const conv = await direct(a, b);
+      const s = await online(b);
+      const tab2 = await online(b);
+      let mark = s.mark();
+      const m1 = await send(a, conv, 'first');
+      const notice = await notification(s, (n) => n.messageId === m1.id, mark);
+      expect(notice).toMatchObject({ count: 1, readAt: null });
+      await send(a, conv, 'second');
+      const m3 = await send(a, conv, 'third');
+      const f3 = await s.waitFrame((f) => f.type === 'notification' && f.notification?.messageId === m3.id, mark);
+      expect(f3.notification).toMatchObject({ id: notice.id, count: 3, preview: 'third', readAt: null });
+      expect(f3.unreadCount).toBe(1);
+      await notification(tab2, (n) => n.messageId === m3.id && n.count === 3);
+
+      // Read on one tab (the other hears it); the next message makes it unread again, counting from one.
+      mark = tab2.mark();
+      expect((await b.api.post(`/api/notifications/${notice.id}/read`)).body.unreadCount).toBe(0);
+      await tab2.waitFrame((f) => f.type === 'notification' && f.readIds?.includes(notice.id), mark);
+      mark = s.mark();
+      const m4 = await send(a, conv, 'fourth');
+      const f4 = await s.waitFrame((f) => f.type === 'notification' && f.notification?.messageId === m4.id, mark);
+      expect(f4.notification).toMatchObject({ id: notice.id, count: 1, readAt: null });
+      expect(f4.unreadCount).toBe(1);
+      await settled();
+      expect((await list(b)).notifications.map((n) => n.id)).toEqual([notice.id]);
     });
 
     it('an online user is notified live unless a connection is focused on the conversation; focusing reads them', async () => {

@@ -60,7 +60,7 @@ function pushSuite(backend: string, factory: Factory) {
     const pushesOf = (sub: TestSubscription) => endpoint.received.filter((p) => sub.endpoint.endsWith(p.path)).map((p) => p.payload.messageId as string);
     /** Presence is updated once the server has handled the close; wait for it (deadline-based). */
     const offline = async (u: TestUser) => {
-      const deadline = Date.now() + 5000;
+      const deadline = Date.now() + 20_000;
       while ((await node.app.services.deps.presence.onlineAmong([u.id])).size > 0) {
         if (Date.now() > deadline) throw new Error('still online');
         await new Promise((r) => setTimeout(r, 10));

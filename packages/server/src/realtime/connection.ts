@@ -35,6 +35,7 @@ export class ClientConnection {
    * as the first frame, and clients ignore anything before it. Null once welcomed.
    */
   private beforeWelcome: { frames: (Buffer | string)[]; bytes: number } | null = { frames: [], bytes: 0 };
+  private writesHeld = false;
 
   constructor(
     readonly id: string,
@@ -83,8 +84,26 @@ export class ClientConnection {
       this.onSlow(this);
       return false;
     }
+    this.holdWrites();
     this.ws.send(frame, { binary: false });
     return true;
+  }
+
+  /**
+   * Frames pushed to this socket until the current tick's callbacks are done go out in
+   * one write: a send's acknowledgement and its echo, or a commit batch's events, cost
+   * one syscall instead of one per frame. Order and content do not change.
+   */
+  private holdWrites(): void {
+    if (this.writesHeld) return;
+    const socket = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    if (!socket) return;
+    this.writesHeld = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.writesHeld = false;
+      socket.uncork();
+    });
   }
 
   /** Sends the welcome, then what was pushed while the hello was being served, in order. */

@@ -54,7 +54,7 @@ export function notificationsContract(name: string, factory: StoreFactory): void
       expect(await n().createNotifications([first, ghost, nowhere])).toEqual([first.id]);
       expect(await n().createNotifications([first])).toEqual([]);
       const [rec] = await n().getNotifications(b, [first.id]);
-      expect(rec).toMatchObject({ id: first.id, userId: b, kind: 'message', conversationId: c, conversationKind: 'group', conversationTitle: 'G', messageId: m.id, seq: m.seq, message: textMessage('hello there'), readAt: null });
+      expect(rec).toMatchObject({ id: first.id, userId: b, kind: 'message', conversationId: c, conversationKind: 'group', conversationTitle: 'G', messageId: m.id, seq: m.seq, message: textMessage('hello there'), count: 1, readAt: null });
       expect(rec?.actor).toMatchObject({ id: a, displayName: 'Alice' });
       // Someone else's id is not mine to read.
       expect(await n().getNotifications(a, [first.id])).toEqual([]);
@@ -105,6 +105,38 @@ export function notificationsContract(name: string, factory: StoreFactory): void
       expect(await n().markAllRead({ userId: b, at: T0 + 400 })).toBe(1);
       expect(await n().markAllRead({ userId: b, at: T0 + 500 })).toBe(0);
       expect(await n().unreadCounts([b], 100)).toEqual(new Map());
+    });
+
+    it('merges an item into the stored notification of its id when about a later message; repeats and older ones change nothing', async () => {
+      const [a, b, c] = [await user('Alice'), await user('Bob'), await user()];
+      const g = await group(a, [b, c]);
+      const [m1, m2, m3, m4] = [await send(g, a, 'one', T0 + 1), await send(g, b, 'two', T0 + 2), await send(g, a, 'three', T0 + 3), await send(g, a, 'four', T0 + 4)];
+      const id = fresh('n');
+      const notice = (m: Message, count?: number): NewNotification => ({ ...about(c, m), id, ...(count ? { count } : {}) });
+      expect(await n().createNotifications([notice(m1)])).toEqual([id]);
+      expect((await n().getNotifications(c, [id]))[0]).toMatchObject({ messageId: m1.id, count: 1, readAt: null });
+      // A later message (two at once, as a batch merges them): latest message, actor and time, counts add up.
+      expect(await n().createNotifications([notice(m3, 2)])).toEqual([id]);
+      const [merged] = await n().getNotifications(c, [id]);
+      expect(merged).toMatchObject({ messageId: m3.id, seq: m3.seq, message: textMessage('three'), count: 3, createdAt: m3.createdAt, readAt: null });
+      expect(merged?.actor?.id).toBe(a);
+      // The same message again, or an older one: nothing changes, nothing reported.
+      expect(await n().createNotifications([notice(m3), notice(m2)])).toEqual([]);
+      expect((await n().getNotifications(c, [id]))[0]).toMatchObject({ messageId: m3.id, count: 3 });
+      expect(await n().listNotifications({ userId: c, limit: 10, unreadOnly: false })).toHaveLength(1);
+      expect(await n().unreadCounts([c], 100)).toEqual(new Map([[c, 1]]));
+
+      // Read, then a new message: unread again, counting from one.
+      await n().markAllRead({ userId: c, conversationId: g, at: T0 + 10 });
+      expect(await n().createNotifications([notice(m4)])).toEqual([id]);
+      expect((await n().getNotifications(c, [id]))[0]).toMatchObject({ messageId: m4.id, count: 1, readAt: null });
+      // One id twice in a call: stored in order, the second merged into the first.
+      const twice = fresh('n');
+      expect(await n().createNotifications([{ ...about(b, m1), id: twice }, { ...about(b, m3), id: twice }])).toEqual([twice]);
+      expect((await n().getNotifications(b, [twice]))[0]).toMatchObject({ messageId: m3.id, count: 2 });
+      // An id that is someone else's is never merged into.
+      expect(await n().createNotifications([{ ...about(a, m4), id: twice }])).toEqual([]);
+      expect(await n().getNotifications(a, [twice])).toEqual([]);
     });
 
     it('hides title and preview once the owner left the conversation', async () => {

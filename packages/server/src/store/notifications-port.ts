@@ -3,10 +3,18 @@
  * subscriptions.
  *
  * Guarantees every adapter gives:
- * - createNotifications stores every item in ONE transaction and skips an item whose id
- *   already exists (ids are made from what the notification is about, so two nodes
- *   deciding the same notification store it once); it returns the ids it inserted.
- *   An item for a conversation or user that does not exist is skipped too.
+ * - createNotifications stores every item in ONE transaction, merging an item into the
+ *   stored notification of the same id (the domain gives notifications that coalesce
+ *   one id, notifications/decider.ts): when the item is about a later message (higher
+ *   seq), the stored one takes its message, actor and time, becomes unread, and its
+ *   count becomes the item's plus its own if it was unread (a read one starts over);
+ *   otherwise (a repeat, an older message, no message) nothing changes, so two nodes
+ *   deciding the same notification store it once. It returns the ids it inserted or
+ *   changed. An item for a conversation or user that does not exist is skipped.
+ * - Every read and write touches a bounded part of the user's notifications, whatever
+ *   their number (markAllRead: the unread ones it changes): by id, one page of the list (also of the unread ones), the unread
+ *   count up to its cap (sqlite- and postgres-notification-plans.test.ts check
+ *   the adapters' query plans at 10,000 notifications).
  * - Notifications are listed newest first by (createdAt, id), keyset-paged. The message's
  *   content and the conversation title are read at list time (so an edit or a delete
  *   for everyone shows) and are null once the user is no longer a member; the content
@@ -32,6 +40,8 @@ export interface NewNotification {
   message: { id: MessageId; seq: number; createdAt: number } | null;
   actorId: UserId | null;
   at: number;
+  /** Messages it stands for (a batch may merge several); 1 when absent. */
+  count?: number;
 }
 
 export interface NotificationRecord {
@@ -49,6 +59,8 @@ export interface NotificationRecord {
    * null when deleted, hidden, not readable by the member or not a member any more.
    */
   message: { kind: MessageKind; content: unknown } | null;
+  /** Messages it stands for since it was last read (1 for a mention or an add). */
+  count: number;
   createdAt: number;
   readAt: number | null;
 }

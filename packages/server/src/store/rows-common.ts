@@ -166,6 +166,7 @@ export interface NotificationRow {
   message_kind: string | null;
   /** JSON text (SQLite) or parsed jsonb (PostgreSQL); null when the member may not see it. */
   message_content: unknown;
+  message_count: number;
   created_at: number;
   read_at: number | null;
 }
@@ -196,6 +197,7 @@ export function toNotification(r: NotificationRow): NotificationRecord {
       r.message_kind !== null && r.message_content !== null
         ? { kind: r.message_kind as MessageKind, content: typeof r.message_content === 'string' ? (JSON.parse(r.message_content) as unknown) : r.message_content }
         : null,
+    count: r.message_count,
     createdAt: r.created_at,
     readAt: r.read_at,
   };

@@ -61,7 +61,7 @@ export class PushEndpoint {
     this.keys.get(new URL(sub.endpoint).pathname)!.status = status;
   }
 
-  waitFor(pred: (p: ReceivedPush) => boolean, timeoutMs = 5000): Promise<ReceivedPush> {
+  waitFor(pred: (p: ReceivedPush) => boolean, timeoutMs = 20_000): Promise<ReceivedPush> {
     const hit = this.received.find(pred);
     if (hit) return Promise.resolve(hit);
     return new Promise((resolve, reject) => {

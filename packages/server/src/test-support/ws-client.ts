@@ -18,7 +18,7 @@ export interface Closed {
 type Frame = Record<string, any>;
 type Waiter = { pred: (f: Frame) => boolean; from: number; resolve: (f: Frame) => void; reject: (e: Error) => void };
 
-const DEFAULT_WAIT_MS = 5000;
+const DEFAULT_WAIT_MS = 20_000;
 
 export class RawSocket {
   /** Every frame received, in arrival order. */

@@ -1,26 +1,13 @@
 import './notifications.css';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { i18n } from '../../i18n/i18n';
 import { NOTIFICATION_COUNT_CAP, type Notification } from '@parley/protocol';
 import { useServices } from '../../state/app-context';
-import { listTime, nameOf } from '../../state/format';
+import { listTime } from '../../state/format';
 import { conversationPath, navigate, type Route } from '../../state/router';
 import { FormError } from '../FormError';
+import { notificationText as describe } from './notification-text';
 import { useNotifications } from './use-notifications';
-
-function describe(n: Notification): string {
-  const who = n.actor ? nameOf(n.actor) : i18n.t('common.someone');
-  const group = n.conversationKind === 'group' && n.conversationTitle ? n.conversationTitle : null;
-  switch (n.kind) {
-    case 'added':
-      return i18n.t('bell.added', { name: who, group: n.conversationTitle ?? i18n.t('bell.aGroup') });
-    case 'mention':
-      return group ? i18n.t('bell.mentionIn', { name: who, group }) : i18n.t('bell.mention', { name: who });
-    case 'message':
-      return group ? i18n.t('bell.messageIn', { name: who, group }) : who;
-  }
-}
 
 /**
  * The bell in the sidebar: unread count, and a panel with my notifications (newest

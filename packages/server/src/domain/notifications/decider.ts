@@ -13,11 +13,18 @@
  *   Bigger groups notify mentions only: their messages cost no per-member write at all.
  * - away (no device online), not muted → a browser push, for mentions too.
  * Adding someone to a group gives them an `added` notification.
+ * Message notifications coalesce: one per (user, conversation), whose id is made from
+ * the pair, so the store merges each new message into it (latest message, a count of
+ * new ones, unread again) and a batch merges its own first: a user's notifications grow
+ * with their conversations, not with messages. A mention stays one per message: each
+ * one addresses the user and opens at its own message.
  *
  * Known limits, all on the side of one notification too many or too few, never of a
  * wrong recipient: attention read just before a socket opens, closes or changes focus
- * can be stale by that change; a node that dies with a queue loses it. The log stays
- * the record.
+ * can be stale by that change; a node that dies with a queue loses it. A conversation's
+ * count misses a message whose decision (on another node) lands after a later one's,
+ * and a read that crosses a new message's update reads that one too. The log stays the
+ * record.
  */
 // One-shot hash: half the cost of createHash().update().digest() for short strings.
 import { hash } from 'node:crypto';
@@ -50,9 +57,25 @@ type MessagePlan = { audience: AudienceRecord; e: MessageCreated; recipients: Re
 
 export const PREVIEW_CHARS = 140;
 
-/** One notification per (user, message) whatever its kind, one per (user, join). */
+/** A notification's id, made from what it is about: deciding it again gives the same id. */
 export function notificationId(userId: UserId, about: string): string {
   return hash('sha256', `${userId}\n${about}`, 'base64url').slice(0, 24);
+}
+
+/**
+ * The one `message` notification of a user in a conversation (the store's migrations
+ * make the same id for the notifications they coalesce: keep them in step).
+ */
+export const messageNotificationId = (userId: UserId, conversationId: ConversationId): string => notificationId(userId, `messages:${conversationId}`);
+
+/** A mention: one per (user, message). */
+const mentionNotificationId = (userId: UserId, messageId: string): string => notificationId(userId, `message:${messageId}`);
+
+/** Adds n to the batch, merging it into the batch's notification of the same id when about a later message. */
+function addTo(created: Map<string, NewNotification>, n: NewNotification): void {
+  const held = created.get(n.id);
+  if (!held) created.set(n.id, n);
+  else if (held.message && n.message && n.message.seq > held.message.seq) created.set(n.id, { ...n, count: (held.count ?? 1) + (n.count ?? 1) });
 }
 
 export function toNotification(r: NotificationRecord): Notification {
@@ -66,6 +89,7 @@ export function toNotification(r: NotificationRecord): Notification {
     messageId: r.messageId,
     seq: r.seq,
     preview: r.message ? clip(previewOf(r.message)) : '',
+    count: r.count,
     createdAt: r.createdAt,
     readAt: r.readAt,
   };
@@ -103,7 +127,7 @@ export class NotificationDecider {
   private async decide(batch: (MessageCreated | MemberAdded)[]): Promise<void> {
     const { store } = this.deps;
     const now = this.deps.clock();
-    const created: NewNotification[] = [];
+    const created = new Map<string, NewNotification>();
     const live = new Set<UserId>();
     const pushes: PushJob[] = [];
 
@@ -132,13 +156,12 @@ export class NotificationDecider {
       if (e.type !== 'member.added') continue;
       const conversation = await store.getConversation(e.conversationId);
       if (conversation?.kind !== 'group') continue;
-      created.push({ id: notificationId(e.userId, `added:${e.conversationId}:${e.seq}`), userId: e.userId, kind: 'added', conversationId: e.conversationId, message: null, actorId: e.actorId, at: now });
+      addTo(created, { id: notificationId(e.userId, `added:${e.conversationId}:${e.seq}`), userId: e.userId, kind: 'added', conversationId: e.conversationId, message: null, actorId: e.actorId, at: now });
       live.add(e.userId);
     }
 
-    const inserted = created.length ? await store.notifications.createNotifications(created) : [];
-    const byId = new Map(created.map((n) => [n.id, n]));
-    await this.announce(inserted.map((id) => byId.get(id)!).filter((n) => live.has(n.userId)));
+    const changed = created.size ? await store.notifications.createNotifications([...created.values()]) : [];
+    await this.announce(changed.map((id) => created.get(id)!).filter((n) => live.has(n.userId)));
     this.push.enqueue(pushes);
   }
 
@@ -168,7 +191,7 @@ export class NotificationDecider {
   private async decideMessage(
     { audience, e, recipients }: MessagePlan,
     attention: ReadonlyMap<string, Attention>,
-    created: NewNotification[],
+    created: Map<string, NewNotification>,
     live: Set<UserId>,
     pushes: PushJob[],
   ): Promise<void> {
@@ -183,8 +206,8 @@ export class NotificationDecider {
       // Focused, not mentioned: they are reading it (the common case while chatting), so
       // no notification and no hash are made at all.
       if (!r.mentioned && (!small || r.muted || state === 'focused')) continue;
-      created.push({
-        id: notificationId(r.userId, `message:${m.id}`),
+      addTo(created, {
+        id: r.mentioned ? mentionNotificationId(r.userId, m.id) : messageNotificationId(r.userId, m.conversationId),
         userId: r.userId,
         kind: r.mentioned ? 'mention' : 'message',
         conversationId: m.conversationId,

@@ -24,6 +24,7 @@ import { avatarsServedByParleyStep } from './migrations/0016-avatars-served-by-p
 import { peopleSearchStep } from './migrations/0017-people-search';
 import { historyVisibilityStep } from './migrations/0018-history-visibility';
 import { typedMessageContentStep } from './migrations/0019-typed-message-content';
+import { notificationCoalescingStep } from './migrations/0020-notification-coalescing';
 
 export { ADVISORY_CLASS, type Migration };
 
@@ -45,6 +46,7 @@ export const MIGRATIONS: readonly Migration[] = [
   peopleSearchStep,
   historyVisibilityStep,
   typedMessageContentStep,
+  notificationCoalescingStep,
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -2,6 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connect, type Sql } from './db';
 import { LATEST_VERSION, MIGRATIONS, appliedMigrations, migratePostgres } from './migrations';
 import { TEST_DATABASE_URL, describeWithPostgres, postgresReachable, scratchSchema } from './test-support';
+import { messageNotificationId } from '../../domain/notifications/decider';
+import type { ConversationId, UserId } from '@parley/protocol';
 
 const reachable = await postgresReachable();
 
@@ -131,6 +133,35 @@ describeWithPostgres('postgres migrations', reachable, () => {
         { user_id: 'u2', visible_from_seq: 1 },
       ]);
       await expect(s.sql`UPDATE conversations SET history_visibility = 'some'`).rejects.toThrow(/check/i);
+    });
+
+    it('version 20 keeps the newest message notification per user and conversation, counting the unread ones, under the id the decider gives it', async () => {
+      const s = await scratch();
+      await migratePostgres(s.sql, { target: 19 });
+      await s.sql.unsafe(`
+        INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES ('u1', 'u1', 'U', 'h', 1), ('u2', 'u2', 'U', 'h', 1), ('u3', 'u3', 'U', 'h', 1);
+        INSERT INTO conversations (id, kind, created_at, updated_at) VALUES ('c1', 'group', 1, 1), ('c2', 'group', 1, 1);
+        INSERT INTO notifications (id, user_id, kind, conversation_id, message_id, seq, message_at, actor_id, created_at, read_at) VALUES
+          ('a', 'u2', 'message', 'c1', 'm1', 1, 10, 'u1', 10, 11),
+          ('b', 'u2', 'message', 'c1', 'm2', 2, 20, 'u1', 20, NULL),
+          ('c', 'u2', 'message', 'c1', 'm4', 4, 40, 'u3', 40, NULL),
+          ('d', 'u2', 'mention', 'c1', 'm3', 3, 30, 'u1', 30, NULL),
+          ('e', 'u2', 'message', 'c2', 'm5', 1, 5, 'u1', 5, 7),
+          ('f', 'u2', 'message', 'c2', 'm6', 2, 6, 'u1', 6, 7),
+          ('g', 'u3', 'message', 'c1', 'm2', 2, 20, 'u1', 20, NULL),
+          ('h', 'u2', 'added', 'c2', NULL, NULL, NULL, 'u1', 1, NULL);
+      `);
+      expect(await migratePostgres(s.sql)).toEqual(MIGRATIONS.filter((m) => m.version > 19).map((m) => m.version));
+      const id = (u: string, c: string) => messageNotificationId(u as UserId, c as ConversationId);
+      expect([...(await s.sql`SELECT id, user_id, kind, conversation_id, message_id, actor_id, created_at, message_count, read_at FROM notifications ORDER BY user_id, kind, conversation_id`)]).toEqual([
+        { id: 'h', user_id: 'u2', kind: 'added', conversation_id: 'c2', message_id: null, actor_id: 'u1', created_at: 1, message_count: 1, read_at: null },
+        { id: 'd', user_id: 'u2', kind: 'mention', conversation_id: 'c1', message_id: 'm3', actor_id: 'u1', created_at: 30, message_count: 1, read_at: null },
+        // The newest of c1, unread, standing for the two unread ones.
+        { id: id('u2', 'c1'), user_id: 'u2', kind: 'message', conversation_id: 'c1', message_id: 'm4', actor_id: 'u3', created_at: 40, message_count: 2, read_at: null },
+        // All read: the newest, still read.
+        { id: id('u2', 'c2'), user_id: 'u2', kind: 'message', conversation_id: 'c2', message_id: 'm6', actor_id: 'u1', created_at: 6, message_count: 1, read_at: 7 },
+        { id: id('u3', 'c1'), user_id: 'u3', kind: 'message', conversation_id: 'c1', message_id: 'm2', actor_id: 'u1', created_at: 20, message_count: 1, read_at: null },
+      ]);
     });
 
     it('migrates once when several nodes start together', async () => {

@@ -18,11 +18,14 @@ import { avatarsServedByParleySchema } from './migrations/0013-avatars-served-by
 import { peopleSearchSchema } from './migrations/0014-people-search';
 import { historyVisibilitySchema } from './migrations/0015-history-visibility';
 import { typedMessageContentSchema } from './migrations/0016-typed-message-content';
+import { notificationCoalescingFunctions, notificationCoalescingSchema } from './migrations/0017-notification-coalescing';
 
 export interface SqliteMigration {
   version: number;
   name: string;
   sql: string;
+  /** SQL functions the step calls (registered on the connection before it runs). */
+  functions?: Readonly<Record<string, (...args: string[]) => unknown>>;
 }
 
 /** Ordered by version; append only. */
@@ -41,7 +44,14 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   { version: 14, name: 'people search', sql: peopleSearchSchema },
   { version: 15, name: 'history visibility', sql: historyVisibilitySchema },
   { version: 16, name: 'typed message content', sql: typedMessageContentSchema },
+  { version: 17, name: 'notification coalescing', sql: notificationCoalescingSchema, functions: notificationCoalescingFunctions },
 ];
+
+/** Runs one step's SQL (with the functions it needs), without recording it. */
+export function applySqliteMigration(db: Database, migration: SqliteMigration): void {
+  for (const [name, fn] of Object.entries(migration.functions ?? {})) db.function(name, { deterministic: true }, fn);
+  db.exec(migration.sql);
+}
 
 export function migrateSqlite(db: Database, now: () => number = Date.now): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -55,7 +65,7 @@ export function migrateSqlite(db: Database, now: () => number = Date.now): numbe
   for (const migration of SQLITE_MIGRATIONS) {
     if (applied.has(migration.version)) continue;
     db.transaction(() => {
-      db.exec(migration.sql);
+      applySqliteMigration(db, migration);
       record.run(migration.version, migration.name, now());
     }).immediate();
     newlyApplied.push(migration.version);

@@ -11,35 +11,64 @@ import { toNotification, toPush, type NotificationRow, type PushRow } from '../r
 // Title and message only while the owner is still a member; a hidden or deleted message has
 // none, nor one before where the member's reading starts (a member added again).
 const UNSEEN = 'me.user_id IS NULL OR m.id IS NULL OR m.seq < me.visible_from_seq OR m.deleted_at IS NOT NULL OR h.message_id IS NOT NULL';
-const SELECT_NOTIFICATIONS = `
+const COLUMNS = `
   SELECT n.id, n.user_id, n.kind, n.conversation_id, c.kind AS conversation_kind,
     CASE WHEN me.user_id IS NULL THEN NULL ELSE c.title END AS conversation_title,
     n.actor_id, u.username AS actor_username, u.display_name AS actor_display_name, u.avatar_url AS actor_avatar_url,
     n.message_id, n.seq,
     CASE WHEN ${UNSEEN} THEN NULL ELSE m.kind END AS message_kind,
     CASE WHEN ${UNSEEN} THEN NULL ELSE m.content END AS message_content,
-    n.created_at, n.read_at
-  FROM notifications n
+    n.message_count, n.created_at, n.read_at`;
+const JOINS = `
   JOIN conversations c ON c.id = n.conversation_id
   LEFT JOIN members me ON me.conversation_id = n.conversation_id AND me.user_id = n.user_id
   LEFT JOIN users u ON u.id = n.actor_id
   LEFT JOIN messages m ON m.conversation_id = n.conversation_id AND m.seq = n.seq AND n.message_id IS NOT NULL
   LEFT JOIN hidden_messages h ON h.user_id = n.user_id AND h.message_id = n.message_id`;
 
+/**
+ * The statements whose cost must not grow with a user's notifications (their plans are
+ * checked in sqlite-notification-plans.test.ts). Each walks an index from a point: the
+ * primary key by id, or the user's slice of notifications_by_user /
+ * notifications_unread_by_time from the cursor, or at most `cap` unread entries.
+ */
+export const NOTIFICATION_STATEMENTS = {
+  // A message notification exists per (user, conversation): a later message updates it in place.
+  upsert: `INSERT INTO notifications (id, user_id, kind, conversation_id, message_id, seq, message_at, actor_id, created_at, message_count)
+    SELECT @id, @userId, @kind, @conversationId, @messageId, @seq, @messageAt, @actorId, @at, @count
+    WHERE EXISTS (SELECT 1 FROM users WHERE id = @userId) AND EXISTS (SELECT 1 FROM conversations WHERE id = @conversationId)
+    ON CONFLICT (id) DO UPDATE SET
+      message_id = excluded.message_id, seq = excluded.seq, message_at = excluded.message_at, actor_id = excluded.actor_id, created_at = excluded.created_at,
+      message_count = CASE WHEN read_at IS NULL THEN message_count + excluded.message_count ELSE excluded.message_count END,
+      read_at = NULL
+    WHERE excluded.seq > seq AND excluded.user_id = user_id`,
+  // The ids drive the join (CROSS JOIN keeps that order): left to itself the planner walks
+  // the user's whole notifications_by_user range and tests each id.
+  byIds: `${COLUMNS} FROM json_each(@ids) j CROSS JOIN notifications n ON n.id = j.value ${JOINS}
+    WHERE n.user_id = @userId ORDER BY n.created_at DESC, n.id DESC`,
+  page: `${COLUMNS} FROM notifications n ${JOINS}
+    WHERE n.user_id = @userId AND (n.created_at, n.id) < (@at, @cid)
+    ORDER BY n.created_at DESC, n.id DESC LIMIT @limit`,
+  unreadPage: `${COLUMNS} FROM notifications n ${JOINS}
+    WHERE n.user_id = @userId AND n.read_at IS NULL AND (n.created_at, n.id) < (@at, @cid)
+    ORDER BY n.created_at DESC, n.id DESC LIMIT @limit`,
+  countUnread: 'SELECT count(*) AS n FROM (SELECT 1 FROM notifications WHERE user_id = @userId AND read_at IS NULL LIMIT @cap)',
+  markOne: 'UPDATE notifications SET read_at = coalesce(read_at, @at) WHERE id = @id AND user_id = @userId',
+  markAll: 'UPDATE notifications SET read_at = @at WHERE user_id = @userId AND read_at IS NULL',
+  markAllIn: 'UPDATE notifications SET read_at = @at WHERE user_id = @userId AND conversation_id = @conversationId AND read_at IS NULL',
+} as const;
+
 export function createSqliteNotifications(ctx: SqliteContext): NotificationsStore {
   const { db } = ctx;
-  const insert = db.prepare(`INSERT INTO notifications (id, user_id, kind, conversation_id, message_id, seq, message_at, actor_id, created_at)
-    SELECT @id, @userId, @kind, @conversationId, @messageId, @seq, @messageAt, @actorId, @at
-    WHERE EXISTS (SELECT 1 FROM users WHERE id = @userId) AND EXISTS (SELECT 1 FROM conversations WHERE id = @conversationId)
-    ON CONFLICT (id) DO NOTHING`);
-  const byIds = db.prepare(`${SELECT_NOTIFICATIONS} WHERE n.user_id = @userId AND n.id IN (SELECT value FROM json_each(@ids)) ORDER BY n.created_at DESC, n.id DESC`);
-  const page = db.prepare(`${SELECT_NOTIFICATIONS}
-    WHERE n.user_id = @userId AND (@unread = 0 OR n.read_at IS NULL) AND (n.created_at < @at OR (n.created_at = @at AND n.id < @cid))
-    ORDER BY n.created_at DESC, n.id DESC LIMIT @limit`);
-  const countUnread = db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM notifications WHERE user_id = ? AND read_at IS NULL LIMIT ?)');
-  const markOne = db.prepare('UPDATE notifications SET read_at = coalesce(read_at, @at) WHERE id = @id AND user_id = @userId');
-  const markAll = db.prepare('UPDATE notifications SET read_at = @at WHERE user_id = @userId AND read_at IS NULL');
-  const markAllIn = db.prepare('UPDATE notifications SET read_at = @at WHERE user_id = @userId AND conversation_id = @conversationId AND read_at IS NULL');
+  const sqlOf = NOTIFICATION_STATEMENTS;
+  const insert = db.prepare(sqlOf.upsert);
+  const byIds = db.prepare(sqlOf.byIds);
+  const page = db.prepare(sqlOf.page);
+  const unreadPage = db.prepare(sqlOf.unreadPage);
+  const countUnread = db.prepare(sqlOf.countUnread);
+  const markOne = db.prepare(sqlOf.markOne);
+  const markAll = db.prepare(sqlOf.markAll);
+  const markAllIn = db.prepare(sqlOf.markAllIn);
   const setMuted = db.prepare('UPDATE members SET muted = ? WHERE conversation_id = ? AND user_id = ?');
   const getMuted = db.prepare('SELECT muted FROM members WHERE conversation_id = ? AND user_id = ?');
   const conversation = db.prepare('SELECT kind, title, (SELECT count(*) FROM members WHERE conversation_id = c.id) AS member_count FROM conversations c WHERE c.id = ?');
@@ -59,7 +88,7 @@ export function createSqliteNotifications(ctx: SqliteContext): NotificationsStor
     createNotifications: (items) =>
       guard(() =>
         ctx.write(() => {
-          const inserted: string[] = [];
+          const changed = new Set<string>();
           for (const n of items) {
             const r = insert.run({
               id: n.id,
@@ -71,10 +100,11 @@ export function createSqliteNotifications(ctx: SqliteContext): NotificationsStor
               messageAt: n.message?.createdAt ?? null,
               actorId: n.actorId,
               at: n.at,
+              count: n.count ?? 1,
             });
-            if (r.changes > 0) inserted.push(n.id);
+            if (r.changes > 0) changed.add(n.id);
           }
-          return inserted;
+          return [...changed];
         }),
       ),
     getNotifications: (userId, ids) =>
@@ -82,9 +112,8 @@ export function createSqliteNotifications(ctx: SqliteContext): NotificationsStor
     listNotifications: ({ userId, limit, cursor, unreadOnly }) =>
       guard(() =>
         (
-          page.all({
+          (unreadOnly ? unreadPage : page).all({
             userId,
-            unread: unreadOnly ? 1 : 0,
             at: cursor?.at ?? Number.MAX_SAFE_INTEGER,
             cid: cursor?.id ?? '\uffff',
             limit,
@@ -96,7 +125,7 @@ export function createSqliteNotifications(ctx: SqliteContext): NotificationsStor
         ctx.read(() => {
           const out = new Map<UserId, number>();
           for (const id of new Set(userIds)) {
-            const n = (countUnread.get(id, cap) as { n: number }).n;
+            const n = (countUnread.get({ userId: id, cap }) as { n: number }).n;
             if (n > 0) out.set(id, n);
           }
           return out;

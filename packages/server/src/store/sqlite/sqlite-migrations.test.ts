@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrateSqlite, listAppliedMigrations, SQLITE_MIGRATIONS } from './migrations';
+import { applySqliteMigration, migrateSqlite, listAppliedMigrations, SQLITE_MIGRATIONS } from './migrations';
 import { EVENT_IS_MESSAGE, EVENT_MESSAGE_ID } from './migrations/0006-privacy';
+import { messageNotificationId } from '../../domain/notifications/decider';
+import type { ConversationId, UserId } from '@parley/protocol';
 
 /** Everything that makes up the schema, in a stable order (the runner's own bookkeeping table aside). */
 function schemaOf(db: Database.Database): unknown[] {
@@ -13,7 +15,7 @@ function databaseBefore(version: number): Database.Database {
   const db = new Database(':memory:');
   db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
   for (const m of SQLITE_MIGRATIONS.filter((x) => x.version < version)) {
-    db.exec(m.sql);
+    applySqliteMigration(db, m);
     db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 0);
   }
   return db;
@@ -42,7 +44,7 @@ describe('SQLite migrations', () => {
       const old = new Database(':memory:');
       old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
       for (const m of SQLITE_MIGRATIONS.slice(0, upTo)) {
-        old.exec(m.sql);
+        applySqliteMigration(old, m);
         old.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 0);
       }
       // ...then starts the current release.
@@ -143,6 +145,34 @@ describe('SQLite migrations', () => {
     ]);
     expect(db.prepare('SELECT DISTINCT visible_from_seq FROM members').all()).toEqual([{ visible_from_seq: 1 }]);
     expect(() => db.prepare("UPDATE conversations SET history_visibility = 'some' WHERE id = 'g'").run()).toThrow(/CHECK/);
+    db.close();
+  });
+  it('version 17 keeps the newest message notification per user and conversation, counting the unread ones, under the id the decider gives it', () => {
+    const db = databaseBefore(17);
+    db.exec(`
+      INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES ('u1', 'u1', 'U', 'h', 1), ('u2', 'u2', 'U', 'h', 1), ('u3', 'u3', 'U', 'h', 1);
+      INSERT INTO conversations (id, kind, created_at, updated_at) VALUES ('c1', 'group', 1, 1), ('c2', 'group', 1, 1);
+      INSERT INTO notifications (id, user_id, kind, conversation_id, message_id, seq, message_at, actor_id, created_at, read_at) VALUES
+        ('a', 'u2', 'message', 'c1', 'm1', 1, 10, 'u1', 10, 11),
+        ('b', 'u2', 'message', 'c1', 'm2', 2, 20, 'u1', 20, NULL),
+        ('c', 'u2', 'message', 'c1', 'm4', 4, 40, 'u3', 40, NULL),
+        ('d', 'u2', 'mention', 'c1', 'm3', 3, 30, 'u1', 30, NULL),
+        ('e', 'u2', 'message', 'c2', 'm5', 1, 5, 'u1', 5, 7),
+        ('f', 'u2', 'message', 'c2', 'm6', 2, 6, 'u1', 6, 7),
+        ('g', 'u3', 'message', 'c1', 'm2', 2, 20, 'u1', 20, NULL),
+        ('h', 'u2', 'added', 'c2', NULL, NULL, NULL, 'u1', 1, NULL);
+    `);
+    expect(migrateSqlite(db)).toEqual(SQLITE_MIGRATIONS.filter((x) => x.version >= 17).map((m) => m.version));
+    const id = (u: string, c: string) => messageNotificationId(u as UserId, c as ConversationId);
+    expect(db.prepare('SELECT id, user_id, kind, conversation_id, message_id, actor_id, created_at, message_count, read_at FROM notifications ORDER BY user_id, kind, conversation_id').all()).toEqual([
+      { id: 'h', user_id: 'u2', kind: 'added', conversation_id: 'c2', message_id: null, actor_id: 'u1', created_at: 1, message_count: 1, read_at: null },
+      { id: 'd', user_id: 'u2', kind: 'mention', conversation_id: 'c1', message_id: 'm3', actor_id: 'u1', created_at: 30, message_count: 1, read_at: null },
+      // The newest of c1, unread, standing for the two unread ones.
+      { id: id('u2', 'c1'), user_id: 'u2', kind: 'message', conversation_id: 'c1', message_id: 'm4', actor_id: 'u3', created_at: 40, message_count: 2, read_at: null },
+      // All read: the newest, still read.
+      { id: id('u2', 'c2'), user_id: 'u2', kind: 'message', conversation_id: 'c2', message_id: 'm6', actor_id: 'u1', created_at: 6, message_count: 1, read_at: 7 },
+      { id: id('u3', 'c1'), user_id: 'u3', kind: 'message', conversation_id: 'c1', message_id: 'm2', actor_id: 'u1', created_at: 20, message_count: 1, read_at: null },
+    ]);
     db.close();
   });
 });
