@@ -53,7 +53,7 @@ const CASES: Case[] = [
   { name: 'a form-encoded body', method: 'POST', path: '/messages', opts: { raw: 'clientMessageId=bad-14&body=x', contentType: 'application/x-www-form-urlencoded' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   { name: 'a path-traversal conversation id', method: 'POST', path: '/api/conversations/..%2F..%2Fetc/messages', opts: { json: { clientMessageId: 'bad-15', kind: 'text', content: { body: 'x' } } }, status: 400, code: 'BAD_REQUEST' },
   { name: 'a conversation id over LIMITS.idMax', method: 'POST', path: `/api/conversations/${'a'.repeat(LIMITS.idMax + 1)}/messages`, opts: { json: { clientMessageId: 'bad-16', kind: 'text', content: { body: 'x' } } }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'a path-traversal message id (edit)', method: 'PATCH', path: '/messages/..%2F..', opts: { json: { body: 'x' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a path-traversal message id (edit)', method: 'PATCH', path: '/messages/..%2F..', opts: { json: { kind: 'text', content: { body: 'x' } } }, status: 400, code: 'BAD_REQUEST' },
   { name: 'a bad delete scope', method: 'DELETE', path: '/messages/abc?for=all', opts: {}, status: 400, code: 'BAD_REQUEST' },
   { name: 'an unknown query parameter', method: 'GET', path: '/messages?limit=5&debug=1', opts: {}, status: 400, code: 'BAD_REQUEST' },
   { name: 'a non-numeric limit', method: 'GET', path: '/messages?limit=ten', opts: {}, status: 400, code: 'BAD_REQUEST' },
@@ -68,7 +68,7 @@ const CASES: Case[] = [
   // Ill-formed UTF-16 (issue 16.11): a lone surrogate would be acked, then stored as U+FFFD.
   { name: 'a lone high surrogate in a message body', method: 'POST', path: '/messages', opts: { raw: '{"clientMessageId":"bad-18","body":"a\\ud800b"}' }, status: 400, code: 'BAD_REQUEST' },
   { name: 'a lone low surrogate in a message title', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-19', kind: 'text', content: { body: 'ok', title: 'x\udc00' } } }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'a lone surrogate in an edit', method: 'PATCH', path: '/messages/abc', opts: { json: { body: '\ud83d' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a lone surrogate in an edit', method: 'PATCH', path: '/messages/abc', opts: { json: { kind: 'text', content: { body: '\ud83d' } } }, status: 400, code: 'BAD_REQUEST' },
   { name: 'a lone surrogate in a display name', method: 'PATCH', path: '/api/me', opts: { json: { displayName: 'Ann\ud800' } }, status: 400, code: 'BAD_REQUEST' },
   { name: 'a lone surrogate in a field no text rule covers (report reason)', method: 'POST', path: '/messages/some-message/report', opts: { json: { reason: '\udfff' } }, status: 400, code: 'BAD_REQUEST' },
   { name: 'a lone surrogate in a JSON key', method: 'POST', path: '/messages', opts: { raw: '{"clientMessageId":"bad-20","body":"x","\\ud800":1}' }, status: 400, code: 'BAD_REQUEST' },
@@ -191,11 +191,11 @@ describeEachBackend('bad HTTP input changes nothing', (backend) => {
     expect({ title: sent.body.message.content.title, body: sent.body.message.content.body }).toEqual({ title: composed, body: composed });
     // What was acknowledged is what history returns.
     const history = await a.api.get(`/api/conversations/${conv}/messages?limit=1`);
-    expect(history.body.messages[0]).toMatchObject({ title: composed, body: composed });
+    expect(history.body.messages[0]).toMatchObject({ content: { title: composed, body: composed } });
   });
 
   it('a lone surrogate in a well-formed pair is fine: astral characters are stored exactly', async () => {
-    const res = await call(server.url, 'POST', `/api/conversations/${conv}/messages`, { token: a.token, raw: '{"clientMessageId":"astral-1","body":"\\ud83d\\ude00 ok"}' });
+    const res = await call(server.url, 'POST', `/api/conversations/${conv}/messages`, { token: a.token, raw: '{"clientMessageId":"astral-1","kind":"text","content":{"body":"\\ud83d\\ude00 ok"}}' });
     expect(res.status).toBe(201);
     expect(res.body.message.content.body).toBe('😀 ok');
   });

@@ -227,7 +227,7 @@ describeEachBackend('conversations', (backend) => {
         ['PATCH', `/api/conversations/${id}`, { title: 'hijack' }],
         ['GET', `/api/conversations/${id}/messages`],
         ['POST', `/api/conversations/${id}/messages`, { clientMessageId: `nm-${id}`, kind: 'text', content: { body: 'let me in' } }],
-        ['PATCH', `/api/conversations/${id}/messages/${mid}`, { body: 'edited' }],
+        ['PATCH', `/api/conversations/${id}/messages/${mid}`, { kind: 'text', content: { body: 'edited' } }],
         ['DELETE', `/api/conversations/${id}/messages/${mid}?for=everyone`],
         ['DELETE', `/api/conversations/${id}/messages/${mid}?for=me`],
         ['POST', `/api/conversations/${id}/members`, { userIds: [who.id] }],

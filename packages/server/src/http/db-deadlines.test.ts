@@ -124,7 +124,7 @@ for (const [backend, runs] of backends) {
       const retried = await send(alice.token, conversationId, 'during');
       expect([200, 201]).toContain(retried.status);
       const history = await alice.api.get(`/api/conversations/${conversationId}/messages?after=0&limit=50`);
-      const bodies = (history.body.messages as { body: string }[]).map((m) => m.body);
+      const bodies = (history.body.messages as { content: { body: string } }[]).map((m) => m.content.body);
       expect(bodies.filter((b) => b === 'held during')).toHaveLength(1);
       expect(bodies).toContain('held before');
     });

@@ -118,7 +118,7 @@ describe.skipIf(!mountPoint)(`disk full under a SQLite node${mountPoint ? '' : '
     expect(uploaded.status).toBe(201);
 
     const history = await alice.api.get(`/api/conversations/${conv}/messages?after=0&limit=200`);
-    const stored = (history.body.messages as { body: string }[]).map((m) => m.body.split(' ')[0]!);
+    const stored = (history.body.messages as { content: { body: string } }[]).map((m) => m.content.body.split(' ')[0]!);
     expect(stored).toEqual([...acked, refused!.id, 'after']);
   });
 });

@@ -37,7 +37,7 @@ describeEachBackend('history visibility', (backend) => {
   };
   const add = async (id: string, who: TestUser) => expect((await o.api.post(`/api/conversations/${id}/members`, { userIds: [who.id] })).status).toBe(200);
   const remove = async (id: string, who: TestUser) => expect((await o.api.delete(`/api/conversations/${id}/members/${who.id}`)).status).toBe(204);
-  const historyBodies = async (who: TestUser, id: string) => ((await who.api.get(`/api/conversations/${id}/messages`)).body.messages as { body: string }[]).map((m) => m.body);
+  const historyBodies = async (who: TestUser, id: string) => ((await who.api.get(`/api/conversations/${id}/messages`)).body.messages as { content: { body: string } | null }[]).map((m) => m.content?.body);
   const upload = async (who: TestUser, text: string) => {
     const res = await call(server.url, 'POST', `/api/attachments?name=notes-${++n}.txt`, { token: who.token, raw: Buffer.from(text), contentType: 'application/octet-stream' });
     expect(res.status).toBe(201);

@@ -10,7 +10,7 @@ import { RawSocket } from '../test-support/ws-client';
 import { registerUsers, testRateLimits, type TestUser } from '../test-support/users';
 
 type Server = TestNode & { close(): Promise<void> };
-type Msg = { id: string; seq: number; body: string; title: string | null; senderId: string; clientMessageId: string; editedAt: number | null; deletedAt: number | null };
+type Msg = { id: string; seq: number; kind: string; content: { body: string; title: string | null } | null; senderId: string; clientMessageId: string; editedAt: number | null; deletedAt: number | null };
 
 describeEachBackend('messages', (backend) => {
   let server: Server;
@@ -27,9 +27,9 @@ describeEachBackend('messages', (backend) => {
   const group = async (owner: TestUser, members: TestUser[]) =>
     (await owner.api.post('/api/conversations/group', { title: 'G', memberIds: members.map((m) => m.id) })).body.conversation.id as string;
   // Bodies are unique by default: the content filter refuses a user's repeated identical bodies.
-  const send = async (who: TestUser, conv: string, body?: string, extra: Record<string, unknown> = {}) => {
+  const send = async (who: TestUser, conv: string, body?: string, { title = null }: { title?: string | null } = {}) => {
     const clientMessageId = cid();
-    const res = await who.api.post(`/api/conversations/${conv}/messages`, { clientMessageId, ...extra, kind: 'text', content: { body: body ?? `hello ${clientMessageId}` } });
+    const res = await who.api.post(`/api/conversations/${conv}/messages`, { clientMessageId, kind: 'text', content: { body: body ?? `hello ${clientMessageId}`, title } });
     expect(res.status).toBe(201);
     return res.body.message as Msg;
   };
@@ -39,7 +39,7 @@ describeEachBackend('messages', (backend) => {
     const conv = await group(a, [b]);
     const first = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'same-id-1', kind: 'text', content: { body: 'once', title: '  Hi  ' } });
     expect(first.status).toBe(201);
-    expect(first.body.message).toMatchObject({ conversationId: conv, senderId: a.id, clientMessageId: 'same-id-1', editedAt: null, deletedAt: null, content: { content: { body: 'once', title: 'Hi' } } });
+    expect(first.body.message).toMatchObject({ conversationId: conv, senderId: a.id, clientMessageId: 'same-id-1', editedAt: null, deletedAt: null, kind: 'text', content: { body: 'once', title: 'Hi' }, replyTo: null, threadRootId: null, targetId: null });
     const retry = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'same-id-1', kind: 'text', content: { body: 'once' } });
     expect(retry.status).toBe(200);
     expect(retry.body.message).toEqual(first.body.message);
@@ -87,7 +87,7 @@ describeEachBackend('messages', (backend) => {
     const sockB = await RawSocket.connect(server.wsUrl, b.token);
     const m = await send(a, conv, 'typo', { title: 'T' });
     const mark = sockB.mark();
-    const edited = await a.api.patch(`/api/conversations/${conv}/messages/${m.id}`, { kind: 'text', content: { body: 'fixed' } });
+    const edited = await a.api.patch(`/api/conversations/${conv}/messages/${m.id}`, { kind: 'text', content: { body: 'fixed', title: 'T' } });
     expect(edited.status).toBe(200);
     expect(edited.body.message).toMatchObject({ id: m.id, seq: m.seq, content: { body: 'fixed', title: 'T' } });
     expect(edited.body.message.editedAt).toEqual(expect.any(Number));
@@ -121,7 +121,7 @@ describeEachBackend('messages', (backend) => {
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('NOT_FOUND');
     }
-    expect((await history(a, conv1)).messages[0]).toMatchObject({ body: m.body, deletedAt: null });
+    expect((await history(a, conv1)).messages[0]).toMatchObject({ content: m.content, deletedAt: null });
   });
 
   it('delete for everyone: the author, or a group admin, leaves a tombstone for all; others get FORBIDDEN', async () => {
@@ -148,8 +148,8 @@ describeEachBackend('messages', (backend) => {
       const h = await history(who, conv);
       for (const m of h.messages) {
         expect(m.deletedAt).toEqual(expect.any(Number));
-        expect(m.body).toBe('');
-        expect(m.title).toBeNull();
+        expect(m.kind).toBe('text');
+        expect(m.content).toBeNull();
       }
       expect(h.messages).toHaveLength(3);
     }
@@ -235,20 +235,20 @@ describeEachBackend('messages', (backend) => {
     expect(self.status).toBe(404);
     expect(self.body.code).toBe('USER_NOT_FOUND');
     for (const bad of [
-      { recipient: y!.username, clientMessageId: cid('c'), kind: 'text', content: { body: 'no title' } },
-      { recipient: y!.username, clientMessageId: cid('c'), kind: 'text', content: { body: 'blank title', title: '  ' } },
-      { recipient: y!.username, clientMessageId: cid('c'), kind: 'text', content: { body: '', title: 't' } },
+      { recipient: y!.username, clientMessageId: cid('c'), body: 'no title' },
+      { recipient: y!.username, clientMessageId: cid('c'), body: 'blank title', title: '  ' },
+      { recipient: y!.username, clientMessageId: cid('c'), body: '', title: 't' },
     ]) {
       const res = await x!.api.post('/api/compose', bad);
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('BAD_REQUEST');
     }
-    expect((await history(y!, first.body.conversation.id)).messages.map((m) => m.body)).toEqual(['Tuesday?', 'Wednesday?']);
+    expect((await history(y!, first.body.conversation.id)).messages.map((m) => m.content?.body)).toEqual(['Tuesday?', 'Wednesday?']);
   });
 
   it('a compose retry with the same clientMessageId returns the original and sends nothing new', async () => {
     const [x, y] = await registerUsers(server.url, 2, 'cretry');
-    const body = { recipient: y!.username, clientMessageId: 'compose-retry', kind: 'text', content: { body: 'only once', title: 'Once' } };
+    const body = { recipient: y!.username, clientMessageId: 'compose-retry', body: 'only once', title: 'Once' };
     const first = await x!.api.post('/api/compose', body);
     const retry = await x!.api.post('/api/compose', body);
     expect(first.status).toBe(201);

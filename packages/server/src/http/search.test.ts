@@ -36,8 +36,8 @@ function searchSuite(backend: string, factory: Factory) {
 
     const group = async (owner: TestUser, members: TestUser[], title = 'G') =>
       (await owner.api.post('/api/conversations/group', { title, memberIds: members.map((m) => m.id) })).body.conversation.id as string;
-    const send = async (who: TestUser, conv: string, body: string, extra: Record<string, unknown> = {}) => {
-      const res = await who.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: `s-${++n}`, ...extra, kind: 'text', content: { body } });
+    const send = async (who: TestUser, conv: string, body: string, { title, ...extra }: Record<string, unknown> = {}) => {
+      const res = await who.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: `s-${++n}`, ...extra, kind: 'text', content: { body, ...(title ? { title } : {}) } });
       expect(res.status).toBe(201);
       return res.body.message as { id: string; seq: number };
     };

@@ -34,7 +34,7 @@ describe('bad frames change nothing', () => {
   /** A send frame: `extra` over the data, `content` over a text message's content. */
   const send = (extra: Record<string, unknown>, content: Record<string, unknown> = {}) =>
     JSON.stringify({ type: 'req', id: 'bad', op: 'send', data: { conversationId: conv, clientMessageId: 'bad-frame', kind: 'text', content: { body: 'x', ...content }, ...extra } });
-  const cases: { name: string; frame: string | Buffer; binary?: boolean; id: string | number | null; code?: string }[] = [
+  const cases: { name: string; frame: string | Buffer; binary?: boolean; id: string | number | null }[] = [
     { name: 'invalid JSON', frame: '{"type":"req",', id: null },
     { name: 'a binary frame', frame: Buffer.from(JSON.stringify({ type: 'req', id: 'b1', op: 'ping' })), binary: true, id: null },
     { name: 'an unknown op', frame: JSON.stringify({ type: 'req', id: 'u1', op: 'drop_tables', data: {} }), id: 'u1' },
@@ -57,10 +57,7 @@ describe('bad frames change nothing', () => {
     { name: 'a very long conversation id', frame: send({ conversationId: 'c'.repeat(5000) }), id: 'bad' },
     { name: 'an unknown kind', frame: send({ kind: 'poll' }), id: 'bad' },
     { name: 'a kind with the content of another', frame: send({ kind: 'encrypted' }), id: 'bad' },
-    { name: 'a system notice from a client', frame: send({ kind: 'system', content: { notice: 'welcome', text: 'forged' } }), id: 'bad', code: 'FORBIDDEN' },
     { name: 'ciphertext that is not base64', frame: send({ kind: 'encrypted', content: { algorithm: 'x', ciphertext: 'not base64!' } }), id: 'bad' },
-    { name: 'a reply to no message', frame: send({ replyTo: 'nosuchmessage' }), id: 'bad', code: 'RELATION_INVALID' },
-    { name: 'a target on a text message', frame: send({ targetId: 'nosuchmessage' }), id: 'bad', code: 'RELATION_INVALID' },
     { name: 'an over-long title', frame: send({}, { title: 't'.repeat(LIMITS.titleMax + 1) }), id: 'bad' },
     { name: 'a negative read seq', frame: JSON.stringify({ type: 'req', id: 'r1', op: 'read', data: { conversationId: 'abc', seq: -1 } }), id: 'r1' },
     { name: 'a fractional seq', frame: JSON.stringify({ type: 'req', id: 'r2', op: 'delivered', data: { conversationId: 'abc', seq: 1.5 } }), id: 'r2' },
@@ -72,7 +69,7 @@ describe('bad frames change nothing', () => {
     { name: 'a right-to-left override in a body', frame: send({}, { body: 'see \u202Egnp.exe' }), id: 'bad' },
   ];
 
-  it.each(cases)('$name → BAD_REQUEST (or the rule\'s code), nothing stored or pushed, socket open', async (c) => {
+  it.each(cases)('$name → BAD_REQUEST, nothing stored or pushed, socket open', async (c) => {
     const before = (await a.api.get(`/api/conversations/${conv}/events?after=0`)).body.events;
     // A fresh socket per case: 20 invalid frames on one socket close it (tested below).
     const sender = await RawSocket.connect(server.wsUrl, a.token);
@@ -80,7 +77,7 @@ describe('bad frames change nothing', () => {
     const from = sender.mark();
     sender.sendRaw(c.frame, c.binary ?? false);
     const reply = await sender.waitFrame((f) => f.type === 'res' && f.ok === false, from);
-    expect(reply).toMatchObject({ type: 'res', id: c.id, ok: false, error: { code: c.code ?? 'BAD_REQUEST' } });
+    expect(reply).toMatchObject({ type: 'res', id: c.id, ok: false, error: { code: 'BAD_REQUEST' } });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 
     // Still open and serving; a good send is the barrier for "nothing pushed".
@@ -95,6 +92,21 @@ describe('bad frames change nothing', () => {
     expect(after.slice(0, -1)).toEqual(before);
     expect(sender.garbage).toEqual([]);
     await sender.close();
+  });
+
+  it.each([
+    ['a system notice from a client', { kind: 'system', content: { notice: 'welcome', text: 'forged' } }, 'FORBIDDEN'],
+    ['a reply to no message', { replyTo: 'nosuchmessage' }, 'RELATION_INVALID'],
+    ['a target on a text message', { targetId: 'nosuchmessage' }, 'RELATION_INVALID'],
+  ] as const)('%s → %s by the rules, nothing stored, socket open', async (_name, extra, code) => {
+    const before = (await a.api.get(`/api/conversations/${conv}/events?after=0`)).body.events;
+    const sock = await RawSocket.connect(server.wsUrl, a.token);
+    const from = sock.mark();
+    sock.sendRaw(send({ conversationId: conv, clientMessageId: `rule-${code}-${++barriers}`, ...extra }));
+    expect(await sock.waitFrame((f) => f.type === 'res' && f.ok === false, from)).toMatchObject({ id: 'bad', error: { code } });
+    expect(sock.isOpen).toBe(true);
+    expect((await a.api.get(`/api/conversations/${conv}/events?after=0`)).body.events).toEqual(before);
+    await sock.close();
   });
 
   it('a frame over 64 KiB closes the socket with 1009; nothing is stored', async () => {

@@ -89,7 +89,7 @@ describe('gateway', () => {
       expect(res.ok).toBe(true);
       expect(res.data.duplicate).toBe(false);
       const message = res.data.message;
-      expect(message).toMatchObject({ conversationId: conv, senderId: a.id, clientMessageId: 'ws-send-1', content: { content: { body: 'hi over ws' } } });
+      expect(message).toMatchObject({ conversationId: conv, senderId: a.id, clientMessageId: 'ws-send-1', content: { body: 'hi over ws' } });
       // Stored before acknowledged: it is in history the moment the ack arrives.
       const history = (await b.api.get(`/api/conversations/${conv}/messages`)).body.messages;
       expect(history.map((m: { id: string }) => m.id)).toContain(message.id);
