@@ -67,7 +67,7 @@ describeE2E('account, accessibility and shortcuts', () => {
     const carl = await registerApi(e2e, 'carl', 'Carl');
     const bobId = (await (await api(e2e, bob.username))('GET', '/api/me')).user.id as string;
     const { conversation } = await asAnn('POST', '/api/conversations/group', { title: 'Readers', memberIds: [bobId, carl.id] });
-    for (const body of ['One', 'Two', 'Three']) await asAnn('POST', `/api/conversations/${conversation.id}/messages`, { clientMessageId: crypto.randomUUID(), body });
+    for (const body of ['One', 'Two', 'Three']) await asAnn('POST', `/api/conversations/${conversation.id}/messages`, { clientMessageId: crypto.randomUUID(), kind: 'text', content: { body } });
     await openConversation(ann.page, /Readers/);
     await messageItem(ann.page, 'Three').getByText(/^Read by \d of 2$/).waitFor();
     expect(await ann.page.getByText(/^Read by/).count()).toBe(1);
@@ -107,7 +107,7 @@ describeE2E('account, accessibility and shortcuts', () => {
     // Alt+Down goes to the next conversation with something unread.
     const asBob = await api(e2e, bob.username);
     const readers = (await asBob('GET', '/api/conversations')).conversations.find((c: { title: string | null }) => c.title === 'Readers');
-    await asBob('POST', `/api/conversations/${readers.id}/messages`, { clientMessageId: crypto.randomUUID(), body: 'Unread for Ann' });
+    await asBob('POST', `/api/conversations/${readers.id}/messages`, { clientMessageId: crypto.randomUUID(), kind: 'text', content: { body: 'Unread for Ann' } });
     await p.getByRole('link', { name: /Readers/ }).getByLabel('1 unread').waitFor();
     await p.keyboard.press('Alt+ArrowDown');
     await p.getByRole('heading', { name: 'Readers' }).waitFor();

@@ -108,7 +108,7 @@ describeE2E('chat between two people', () => {
     const list = (await (await fetch(`${e2e.url}/api/conversations`, { headers: auth })).json()) as { conversations: { id: string }[] };
     const id = list.conversations[0]!.id;
     for (let i = 1; i <= 60; i++) {
-      const res = await fetch(`${e2e.url}/api/conversations/${id}/messages`, { method: 'POST', headers: auth, body: JSON.stringify({ clientMessageId: `history-${i}`, body: `History ${i}` }) });
+      const res = await fetch(`${e2e.url}/api/conversations/${id}/messages`, { method: 'POST', headers: auth, body: JSON.stringify({ clientMessageId: `history-${i}`, kind: 'text', content: { body: `History ${i}` } }) });
       expect(res.status).toBe(201);
     }
     await messageItem(ann.page, 'History 60').waitFor();

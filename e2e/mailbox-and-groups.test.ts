@@ -232,11 +232,11 @@ describeE2E('compose, mailboxes and groups', () => {
     // would only slow a loaded machine down; the notices are read from history below.
     await ivy.page.goto('about:blank');
     const conv = (await call('POST', '/api/conversations/group', { title: 'Notebook' })).conversation.id as string;
-    const first = (await call('POST', `/api/conversations/${conv}/messages`, { clientMessageId: 'nb-1', body: 'draft' })).message;
+    const first = (await call('POST', `/api/conversations/${conv}/messages`, { clientMessageId: 'nb-1', kind: 'text', content: { body: 'draft' } })).message;
     // More events than one events request returns, all between the page's two messages.
-    for (let i = 1; i <= LIMITS.syncEventsMax + 10; i++) await call('PATCH', `/api/conversations/${conv}/messages/${first.id}`, { body: `draft ${i}` });
+    for (let i = 1; i <= LIMITS.syncEventsMax + 10; i++) await call('PATCH', `/api/conversations/${conv}/messages/${first.id}`, { kind: 'text', content: { body: `draft ${i}` } });
     await call('PATCH', `/api/conversations/${conv}`, { title: 'Final notebook' });
-    await call('POST', `/api/conversations/${conv}/messages`, { clientMessageId: 'nb-2', body: 'done' });
+    await call('POST', `/api/conversations/${conv}/messages`, { clientMessageId: 'nb-2', kind: 'text', content: { body: 'done' } });
 
     await ivy.page.goto('/');
     await ivy.page.getByRole('link', { name: /Final notebook/ }).click();

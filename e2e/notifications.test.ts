@@ -27,7 +27,7 @@ describeE2E('notifications', () => {
     });
     return (await res.json()) as any;
   };
-  const send = (conversationId: string, body: string) => api('POST', `/api/conversations/${conversationId}/messages`, { clientMessageId: `e2e-ntf-${++n}`, body });
+  const send = (conversationId: string, body: string) => api('POST', `/api/conversations/${conversationId}/messages`, { clientMessageId: `e2e-ntf-${++n}`, kind: 'text', content: { body } });
   const bell = () => bob.page.getByRole('button', { name: /^Notifications/ });
   const panel = () => bob.page.getByRole('dialog', { name: 'Notifications' });
 

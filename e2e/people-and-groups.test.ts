@@ -66,7 +66,7 @@ describeE2E('people and groups', () => {
     const asAnn = await api(e2e, ann.username);
     const bobId = (await (await api(e2e, bob.username))('GET', '/api/me')).user.id as string;
     const { conversation } = await asAnn('POST', '/api/conversations/group', { title: 'Trip X (Lisbon)', memberIds: [bobId, cara.id] });
-    await asAnn('POST', `/api/conversations/${conversation.id}/messages`, { clientMessageId: crypto.randomUUID(), body: 'Welcome to the trip' });
+    await asAnn('POST', `/api/conversations/${conversation.id}/messages`, { clientMessageId: crypto.randomUUID(), kind: 'text', content: { body: 'Welcome to the trip' } });
     const p = ann.page;
     await openConversation(p, /Trip X/);
     // Initials skip punctuation ("TL", not "T(").

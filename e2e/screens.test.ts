@@ -28,7 +28,7 @@ describeE2E('every screen, light and dark, desktop and phone', () => {
     const asCara = await api(e2e, cara.username);
     direct = (await asAnn('POST', '/api/conversations/direct', { userId: bob.id })).conversation.id;
     const say = (as: typeof asAnn, conv: string, body: string, title?: string) =>
-      as('POST', `/api/conversations/${conv}/messages`, { clientMessageId: crypto.randomUUID(), body, ...(title ? { title } : {}) });
+      as('POST', `/api/conversations/${conv}/messages`, { clientMessageId: crypto.randomUUID(), kind: 'text', content: { ...(title ? { title } : {}), body } });
     await say(asBob, direct, 'Hi Ann! Are we still on for the trip planning tomorrow?');
     await say(asAnn, direct, 'Yes, 10:00 works for me.');
     await say(asAnn, direct, 'I will bring the maps and the list of places we talked about.');

@@ -29,7 +29,7 @@ describeE2E('search', () => {
     const { accessToken } = await api('POST', '/api/auth/login', null, { username: ann.username, password: PASSWORD });
     const { users } = await api('GET', `/api/users?prefix=${bob.username}`, accessToken);
     const { conversation } = await api('POST', '/api/conversations/direct', accessToken, { userId: users[0].id });
-    const send = (body: string, i: number) => api('POST', `/api/conversations/${conversation.id}/messages`, accessToken, { clientMessageId: `e2e-${i}`, body });
+    const send = (body: string, i: number) => api('POST', `/api/conversations/${conversation.id}/messages`, accessToken, { clientMessageId: `e2e-${i}`, kind: 'text', content: { body } });
     await send('昨日は東京タワーに行った', 0);
     await send('<b>not bold</b> tower <img src=x onerror=alert(1)>', 1);
     // More than one history page (50) after it, within the default send limit (100 per 10 s).

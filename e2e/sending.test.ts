@@ -36,7 +36,7 @@ describeE2E('sending in a long chat', () => {
     const asBob = await api(e2e, bob.username);
     const { conversations } = await asBob('GET', '/api/conversations');
     const id = conversations[0].id as string;
-    say = async (text) => void (await asBob('POST', `/api/conversations/${id}/messages`, { clientMessageId: crypto.randomUUID(), body: text }));
+    say = async (text) => void (await asBob('POST', `/api/conversations/${id}/messages`, { clientMessageId: crypto.randomUUID(), kind: 'text', content: { body: text } }));
     for (let i = 1; i <= 60; i++) await say(`Line ${i} of a long story`);
     await messageItem(ann.page, 'Line 60 of a long story').waitFor();
   });

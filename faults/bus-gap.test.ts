@@ -58,7 +58,7 @@ describeWithServices('fault: a node\'s Redis subscriber drops while it is paused
       return { id: res.body.user.id, token: res.body.accessToken, api: new Api(n1.url, res.body.accessToken) };
     };
     const send = async (from: User, conv: string) => {
-      const res = await from.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: `gap-${++seq}`, body: `message ${seq}` });
+      const res = await from.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: `gap-${++seq}`, kind: 'text', content: { body: `message ${seq}` } });
       expect(res.status).toBe(201);
       return res.body.message as { seq: number };
     };

@@ -41,7 +41,7 @@ describeWithServices('fault: PostgreSQL restarts mid-traffic', services, () => {
     await waitFor('a send to be refused with UNAVAILABLE', () => fleet!.recorder.replies.some((r) => r.at > crashedAt && r.code === 'UNAVAILABLE'), 20_000, 20);
     // Over REST too: a clear 503 with the catalogue code.
     const [first] = fleet.members;
-    const rest = await first!.client.request('send', { params: { id: first!.conversations[0]! }, body: { clientMessageId: randomUUID(), body: 'during the outage' } as never }).then(
+    const rest = await first!.client.request('send', { params: { id: first!.conversations[0]! }, body: { clientMessageId: randomUUID(), kind: 'text', content: { body: 'during the outage' } } as never }).then(
       () => null,
       (err: { code?: string; status?: number; retryable?: boolean }) => err,
     );

@@ -8,6 +8,7 @@ import { clusterHandle, type Cluster } from './support/cluster';
 import { settleAndCheck, startFleet, type Fleet, type Member } from './support/fleet';
 import { waitFor } from './support/processes';
 import { checkServices, describeWithServices } from './support/services';
+import { textOf } from '@parley/protocol';
 
 const services = await checkServices({});
 
@@ -38,7 +39,7 @@ describeWithServices('three nodes: users on different nodes chat live', services
     const inbox = new Map<string, string[]>();
     for (const m of fleet.members) {
       m.client.on('event', (e) => {
-        if (e.type === 'message.created') inbox.set(m.name, [...(inbox.get(m.name) ?? []), e.message.body]);
+        if (e.type === 'message.created') inbox.set(m.name, [...(inbox.get(m.name) ?? []), textOf(e.message)?.body ?? '']);
       });
     }
 

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ConversationId, UserId } from '@parley/protocol';
 import { newId, openSqliteStore, WAL_AUTOCHECKPOINT_PAGES, type SendInput } from './targets/server-internals';
+import { textInput } from './core/text-input';
 
 const args = process.argv.slice(2);
 const total = Number(args.find((a) => !a.startsWith('--')) ?? 20_000);
@@ -58,7 +59,7 @@ async function measure(batch: number, searchIndex: boolean, inspect?: (w: Writte
       const items: SendInput[] = [];
       for (let k = 0; k < batch && n < total; k++, n++) {
         const u = n % 100;
-        items.push({ conversationId: conversations[u >> 1]!, senderId: users[u]!, clientMessageId: `c${u}-${n}` as SendInput['clientMessageId'], messageId: newId() as SendInput['messageId'], title: null, body: `${n} ${body}`, at: Date.now() });
+        items.push({ conversationId: conversations[u >> 1]!, senderId: users[u]!, clientMessageId: `c${u}-${n}` as SendInput['clientMessageId'], messageId: newId() as SendInput['messageId'], ...textInput(`${n} ${body}`), at: Date.now() });
       }
       const results = await store.appendMessages(items);
       if (!results.every((r) => r.ok)) throw new Error('a send was refused');

@@ -80,7 +80,7 @@ export class HistoryRecorder {
   send(name: string, conversationId: ConversationId, body: string): Promise<void> {
     const w = this.watched.get(name);
     if (!w) throw new Error(`unknown client ${name}`);
-    const { clientMessageId, done } = w.client.send(conversationId, { body });
+    const { clientMessageId, done } = w.client.send(conversationId, { kind: 'text', content: { body } });
     const rec: SendRecord = { client: name, senderId: w.userId, conversationId, clientMessageId, sentAt: Date.now() };
     this.sends.set(clientMessageId, rec);
     return done.then(

@@ -11,6 +11,8 @@
  */
 import Database from 'better-sqlite3';
 import { newId, openSqliteStore, type SendInput, type Store } from './server-internals';
+import { textInput } from '../core/text-input';
+import { textOf } from '@parley/protocol';
 
 const PAD = 'h'.repeat(90);
 
@@ -25,8 +27,7 @@ async function viaPort(store: Store, conversationId: string, users: [string, str
         senderId: users[j % 2] as SendInput['senderId'],
         clientMessageId: `seed-${j}` as SendInput['clientMessageId'],
         messageId: newId(t0 + j) as SendInput['messageId'],
-        title: null,
-        body: `${j} ${PAD}`,
+        ...textInput(`${j} ${PAD}`),
         at: t0 + j,
       });
     }
@@ -114,7 +115,7 @@ export async function seedHistory(
     const found = await store.search.searchMessages({ userId: users[0] as never, terms: [`${count - 1} ${PAD.slice(0, 4)}`], limit: 1 });
     const ok =
       newest?.seq === lastSeq &&
-      newest.body.startsWith(`${count - 1} `) &&
+      textOf(newest)?.body.startsWith(`${count - 1} `) &&
       ev?.type === 'message.created' &&
       ev.message.id === newest.id &&
       found.hits[0]?.message.id === newest.id;

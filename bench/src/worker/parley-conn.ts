@@ -17,7 +17,8 @@ interface WireEvent {
   conversationId: string;
   seq: number;
   type: string;
-  message?: { body: string };
+  /** Bench messages are text: content { title, body } (null once deleted). */
+  message?: { content: { body: string } | null };
 }
 
 interface SyncReply {
@@ -232,8 +233,8 @@ export class ParleyConn implements BenchConn {
       return;
     }
     h.seq = ev.seq;
-    if (ev.type === 'message.created' && ev.message) {
-      const m = decodeBody(ev.message.body);
+    if (ev.type === 'message.created' && ev.message?.content) {
+      const m = decodeBody(ev.message.content.body);
       if (m) this.book.record(this.spec.index, m);
     }
   }
@@ -246,7 +247,7 @@ export class ParleyConn implements BenchConn {
   private sendFrame(clientMessageId: string, conversationId: string, body: string): void {
     const id = ++this.reqId;
     this.pending.set(id, { kind: 'send', clientMessageId });
-    this.ws!.send(JSON.stringify({ type: 'req', id, op: 'send', data: { conversationId, clientMessageId, body } }));
+    this.ws!.send(JSON.stringify({ type: 'req', id, op: 'send', data: { conversationId, clientMessageId, kind: 'text', content: { body } } }));
   }
 
   private focus(ws: WebSocket, conversationId: string): void {

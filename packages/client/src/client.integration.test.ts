@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AttachmentId, ConversationEvent, ConversationId, Message } from '@parley/protocol';
+import { textOf, type AttachmentId, type ConversationEvent, type ConversationId, type Message } from '@parley/protocol';
 import { ParleyClient } from './client';
 import { memoryStorage, type KeyValueStorage } from './storage';
 import { sabotageableWebSocket } from './test-support/sabotage-socket';
@@ -75,19 +75,19 @@ describe.skipIf(!serverAvailable)('ParleyClient against the real server', () => 
 
   it('two users talk both ways in real time', async () => {
     const { a, b, cid } = await pair();
-    const m1 = await a.client.send(cid, { body: 'hi bob', title: 'greeting' }).done;
+    const m1 = await a.client.send(cid, { kind: 'text', content: { body: 'hi bob', title: 'greeting' } }).done;
     await until(() => messagesOf(b.events, cid).length === 1, 'bob receives');
-    expect(messagesOf(b.events, cid)[0]).toMatchObject({ id: m1.id, body: 'hi bob', title: 'greeting' });
-    await b.client.send(cid, { body: 'hi alice' }).done;
+    expect(messagesOf(b.events, cid)[0]).toMatchObject({ id: m1.id, content: { body: 'hi bob', title: 'greeting' } });
+    await b.client.send(cid, { kind: 'text', content: { body: 'hi alice' } }).done;
     await until(() => messagesOf(a.events, cid).length === 2, 'alice receives');
-    expect(messagesOf(a.events, cid).map((m) => m.body)).toEqual(['hi bob', 'hi alice']);
+    expect(messagesOf(a.events, cid).map((m) => textOf(m)?.body)).toEqual(['hi bob', 'hi alice']);
     expect(a.client.heldSeq(cid)).toBe(b.client.heldSeq(cid));
   });
 
   it('a send whose reply was lost is retried with the same clientMessageId after reconnecting: stored once, shown once', async () => {
     const { a, b, cid } = await pair();
     a.ws.loseNextSendReply();
-    const { clientMessageId, done } = a.client.send(cid, { body: 'exactly once' });
+    const { clientMessageId, done } = a.client.send(cid, { kind: 'text', content: { body: 'exactly once' } });
     const message: Message = await done;
     expect(message.clientMessageId).toBe(clientMessageId);
     expect(a.ws.sentMessageIds.filter((id) => id === clientMessageId)).toHaveLength(2);
@@ -113,7 +113,7 @@ describe.skipIf(!serverAvailable)('ParleyClient against the real server', () => 
 
     a.ws.setOffline(true);
     await until(() => a.client.status === 'offline', 'alice offline');
-    const { clientMessageId, done } = a.client.send(cid, { body: 'notes attached', attachmentIds: [file.id] });
+    const { clientMessageId, done } = a.client.send(cid, { attachmentIds: [file.id], kind: 'text', content: { body: 'notes attached' } });
     expect(a.client.outbox).toMatchObject([{ clientMessageId, attachmentIds: [file.id] }]);
     // Reconnect attempts keep failing; nothing leaves while offline.
     await new Promise((r) => setTimeout(r, 200));
@@ -122,7 +122,7 @@ describe.skipIf(!serverAvailable)('ParleyClient against the real server', () => 
 
     a.ws.setOffline(false);
     const message = await done;
-    expect(message).toMatchObject({ clientMessageId, body: 'notes attached', attachments: [{ id: file.id, name: 'notes.txt', size: file.size, kind: 'file' }] });
+    expect(message).toMatchObject({ clientMessageId, attachments: [{ id: file.id, name: 'notes.txt', size: file.size, kind: 'file' }], content: { body: 'notes attached' } });
     expect(a.client.outbox).toEqual([]);
 
     const history = await b.client.request('history', { params: { id: cid } });
@@ -142,14 +142,14 @@ describe.skipIf(!serverAvailable)('ParleyClient against the real server', () => 
     const file = await upload(a.client, 'plan.txt', 'the plan');
 
     a.ws.loseNextSendReply();
-    const first = a.client.send(cid, { body: 'the plan', attachmentIds: [file.id] });
+    const first = a.client.send(cid, { attachmentIds: [file.id], kind: 'text', content: { body: 'the plan' } });
     const message = await first.done;
     // Sent twice with one id; the retry got the stored message back, the file was claimed once.
     expect(a.ws.sentMessageIds.filter((id) => id === first.clientMessageId)).toHaveLength(2);
     expect(message.attachments?.map((x) => x.id)).toEqual([file.id]);
 
     // The same upload again: already on a message, a refusal no retry can fix.
-    const again = a.client.send(cid, { body: 'the plan, again', attachmentIds: [file.id] });
+    const again = a.client.send(cid, { attachmentIds: [file.id], kind: 'text', content: { body: 'the plan, again' } });
     await expect(again.done).rejects.toMatchObject({ code: 'ATTACHMENT_INVALID', retryable: false });
     expect(a.ws.sentMessageIds.filter((id) => id === again.clientMessageId)).toHaveLength(1);
     expect(a.client.outbox).toEqual([]);
@@ -161,20 +161,20 @@ describe.skipIf(!serverAvailable)('ParleyClient against the real server', () => 
   it('catches up after being away: missed messages arrive once, in order', async () => {
     const { a, b, cid } = await pair();
     a.client.disconnect();
-    for (const body of ['one', 'two', 'three']) await b.client.send(cid, { body }).done;
+    for (const body of ['one', 'two', 'three']) await b.client.send(cid, { kind: 'text', content: { body } }).done;
     await a.client.connect();
-    const state = () => ({ status: a.client.status, held: a.client.heldSeq(cid), bodies: messagesOf(a.events, cid).map((m) => m.body), outboxB: b.client.outbox.length });
+    const state = () => ({ status: a.client.status, held: a.client.heldSeq(cid), bodies: messagesOf(a.events, cid).map((m) => textOf(m)?.body), outboxB: b.client.outbox.length });
     await until(() => messagesOf(a.events, cid).length === 3, 'catch-up', state);
-    expect(messagesOf(a.events, cid).map((m) => m.body)).toEqual(['one', 'two', 'three']);
+    expect(messagesOf(a.events, cid).map((m) => textOf(m)?.body)).toEqual(['one', 'two', 'three']);
     const seqs = a.events.filter((e) => e.conversationId === cid).map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     expect(new Set(seqs).size).toBe(seqs.length);
 
     // A dead network (no close frame) while the other side keeps talking.
     a.ws.killAll();
-    await b.client.send(cid, { body: 'four' }).done;
+    await b.client.send(cid, { kind: 'text', content: { body: 'four' } }).done;
     await until(() => messagesOf(a.events, cid).length === 4, 'catch-up after network loss', state);
-    expect(messagesOf(a.events, cid).at(-1)?.body).toBe('four');
+    expect(textOf(messagesOf(a.events, cid).at(-1)!)?.body).toBe('four');
   });
 
   it('a restored session picks up where it was, and an expired access token is refreshed (REST and WebSocket)', async () => {

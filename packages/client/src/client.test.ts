@@ -138,7 +138,7 @@ describe('ParleyClient (fake server)', () => {
     const outboxSizes: number[] = [];
     a.client.on('outbox', (items) => outboxSizes.push(items.length));
 
-    const { clientMessageId, done } = a.client.send(cid, { body: 'hello' }); // offline: queued
+    const { clientMessageId, done } = a.client.send(cid, { kind: 'text', content: { body: 'hello' } }); // offline: queued
     expect(a.client.outbox.map((i) => i.clientMessageId)).toEqual([clientMessageId]);
     hub.loseNextSendReply = true;
     await a.client.connect();
@@ -296,7 +296,7 @@ describe('ParleyClient (fake server)', () => {
       onFrame(socket, frame);
     };
     await a.client.connect();
-    await a.client.send(cid, { body: 'mine' }).done;
+    await a.client.send(cid, { kind: 'text', content: { body: 'mine' } }).done;
     hub.post(cid, bob, 'theirs');
     await until(() => delivered.length > 0, 'delivered');
     expect(delivered).toEqual([3]);

@@ -13,7 +13,7 @@
  * from those cursors, so an app that shows the cached copy at start receives exactly what
  * happened since. The session's end clears it.
  */
-import { AVATAR_BINARY_ROUTES, type AttachmentId, type ClientMessageId, type ConversationId, type Me, type Message, type RouteBody, type RouteName, type RouteResponse, type SessionResponse } from '@parley/protocol';
+import { AVATAR_BINARY_ROUTES, type AttachmentId, type ClientMessageId, type ConversationId, type Me, type Message, type MessageDraft, type MessageId, type RouteBody, type RouteName, type RouteResponse, type SessionResponse } from '@parley/protocol';
 import type { CacheStore } from './cache/cache-store';
 import { memoryCacheStore } from './cache/memory';
 import { OfflineCache, type CacheLimits } from './cache/offline-cache';
@@ -25,7 +25,7 @@ import type { WebSocketCtor } from './connection';
 import { Emitter } from './emitter';
 import { EventDispatch } from './event-dispatch';
 import { Http, type RequestArgsTuple } from './http';
-import { Outbox, type OutboxItem } from './outbox';
+import { draftOf, Outbox, type OutboxItem } from './outbox';
 import { ParleyError } from './parley-error';
 import { QueuedFiles, type FileToSend } from './queued-files';
 import { Sequencer } from './sequencer';
@@ -151,8 +151,9 @@ export class ParleyClient {
         this.connection.requireConn().request('send', {
           conversationId: item.conversationId,
           clientMessageId: item.clientMessageId,
-          body: item.body,
-          title: item.title,
+          ...draftOf(item),
+          ...(item.replyTo ? { replyTo: item.replyTo } : {}),
+          ...(item.threadRootId ? { threadRootId: item.threadRootId } : {}),
           // Old saved items have no attachmentIds; a text-only send leaves the field out.
           ...(item.attachmentIds?.length ? { attachmentIds: [...item.attachmentIds] } : {}),
         }),
@@ -278,7 +279,7 @@ export class ParleyClient {
    */
   send(
     conversationId: ConversationId,
-    input: { body: string; title?: string | null; attachmentIds?: readonly AttachmentId[]; files?: readonly FileToSend[] },
+    input: MessageDraft & { replyTo?: MessageId; threadRootId?: MessageId; attachmentIds?: readonly AttachmentId[]; files?: readonly FileToSend[] },
   ): { clientMessageId: ClientMessageId; done: Promise<Message> } {
     const clientMessageId = newClientMessageId();
     if (!this.session.current) {
@@ -289,8 +290,9 @@ export class ParleyClient {
     const done = this.outboxQueue.add({
       clientMessageId,
       conversationId,
-      body: input.body,
-      title: input.title ?? null,
+      message: { kind: input.kind, content: input.content } as MessageDraft,
+      ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+      ...(input.threadRootId ? { threadRootId: input.threadRootId } : {}),
       // A copy: the caller may reuse its array; the queued item must not change under it.
       ...(input.attachmentIds?.length ? { attachmentIds: [...input.attachmentIds] } : {}),
       ...(input.files?.length ? { files: this.files.keep(input.files) } : {}),

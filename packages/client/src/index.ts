@@ -6,11 +6,11 @@
  *   show(await client.cache.conversations()); // what was saved last time, with no network
  *   client.on('event', (e) => render(e));
  *   await client.connect();
- *   const { done } = client.send(conversationId, { body: 'hi' });
+ *   const { done } = client.send(conversationId, textMessage('hi')); // textMessage from @parley/protocol
  */
 export { ParleyClient, type ParleyClientOptions, type ClientEvents, type ClientStatus } from './client';
 export { ParleyError } from './parley-error';
-export type { OutboxItem, QueuedFileRef } from './outbox';
+export { draftOf, type OutboxItem, type QueuedFileRef } from './outbox';
 export type { FileToSend } from './queued-files';
 export { OfflineCache, DEFAULT_CACHE_LIMITS, type CacheLimits, type SavedView, type CacheCursors } from './cache/offline-cache';
 export type { CacheStore, CachedConversation, QueuedFile } from './cache/cache-store';

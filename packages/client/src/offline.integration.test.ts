@@ -7,7 +7,7 @@
 import 'fake-indexeddb/auto';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConversationEvent, ConversationId, Message, SyncRequest, UserId } from '@parley/protocol';
+import { textOf, type ConversationEvent, type ConversationId, type Message, type SyncRequest, type UserId } from '@parley/protocol';
 import { indexedDbCacheStore } from './cache/indexeddb';
 import type { CacheStore } from './cache/cache-store';
 import { ParleyClient } from './client';
@@ -100,7 +100,7 @@ describe.skipIf(!testing)('offline-first SDK against the real server', () => {
 
   it('a restarted client shows its saved copy, then catch-up delivers exactly the events after it', async () => {
     const { a, b, cid, storage, cache } = await twoUsers();
-    await b.client.send(cid, { body: 'one' }).done;
+    await b.client.send(cid, { kind: 'text', content: { body: 'one' } }).done;
     await until(() => created(a.events, cid).length === 1, 'alice has one');
     // What an app does: save what it shows.
     const { conversation } = await a.client.request('getConversation', { params: { id: cid } });
@@ -108,18 +108,18 @@ describe.skipIf(!testing)('offline-first SDK against the real server', () => {
     const savedSeq = a.client.heldSeq(cid);
     a.client.disconnect();
 
-    for (const body of ['two', 'three']) await b.client.send(cid, { body }).done;
+    for (const body of ['two', 'three']) await b.client.send(cid, { kind: 'text', content: { body } }).done;
 
     const again = tab(storage, cache);
     expect(again.client.restoreSession()).toBe(true);
     // With no network: the saved copy.
     expect((await again.client.cache.conversations()).map((c) => c.id)).toEqual([cid]);
-    expect((await again.client.cache.recentMessages(cid)).map((m) => m.body)).toEqual(['one']);
+    expect((await again.client.cache.recentMessages(cid)).map((m) => textOf(m)?.body)).toEqual(['one']);
 
     await again.client.connect();
     await until(() => created(again.events, cid).length === 2, 'catch-up');
     expect(again.syncs[0]).toMatchObject({ unknown: 'heads', conversations: [{ id: cid, seq: savedSeq }] });
-    expect(created(again.events, cid).map((m) => m.body)).toEqual(['two', 'three']);
+    expect(created(again.events, cid).map((m) => textOf(m)?.body)).toEqual(['two', 'three']);
     const seqs = again.events.filter((e) => e.conversationId === cid).map((e) => e.seq);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => savedSeq + 1 + i));
   });
@@ -128,7 +128,7 @@ describe.skipIf(!testing)('offline-first SDK against the real server', () => {
     const { a, b, cid, storage, cache } = await twoUsers();
     a.setOffline(true);
     await until(() => a.client.status === 'offline', 'alice offline');
-    const { clientMessageId } = a.client.send(cid, { body: 'photo from the train', files: [{ name: 'train.png', data: new Blob([PNG], { type: 'image/png' }) }] });
+    const { clientMessageId } = a.client.send(cid, { files: [{ name: 'train.png', data: new Blob([PNG], { type: 'image/png' }) }], kind: 'text', content: { body: 'photo from the train' } });
     expect(a.client.outbox).toMatchObject([{ clientMessageId, files: [{ name: 'train.png', type: 'image/png', size: PNG.length }] }]);
     const fileId = a.client.outbox[0]!.files![0]!.id;
     await until(async () => (await a.client.cache.getFile(fileId)) !== null, 'the bytes are kept');
@@ -155,7 +155,7 @@ describe.skipIf(!testing)('offline-first SDK against the real server', () => {
     const { conversation } = await a.client.request('getConversation', { params: { id: cid } });
     await a.client.cache.save([{ conversation }]);
     a.setOffline(true);
-    a.client.send(cid, { body: 'never sent', files: [{ name: 'x.txt', data: new Blob(['x']) }] });
+    a.client.send(cid, { files: [{ name: 'x.txt', data: new Blob(['x']) }], kind: 'text', content: { body: 'never sent' } });
     const fileId = a.client.outbox[0]!.files![0]!.id;
     await until(async () => (await cache.getFile(userId, fileId)) !== null, 'the bytes are kept');
     expect((await cache.load(userId)).conversations).toHaveLength(1);

@@ -1,25 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import type { AttachmentId, ClientMessageId, ConversationId, Message, ReplyData, UserId } from '@parley/protocol';
-import { Outbox, type OutboxItem } from './outbox';
+import { textMessage, type AttachmentId, type ClientMessageId, type ConversationId, type Message, type ReplyData, type UserId } from '@parley/protocol';
+import { draftOf, Outbox, type OutboxItem } from './outbox';
 import { ParleyError, connectionLost } from './parley-error';
 import { Backoff } from './reconnect';
 import { memoryStorage } from './storage';
 
 const alice = 'alice' as UserId;
 const c1 = 'c1' as ConversationId;
-const item = (n: number): OutboxItem => ({ clientMessageId: `m${n}` as ClientMessageId, conversationId: c1, body: `hello ${n}`, title: null, createdAt: n });
+const item = (n: number): OutboxItem => ({ clientMessageId: `m${n}` as ClientMessageId, conversationId: c1, message: textMessage(`hello ${n}`), createdAt: n });
 const messageFor = (i: OutboxItem, seq: number): Message => ({
   id: `id-${i.clientMessageId}` as Message['id'],
   conversationId: i.conversationId,
   seq,
   senderId: alice,
   clientMessageId: i.clientMessageId,
-  title: i.title,
-  body: i.body,
+  ...draftOf(i),
+  replyTo: null,
+  threadRootId: null,
+  targetId: null,
   createdAt: 1,
   editedAt: null,
   deletedAt: null,
-});
+}) as Message;
 
 function setup(send: (i: OutboxItem) => Promise<ReplyData['send']>, storage = memoryStorage()) {
   const changes: (readonly OutboxItem[])[] = [];

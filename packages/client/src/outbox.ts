@@ -19,7 +19,7 @@
  *   item as it lands, so a reload does not upload it again) and the send carries the
  *   resulting ids, with the same clientMessageId as always.
  */
-import type { AttachmentId, ClientMessageId, ConversationId, Message, ReplyData, UserId } from '@parley/protocol';
+import { textMessage, type AttachmentId, type ClientMessageId, type ConversationId, type Message, type MessageDraft, type MessageId, type ReplyData, type UserId } from '@parley/protocol';
 import { ParleyError } from './parley-error';
 import { Backoff } from './reconnect';
 import { readJson, removeKey, writeJson, type KeyValueStorage } from './storage';
@@ -27,8 +27,14 @@ import { readJson, removeKey, writeJson, type KeyValueStorage } from './storage'
 export interface OutboxItem {
   clientMessageId: ClientMessageId;
   conversationId: ConversationId;
-  body: string;
-  title: string | null;
+  /** What is sent (message-kinds.ts). Absent in items saved by SDK versions before typed content: see draftOf. */
+  message?: MessageDraft;
+  /** Relations of the send (a reply, a thread). */
+  replyTo?: MessageId;
+  threadRootId?: MessageId;
+  /** Text of items saved before typed content (protocol 1); sent as a text message. */
+  body?: string;
+  title?: string | null;
   /**
    * Uploads the message carries (already uploaded, in order). Absent for text only, and
    * in items saved by SDK versions before attachments could be queued.
@@ -37,6 +43,11 @@ export interface OutboxItem {
   /** Files queued offline, not uploaded yet (their bytes are in the offline cache); sent after `attachmentIds`. */
   files?: readonly QueuedFileRef[];
   createdAt: number;
+}
+
+/** What a queued item sends: its draft, or the text an item saved before typed content holds. */
+export function draftOf(item: OutboxItem): MessageDraft {
+  return item.message ?? textMessage(item.body ?? '', item.title ?? null);
 }
 
 /** A file of a queued send: its bytes are in the offline cache under `id`. */

@@ -211,10 +211,10 @@ describe.skipIf(!serverAvailable)(`ParleyClient across access-token expiry (${TO
     };
     for (let i = 0; !outlived() && a.ws.closes.length === 0; i++) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for three renewals ${JSON.stringify(state())}`);
-      sent.push((await b.client.send(cid, { body: `m${i}` }).done).id);
+      sent.push((await b.client.send(cid, { kind: 'text', content: { body: `m${i}` } }).done).id);
       await new Promise((r) => setTimeout(r, 100)); // pacing b's sends, not synchronisation
     }
-    const barrier = await b.client.send(cid, { body: 'barrier' }).done;
+    const barrier = await b.client.send(cid, { kind: 'text', content: { body: 'barrier' } }).done;
     await until(() => messagesOf(a.events, cid).some((m) => m.id === barrier.id), 'the barrier message', state);
 
     // One socket each, never closed, never offline.
@@ -288,11 +288,11 @@ describe.skipIf(!serverAvailable)(`ParleyClient across access-token expiry (${TO
     expect(a.statuses).not.toContain('stopped');
     expect(a.paths).toContain('/api/auth/refresh');
 
-    const after = await b.client.send(cid, { body: 'after expiry' }).done;
+    const after = await b.client.send(cid, { kind: 'text', content: { body: 'after expiry' } }).done;
     await until(() => messagesOf(a.events, cid).some((m) => m.id === after.id), 'the message after expiry', state);
     // A second message as a barrier: a duplicate of the first (push and catch-up both
     // delivering it) would have been emitted before this one.
-    const barrier = await b.client.send(cid, { body: 'barrier' }).done;
+    const barrier = await b.client.send(cid, { kind: 'text', content: { body: 'barrier' } }).done;
     await until(() => messagesOf(a.events, cid).some((m) => m.id === barrier.id), 'the barrier message', state);
     expect(messagesOf(a.events, cid).filter((m) => m.id === after.id)).toHaveLength(1);
     const seqs = a.events.filter((e) => e.conversationId === cid).map((e) => e.seq);

@@ -26,6 +26,7 @@ export const ERRORS = {
   CONFLICT: { status: 409, retryable: false, area: 'object', description: 'The change conflicts with the current state (for example adding an existing member).' },
   LIMIT_EXCEEDED: { status: 422, retryable: false, area: 'object', description: 'A size or count limit would be exceeded (for example members per group).' },
   BLOCKED: { status: 403, retryable: false, area: 'object', description: 'The other user has blocked you, or you blocked them.' },
+  RELATION_INVALID: { status: 422, retryable: false, area: 'object', description: 'A message relation (replyTo, threadRootId, targetId) names no message of this conversation that you may read, a thread root that is itself in a thread, a reply outside the thread, or a target the kind does not take; nothing was sent.' },
   CONTENT_REJECTED: { status: 422, retryable: false, area: 'object', description: 'The content filter refused the message (spam rules).' },
   // limits and availability
   RATE_LIMITED: { status: 429, retryable: true, area: 'limits', description: 'Too many requests; wait for Retry-After seconds (retryAfterMs on WebSocket).' },

@@ -19,7 +19,8 @@ import {
   UserEventSchema,
   UserIdSchema,
 } from './models';
-import { MarkBody, SendBody, SyncRequest, SyncResponse } from './rest';
+import { MarkBody, sendFields, SyncRequest, SyncResponse } from './rest';
+import { withContent } from './message-kinds';
 import { FocusData, NotificationPushSchema } from './notifications';
 
 /** An access token as frames carry it (hello, auth). */
@@ -37,7 +38,7 @@ const RequestId = z.union([z.string().min(1).max(64), z.number().int().min(0)]);
 const req = <Op extends string, D extends z.ZodType>(op: Op, data: D) =>
   z.strictObject({ type: z.literal('req'), id: RequestId, op: z.literal(op), data });
 
-export const SendData = SendBody.extend({ conversationId: ConversationIdSchema });
+export const SendData = withContent({ ...sendFields, conversationId: ConversationIdSchema });
 export const TypingData = z.strictObject({ conversationId: ConversationIdSchema, state: z.enum(['start', 'stop']) });
 export const MarkData = MarkBody.extend({ conversationId: ConversationIdSchema });
 /**

@@ -4,6 +4,7 @@ export * from './limits';
 export * from './errors';
 export * from './close-codes';
 export * from './models';
+export * from './message-kinds';
 export * from './rest';
 export * from './frames';
 export * from './routes';

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ClientMessageId, ConversationId, MessageId, UserId } from './ids';
 import { LIMITS } from './limits';
 import { ATTACHMENT_LIMITS, MessageAttachmentSchema } from './attachments';
+import { withStoredContent } from './message-kinds';
 
 const idString = z.string().min(1).max(LIMITS.idMax).regex(/^[A-Za-z0-9_-]+$/, 'invalid id');
 export const UserIdSchema = idString as unknown as z.ZodType<UserId, string>;
@@ -56,21 +57,31 @@ export const PresenceSchema = z.strictObject({
 });
 export type Presence = z.infer<typeof PresenceSchema>;
 
-export const MessageSchema = z.strictObject({
+/** Every field of a message but its kind and content (message-kinds.ts adds those, one variant per kind). */
+export const messageFields = {
   id: MessageIdSchema,
   conversationId: ConversationIdSchema,
   seq: Seq,
   senderId: UserIdSchema,
   clientMessageId: ClientMessageIdSchema,
-  title: z.string().nullable(),
-  /** Empty once deleted for everyone. */
-  body: z.string(),
+  /** The message this one answers: in the same conversation, readable by the sender when it was sent. */
+  replyTo: MessageIdSchema.nullable(),
+  /** The first message of the thread this one belongs to (null: the main timeline). */
+  threadRootId: MessageIdSchema.nullable(),
+  /** The message a reaction or edit message applies to; no current kind takes one. */
+  targetId: MessageIdSchema.nullable(),
   createdAt: Millis,
   editedAt: Millis.nullable(),
   deletedAt: Millis.nullable(),
   /** Files and images sent with the message (absent when none; removed when deleted for everyone). */
   attachments: z.array(MessageAttachmentSchema).max(ATTACHMENT_LIMITS.perMessage).optional(),
-});
+};
+
+/**
+ * A message: its kind and typed content (message-kinds.ts), its relations and its
+ * times. Once deleted for everyone it keeps its kind and its content is null.
+ */
+export const MessageSchema = withStoredContent(messageFields);
 export type Message = z.infer<typeof MessageSchema>;
 
 /**
@@ -96,7 +107,8 @@ export const ConversationEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...eventBase, type: z.literal('conversation.created'), kind: z.enum(['direct', 'group']), title: z.string().nullable() }),
   z.strictObject({ ...eventBase, type: z.literal('conversation.renamed'), title: z.string() }),
   z.strictObject({ ...eventBase, type: z.literal('message.created'), message: MessageSchema }),
-  z.strictObject({ ...eventBase, type: z.literal('message.edited'), messageId: MessageIdSchema, title: z.string().nullable(), body: z.string(), editedAt: Millis }),
+  /** The new content, of the message's own kind (an edit never changes the kind); null once the message is deleted for everyone. */
+  withStoredContent({ ...eventBase, type: z.literal('message.edited'), messageId: MessageIdSchema, editedAt: Millis }),
   z.strictObject({ ...eventBase, type: z.literal('message.deleted'), messageId: MessageIdSchema }),
   z.strictObject({ ...eventBase, type: z.literal('member.added'), userId: UserIdSchema, role: RoleSchema, user: PublicUserSchema }),
   z.strictObject({ ...eventBase, type: z.literal('member.removed'), userId: UserIdSchema }),

@@ -60,7 +60,8 @@ export const ExportFileSchema = z.strictObject({
  */
 export const ExportArchiveSchema = z.strictObject({
   format: z.literal(EXPORT_FORMAT),
-  version: z.literal(1),
+  /** 2: messages carry kind and typed content (message-kinds.ts), as the API gives them. */
+  version: z.literal(2),
   exportedAt: Millis,
   profile: MeSchema.extend({ lastSeenAt: Millis.nullable() }),
   conversations: z.array(ExportConversationSchema),

@@ -14,6 +14,7 @@ import {
   MeSchema,
   MessageIdSchema,
   MessageSchema,
+  messageFields,
   PresenceSchema,
   PrivacySchema,
   PublicUserSchema,
@@ -23,7 +24,8 @@ import {
   UserEventSchema,
   UserIdSchema,
 } from './models';
-import { displayName, messageText, requiredTitleText, titleText } from './text-rules';
+import { displayName, requiredTitleText } from './text-rules';
+import { MessageBodySchema, withContent, withStoredContent } from './message-kinds';
 
 // Text rules (names, titles, message text): text-rules.ts.
 export const UsernameSchema = z
@@ -35,8 +37,6 @@ export const PasswordSchema = z.string().min(LIMITS.passwordMin).max(LIMITS.pass
 export const DisplayNameSchema = displayName(LIMITS.displayNameMax);
 /** Only null (remove the avatar) is accepted: avatars are uploaded (avatars.ts), never external URLs. */
 export const AvatarUrlSchema = z.custom<never>(() => false, { message: 'upload the image with PUT /api/me/avatar; only null (remove) is accepted here' });
-export const MessageTitleSchema = titleText(LIMITS.titleMax);
-export const MessageBodySchema = messageText(LIMITS.bodyMax);
 export const GroupTitleSchema = displayName(LIMITS.groupTitleMax);
 
 // ---- auth
@@ -100,13 +100,21 @@ export const ConversationListResponse = z.strictObject({
 export const ConversationResponse = z.strictObject({ conversation: ConversationSchema });
 
 // ---- messages
-export const SendBody = z.strictObject({
+/** What a send carries besides its kind and content. */
+export const sendFields = {
   clientMessageId: ClientMessageIdSchema,
-  title: MessageTitleSchema.nullable().optional(),
-  body: MessageBodySchema,
+  /** A message of the same conversation I may read; RELATION_INVALID otherwise. */
+  replyTo: MessageIdSchema.optional(),
+  /** The first message of a thread (not itself in a thread) of the same conversation; RELATION_INVALID otherwise. */
+  threadRootId: MessageIdSchema.optional(),
+  /** Reserved for reactions and edit messages: no current kind takes one (RELATION_INVALID). */
+  targetId: MessageIdSchema.optional(),
   /** My uploads to attach (each once); the send fails with ATTACHMENT_INVALID otherwise. */
   attachmentIds: z.array(AttachmentIdSchema).max(ATTACHMENT_LIMITS.perMessage).optional(),
-});
+};
+/** A send: kind and content (message-kinds.ts), one variant per kind; `system` is refused with FORBIDDEN. */
+export const SendBody = withContent(sendFields);
+/** Compose (seed 002) sends a text message with a required title. */
 export const ComposeBody = z.strictObject({
   /** Recipient's username. */
   recipient: z.string().min(1).max(LIMITS.usernameMax),
@@ -114,7 +122,8 @@ export const ComposeBody = z.strictObject({
   title: requiredTitleText(LIMITS.titleMax),
   body: MessageBodySchema,
 });
-export const EditBody = z.strictObject({ body: MessageBodySchema, title: MessageTitleSchema.nullable().optional() });
+/** New content of the message's own kind (CONFLICT when the kind differs). */
+export const EditBody = withContent({});
 export const DeleteQuery = z.strictObject({ for: z.enum(['me', 'everyone']) });
 export const HistoryQuery = z
   .strictObject({
@@ -133,7 +142,7 @@ export const MailboxQuery = z.strictObject({
   cursor: z.string().max(200).optional(),
 });
 export const MailboxResponse = z.strictObject({
-  messages: z.array(MessageSchema.extend({ sender: PublicUserSchema, conversationTitle: z.string().nullable() })),
+  messages: z.array(withStoredContent({ ...messageFields, sender: PublicUserSchema, conversationTitle: z.string().nullable() })),
   nextCursor: z.string().nullable(),
 });
 export const MarkBody = z.strictObject({ seq: Seq });

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParleyClient } from '../../client/src/client';
 import type { WebSocketCtor } from '../../client/src/connection';
-import { PROTOCOL_VERSION } from '@parley/protocol';
+import { PROTOCOL_VERSION, textOf } from '@parley/protocol';
 import WebSocket from 'ws';
 import { startTestServer, type TestNode } from './testing';
 import { makeTestCa, openSslAvailable, type ServerCert, type TestCa } from './test-support/certs';
@@ -83,8 +83,8 @@ describe.runIf(openSslAvailable())('TLS on the node', () => {
     await ann.register({ username: uniqueName('tlsann'), password: 'long enough password' });
     await Promise.all([ann.connect(), bob.connect()]);
     const { conversation } = await ann.request('createDirect', { body: { userId: bobMe.id } });
-    const received = new Promise<string>((resolve) => bob.on('event', (e) => e.type === 'message.created' && resolve(e.message.body)));
-    await ann.send(conversation.id, { body: 'over TLS' }).done;
+    const received = new Promise<string>((resolve) => bob.on('event', (e) => e.type === 'message.created' && resolve(textOf(e.message)?.body ?? '')));
+    await ann.send(conversation.id, { kind: 'text', content: { body: 'over TLS' } }).done;
     expect(await received).toBe('over TLS');
     ann.disconnect();
     bob.disconnect();

@@ -11,8 +11,8 @@ import { FormError } from './FormError';
 import { MessageEditor } from './MessageEditor';
 import { MessageMenu, type MessageAction } from './MessageMenu';
 import { MessageTicks, ReadBy } from './MessageStatus';
-import { RichText } from './RichText';
 import { MessageAttachments } from './attachments/MessageAttachments';
+import { rendererOf } from './messages/renderers';
 import { ReportDialog } from './moderation/ReportDialog';
 
 interface Props {
@@ -42,8 +42,9 @@ export const MessageItem = memo(function MessageItem({ message: m, mine, senderN
   const [reporting, setReporting] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const deleted = m.deletedAt !== null;
+  const deleted = m.deletedAt !== null || m.content === null;
   const title = messageTitle(m);
+  const renderer = rendererOf(m);
 
   const remove = async (scope: 'me' | 'everyone') => {
     try {
@@ -55,7 +56,7 @@ export const MessageItem = memo(function MessageItem({ message: m, mine, senderN
     }
   };
   const actions: MessageAction[] = deleted || readOnly ? [] : [
-    ...(mine ? (['edit'] as const) : []),
+    ...(mine && renderer.editable ? (['edit'] as const) : []),
     'copy',
     'deleteMe',
     ...(canDeleteForEveryone ? (['deleteAll'] as const) : []),
@@ -87,7 +88,7 @@ export const MessageItem = memo(function MessageItem({ message: m, mine, senderN
               {title && <p className="message-title">{title}</p>}
               {m.attachments && <MessageAttachments conversationId={m.conversationId} attachments={m.attachments} />}
               <p className="message-body">
-                <span className="message-text"><RichText text={messageBody(m)} /></span>
+                <span className="message-text">{m.content !== null && <renderer.Body content={m.content} />}</span>
                 <span className="message-meta">
                   {m.editedAt && <span className="edited">{t('message.edited')}</span>}
                   <time dateTime={new Date(m.createdAt).toISOString()}>{clockTime(m.createdAt)}</time>

@@ -9,7 +9,7 @@
  * held and replayed past the fetched lastSeq, so nothing is lost or applied twice.
  */
 import type { ClientStatus, FileToSend, ParleyClient } from '@parley/client';
-import { TYPING_TTL_MS, type AttachmentId, type Conversation, type ConversationEvent, type ConversationId, type HistoryVisibility, type Me, type Message, type Receipt, type Role, type UserEvent, type UserId } from '@parley/protocol';
+import { textMessage, TYPING_TTL_MS, type AttachmentId, type Conversation, type ConversationEvent, type ConversationId, type HistoryVisibility, type Me, type Message, type Receipt, type Role, type UserEvent, type UserId } from '@parley/protocol';
 import { applyToConversation, applyToWindow, mergeMessages, type MessageWindow } from './conversation-events';
 import { initialState, without, withNotices, withoutTyping, withProfile, type ChatState, type FailedSend } from './chat-state';
 import { History } from './history';
@@ -380,7 +380,7 @@ export class ChatStore {
   send(conversationId: string, body: string, attachmentIds: readonly AttachmentId[] = [], files: readonly FileToSend[] = [], title: string | null = null): void {
     const createdAt = Date.now();
     // Files not uploaded yet (picked offline) wait in the SDK's cache and upload with the send.
-    const { done, clientMessageId } = this.client.send(conversationId as ConversationId, { body, ...(title ? { title } : {}), ...(attachmentIds.length > 0 ? { attachmentIds } : {}), ...(files.length > 0 ? { files } : {}) });
+    const { done, clientMessageId } = this.client.send(conversationId as ConversationId, { ...textMessage(body, title), ...(attachmentIds.length > 0 ? { attachmentIds } : {}), ...(files.length > 0 ? { files } : {}) });
     done.then(
       // The event usually arrives first; this covers the moment in between.
       (m) => this.insertMessage(m),
@@ -419,8 +419,9 @@ export class ChatStore {
     return Object.values(this.state.conversations).find((c) => c.kind === 'direct' && c.members.some((m) => m.user.id === userId) && (userId !== this.me || c.members.length === 1));
   }
 
+  /** The app edits text messages: the body changes, the title stays. */
   async edit(m: Message, body: string): Promise<void> {
-    const res = await this.client.request('editMessage', { params: { id: m.conversationId, messageId: m.id }, body: { body, title: messageTitle(m) } });
+    const res = await this.client.request('editMessage', { params: { id: m.conversationId, messageId: m.id }, body: textMessage(body, messageTitle(m)) });
     this.insertMessage(res.message);
   }
 
@@ -428,7 +429,7 @@ export class ChatStore {
     await this.client.request('deleteMessage', { params: { id: m.conversationId, messageId: m.id }, query: { for: scope } });
     const c = this.state.conversations[m.conversationId];
     if (scope === 'me' && c) this.hideLocally(c, m.id);
-    if (scope === 'everyone') this.insertMessage({ ...m, body: '', deletedAt: m.deletedAt ?? Date.now() });
+    if (scope === 'everyone') this.insertMessage({ ...m, content: null, deletedAt: m.deletedAt ?? Date.now() } as Message);
   }
 
   async setArchived(c: Conversation, archived: boolean): Promise<void> {

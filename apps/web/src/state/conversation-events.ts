@@ -35,8 +35,8 @@ export function mergeMessages(current: readonly Message[], incoming: readonly Me
 }
 
 function patchMessage(m: Message, e: ConversationEvent): Message {
-  if (e.type === 'message.edited' && m.id === e.messageId && m.deletedAt === null && e.editedAt >= (m.editedAt ?? 0)) return { ...m, body: e.body, title: e.title, editedAt: e.editedAt };
-  if (e.type === 'message.deleted' && m.id === e.messageId) return { ...m, body: '', deletedAt: e.at };
+  if (e.type === 'message.edited' && m.id === e.messageId && m.deletedAt === null && e.editedAt >= (m.editedAt ?? 0)) return { ...m, content: e.content, editedAt: e.editedAt } as Message;
+  if (e.type === 'message.deleted' && m.id === e.messageId) return { ...m, content: null, deletedAt: e.at };
   return m;
 }
 

@@ -24,7 +24,7 @@ const CREATED = 1_000;
 const base = (seq: number, actor: PublicUser, at = CREATED + seq * 1000) => ({ conversationId: CID, seq, actorId: actor.id, at });
 const message = (seq: number, from: PublicUser): Message => ({
   id: `m_${seq}` as Message['id'], conversationId: CID, seq, senderId: from.id, clientMessageId: `cm_${seq}` as Message['clientMessageId'],
-  title: null, body: `message ${seq}`, createdAt: CREATED + seq * 1000, editedAt: null, deletedAt: null,
+  kind: 'text', content: { title: null, body: `message ${seq}` }, replyTo: null, threadRootId: null, targetId: null, createdAt: CREATED + seq * 1000, editedAt: null, deletedAt: null,
 });
 
 /** The group's log: created with Bob, Carl added, a rename, Carl leaves; messages in between. */

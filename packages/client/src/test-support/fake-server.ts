@@ -5,7 +5,7 @@
  * ping, auth (token renewal) and pushes behind a fake WebSocket. Faults are switches: drop pushes, ignore pings, close with a
  * code, swallow a send's reply, refuse renewals, answer refreshes with 503.
  */
-import type { ConversationEvent, ConversationId, ErrorCode, Me, Message, SyncRequest, SyncResponse, UserId } from '@parley/protocol';
+import { PROTOCOL_VERSION, type ConversationEvent, type ConversationId, type ErrorCode, type Me, type Message, type SyncRequest, type SyncResponse, type UserId } from '@parley/protocol';
 import type { WebSocketCtor, WebSocketLike } from '../connection';
 
 type Listener = (ev: unknown) => void;
@@ -170,8 +170,11 @@ export class FakeHub {
       seq: conv.events.length + 1,
       senderId: sender,
       clientMessageId: clientMessageId as Message['clientMessageId'],
-      title: null,
-      body,
+      kind: 'text',
+      content: { title: null, body },
+      replyTo: null,
+      threadRootId: null,
+      targetId: null,
       createdAt: Date.now(),
       editedAt: null,
       deletedAt: null,
@@ -210,7 +213,7 @@ export class FakeHub {
       const userId = this.tokens.get(frame.token ?? '');
       if (!userId) return socket.end(4401);
       socket.userId = userId;
-      return socket.deliver({ type: 'welcome', protocol: 1, userId, heartbeatMs: this.heartbeatMs, serverTime: Date.now() });
+      return socket.deliver({ type: 'welcome', protocol: PROTOCOL_VERSION, userId, heartbeatMs: this.heartbeatMs, serverTime: Date.now() });
     }
     const reply = (data: unknown) => socket.deliver({ type: 'res', id: frame.id, ok: true, data });
     switch (frame.op) {
@@ -221,10 +224,10 @@ export class FakeHub {
         this.syncRequests.push(frame.data as SyncRequest);
         return reply(this.sync(socket.userId, frame.data as SyncRequest));
       case 'send': {
-        const d = frame.data as { conversationId: ConversationId; clientMessageId: string; body: string };
+        const d = frame.data as { conversationId: ConversationId; clientMessageId: string; content: { body: string } };
         this.sendAttempts.push(d.clientMessageId);
         const duplicate = this.byClientId.has(`${socket.userId}:${d.clientMessageId}`);
-        const message = this.post(d.conversationId, socket.userId, d.body, d.clientMessageId);
+        const message = this.post(d.conversationId, socket.userId, d.content.body, d.clientMessageId);
         if (this.loseNextSendReply) {
           this.loseNextSendReply = false;
           return socket.end(1006);

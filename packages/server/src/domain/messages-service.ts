@@ -1,20 +1,23 @@
-import type { AttachmentId, ClientMessageId, ConversationId, Message, MessageId, UserId } from '@parley/protocol';
+import { searchTextOf, type AttachmentId, type ClientMessageId, type ConversationId, type Message, type MessageId, type TypedContent, type UserId } from '@parley/protocol';
 import { AppError, notFound, refusalError } from './errors';
 import type { Deps } from './deps';
 import type { Fanout } from './fanout';
 import { newMessageId } from './ids';
 import { batchesInFlight, GroupCommit } from './group-commit';
 import { SendGuard } from './send-guard';
+import { checkClientKind } from './rules/send-rights';
 import { decodeCursor, encodeCursor, publicUser } from './views';
 import type { SendInput, SendResult } from '../store/port';
 
-export interface SendRequest {
+/** A send as parsed from SendBody / SendData: kind and content of message-kinds.ts, and relations. */
+export type SendRequest = TypedContent & {
   conversationId: ConversationId;
   clientMessageId: ClientMessageId;
-  title?: string | null | undefined;
-  body: string;
+  replyTo?: MessageId | undefined;
+  threadRootId?: MessageId | undefined;
+  targetId?: MessageId | undefined;
   attachmentIds?: readonly AttachmentId[] | undefined;
-}
+};
 
 /** Messages: sending (group-committed), editing, deleting, history and mailboxes. */
 export class MessagesService {
@@ -52,6 +55,7 @@ export class MessagesService {
 
   /** Rate limits are the operations table's (operations/messages.ts): HTTP and WebSocket sends count under one key. */
   async send(senderId: UserId, req: SendRequest): Promise<{ message: Message; duplicate: boolean }> {
+    checkClientKind(req.kind);
     const admitted = await this.guard.admit(senderId, req);
     if (admitted.original) return { message: admitted.original, duplicate: true };
     const at = this.deps.clock();
@@ -60,25 +64,32 @@ export class MessagesService {
       senderId,
       clientMessageId: req.clientMessageId,
       messageId: newMessageId(),
-      title: normalizeTitle(req.title),
-      body: req.body,
+      kind: req.kind,
+      content: req.content,
+      searchText: searchTextOf(req),
+      replyTo: req.replyTo ?? null,
+      threadRootId: req.threadRootId ?? null,
+      targetId: req.targetId ?? null,
       at,
       ...(req.attachmentIds?.length ? { attachmentIds: req.attachmentIds } : {}),
     }));
     if (!result.ok && result.code === 'BLOCKED') throw refusalError('blockedDirect');
     if (!result.ok && result.code === 'ATTACHMENT_INVALID') throw new AppError('ATTACHMENT_INVALID', 'an attachment is unknown, not yours, or already sent');
+    if (!result.ok && result.code === 'RELATION_INVALID') throw new AppError('RELATION_INVALID', 'replyTo, threadRootId or targetId names no message this one may relate to');
     if (!result.ok) throw notFound('conversation not found');
     return { message: result.message, duplicate: result.duplicate };
   }
 
-  async edit(actorId: UserId, conversationId: ConversationId, messageId: MessageId, input: { body: string; title?: string | null | undefined }): Promise<Message> {
-    this.guard.checkContent(input.title, input.body);
+  /** New content of the message's own kind (checkEdit refuses another kind with CONFLICT). */
+  async edit(actorId: UserId, conversationId: ConversationId, messageId: MessageId, input: TypedContent): Promise<Message> {
+    this.guard.checkContent(input);
     const { message, event } = await this.deps.store.editMessage({
       conversationId,
       messageId,
       actorId,
-      title: input.title === undefined ? undefined : normalizeTitle(input.title),
-      body: input.body,
+      kind: input.kind,
+      content: input.content,
+      searchText: searchTextOf(input),
       at: this.deps.clock(),
     });
     this.fanout.events([event]);
@@ -128,9 +139,4 @@ export class MessagesService {
     for (let i = 0; i < conversationId.length; i++) h = (h * 31 + conversationId.charCodeAt(i)) | 0;
     return this.lanes[(h >>> 0) % this.lanes.length]!;
   }
-}
-
-function normalizeTitle(title: string | null | undefined): string | null {
-  const t = title?.trim();
-  return t ? t : null;
 }

@@ -14,7 +14,7 @@ import type { ConversationEvent } from '@parley/protocol';
 import type { Deps } from './deps';
 import { AppError, notFound } from './errors';
 import { decodeCursor, encodeCursor } from './views';
-import { NotificationDecider, PREVIEW_CHARS, toNotification } from './notifications/decider';
+import { NotificationDecider, toNotification } from './notifications/decider';
 import { PushDelivery } from './notifications/push-delivery';
 
 /** Subscriptions kept per user (browsers and devices); the oldest goes first. */
@@ -69,7 +69,7 @@ export class NotificationsService {
     const cursor = decodeCursor(q.cursor);
     if (cursor === null) throw new AppError('BAD_REQUEST', 'invalid cursor');
     const { notifications } = this.deps.store;
-    const rows = await notifications.listNotifications({ userId, limit: q.limit + 1, unreadOnly: q.unread ?? false, previewChars: PREVIEW_CHARS + 1, ...(cursor ? { cursor } : {}) });
+    const rows = await notifications.listNotifications({ userId, limit: q.limit + 1, unreadOnly: q.unread ?? false, ...(cursor ? { cursor } : {}) });
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return {

@@ -46,7 +46,7 @@ export class PrivacyService {
     const user = await store.getUser(userId);
     if (!user) throw new AppError('NOT_FOUND', 'not found');
     const profile = { ...me(user), lastSeenAt: user.lastSeenAt };
-    yield `{"format":${JSON.stringify(EXPORT_FORMAT)},"version":1,"exportedAt":${this.deps.clock()},"profile":${JSON.stringify(profile)},"conversations":[`;
+    yield `{"format":${JSON.stringify(EXPORT_FORMAT)},"version":2,"exportedAt":${this.deps.clock()},"profile":${JSON.stringify(profile)},"conversations":[`;
 
     let first = true;
     for (const archived of [false, true]) {

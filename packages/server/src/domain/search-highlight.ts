@@ -3,7 +3,7 @@
  * [start, end) ranges in it. Uses the same case folding as the stores' matching
  * (search-port.ts foldCase), so what was found is what gets marked.
  */
-import { SEARCH_LIMITS, type Message, type SearchRange, type SearchSnippet } from '@parley/protocol';
+import { readableFields, SEARCH_LIMITS, type Message, type SearchRange, type SearchSnippet } from '@parley/protocol';
 import { foldCase } from '../store/search-port';
 
 /** Context kept before the first match when the field is cut. */
@@ -51,16 +51,16 @@ export function excerpt(text: string, ranges: readonly SearchRange[], max: numbe
 }
 
 /**
- * The snippet of a hit: the body when a term matched there, else the title, else the
- * first matching attachment name; the field with the most matches wins ties.
+ * The snippet of a hit: the first readable field of its kind (message-kinds.ts: the body,
+ * then the title) where a term matched, else the first matching attachment name; the
+ * field with the most matches wins ties.
  */
 export function snippetFor(message: Message, terms: readonly string[]): SearchSnippet {
   const fields: { field: SearchSnippet['field']; text: string }[] = [
-    { field: 'body', text: message.body },
-    { field: 'title', text: message.title ?? '' },
+    ...readableFields(message),
     ...(message.attachments ?? []).map((a) => ({ field: 'attachment' as const, text: a.name })),
   ];
-  let best = { field: fields[0]!.field, text: fields[0]!.text, ranges: [] as SearchRange[] };
+  let best = { field: fields[0]?.field ?? 'body', text: fields[0]?.text ?? '', ranges: [] as SearchRange[] };
   for (const f of fields) {
     const ranges = matchRanges(f.text, terms);
     if (ranges.length > best.ranges.length || (best.ranges.length === 0 && ranges.length > 0)) best = { ...f, ranges };

@@ -10,7 +10,7 @@
  * same (sender, clientMessageId) is the original of a retry and is returned instead,
  * exactly as the store's idempotency would have (one extra read, on refusals only).
  */
-import type { ClientMessageId, ConversationId, Message, UserId } from '@parley/protocol';
+import { readableFields, type ClientMessageId, type ConversationId, type Message, type TypedContent, type UserId } from '@parley/protocol';
 import type { SendResult } from '../store/port';
 import type { Deps } from './deps';
 import { AppError } from './errors';
@@ -33,23 +33,29 @@ export class SendGuard {
     this.repeats = new RepeatGuard({ max: cfg.repeatMax, windowMs: cfg.repeatWindowSec * 1000 });
   }
 
-  /** The static rules, for edits. Throws CONTENT_REJECTED. */
-  checkContent(title: string | null | undefined, body: string): void {
-    const verdict = this.filter.check(title ? `${title}\n${body}` : body);
+  /**
+   * The static rules, for edits. Throws CONTENT_REJECTED. They read what the kind lets
+   * the server read (message-kinds.ts): nothing of an encrypted message.
+   */
+  checkContent(typed: TypedContent): void {
+    const text = filteredText(typed);
+    const verdict = text === null ? null : this.filter.check(text);
     if (verdict) throw new AppError('CONTENT_REJECTED', `refused by the content filter (${verdict.rule}): ${verdict.message}`);
   }
 
   async admit(
     senderId: UserId,
-    req: { conversationId: ConversationId; clientMessageId: ClientMessageId; title?: string | null | undefined; body: string; attachmentIds?: readonly unknown[] | undefined },
+    req: TypedContent & { conversationId: ConversationId; clientMessageId: ClientMessageId; attachmentIds?: readonly unknown[] | undefined },
   ): Promise<Admission> {
     try {
-      this.checkContent(req.title, req.body);
+      this.checkContent(req);
     } catch (err) {
       return this.originalOr(senderId, req.clientMessageId, err);
     }
-    // Files sent one after another often share a caption: the repeat rule is for text alone.
-    const reservation = req.attachmentIds?.length ? NO_RESERVATION : this.repeats.admit(senderId, req.body, req.clientMessageId, this.deps.clock());
+    // Files sent one after another often share a caption: the repeat rule is for text alone
+    // (and for what the server can read: ciphertexts never repeat).
+    const text = readableFields(req)[0]?.text;
+    const reservation = req.attachmentIds?.length || text === undefined ? NO_RESERVATION : this.repeats.admit(senderId, text, req.clientMessageId, this.deps.clock());
     if (!reservation.ok) {
       const cfg = this.deps.config.contentFilter ?? DEFAULT_CONTENT_FILTER;
       const refusal = new AppError('CONTENT_REJECTED', `refused by the content filter (repeat): the same message more than ${cfg.repeatMax} times in ${cfg.repeatWindowSec} s`);
@@ -76,4 +82,10 @@ export class SendGuard {
     if (original) return { original };
     throw err;
   }
+}
+
+/** What the content filter reads: every readable field; null when the server may read nothing. */
+function filteredText(typed: TypedContent): string | null {
+  const fields = readableFields(typed);
+  return fields.length === 0 ? null : fields.map((f) => f.text).join('\n');
 }

@@ -66,7 +66,7 @@ function sdkSuite(backend: string, makeStore: () => Promise<{ store?: Store; cle
           }
         });
       });
-      const { message } = await alice.request('send', { params: { id: conv }, body: { clientMessageId: 'sdk-att-1', body: 'the chart', attachmentIds: [attachment.id] } });
+      const { message } = await alice.request('send', { params: { id: conv }, body: { clientMessageId: 'sdk-att-1', kind: 'text', content: { body: 'the chart' }, attachmentIds: [attachment.id] } });
       expect(message.attachments).toEqual([{ id: attachment.id, name: 'chart.png', size: png.length, contentType: 'image/png', kind: 'image', width: 300, height: 200, hasThumbnail: true }]);
       const event = await seen;
       expect(event.type === 'message.created' && event.message.attachments).toEqual(message.attachments);
@@ -89,10 +89,10 @@ function sdkSuite(backend: string, makeStore: () => Promise<{ store?: Store; cle
       const sock = await RawSocket.open(server.wsUrl);
       try {
         await sock.hello(accessToken);
-        const reply = await sock.request('send', { conversationId: conv, clientMessageId: 'ws-att-1', body: 'notes', attachmentIds: [attachment.id] });
+        const reply = await sock.request('send', { conversationId: conv, clientMessageId: 'ws-att-1', attachmentIds: [attachment.id], kind: 'text', content: { body: 'notes' } });
         expect(reply.ok).toBe(true);
         expect((reply as { data: { message: { attachments: unknown[] } } }).data.message.attachments).toMatchObject([{ id: attachment.id, kind: 'file', name: 'notes.txt' }]);
-        const again = await sock.request('send', { conversationId: conv, clientMessageId: 'ws-att-2', body: 'again', attachmentIds: [attachment.id] });
+        const again = await sock.request('send', { conversationId: conv, clientMessageId: 'ws-att-2', attachmentIds: [attachment.id], kind: 'text', content: { body: 'again' } });
         expect(again).toMatchObject({ ok: false, error: { code: 'ATTACHMENT_INVALID' } });
       } finally {
         void sock.close();
@@ -101,7 +101,7 @@ function sdkSuite(backend: string, makeStore: () => Promise<{ store?: Store; cle
 
     it('surfaces refusals as typed SDK errors', async () => {
       const mine = await upload(bob, 'bob only', 'b.txt');
-      await expect(alice.request('send', { params: { id: conv }, body: { clientMessageId: 'sdk-att-bad', body: 'x', attachmentIds: [mine.id] } })).rejects.toMatchObject({ code: 'ATTACHMENT_INVALID' });
+      await expect(alice.request('send', { params: { id: conv }, body: { clientMessageId: 'sdk-att-bad', kind: 'text', content: { body: 'x' }, attachmentIds: [mine.id] } })).rejects.toMatchObject({ code: 'ATTACHMENT_INVALID' });
       const outsider = await client();
       await expect(outsider.request('attachmentLinks', { params: { id: conv }, body: { attachmentIds: [mine.id] } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
       await bob.request('deleteUpload', { params: { attachmentId: mine.id } });

@@ -49,7 +49,7 @@ function attachmentsSuite(backend: string, makeStore: () => Promise<{ store?: St
     const upload = (who: TestUser, bytes: Buffer | string, name: string, contentType = 'application/octet-stream') =>
       call(server.url, 'POST', `/api/attachments?name=${encodeURIComponent(name)}`, { token: who.token, raw: bytes, contentType });
     const send = (who: TestUser, attachmentIds: string[], conversation = conv) =>
-      who.api.post(`/api/conversations/${conversation}/messages`, { clientMessageId: `att-${++n}`, body: `see attached ${n}`, attachmentIds });
+      who.api.post(`/api/conversations/${conversation}/messages`, { clientMessageId: `att-${++n}`, attachmentIds, kind: 'text', content: { body: `see attached ${n}` } });
     const download = async (who: TestUser | null, url: string) => {
       const res = await fetch(server.url + url, who ? { headers: { authorization: `Bearer ${who.token}` } } : {});
       return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };

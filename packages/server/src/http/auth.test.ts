@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
-import { CLOSE } from '@parley/protocol';
+import { CLOSE, PROTOCOL_VERSION } from '@parley/protocol';
 import type { TestNode } from '../testing';
 import { describeEachBackend } from '../test-support/backends';
 import { Api, call } from '../test-support/http-client';
@@ -123,7 +123,7 @@ describeEachBackend('accounts and sessions', (backend) => {
     }
     // An old token cannot open a socket either.
     const late = await RawSocket.open(server.wsUrl);
-    late.send({ type: 'hello', protocol: 1, token: u.token });
+    late.send({ type: 'hello', protocol: PROTOCOL_VERSION, token: u.token });
     expect((await late.closed).code).toBe(CLOSE.UNAUTHENTICATED);
     // A fresh login works.
     const fresh = await login(u.username);
@@ -181,7 +181,7 @@ describeEachBackend('accounts and sessions', (backend) => {
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('UNAUTHENTICATED');
       const sock = await RawSocket.open(server.wsUrl);
-      sock.send({ type: 'hello', protocol: 1, token });
+      sock.send({ type: 'hello', protocol: PROTOCOL_VERSION, token });
       expect((await sock.closed).code).toBe(CLOSE.UNAUTHENTICATED);
     });
 
@@ -269,7 +269,7 @@ describeEachBackend('access token expiry', (backend) => {
       expect(me.status).toBe(401);
       expect(me.body.code).toBe('UNAUTHENTICATED');
       const sock = await RawSocket.open(server.wsUrl);
-      sock.send({ type: 'hello', protocol: 1, token: u.token });
+      sock.send({ type: 'hello', protocol: PROTOCOL_VERSION, token: u.token });
       expect((await sock.closed).code).toBe(CLOSE.UNAUTHENTICATED);
 
       const refreshed = await call(server.url, 'POST', '/api/auth/refresh', { json: { refreshToken: u.refreshToken } });

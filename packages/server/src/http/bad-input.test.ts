@@ -31,8 +31,8 @@ const huge = 'x'.repeat(LIMITS.httpBodyBytesMax + 1024);
 const CASES: Case[] = [
   { name: 'malformed JSON', method: 'POST', path: '/messages', opts: { raw: '{"clientMessageId":"bad-1","body":' }, status: 400, code: 'BAD_REQUEST' },
   { name: 'trailing garbage after JSON', method: 'POST', path: '/messages', opts: { raw: '{"clientMessageId":"bad-2","body":"x"} junk' }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'wrong types', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 42, body: true } }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'unknown fields', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-3', body: 'x', senderId: 'someone-else' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'wrong types', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 42, kind: 'text', content: { body: true } } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'unknown fields', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-3', senderId: 'someone-else', kind: 'text', content: { body: 'x' } } }, status: 400, code: 'BAD_REQUEST' },
   { name: 'a JSON array', method: 'POST', path: '/messages', opts: { raw: '[]' }, status: 400, code: 'BAD_REQUEST' },
   { name: 'JSON null', method: 'POST', path: '/messages', opts: { raw: 'null' }, status: 400, code: 'BAD_REQUEST' },
   { name: 'an empty JSON body', method: 'POST', path: '/messages', opts: { raw: '' }, status: 400, code: 'BAD_REQUEST' },
@@ -40,20 +40,20 @@ const CASES: Case[] = [
   { name: 'nested "__proto__" key', method: 'POST', path: '/api/sync', opts: { raw: '{"conversations":[{"id":"abc","seq":0,"__proto__":{"polluted":"yes"}}]}' }, status: 400, code: 'BAD_REQUEST' },
   { name: '"constructor": {"prototype"} keys', method: 'POST', path: '/messages', opts: { raw: '{"clientMessageId":"bad-5","body":"x","constructor":{"prototype":{"polluted":"yes"}}}' }, status: 400, code: 'BAD_REQUEST' },
   { name: 'deeply nested JSON', method: 'POST', path: '/messages', opts: { raw: '['.repeat(20_000) + ']'.repeat(20_000) }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'an oversized body (> 64 KiB)', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-6', body: huge } }, status: 413, code: 'PAYLOAD_TOO_LARGE' },
-  { name: 'a message body over LIMITS.bodyMax', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-7', body: 'y'.repeat(LIMITS.bodyMax + 1) } }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'an empty message body', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-8', body: '' } }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'a whitespace-only message body', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-9', body: ' \n\t  ' } }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'a NUL character in the body', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-10', body: 'a\u0000b' } }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'a bell character in the title', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-11', body: 'ok', title: 'ding\u0007' } }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'an over-long title', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-12', body: 'ok', title: 't'.repeat(LIMITS.titleMax + 1) } }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'an invalid client message id', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'has space', body: 'ok' } }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'an over-long client message id', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'c'.repeat(LIMITS.clientMessageIdMax + 1), body: 'ok' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'an oversized body (> 64 KiB)', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-6', kind: 'text', content: { body: huge } } }, status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  { name: 'a message body over LIMITS.bodyMax', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-7', kind: 'text', content: { body: 'y'.repeat(LIMITS.bodyMax + 1) } } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'an empty message body', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-8', kind: 'text', content: { body: '' } } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a whitespace-only message body', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-9', kind: 'text', content: { body: ' \n\t  ' } } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a NUL character in the body', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-10', kind: 'text', content: { body: 'a\u0000b' } } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a bell character in the title', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-11', kind: 'text', content: { body: 'ok', title: 'ding\u0007' } } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'an over-long title', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-12', kind: 'text', content: { body: 'ok', title: 't'.repeat(LIMITS.titleMax + 1) } } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'an invalid client message id', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'has space', kind: 'text', content: { body: 'ok' } } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'an over-long client message id', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'c'.repeat(LIMITS.clientMessageIdMax + 1), kind: 'text', content: { body: 'ok' } } }, status: 400, code: 'BAD_REQUEST' },
   { name: 'a text/plain body', method: 'POST', path: '/messages', opts: { raw: '{"clientMessageId":"bad-13","body":"x"}', contentType: 'text/plain' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   { name: 'a form-encoded body', method: 'POST', path: '/messages', opts: { raw: 'clientMessageId=bad-14&body=x', contentType: 'application/x-www-form-urlencoded' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  { name: 'a path-traversal conversation id', method: 'POST', path: '/api/conversations/..%2F..%2Fetc/messages', opts: { json: { clientMessageId: 'bad-15', body: 'x' } }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'a conversation id over LIMITS.idMax', method: 'POST', path: `/api/conversations/${'a'.repeat(LIMITS.idMax + 1)}/messages`, opts: { json: { clientMessageId: 'bad-16', body: 'x' } }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'a path-traversal message id (edit)', method: 'PATCH', path: '/messages/..%2F..', opts: { json: { body: 'x' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a path-traversal conversation id', method: 'POST', path: '/api/conversations/..%2F..%2Fetc/messages', opts: { json: { clientMessageId: 'bad-15', kind: 'text', content: { body: 'x' } } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a conversation id over LIMITS.idMax', method: 'POST', path: `/api/conversations/${'a'.repeat(LIMITS.idMax + 1)}/messages`, opts: { json: { clientMessageId: 'bad-16', kind: 'text', content: { body: 'x' } } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a path-traversal message id (edit)', method: 'PATCH', path: '/messages/..%2F..', opts: { json: { kind: 'text', content: { body: 'x' } } }, status: 400, code: 'BAD_REQUEST' },
   { name: 'a bad delete scope', method: 'DELETE', path: '/messages/abc?for=all', opts: {}, status: 400, code: 'BAD_REQUEST' },
   { name: 'an unknown query parameter', method: 'GET', path: '/messages?limit=5&debug=1', opts: {}, status: 400, code: 'BAD_REQUEST' },
   { name: 'a non-numeric limit', method: 'GET', path: '/messages?limit=ten', opts: {}, status: 400, code: 'BAD_REQUEST' },
@@ -67,8 +67,8 @@ const CASES: Case[] = [
   { name: 'an unknown route', method: 'GET', path: '/api/nothing-here', opts: {}, status: 404, code: 'ROUTE_NOT_FOUND' },
   // Ill-formed UTF-16 (issue 16.11): a lone surrogate would be acked, then stored as U+FFFD.
   { name: 'a lone high surrogate in a message body', method: 'POST', path: '/messages', opts: { raw: '{"clientMessageId":"bad-18","body":"a\\ud800b"}' }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'a lone low surrogate in a message title', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-19', body: 'ok', title: 'x\udc00' } }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'a lone surrogate in an edit', method: 'PATCH', path: '/messages/abc', opts: { json: { body: '\ud83d' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a lone low surrogate in a message title', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-19', kind: 'text', content: { body: 'ok', title: 'x\udc00' } } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a lone surrogate in an edit', method: 'PATCH', path: '/messages/abc', opts: { json: { kind: 'text', content: { body: '\ud83d' } } }, status: 400, code: 'BAD_REQUEST' },
   { name: 'a lone surrogate in a display name', method: 'PATCH', path: '/api/me', opts: { json: { displayName: 'Ann\ud800' } }, status: 400, code: 'BAD_REQUEST' },
   { name: 'a lone surrogate in a field no text rule covers (report reason)', method: 'POST', path: '/messages/some-message/report', opts: { json: { reason: '\udfff' } }, status: 400, code: 'BAD_REQUEST' },
   { name: 'a lone surrogate in a JSON key', method: 'POST', path: '/messages', opts: { raw: '{"clientMessageId":"bad-20","body":"x","\\ud800":1}' }, status: 400, code: 'BAD_REQUEST' },
@@ -81,10 +81,10 @@ const CASES: Case[] = [
   { name: 'a line separator in a display name', method: 'PATCH', path: '/api/me', opts: { json: { displayName: 'Ann\u2028Admin' } }, status: 400, code: 'BAD_REQUEST' },
   { name: 'a newline in a group title', method: 'PATCH', path: '', opts: { json: { title: 'Team\nFake system notice' } }, status: 400, code: 'BAD_REQUEST' },
   { name: 'a bidi isolate in a group title', method: 'PATCH', path: '', opts: { json: { title: 'Team \u2067x\u2069' } }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'a right-to-left override in a message title', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-21', body: 'ok', title: 'invoice\u202Efdp.exe' } }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'a right-to-left override in a message body', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-22', body: 'open \u202Etxt.exe' } }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'a message body of zero-width spaces', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-23', body: '\u200B\u200B' } }, status: 400, code: 'BAD_REQUEST' },
-  { name: 'a C1 control in a message body', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-24', body: 'a\u009Bb' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a right-to-left override in a message title', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-21', kind: 'text', content: { body: 'ok', title: 'invoice\u202Efdp.exe' } } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a right-to-left override in a message body', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-22', kind: 'text', content: { body: 'open \u202Etxt.exe' } } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a message body of zero-width spaces', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-23', kind: 'text', content: { body: '\u200B\u200B' } } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a C1 control in a message body', method: 'POST', path: '/messages', opts: { json: { clientMessageId: 'bad-24', kind: 'text', content: { body: 'a\u009Bb' } } }, status: 400, code: 'BAD_REQUEST' },
   { name: 'a display name with a zero-width space on register', method: 'POST', path: '/api/auth/register', opts: { json: { username: 'zw_user', password: 'long enough password', displayName: '\u200B' } }, status: 400, code: 'BAD_REQUEST', anonymous: true },
 ];
 
@@ -98,7 +98,7 @@ const CASES: Case[] = [
  */
 // Refused by the router before any route runs: they must still get the catalogue's answer.
 const ROUTER_REFUSALS: Case[] = [
-  { name: 'a very long conversation id', method: 'POST', path: `/api/conversations/${'a'.repeat(5000)}/messages`, opts: { json: { clientMessageId: 'bad-17', body: 'x' } }, status: 400, code: 'BAD_REQUEST' },
+  { name: 'a very long conversation id', method: 'POST', path: `/api/conversations/${'a'.repeat(5000)}/messages`, opts: { json: { clientMessageId: 'bad-17', kind: 'text', content: { body: 'x' } } }, status: 400, code: 'BAD_REQUEST' },
   { name: 'a malformed %-escape in the path', method: 'GET', path: '/api/conversations/%E0%A4%A', opts: {}, status: 400, code: 'BAD_REQUEST' },
 ];
 
@@ -113,7 +113,7 @@ describeEachBackend('bad HTTP input changes nothing', (backend) => {
     server = await backend.startServer({ config: { rateLimits: testRateLimits() } });
     [a, b] = await registerUsers(server.url, 2, 'bad');
     conv = (await a.api.post('/api/conversations/group', { title: 'Target', memberIds: [b.id] })).body.conversation.id;
-    await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'good-0', body: 'the only message' });
+    await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'good-0', kind: 'text', content: { body: 'the only message' } });
     listener = await RawSocket.connect(server.wsUrl, b.token);
   });
   afterAll(async () => {
@@ -146,7 +146,7 @@ describeEachBackend('bad HTTP input changes nothing', (backend) => {
 
     // Healthy, and a normal request works; its push is the barrier for "nothing broadcast".
     expect((await call(server.url, 'GET', '/healthz')).status).toBe(200);
-    const good = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: `barrier-${++barriers}`, body: `barrier ${barriers}` });
+    const good = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: `barrier-${++barriers}`, kind: 'text', content: { body: `barrier ${barriers}` } });
     expect(good.status).toBe(201);
     await listener.waitEvent(conv, 'message.created', mark, good.body.message.seq);
     expect(listener.pushesSince(mark).map((f) => f.type === 'event' && (f as { event: { seq: number } }).event.seq)).toEqual([good.body.message.seq]);
@@ -165,16 +165,16 @@ describeEachBackend('bad HTTP input changes nothing', (backend) => {
   });
 
   it('a body just under the HTTP limit but over the message limit is BAD_REQUEST, not a crash', async () => {
-    const res = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'near-limit', body: 'z'.repeat(LIMITS.httpBodyBytesMax - 200) });
+    const res = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'near-limit', kind: 'text', content: { body: 'z'.repeat(LIMITS.httpBodyBytesMax - 200) } });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('BAD_REQUEST');
   });
 
   it('newlines and tabs are allowed in a body; other text is stored exactly', async () => {
     const body = 'line 1\n\tline 2 — ünïcødé 🎉 <script>alert(1)</script> \' " \\';
-    const res = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: uniqueName('ok'), body });
+    const res = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: uniqueName('ok'), kind: 'text', content: { body } });
     expect(res.status).toBe(201);
-    expect(res.body.message.body).toBe(body);
+    expect(res.body.message.content.body).toBe(body);
   });
 
   it('names, titles and bodies are stored in NFC; marks such as U+200F and emoji joiners stay', async () => {
@@ -186,17 +186,17 @@ describeEachBackend('bad HTTP input changes nothing', (backend) => {
     expect(me.body.user.displayName).toBe(composed);
     const renamed = await a.api.patch(`/api/conversations/${conv}`, { title: decomposed });
     expect(renamed.body.conversation.title).toBe(composed);
-    const sent = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: uniqueName('nfc'), title: decomposed, body: decomposed });
+    const sent = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: uniqueName('nfc'), kind: 'text', content: { body: decomposed, title: decomposed } });
     expect(sent.status).toBe(201);
-    expect({ title: sent.body.message.title, body: sent.body.message.body }).toEqual({ title: composed, body: composed });
+    expect({ title: sent.body.message.content.title, body: sent.body.message.content.body }).toEqual({ title: composed, body: composed });
     // What was acknowledged is what history returns.
     const history = await a.api.get(`/api/conversations/${conv}/messages?limit=1`);
-    expect(history.body.messages[0]).toMatchObject({ title: composed, body: composed });
+    expect(history.body.messages[0]).toMatchObject({ content: { title: composed, body: composed } });
   });
 
   it('a lone surrogate in a well-formed pair is fine: astral characters are stored exactly', async () => {
-    const res = await call(server.url, 'POST', `/api/conversations/${conv}/messages`, { token: a.token, raw: '{"clientMessageId":"astral-1","body":"\\ud83d\\ude00 ok"}' });
+    const res = await call(server.url, 'POST', `/api/conversations/${conv}/messages`, { token: a.token, raw: '{"clientMessageId":"astral-1","kind":"text","content":{"body":"\\ud83d\\ude00 ok"}}' });
     expect(res.status).toBe(201);
-    expect(res.body.message.body).toBe('😀 ok');
+    expect(res.body.message.content.body).toBe('😀 ok');
   });
 });

@@ -189,15 +189,15 @@ describeEachBackend('conversations', (backend) => {
       const mark = sockC.mark();
       expect((await a.api.delete(`/api/conversations/${g.id}/members/${c.id}`)).status).toBe(204);
       await sockC.waitEvent(g.id, 'member.removed', mark);
-      const send = await sockC.request('send', { conversationId: g.id, clientMessageId: 'after-removal', body: 'hello?' });
+      const send = await sockC.request('send', { conversationId: g.id, clientMessageId: 'after-removal', kind: 'text', content: { body: 'hello?' } });
       expect(send.ok).toBe(false);
       expect(send.error.code).toBe('NOT_FOUND');
 
       // A's next message is not pushed to C: the barrier is C's own conversation with A.
       const direct = (await c.api.post('/api/conversations/direct', { userId: a.id })).body.conversation;
       const m2 = sockC.mark();
-      await a.api.post(`/api/conversations/${g.id}/messages`, { clientMessageId: 'to-group', body: 'secret' });
-      await a.api.post(`/api/conversations/${direct.id}/messages`, { clientMessageId: 'barrier', body: 'barrier after removal' });
+      await a.api.post(`/api/conversations/${g.id}/messages`, { clientMessageId: 'to-group', kind: 'text', content: { body: 'secret' } });
+      await a.api.post(`/api/conversations/${direct.id}/messages`, { clientMessageId: 'barrier', kind: 'text', content: { body: 'barrier after removal' } });
       await sockC.waitEvent(direct.id, 'message.created', m2);
       expect(sockC.eventsSince(m2, g.id)).toEqual([]);
       await sockC.close();
@@ -218,7 +218,7 @@ describeEachBackend('conversations', (backend) => {
 
     beforeAll(async () => {
       g = await group(a, [b]);
-      messageId = (await a.api.post(`/api/conversations/${g.id}/messages`, { clientMessageId: 'members-only', body: 'hi' })).body.message.id;
+      messageId = (await a.api.post(`/api/conversations/${g.id}/messages`, { clientMessageId: 'members-only', kind: 'text', content: { body: 'hi' } })).body.message.id;
     });
 
     const routes = (id: string, mid: string, who: TestUser) =>
@@ -226,8 +226,8 @@ describeEachBackend('conversations', (backend) => {
         ['GET', `/api/conversations/${id}`],
         ['PATCH', `/api/conversations/${id}`, { title: 'hijack' }],
         ['GET', `/api/conversations/${id}/messages`],
-        ['POST', `/api/conversations/${id}/messages`, { clientMessageId: `nm-${id}`, body: 'let me in' }],
-        ['PATCH', `/api/conversations/${id}/messages/${mid}`, { body: 'edited' }],
+        ['POST', `/api/conversations/${id}/messages`, { clientMessageId: `nm-${id}`, kind: 'text', content: { body: 'let me in' } }],
+        ['PATCH', `/api/conversations/${id}/messages/${mid}`, { kind: 'text', content: { body: 'edited' } }],
         ['DELETE', `/api/conversations/${id}/messages/${mid}?for=everyone`],
         ['DELETE', `/api/conversations/${id}/messages/${mid}?for=me`],
         ['POST', `/api/conversations/${id}/members`, { userIds: [who.id] }],
@@ -252,7 +252,7 @@ describeEachBackend('conversations', (backend) => {
       expect(after.body).toEqual(before.body);
       const history = (await a.api.get(`/api/conversations/${g.id}/messages`)).body.messages;
       expect(history).toHaveLength(1);
-      expect(history[0]).toMatchObject({ body: 'hi', editedAt: null, deletedAt: null });
+      expect(history[0]).toMatchObject({ editedAt: null, deletedAt: null, content: { body: 'hi' } });
       const list = (await outsider.api.get('/api/conversations')).body.conversations;
       expect(list.map((x: { id: string }) => x.id)).not.toContain(g.id);
     });
@@ -260,7 +260,7 @@ describeEachBackend('conversations', (backend) => {
     it('over WebSocket too: send, typing, read and delivered answer NOT_FOUND; sync flags it removed without content', async () => {
       const sock = await RawSocket.connect(server.wsUrl, outsider.token);
       for (const [op, data] of [
-        ['send', { conversationId: g.id, clientMessageId: 'ws-nm', body: 'x' }],
+        ['send', { conversationId: g.id, clientMessageId: 'ws-nm', kind: 'text', content: { body: 'x' } }],
         ['typing', { conversationId: g.id, state: 'start' }],
         ['read', { conversationId: g.id, seq: 1 }],
         ['delivered', { conversationId: g.id, seq: 1 }],
@@ -282,9 +282,9 @@ describeEachBackend('conversations', (backend) => {
       const direct = (await outsider.api.post('/api/conversations/direct', { userId: a.id })).body.conversation;
       const mark = sock.mark();
       await sockA.ok('typing', { conversationId: g.id, state: 'start' });
-      await a.api.post(`/api/conversations/${g.id}/messages`, { clientMessageId: 'nm-visible', body: 'members only' });
+      await a.api.post(`/api/conversations/${g.id}/messages`, { clientMessageId: 'nm-visible', kind: 'text', content: { body: 'members only' } });
       await a.api.post(`/api/conversations/${g.id}/read`, { seq: 99 });
-      await a.api.post(`/api/conversations/${direct.id}/messages`, { clientMessageId: 'nm-barrier', body: 'barrier' });
+      await a.api.post(`/api/conversations/${direct.id}/messages`, { clientMessageId: 'nm-barrier', kind: 'text', content: { body: 'barrier' } });
       await sock.waitEvent(direct.id, 'message.created', mark);
       const leaked = sock.frames.slice(mark).filter((f) => JSON.stringify(f).includes(g.id));
       expect(leaked).toEqual([]);

@@ -96,7 +96,7 @@ for (const [backend, runs] of backends) {
       const res = await fetch(`${server.url}/api/conversations/${conversationId}/messages`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ clientMessageId, body: `held ${clientMessageId}` }),
+        body: JSON.stringify({ clientMessageId, kind: 'text', content: { body: `held ${clientMessageId}` } }),
         signal: AbortSignal.timeout(10_000),
       });
       return { status: res.status, body: (await res.json()) as { code?: string; retryable?: boolean; message?: { id: string; seq: number } } };
@@ -124,7 +124,7 @@ for (const [backend, runs] of backends) {
       const retried = await send(alice.token, conversationId, 'during');
       expect([200, 201]).toContain(retried.status);
       const history = await alice.api.get(`/api/conversations/${conversationId}/messages?after=0&limit=50`);
-      const bodies = (history.body.messages as { body: string }[]).map((m) => m.body);
+      const bodies = (history.body.messages as { content: { body: string } }[]).map((m) => m.content.body);
       expect(bodies.filter((b) => b === 'held during')).toHaveLength(1);
       expect(bodies).toContain('held before');
     });

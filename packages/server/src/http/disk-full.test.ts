@@ -82,7 +82,7 @@ describe.skipIf(!mountPoint)(`disk full under a SQLite node${mountPoint ? '' : '
     const alice = await registerUser(server.url, 'full');
     const bob = await registerUser(server.url, 'full');
     const conv = (await alice.api.post('/api/conversations/direct', { userId: bob.id })).body.conversation.id as string;
-    const send = (clientMessageId: string) => alice.api.post(`/api/conversations/${conv}/messages`, { clientMessageId, body: `${clientMessageId} ${'x'.repeat(3000)}` });
+    const send = (clientMessageId: string) => alice.api.post(`/api/conversations/${conv}/messages`, { clientMessageId, kind: 'text', content: { body: `${clientMessageId} ${'x'.repeat(3000)}` } });
     const acked: string[] = [];
     for (let i = 0; i < 5; i++) {
       expect((await send(`before-${i}`)).status).toBe(201);
@@ -118,7 +118,7 @@ describe.skipIf(!mountPoint)(`disk full under a SQLite node${mountPoint ? '' : '
     expect(uploaded.status).toBe(201);
 
     const history = await alice.api.get(`/api/conversations/${conv}/messages?after=0&limit=200`);
-    const stored = (history.body.messages as { body: string }[]).map((m) => m.body.split(' ')[0]!);
+    const stored = (history.body.messages as { content: { body: string } }[]).map((m) => m.content.body.split(' ')[0]!);
     expect(stored).toEqual([...acked, refused!.id, 'after']);
   });
 });

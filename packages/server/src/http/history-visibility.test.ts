@@ -31,13 +31,13 @@ describeEachBackend('history visibility', (backend) => {
     return res.body.conversation as { id: string; historyVisibility: string; lastSeq: number; me: { visibleFromSeq: number } };
   };
   const send = async (who: TestUser, id: string, body: string, attachmentIds?: string[]) => {
-    const res = await who.api.post(`/api/conversations/${id}/messages`, { clientMessageId: `h-${++n}`, body, ...(attachmentIds ? { attachmentIds } : {}) });
+    const res = await who.api.post(`/api/conversations/${id}/messages`, { clientMessageId: `h-${++n}`, ...(attachmentIds ? { attachmentIds } : {}), kind: 'text', content: { body } });
     expect(res.status).toBe(201);
     return res.body.message as { id: string; seq: number };
   };
   const add = async (id: string, who: TestUser) => expect((await o.api.post(`/api/conversations/${id}/members`, { userIds: [who.id] })).status).toBe(200);
   const remove = async (id: string, who: TestUser) => expect((await o.api.delete(`/api/conversations/${id}/members/${who.id}`)).status).toBe(204);
-  const historyBodies = async (who: TestUser, id: string) => ((await who.api.get(`/api/conversations/${id}/messages`)).body.messages as { body: string }[]).map((m) => m.body);
+  const historyBodies = async (who: TestUser, id: string) => ((await who.api.get(`/api/conversations/${id}/messages`)).body.messages as { content: { body: string } | null }[]).map((m) => m.content?.body);
   const upload = async (who: TestUser, text: string) => {
     const res = await call(server.url, 'POST', `/api/attachments?name=notes-${++n}.txt`, { token: who.token, raw: Buffer.from(text), contentType: 'application/octet-stream' });
     expect(res.status).toBe(201);
@@ -112,7 +112,7 @@ describeEachBackend('history visibility', (backend) => {
 
     await send(a, g.id, 'after the join');
     expect(await historyBodies(j, g.id)).toEqual(['after the join']);
-    expect((await j.api.get(`/api/conversations/${g.id}`)).body.conversation).toMatchObject({ lastMessage: { body: 'after the join' }, unreadCount: 1 });
+    expect((await j.api.get(`/api/conversations/${g.id}`)).body.conversation).toMatchObject({ lastMessage: { content: { body: 'after the join' } }, unreadCount: 1 });
   });
 
   it('a member who joins while a message waits for its notifications is not told of it', async () => {

@@ -10,7 +10,7 @@ import { RawSocket } from '../test-support/ws-client';
 import { registerUsers, testRateLimits, type TestUser } from '../test-support/users';
 
 type Server = TestNode & { close(): Promise<void> };
-type Msg = { id: string; seq: number; body: string; title: string | null; senderId: string; clientMessageId: string; editedAt: number | null; deletedAt: number | null };
+type Msg = { id: string; seq: number; kind: string; content: { body: string; title: string | null } | null; senderId: string; clientMessageId: string; editedAt: number | null; deletedAt: number | null };
 
 describeEachBackend('messages', (backend) => {
   let server: Server;
@@ -27,9 +27,9 @@ describeEachBackend('messages', (backend) => {
   const group = async (owner: TestUser, members: TestUser[]) =>
     (await owner.api.post('/api/conversations/group', { title: 'G', memberIds: members.map((m) => m.id) })).body.conversation.id as string;
   // Bodies are unique by default: the content filter refuses a user's repeated identical bodies.
-  const send = async (who: TestUser, conv: string, body?: string, extra: Record<string, unknown> = {}) => {
+  const send = async (who: TestUser, conv: string, body?: string, { title = null }: { title?: string | null } = {}) => {
     const clientMessageId = cid();
-    const res = await who.api.post(`/api/conversations/${conv}/messages`, { clientMessageId, body: body ?? `hello ${clientMessageId}`, ...extra });
+    const res = await who.api.post(`/api/conversations/${conv}/messages`, { clientMessageId, kind: 'text', content: { body: body ?? `hello ${clientMessageId}`, title } });
     expect(res.status).toBe(201);
     return res.body.message as Msg;
   };
@@ -37,16 +37,16 @@ describeEachBackend('messages', (backend) => {
 
   it('sends (201) and a retry with the same clientMessageId returns the original (200), appending nothing', async () => {
     const conv = await group(a, [b]);
-    const first = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'same-id-1', body: 'once', title: '  Hi  ' });
+    const first = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'same-id-1', kind: 'text', content: { body: 'once', title: '  Hi  ' } });
     expect(first.status).toBe(201);
-    expect(first.body.message).toMatchObject({ conversationId: conv, senderId: a.id, clientMessageId: 'same-id-1', body: 'once', title: 'Hi', editedAt: null, deletedAt: null });
-    const retry = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'same-id-1', body: 'once' });
+    expect(first.body.message).toMatchObject({ conversationId: conv, senderId: a.id, clientMessageId: 'same-id-1', editedAt: null, deletedAt: null, kind: 'text', content: { body: 'once', title: 'Hi' }, replyTo: null, threadRootId: null, targetId: null });
+    const retry = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'same-id-1', kind: 'text', content: { body: 'once' } });
     expect(retry.status).toBe(200);
     expect(retry.body.message).toEqual(first.body.message);
     const h = await history(b, conv);
     expect(h.messages.map((m) => m.id)).toEqual([first.body.message.id]);
     // The same client id from another sender is a different message.
-    const other = await b.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'same-id-1', body: 'mine' });
+    const other = await b.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'same-id-1', kind: 'text', content: { body: 'mine' } });
     expect(other.status).toBe(201);
     expect(other.body.message.id).not.toBe(first.body.message.id);
   });
@@ -87,25 +87,25 @@ describeEachBackend('messages', (backend) => {
     const sockB = await RawSocket.connect(server.wsUrl, b.token);
     const m = await send(a, conv, 'typo', { title: 'T' });
     const mark = sockB.mark();
-    const edited = await a.api.patch(`/api/conversations/${conv}/messages/${m.id}`, { body: 'fixed' });
+    const edited = await a.api.patch(`/api/conversations/${conv}/messages/${m.id}`, { kind: 'text', content: { body: 'fixed', title: 'T' } });
     expect(edited.status).toBe(200);
-    expect(edited.body.message).toMatchObject({ id: m.id, seq: m.seq, body: 'fixed', title: 'T' });
+    expect(edited.body.message).toMatchObject({ id: m.id, seq: m.seq, content: { body: 'fixed', title: 'T' } });
     expect(edited.body.message.editedAt).toEqual(expect.any(Number));
     const ev = await sockB.waitEvent(conv, 'message.edited', mark);
-    expect(ev).toMatchObject({ messageId: m.id, body: 'fixed', title: 'T' });
+    expect(ev).toMatchObject({ messageId: m.id, content: { body: 'fixed', title: 'T' } });
     expect(ev.seq).toBe(m.seq + 1);
 
-    const clearTitle = await a.api.patch(`/api/conversations/${conv}/messages/${m.id}`, { body: 'fixed', title: null });
-    expect(clearTitle.body.message.title).toBeNull();
+    const clearTitle = await a.api.patch(`/api/conversations/${conv}/messages/${m.id}`, { kind: 'text', content: { body: 'fixed', title: null } });
+    expect(clearTitle.body.message.content.title).toBeNull();
 
-    const theirs = await b.api.patch(`/api/conversations/${conv}/messages/${m.id}`, { body: 'hijacked' });
+    const theirs = await b.api.patch(`/api/conversations/${conv}/messages/${m.id}`, { kind: 'text', content: { body: 'hijacked' } });
     expect(theirs.status).toBe(403);
     expect(theirs.body.code).toBe('FORBIDDEN');
-    const unknown = await a.api.patch(`/api/conversations/${conv}/messages/nosuchmessage`, { body: 'x' });
+    const unknown = await a.api.patch(`/api/conversations/${conv}/messages/nosuchmessage`, { kind: 'text', content: { body: 'x' } });
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('NOT_FOUND');
     const h = await history(b, conv);
-    expect(h.messages.find((x) => x.id === m.id)).toMatchObject({ body: 'fixed', title: null });
+    expect(h.messages.find((x) => x.id === m.id)).toMatchObject({ content: { body: 'fixed', title: null } });
     await sockB.close();
   });
 
@@ -114,14 +114,14 @@ describeEachBackend('messages', (backend) => {
     const conv2 = await group(a, [b]);
     const m = await send(a, conv1);
     for (const res of [
-      await a.api.patch(`/api/conversations/${conv2}/messages/${m.id}`, { body: 'x' }),
+      await a.api.patch(`/api/conversations/${conv2}/messages/${m.id}`, { kind: 'text', content: { body: 'x' } }),
       await a.api.delete(`/api/conversations/${conv2}/messages/${m.id}?for=everyone`),
       await a.api.delete(`/api/conversations/${conv2}/messages/${m.id}?for=me`),
     ]) {
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('NOT_FOUND');
     }
-    expect((await history(a, conv1)).messages[0]).toMatchObject({ body: m.body, deletedAt: null });
+    expect((await history(a, conv1)).messages[0]).toMatchObject({ content: m.content, deletedAt: null });
   });
 
   it('delete for everyone: the author, or a group admin, leaves a tombstone for all; others get FORBIDDEN', async () => {
@@ -148,14 +148,14 @@ describeEachBackend('messages', (backend) => {
       const h = await history(who, conv);
       for (const m of h.messages) {
         expect(m.deletedAt).toEqual(expect.any(Number));
-        expect(m.body).toBe('');
-        expect(m.title).toBeNull();
+        expect(m.kind).toBe('text');
+        expect(m.content).toBeNull();
       }
       expect(h.messages).toHaveLength(3);
     }
     const again = await a.api.delete(`/api/conversations/${conv}/messages/${byA.id}?for=everyone`);
     expect(again.status).toBe(404);
-    const editDeleted = await a.api.patch(`/api/conversations/${conv}/messages/${byA.id}`, { body: 'back' });
+    const editDeleted = await a.api.patch(`/api/conversations/${conv}/messages/${byA.id}`, { kind: 'text', content: { body: 'back' } });
     expect(editDeleted.status).toBe(404);
     await sockC.close();
   });
@@ -165,7 +165,7 @@ describeEachBackend('messages', (backend) => {
   it('a message deleted for everyone leaves no content in the event log', async () => {
     const conv = await group(a, [b]);
     const m = await send(a, conv, 'deleted body', { title: 'secret title' });
-    await a.api.patch(`/api/conversations/${conv}/messages/${m.id}`, { body: 'edited body' });
+    await a.api.patch(`/api/conversations/${conv}/messages/${m.id}`, { kind: 'text', content: { body: 'edited body' } });
     await a.api.delete(`/api/conversations/${conv}/messages/${m.id}?for=everyone`);
     const events = JSON.stringify((await b.api.get(`/api/conversations/${conv}/events?after=0`)).body.events);
     const sync = JSON.stringify((await b.api.post('/api/sync', { conversations: [{ id: conv, seq: 0 }] })).body);
@@ -216,39 +216,39 @@ describeEachBackend('messages', (backend) => {
 
   it('compose sends a titled message by username, opening (then reusing) the direct conversation', async () => {
     const [x, y] = await registerUsers(server.url, 2, 'compose');
-    const first = await x!.api.post('/api/compose', { recipient: y!.username, clientMessageId: cid('c'), title: 'Lesson', body: 'Tuesday?' });
+    const first = await x!.api.post('/api/compose', { recipient: y!.username, clientMessageId: cid('c'), body: 'Tuesday?', title: 'Lesson' });
     expect(first.status).toBe(201);
-    expect(first.body.message).toMatchObject({ title: 'Lesson', body: 'Tuesday?', senderId: x!.id });
+    expect(first.body.message).toMatchObject({ senderId: x!.id, content: { body: 'Tuesday?', title: 'Lesson' } });
     expect(first.body.conversation).toMatchObject({ kind: 'direct' });
     expect(first.body.conversation.lastMessage.id).toBe(first.body.message.id);
-    const second = await x!.api.post('/api/compose', { recipient: y!.username.toUpperCase(), clientMessageId: cid('c'), title: 'Again', body: 'Wednesday?' });
+    const second = await x!.api.post('/api/compose', { recipient: y!.username.toUpperCase(), clientMessageId: cid('c'), body: 'Wednesday?', title: 'Again' });
     expect(second.status).toBe(201);
     expect(second.body.conversation.id).toBe(first.body.conversation.id);
     const direct = await y!.api.post('/api/conversations/direct', { userId: x!.id });
     expect(direct.status).toBe(200);
     expect(direct.body.conversation.id).toBe(first.body.conversation.id);
 
-    const unknown = await x!.api.post('/api/compose', { recipient: 'nobody_at_all', clientMessageId: cid('c'), title: 'x', body: 'y' });
+    const unknown = await x!.api.post('/api/compose', { recipient: 'nobody_at_all', clientMessageId: cid('c'), body: 'y', title: 'x' });
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('USER_NOT_FOUND');
-    const self = await x!.api.post('/api/compose', { recipient: x!.username, clientMessageId: cid('c'), title: 'x', body: 'y' });
+    const self = await x!.api.post('/api/compose', { recipient: x!.username, clientMessageId: cid('c'), body: 'y', title: 'x' });
     expect(self.status).toBe(404);
     expect(self.body.code).toBe('USER_NOT_FOUND');
     for (const bad of [
       { recipient: y!.username, clientMessageId: cid('c'), body: 'no title' },
-      { recipient: y!.username, clientMessageId: cid('c'), title: '  ', body: 'blank title' },
-      { recipient: y!.username, clientMessageId: cid('c'), title: 't', body: '' },
+      { recipient: y!.username, clientMessageId: cid('c'), body: 'blank title', title: '  ' },
+      { recipient: y!.username, clientMessageId: cid('c'), body: '', title: 't' },
     ]) {
       const res = await x!.api.post('/api/compose', bad);
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('BAD_REQUEST');
     }
-    expect((await history(y!, first.body.conversation.id)).messages.map((m) => m.body)).toEqual(['Tuesday?', 'Wednesday?']);
+    expect((await history(y!, first.body.conversation.id)).messages.map((m) => m.content?.body)).toEqual(['Tuesday?', 'Wednesday?']);
   });
 
   it('a compose retry with the same clientMessageId returns the original and sends nothing new', async () => {
     const [x, y] = await registerUsers(server.url, 2, 'cretry');
-    const body = { recipient: y!.username, clientMessageId: 'compose-retry', title: 'Once', body: 'only once' };
+    const body = { recipient: y!.username, clientMessageId: 'compose-retry', body: 'only once', title: 'Once' };
     const first = await x!.api.post('/api/compose', body);
     const retry = await x!.api.post('/api/compose', body);
     expect(first.status).toBe(201);
@@ -333,6 +333,6 @@ describeEachBackend('messages', (backend) => {
     const last = await send(q!, d1, 'bump');
     expect(await ids()).toEqual([d1, d2]);
     const view = (await p!.api.get('/api/conversations')).body.conversations[0];
-    expect(view.lastMessage).toMatchObject({ id: last.id, body: 'bump' });
+    expect(view.lastMessage).toMatchObject({ id: last.id, content: { body: 'bump' } });
   });
 });

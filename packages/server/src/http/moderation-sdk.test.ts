@@ -14,6 +14,7 @@ import type { Store } from '../store/port';
 import { describeWithPostgres, postgresReachable, postgresTestStore } from '../store/postgres/test-support';
 import { startTestServer, type TestNode } from '../testing';
 import { testRateLimits, uniqueName, PASSWORD } from '../test-support/users';
+import { textOf } from '@parley/protocol';
 
 type Server = TestNode & { store: Store; close(): Promise<void> };
 
@@ -52,8 +53,8 @@ function sdkSuite(backend: string, makeStore: () => Promise<{ store?: Store; cle
 
       await alice.request('blockUser', { body: { userId: idOf(bob) } });
       expect((await alice.request('listBlocks')).blocks.map((b) => b.user.id)).toEqual([idOf(bob)]);
-      expect(await codeOf(bob.send(direct, { body: 'hello?' }).done)).toBe('BLOCKED');
-      expect(await codeOf(alice.send(direct, { body: 'hello?' }).done)).toBe('BLOCKED');
+      expect(await codeOf(bob.send(direct, { kind: 'text', content: { body: 'hello?' } }).done)).toBe('BLOCKED');
+      expect(await codeOf(alice.send(direct, { kind: 'text', content: { body: 'hello?' } }).done)).toBe('BLOCKED');
       expect(await codeOf(bob.request('createDirect', { body: { userId: idOf(alice) } }))).toBe('BLOCKED');
 
       // Typing: carol (control) hears bob; alice hears carol's later typing but never bob's.
@@ -69,24 +70,24 @@ function sdkSuite(backend: string, makeStore: () => Promise<{ store?: Store; cle
       expect(aliceHeard).not.toContain(idOf(bob));
 
       await alice.request('unblockUser', { params: { userId: idOf(bob) } });
-      const sent = await bob.send(direct, { body: 'friends again' }).done;
-      expect(sent.body).toBe('friends again');
+      const sent = await bob.send(direct, { kind: 'text', content: { body: 'friends again' } }).done;
+      expect(textOf(sent)?.body).toBe('friends again');
     });
 
     it('content filter: a send fails with CONTENT_REJECTED, is not retried, and nothing is stored', async () => {
       const [alice, bob] = [await client(), await client()];
       const conv = (await alice.request('createDirect', { body: { userId: idOf(bob) } })).conversation.id as ConversationId;
       const before = (await alice.request('getConversation', { params: { id: conv } })).conversation.lastSeq;
-      expect(await codeOf(alice.send(conv, { body: 'SPAM spam' }).done)).toBe('CONTENT_REJECTED');
+      expect(await codeOf(alice.send(conv, { kind: 'text', content: { body: 'SPAM spam' } }).done)).toBe('CONTENT_REJECTED');
       expect((await alice.request('getConversation', { params: { id: conv } })).conversation.lastSeq).toBe(before);
-      for (let i = 0; i < 3; i++) await alice.send(conv, { body: 'same thing' }).done;
-      expect(await codeOf(alice.send(conv, { body: 'same thing' }).done)).toBe('CONTENT_REJECTED');
+      for (let i = 0; i < 3; i++) await alice.send(conv, { kind: 'text', content: { body: 'same thing' } }).done;
+      expect(await codeOf(alice.send(conv, { kind: 'text', content: { body: 'same thing' } }).done)).toBe('CONTENT_REJECTED');
     });
 
     it('reports a message; a suspended user\'s session ends', async () => {
       const [alice, bob] = [await client(), await client()];
       const conv = (await alice.request('createDirect', { body: { userId: idOf(bob) } })).conversation.id as ConversationId;
-      const m = await bob.send(conv, { body: 'something rude' }).done;
+      const m = await bob.send(conv, { kind: 'text', content: { body: 'something rude' } }).done;
       const { report } = await alice.request('reportMessage', { params: { id: conv, messageId: m.id }, body: { reason: 'rude' } });
       expect(report.messageId).toBe(m.id);
       expect(await codeOf(alice.request('adminListReports', { query: {} }))).toBe('ROUTE_NOT_FOUND');

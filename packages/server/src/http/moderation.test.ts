@@ -67,19 +67,19 @@ function moderationSuite(backend: string, factory: Factory) {
           'go to http://deep.sub.evil.example:8080/x',
         ];
         for (const body of bad) {
-          const res = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), body });
+          const res = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), kind: 'text', content: { body } });
           expect(res.status, body).toBe(422);
           expect(res.body.code).toBe('CONTENT_REJECTED');
         }
         // A title counts too, and compose is filtered the same way.
-        const titled = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), title: 'spam', body: 'fine' });
+        const titled = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), kind: 'text', content: { body: 'fine', title: 'spam' } });
         expect(titled.body.code).toBe('CONTENT_REJECTED');
-        const composed = await a.api.post('/api/compose', { recipient: b.username, clientMessageId: cmid(), title: 'hello', body: 'spam' });
+        const composed = await a.api.post('/api/compose', { recipient: b.username, clientMessageId: cmid(), body: 'spam', title: 'hello' });
         expect(composed.body.code).toBe('CONTENT_REJECTED');
         expect(await lastSeq(a, conv)).toBe(before);
         // Lookalikes that are not the word pass, as do links within the limit.
         for (const body of ['spammer? no: antispam', 'two links https://a.example and https://notevil.example.org', 'it\'s pam']) {
-          const ok = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), body });
+          const ok = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), kind: 'text', content: { body } });
           expect(ok.status, body).toBe(201);
         }
       });
@@ -87,13 +87,13 @@ function moderationSuite(backend: string, factory: Factory) {
       it('refuses an edit that breaks a rule and keeps the message as it was', async () => {
         const [a, b] = await registerUsers(n1.url, 2, 'cfe');
         const conv = await direct(a, b);
-        const m = (await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), body: 'clean' })).body.message;
+        const m = (await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), kind: 'text', content: { body: 'clean' } })).body.message;
         const seq = await lastSeq(a, conv);
-        const res = await a.api.patch(`/api/conversations/${conv}/messages/${m.id}`, { body: 'now spam' });
+        const res = await a.api.patch(`/api/conversations/${conv}/messages/${m.id}`, { kind: 'text', content: { body: 'now spam' } });
         expect(res.body.code).toBe('CONTENT_REJECTED');
         expect(await lastSeq(a, conv)).toBe(seq);
         const history = (await a.api.get(`/api/conversations/${conv}/messages`)).body.messages;
-        expect(history.find((x: { id: string }) => x.id === m.id).body).toBe('clean');
+        expect(history.find((x: { id: string }) => x.id === m.id).content.body).toBe('clean');
       });
 
       it('refuses the same body more than repeatMax times across conversations, over HTTP and WebSocket', async () => {
@@ -101,19 +101,19 @@ function moderationSuite(backend: string, factory: Factory) {
         const c1 = await direct(a, b);
         const c2 = await group(a, [c]);
         const body = `hello everyone ${n}`;
-        expect((await a.api.post(`/api/conversations/${c1}/messages`, { clientMessageId: cmid(), body })).status).toBe(201);
-        expect((await a.api.post(`/api/conversations/${c2}/messages`, { clientMessageId: cmid(), body })).status).toBe(201);
+        expect((await a.api.post(`/api/conversations/${c1}/messages`, { clientMessageId: cmid(), kind: 'text', content: { body } })).status).toBe(201);
+        expect((await a.api.post(`/api/conversations/${c2}/messages`, { clientMessageId: cmid(), kind: 'text', content: { body } })).status).toBe(201);
         const s = await RawSocket.connect(n1.wsUrl, a.token);
-        expect((await s.request('send', { conversationId: c1, clientMessageId: cmid(), body: `  HELLO everyone ${n - 3}` })).ok).toBe(true);
+        expect((await s.request('send', { conversationId: c1, clientMessageId: cmid(), kind: 'text', content: { body: `  HELLO everyone ${n - 3}` } })).ok).toBe(true);
         const seq1 = await lastSeq(a, c1);
-        const refused = await s.request('send', { conversationId: c2, clientMessageId: cmid(), body });
+        const refused = await s.request('send', { conversationId: c2, clientMessageId: cmid(), kind: 'text', content: { body } });
         expect(refused.ok).toBe(false);
         expect(refused.error.code).toBe('CONTENT_REJECTED');
-        const http = await a.api.post(`/api/conversations/${c1}/messages`, { clientMessageId: cmid(), body });
+        const http = await a.api.post(`/api/conversations/${c1}/messages`, { clientMessageId: cmid(), kind: 'text', content: { body } });
         expect(http.body.code).toBe('CONTENT_REJECTED');
         expect(await lastSeq(a, c1)).toBe(seq1);
         // Someone else may still say it.
-        expect((await c.api.post(`/api/conversations/${c2}/messages`, { clientMessageId: cmid(), body })).status).toBe(201);
+        expect((await c.api.post(`/api/conversations/${c2}/messages`, { clientMessageId: cmid(), kind: 'text', content: { body } })).status).toBe(201);
         await s.close();
       });
 
@@ -122,21 +122,21 @@ function moderationSuite(backend: string, factory: Factory) {
         const conv = await direct(a, b);
         const body = `retry me ${n}`;
         const id = cmid();
-        const first = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: id, body });
+        const first = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: id, kind: 'text', content: { body } });
         expect(first.status).toBe(201);
         // The outbox retries the same id many times, on both nodes: never a repeat, always the original.
         for (let i = 0; i < 6; i++) {
-          const again = await new Api(i % 2 ? n2.url : n1.url, a.token).post(`/api/conversations/${conv}/messages`, { clientMessageId: id, body });
+          const again = await new Api(i % 2 ? n2.url : n1.url, a.token).post(`/api/conversations/${conv}/messages`, { clientMessageId: id, kind: 'text', content: { body } });
           expect(again.status).toBe(200);
           expect(again.body.message).toEqual(first.body.message);
         }
         // Two more distinct copies are still allowed (3 in all), the next one is not.
-        expect((await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), body })).status).toBe(201);
+        expect((await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), kind: 'text', content: { body } })).status).toBe(201);
         const third = cmid();
-        expect((await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: third, body })).status).toBe(201);
-        expect((await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), body })).body.code).toBe('CONTENT_REJECTED');
+        expect((await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: third, kind: 'text', content: { body } })).status).toBe(201);
+        expect((await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), kind: 'text', content: { body } })).body.code).toBe('CONTENT_REJECTED');
         // Even past the limit, a retry of a stored copy still answers with its original (on either node).
-        const late = await new Api(n2.url, a.token).post(`/api/conversations/${conv}/messages`, { clientMessageId: third, body });
+        const late = await new Api(n2.url, a.token).post(`/api/conversations/${conv}/messages`, { clientMessageId: third, kind: 'text', content: { body } });
         expect(late.status).toBe(200);
         expect(late.body.message.clientMessageId).toBe(third);
       });
@@ -156,16 +156,16 @@ function moderationSuite(backend: string, factory: Factory) {
           [b, a],
           [a, b],
         ] as const) {
-          const sent = await from.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), body: 'hi' });
+          const sent = await from.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), kind: 'text', content: { body: 'hi' } });
           expect(sent.status).toBe(403);
           expect(sent.body.code).toBe('BLOCKED');
           expect((await from.api.post('/api/conversations/direct', { userId: to.id })).body.code).toBe('BLOCKED');
-          expect((await from.api.post('/api/compose', { recipient: to.username, clientMessageId: cmid(), title: 't', body: 'b' })).body.code).toBe('BLOCKED');
+          expect((await from.api.post('/api/compose', { recipient: to.username, clientMessageId: cmid(), body: 'b', title: 't' })).body.code).toBe('BLOCKED');
           expect((await from.api.post('/api/conversations/group', { title: 'g', memberIds: [to.id] })).body.code).toBe('BLOCKED');
         }
         // Over the WebSocket too.
         const sb = await RawSocket.connect(n2.wsUrl, b.token);
-        const ws = await sb.request('send', { conversationId: conv, clientMessageId: cmid(), body: 'hi' });
+        const ws = await sb.request('send', { conversationId: conv, clientMessageId: cmid(), kind: 'text', content: { body: 'hi' } });
         expect(ws.error.code).toBe('BLOCKED');
         await sb.close();
         // b cannot add a to a group, even one c owns and b administers.
@@ -177,7 +177,7 @@ function moderationSuite(backend: string, factory: Factory) {
 
         expect((await a.api.delete(`/api/blocks/${b.id}`)).status).toBe(204);
         expect((await a.api.get('/api/blocks')).body.blocks).toEqual([]);
-        expect((await b.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), body: 'hi again' })).status).toBe(201);
+        expect((await b.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), kind: 'text', content: { body: 'hi again' } })).status).toBe(201);
         expect((await b.api.post(`/api/conversations/${g}/members`, { userIds: [a.id] })).status).toBe(200);
       });
 
@@ -275,7 +275,7 @@ function moderationSuite(backend: string, factory: Factory) {
       it('lets members report a message once while open; others get 404', async () => {
         const [a, b, outsider] = await registerUsers(n1.url, 3, 'rpt');
         const conv = await direct(a, b);
-        const m = (await b.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), body: 'rude words' })).body.message;
+        const m = (await b.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), kind: 'text', content: { body: 'rude words' } })).body.message;
         const path = `/api/conversations/${conv}/messages/${m.id}/report`;
         const r = await a.api.post(path, { reason: '  insulting ' });
         expect(r.status).toBe(201);
@@ -308,15 +308,15 @@ function moderationSuite(backend: string, factory: Factory) {
         const boss = await admin();
         const [a, b] = await registerUsers(n1.url, 2, 'adr');
         const conv = await direct(a, b);
-        const bad = (await b.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), body: 'awful thing' })).body.message;
-        const meh = (await b.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), body: 'meh thing' })).body.message;
+        const bad = (await b.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), kind: 'text', content: { body: 'awful thing' } })).body.message;
+        const meh = (await b.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), kind: 'text', content: { body: 'meh thing' } })).body.message;
         const r1 = (await a.api.post(`/api/conversations/${conv}/messages/${bad.id}/report`, { reason: 'awful' })).body.report;
         const r2 = (await a.api.post(`/api/conversations/${conv}/messages/${meh.id}/report`, { reason: 'meh' })).body.report;
 
         const listed = (await boss.api.get('/api/admin/reports?limit=200')).body.reports as any[];
         const mine = listed.filter((r) => r.conversationId === conv);
         expect(mine.map((r) => r.id)).toEqual([r1.id, r2.id]);
-        expect(mine[0]).toMatchObject({ reason: 'awful', reporter: { id: a.id }, sender: { id: b.id }, message: { id: bad.id, body: 'awful thing' }, resolvedAt: null });
+        expect(mine[0]).toMatchObject({ reason: 'awful', reporter: { id: a.id }, sender: { id: b.id }, message: { id: bad.id, content: { body: 'awful thing' } }, resolvedAt: null });
 
         // Delete for everyone: a member's socket sees message.deleted with the admin as actor.
         const sa = await RawSocket.connect(n2.wsUrl, a.token);
@@ -325,7 +325,7 @@ function moderationSuite(backend: string, factory: Factory) {
         const ev = await sa.waitEvent(conv, 'message.deleted', ma);
         expect(ev).toMatchObject({ messageId: bad.id, actorId: boss.id });
         const history = (await a.api.get(`/api/conversations/${conv}/messages`)).body.messages;
-        expect(history.find((x: { id: string }) => x.id === bad.id)).toMatchObject({ body: '', deletedAt: expect.any(Number) });
+        expect(history.find((x: { id: string }) => x.id === bad.id)).toMatchObject({ deletedAt: expect.any(Number), content: null });
         expect((await boss.api.delete(`/api/admin/conversations/${conv}/messages/${bad.id}`)).status).toBe(404);
 
         expect((await boss.api.post(`/api/admin/reports/${r2.id}/resolve`)).status).toBe(204);

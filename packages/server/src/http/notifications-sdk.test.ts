@@ -80,7 +80,7 @@ function sdkSuite(backend: string, makeStore: () => Promise<{ store?: Store; cle
       expect((await bob.request('markAllNotificationsRead', { body: {} })).unreadCount).toBe(0);
 
       let mark = bobs.mark();
-      const m1 = await alice.send(direct, { body: 'first' }).done;
+      const m1 = await alice.send(direct, { kind: 'text', content: { body: 'first' } }).done;
       const n1 = await bobs.wait((n) => n.notification?.messageId === m1.id, mark);
       expect(n1.unreadCount).toBe(1);
 
@@ -90,8 +90,8 @@ function sdkSuite(backend: string, makeStore: () => Promise<{ store?: Store; cle
       bob.disconnect();
       await bob.connect();
       mark = bobs.mark();
-      await alice.send(direct, { body: 'while you look' }).done;
-      const m3 = await alice.send(group, { body: 'elsewhere' }).done;
+      await alice.send(direct, { kind: 'text', content: { body: 'while you look' } }).done;
+      const m3 = await alice.send(group, { kind: 'text', content: { body: 'elsewhere' } }).done;
       await bobs.wait((n) => n.notification?.messageId === m3.id, mark);
       await server.app.services.notifications.idle();
       expect(bobs.seen.slice(mark).flatMap((n) => (n.notification ? [n.notification.messageId] : []))).toEqual([m3.id]);

@@ -59,7 +59,7 @@ function notificationsSuite(backend: string, factory: Factory) {
     const group = async (owner: TestUser, members: TestUser[], title = 'G') =>
       (await owner.api.post('/api/conversations/group', { title, memberIds: members.map((m) => m.id) })).body.conversation.id as string;
     const send = async (from: TestUser, conv: string, body: string) => {
-      const res = await from.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), body });
+      const res = await from.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), kind: 'text', content: { body } });
       expect(res.status).toBe(201);
       return res.body.message as { id: string; seq: number };
     };

@@ -43,7 +43,7 @@ function privacySuite(backend: string, factory: Factory) {
     const group = async (owner: TestUser, members: TestUser[], title = 'G') =>
       (await owner.api.post('/api/conversations/group', { title, memberIds: members.map((m) => m.id) })).body.conversation.id as string;
     const send = async (who: TestUser, conv: string, body: string) => {
-      const res = await who.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: `p-${++n}`, body });
+      const res = await who.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: `p-${++n}`, kind: 'text', content: { body } });
       expect(res.status).toBe(201);
       return res.body.message as { id: string; seq: number; body: string };
     };
@@ -118,7 +118,7 @@ function privacySuite(backend: string, factory: Factory) {
         const direct = (await a.api.post('/api/conversations/direct', { userId: b.id })).body.conversation.id as string;
         const m1 = await send(a, g, 'personal text one');
         const m2 = await send(a, direct, 'personal text two');
-        await a.api.patch(`/api/conversations/${g}/messages/${m1.id}`, { body: 'personal text edited' });
+        await a.api.patch(`/api/conversations/${g}/messages/${m1.id}`, { kind: 'text', content: { body: 'personal text edited' } });
         const kept = await send(b, g, 'b stays');
         const headBefore = (await events(b, g)).at(-1)!.seq;
         const sock = await RawSocket.connect(server.wsUrl, a.token);
@@ -139,11 +139,11 @@ function privacySuite(backend: string, factory: Factory) {
         const profile = (await b.api.get(`/api/users/${a.id}`)).body.user;
         expect(profile).toMatchObject({ id: a.id, displayName: DELETED_ACCOUNT.displayName, avatarUrl: null });
         expect(profile.username.startsWith(DELETED_ACCOUNT.usernamePrefix)).toBe(true);
-        const history = (await b.api.get(`/api/conversations/${g}/messages`)).body.messages as { id: string; body: string; title: string | null; deletedAt: number | null; senderId: string }[];
-        expect(history.find((m) => m.id === m1.id)).toMatchObject({ body: '', title: null, senderId: a.id });
+        const history = (await b.api.get(`/api/conversations/${g}/messages`)).body.messages as { id: string; content: { body: string; title: string | null } | null; deletedAt: number | null; senderId: string }[];
+        expect(history.find((m) => m.id === m1.id)).toMatchObject({ senderId: a.id, content: null });
         expect(history.find((m) => m.id === m1.id)!.deletedAt).not.toBeNull();
-        expect(history.find((m) => m.id === kept.id)!.body).toBe('b stays');
-        expect((await b.api.get(`/api/conversations/${direct}/messages`)).body.messages[0]).toMatchObject({ id: m2.id, body: '' });
+        expect(history.find((m) => m.id === kept.id)!.content?.body).toBe('b stays');
+        expect((await b.api.get(`/api/conversations/${direct}/messages`)).body.messages[0]).toMatchObject({ id: m2.id, content: null });
 
         // The log: the text is gone from old entries; new entries tell what happened, gaplessly.
         const log = await events(b, g);
@@ -175,7 +175,7 @@ function privacySuite(backend: string, factory: Factory) {
         const up = await call(server.url, 'POST', `/api/attachments?name=${encodeURIComponent('notes.txt')}`, { token: a.token, raw: 'my private notes', contentType: 'application/octet-stream' });
         expect(up.status).toBe(201);
         const fileId = up.body.attachment.id as string;
-        const sent = await a.api.post(`/api/conversations/${g}/messages`, { clientMessageId: `p-${++n}`, body: 'attached', attachmentIds: [fileId] });
+        const sent = await a.api.post(`/api/conversations/${g}/messages`, { clientMessageId: `p-${++n}`, attachmentIds: [fileId], kind: 'text', content: { body: 'attached' } });
         expect(sent.status).toBe(201);
         const archive = ExportArchiveSchema.parse((await a.api.get('/api/me/export')).body);
         expect(archive.files).toEqual([expect.objectContaining({ id: fileId, name: 'notes.txt', conversationId: g, downloadPath: `/api/conversations/${g}/attachments/${fileId}` })]);
@@ -204,7 +204,7 @@ function privacySuite(backend: string, factory: Factory) {
         let [a, b] = await registerUsers(server.url, 2, 'ret');
         const conv = await group(a, [b]);
         const ancient = await send(a, conv, 'ancient words');
-        await a.api.patch(`/api/conversations/${conv}/messages/${ancient.id}`, { body: 'ancient edited words' });
+        await a.api.patch(`/api/conversations/${conv}/messages/${ancient.id}`, { kind: 'text', content: { body: 'ancient edited words' } });
         clock.advance(60 * DAY_MS);
         [a, b] = [await relogin(a), await relogin(b)];
         const old = await send(b, conv, 'old words');

@@ -52,7 +52,7 @@ function pushSuite(backend: string, factory: Factory) {
       return sub;
     };
     const send = async (from: TestUser, conv: string, body: string) => {
-      const res = await from.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), body });
+      const res = await from.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: cmid(), kind: 'text', content: { body } });
       expect(res.status).toBe(201);
       return res.body.message as { id: string; seq: number; createdAt: number };
     };

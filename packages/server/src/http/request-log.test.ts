@@ -44,7 +44,7 @@ describe('request logs', () => {
     const conv = (await a.api.post('/api/conversations/group', { title: 'Logs', memberIds: [b.id] })).body.conversation.id;
     const up = await call(server.url, 'POST', '/api/attachments?name=log.png', { token: a.token, raw: await pngImage(8, 8), contentType: 'image/png' });
     const id = up.body.attachment.id as string;
-    await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'log-1', body: 'see attached', attachmentIds: [id] });
+    await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'log-1', attachmentIds: [id], kind: 'text', content: { body: 'see attached' } });
     const link = (await b.api.post(`/api/conversations/${conv}/attachments/links`, { attachmentIds: [id] })).body.links[0];
     const sig = new URL(link.url, server.url).searchParams.get('sig')!;
     expect((await fetch(server.url + link.url)).status).toBe(200);

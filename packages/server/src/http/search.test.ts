@@ -36,8 +36,8 @@ function searchSuite(backend: string, factory: Factory) {
 
     const group = async (owner: TestUser, members: TestUser[], title = 'G') =>
       (await owner.api.post('/api/conversations/group', { title, memberIds: members.map((m) => m.id) })).body.conversation.id as string;
-    const send = async (who: TestUser, conv: string, body: string, extra: Record<string, unknown> = {}) => {
-      const res = await who.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: `s-${++n}`, body, ...extra });
+    const send = async (who: TestUser, conv: string, body: string, { title, ...extra }: Record<string, unknown> = {}) => {
+      const res = await who.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: `s-${++n}`, ...extra, kind: 'text', content: { body, ...(title ? { title } : {}) } });
       expect(res.status).toBe(201);
       return res.body.message as { id: string; seq: number };
     };
@@ -117,7 +117,7 @@ function searchSuite(backend: string, factory: Factory) {
       const newTag = unique();
       const m = await send(a, conv, `before ${oldTag}`);
       expect((await search(b, oldTag)).results.map((r) => r.message.id)).toEqual([m.id]);
-      expect((await a.api.patch(`/api/conversations/${conv}/messages/${m.id}`, { body: `after ${newTag}` })).status).toBe(200);
+      expect((await a.api.patch(`/api/conversations/${conv}/messages/${m.id}`, { kind: 'text', content: { body: `after ${newTag}` } })).status).toBe(200);
       expect((await search(b, oldTag)).results).toEqual([]);
       expect((await search(b, newTag)).results.map((r) => r.message.id)).toEqual([m.id]);
       expect((await a.api.delete(`/api/conversations/${conv}/messages/${m.id}?for=everyone`)).status).toBe(204);

@@ -58,7 +58,7 @@ describe('one budget per operation, whichever transport', () => {
   it('a send counts against the send budget only, not the request budget as well', async () => {
     const [a, b] = await registerUsers(server.url, 2, 'sendb');
     const conv = (await a.api.post('/api/conversations/direct', { userId: b.id })).body.conversation.id;
-    for (let i = 0; i < 5; i++) expect((await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: `sb-${i}`, body: `message ${i}` })).status).toBe(201);
+    for (let i = 0; i < 5; i++) expect((await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: `sb-${i}`, kind: 'text', content: { body: `message ${i}` } })).status).toBe(201);
     // Two requests of the budget of three were left after the direct conversation.
     expect((await a.api.get('/api/me')).status).toBe(200);
     expect((await a.api.get('/api/me')).status).toBe(200);

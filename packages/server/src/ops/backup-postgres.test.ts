@@ -9,6 +9,7 @@ import { openPostgresStore } from '../store/postgres/postgres-store';
 import { describeWithPostgres, postgresReachable, TEST_DATABASE_URL } from '../store/postgres/test-support';
 import { backup, restore } from './backup';
 import { allBodies, seedChat } from '../test-support/chat-log';
+import { bodyOf } from '../test-support/text-content';
 
 const reachable = await postgresReachable();
 const dir = mkdtempSync(path.join(os.tmpdir(), 'parley-pg-backup-'));
@@ -36,16 +37,16 @@ describeWithPostgres('PostgreSQL backup and restore (pg_dump / pg_restore)', rea
 
     await restore(dst, file);
     const restored = await openPostgresStore({ url: dst });
-    expect(await allBodies(restored, conversationId, viewerId)).toEqual(inputs.map((m) => m.body));
+    expect(await allBodies(restored, conversationId, viewerId)).toEqual(inputs.map((m) => bodyOf(m)));
     // The restored database keeps working: the log continues gaplessly.
-    const [next] = await restored.appendMessages([{ ...inputs[0]!, clientMessageId: 'after' as ClientMessageId, messageId: 'after' as MessageId, body: 'after restore' }]);
+    const [next] = await restored.appendMessages([{ ...inputs[0]!, clientMessageId: 'after' as ClientMessageId, messageId: 'after' as MessageId, kind: 'text', content: { body: 'after restore' } }]);
     expect(next).toMatchObject({ ok: true, message: { seq: inputs.length + 4 } });
     await restored.close();
 
     await expect(restore(dst, file)).rejects.toThrow(/--force/);
     await restore(dst, file, { force: true });
     const replaced = await openPostgresStore({ url: dst });
-    expect(await allBodies(replaced, conversationId, viewerId)).toEqual(inputs.map((m) => m.body));
+    expect(await allBodies(replaced, conversationId, viewerId)).toEqual(inputs.map((m) => bodyOf(m)));
     await replaced.close();
   });
 });

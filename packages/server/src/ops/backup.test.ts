@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../store/sqlite/sqlite-store';
 import { backup, restore } from './backup';
 import { allBodies, seedChat } from '../test-support/chat-log';
+import { bodyOf } from '../test-support/text-content';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'parley-backup-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,7 +24,7 @@ describe('SQLite backup and restore', () => {
     await restore(fresh, file);
     await expect(restore(fresh, file)).rejects.toThrow(/--force/); // never overwrites by accident
     const restored = openSqliteStore({ path: fresh });
-    expect(await allBodies(restored, conversationId, viewerId)).toEqual(inputs.map((m) => m.body));
+    expect(await allBodies(restored, conversationId, viewerId)).toEqual(inputs.map((m) => bodyOf(m)));
     await restored.close();
   });
 });

@@ -26,9 +26,9 @@ describe('/metrics', () => {
     expect(sample(before, 'parley_ws_connections')).toBe(2);
 
     const from = bob.mark();
-    await alice.ok('send', { conversationId: id, clientMessageId: 'metric-1', body: 'hello' });
+    await alice.ok('send', { conversationId: id, clientMessageId: 'metric-1', kind: 'text', content: { body: 'hello' } });
     await bob.waitEvent(id, 'message.created', from);
-    await alice.request('send', { conversationId: 'nope', clientMessageId: 'metric-2', body: 'x' });
+    await alice.request('send', { conversationId: 'nope', clientMessageId: 'metric-2', kind: 'text', content: { body: 'x' } });
 
     const after = await (await fetch(`${server.url}/metrics`)).text();
     expect(sample(after, 'parley_messages_sent_total')).toBe(1);

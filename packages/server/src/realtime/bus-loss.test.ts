@@ -36,7 +36,7 @@ describe('bus loss', () => {
   async function groupWith(owner: TestUser, member: TestUser): Promise<string> {
     return (await on(n1, owner.token).post('/api/conversations/group', { title: 'G', memberIds: [member.id] })).body.conversation.id;
   }
-  const send = async (who: TestUser, conv: string) => (await on(n1, who.token).post(`/api/conversations/${conv}/messages`, { clientMessageId: `bl-${++n}`, body: `m${n}` })).body.message;
+  const send = async (who: TestUser, conv: string) => (await on(n1, who.token).post(`/api/conversations/${conv}/messages`, { clientMessageId: `bl-${++n}`, kind: 'text', content: { body: `m${n}` } })).body.message;
 
   /** After a barrier message in another conversation reached the socket, nothing of `conv` arrived since `mark`. */
   async function nothingOf(sock: RawSocket, conv: string, mark: number, barrierFrom: TestUser, barrierConv: string): Promise<void> {

@@ -45,7 +45,7 @@ function lanesSuite(openStore: () => Promise<{ store?: Store; cleanup: () => Pro
     // hold many conversations and several lanes are in flight together.
     const acks: Promise<{ message: { conversationId: string; seq: number } }>[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      for (const c of convs) acks.push(out.ok('send', { conversationId: c, clientMessageId: `lane-${c}-${r}`, body: `round ${r} in ${c}` }));
+      for (const c of convs) acks.push(out.ok('send', { conversationId: c, clientMessageId: `lane-${c}-${r}`, kind: 'text', content: { body: `round ${r} in ${c}` } }));
     }
     const sent = await Promise.all(acks);
     const lastSeq = new Map<string, number>();

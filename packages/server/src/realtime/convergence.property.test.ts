@@ -85,7 +85,7 @@ class Device {
       return;
     }
     const p = this.sock
-      .request('send', { conversationId: this.conv, clientMessageId, body: `body of ${clientMessageId}` })
+      .request('send', { conversationId: this.conv, clientMessageId, kind: 'text', content: { body: `body of ${clientMessageId}` } })
       .then((res) => {
         if (!res.ok) throw new Error(`send refused: ${JSON.stringify(res.error)}`);
         this.onAck(clientMessageId, res.data.message, res.data.duplicate);

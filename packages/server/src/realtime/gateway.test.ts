@@ -45,9 +45,9 @@ describe('gateway', () => {
     const firstFrames: [string, string | Buffer, boolean?][] = [
       ['a request', JSON.stringify({ type: 'req', id: 1, op: 'ping' })],
       ['invalid JSON', '{"type":"hello",'],
-      ['a binary hello', Buffer.from(JSON.stringify({ type: 'hello', protocol: 1, token: 'x' })), true],
-      ['hello without token', JSON.stringify({ type: 'hello', protocol: 1 })],
-      ['hello with extra fields', JSON.stringify({ type: 'hello', protocol: 1, token: 'x', admin: true })],
+      ['a binary hello', Buffer.from(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, token: 'x' })), true],
+      ['hello without token', JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION })],
+      ['hello with extra fields', JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, token: 'x', admin: true })],
       ['hello with a string protocol', JSON.stringify({ type: 'hello', protocol: '1', token: 'x' })],
       ['JSON null', 'null'],
     ];
@@ -61,17 +61,18 @@ describe('gateway', () => {
       const sock = await RawSocket.open(server.wsUrl);
       sock.send({ type: 'hello', protocol: PROTOCOL_VERSION, token: a.token });
       sock.send({ type: 'req', id: 'p1', op: 'ping' });
-      sock.send({ type: 'req', id: 'p2', op: 'send', data: { conversationId: conv, clientMessageId: 'pipelined-1', body: 'pipelined' } });
+      sock.send({ type: 'req', id: 'p2', op: 'send', data: { conversationId: conv, clientMessageId: 'pipelined-1', kind: 'text', content: { body: 'pipelined' } } });
       const replies = await Promise.all(['p1', 'p2'].map((id) => sock.waitFrame((f) => f.type === 'res' && f.id === id)));
       expect(replies.map((r) => r.ok)).toEqual([true, true]);
       expect(sock.frames.find((f) => f.type === 'welcome' || f.type === 'res')?.type).toBe('welcome');
-      expect(replies[1]!.data.message.body).toBe('pipelined');
+      expect(replies[1]!.data.message.content.body).toBe('pipelined');
       await sock.close();
     });
 
-    it('an unsupported protocol version closes with 4406', async () => {
+    it.each([999, 1])('an unsupported protocol version (%i) closes with 4406', async (protocol) => {
+      // 1 is the version before typed content: such a client would misread every message.
       const sock = await RawSocket.open(server.wsUrl);
-      sock.send({ type: 'hello', protocol: 999, token: a.token });
+      sock.send({ type: 'hello', protocol, token: a.token });
       expect((await sock.closed).code).toBe(CLOSE.PROTOCOL_UNSUPPORTED);
     });
 
@@ -84,11 +85,11 @@ describe('gateway', () => {
     it('is acknowledged after commit and pushed to the other member and to my other socket', async () => {
       const [sa, sa2, sb] = await Promise.all([RawSocket.connect(server.wsUrl, a.token), RawSocket.connect(server.wsUrl, a.token), RawSocket.connect(server.wsUrl, b.token)]);
       const [ma2, mb] = [sa2.mark(), sb.mark()];
-      const res = await sa.request('send', { conversationId: conv, clientMessageId: 'ws-send-1', body: 'hi over ws' });
+      const res = await sa.request('send', { conversationId: conv, clientMessageId: 'ws-send-1', kind: 'text', content: { body: 'hi over ws' } });
       expect(res.ok).toBe(true);
       expect(res.data.duplicate).toBe(false);
       const message = res.data.message;
-      expect(message).toMatchObject({ conversationId: conv, senderId: a.id, clientMessageId: 'ws-send-1', body: 'hi over ws' });
+      expect(message).toMatchObject({ conversationId: conv, senderId: a.id, clientMessageId: 'ws-send-1', content: { body: 'hi over ws' } });
       // Stored before acknowledged: it is in history the moment the ack arrives.
       const history = (await b.api.get(`/api/conversations/${conv}/messages`)).body.messages;
       expect(history.map((m: { id: string }) => m.id)).toContain(message.id);
@@ -103,16 +104,16 @@ describe('gateway', () => {
     it('a retry with the same clientMessageId returns the original (duplicate: true) and creates nothing new', async () => {
       const [sa, sb] = await Promise.all([RawSocket.connect(server.wsUrl, a.token), RawSocket.connect(server.wsUrl, b.token)]);
       const mb = sb.mark();
-      const first = await sa.ok('send', { conversationId: conv, clientMessageId: 'ws-retry-1', body: 'once' });
-      const retry = await sa.ok('send', { conversationId: conv, clientMessageId: 'ws-retry-1', body: 'once' });
+      const first = await sa.ok('send', { conversationId: conv, clientMessageId: 'ws-retry-1', kind: 'text', content: { body: 'once' } });
+      const retry = await sa.ok('send', { conversationId: conv, clientMessageId: 'ws-retry-1', kind: 'text', content: { body: 'once' } });
       expect(retry.duplicate).toBe(true);
       expect(retry.message).toEqual(first.message);
       // Also through HTTP.
-      const http = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'ws-retry-1', body: 'once' });
+      const http = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'ws-retry-1', kind: 'text', content: { body: 'once' } });
       expect(http.status).toBe(200);
       expect(http.body.message.seq).toBe(first.message.seq);
 
-      const barrier = await sa.ok('send', { conversationId: conv, clientMessageId: 'ws-retry-barrier', body: 'barrier' });
+      const barrier = await sa.ok('send', { conversationId: conv, clientMessageId: 'ws-retry-barrier', kind: 'text', content: { body: 'barrier' } });
       await sb.waitEvent(conv, 'message.created', mb, barrier.message.seq);
       // Retries publish the original again (its first publish may have died with a node);
       // it carries the same seq, so a client holding it drops it. Nothing else was pushed.
@@ -125,7 +126,7 @@ describe('gateway', () => {
 
     it('concurrent retries of one clientMessageId in the same batch create one message', async () => {
       const sa = await RawSocket.connect(server.wsUrl, a.token);
-      const data = { conversationId: conv, clientMessageId: 'ws-burst-1', body: 'burst' };
+      const data = { conversationId: conv, clientMessageId: 'ws-burst-1', kind: 'text', content: { body: 'burst' } };
       const replies = await Promise.all(Array.from({ length: 5 }, () => sa.ok('send', data)));
       expect(new Set(replies.map((r) => r.message.id)).size).toBe(1);
       expect(replies.filter((r) => !r.duplicate)).toHaveLength(1);
@@ -158,7 +159,7 @@ describe('gateway', () => {
       expect(frame.user).toEqual({ id: q!.id, username: q!.username, displayName: 'Queenie Renamed', avatarUrl: null });
       // Barrier: a message after the change reaches p; the profile came once, though p shares two conversations with q.
       const direct = (await q!.api.post('/api/conversations/direct', { userId: p!.id })).body.conversation.id;
-      const sent = await q!.api.post(`/api/conversations/${direct}/messages`, { clientMessageId: 'prof-barrier', body: 'x' });
+      const sent = await q!.api.post(`/api/conversations/${direct}/messages`, { clientMessageId: 'prof-barrier', kind: 'text', content: { body: 'x' } });
       expect(sent.status, JSON.stringify(sent.body)).toBe(201);
       const m = sent.body.message;
       await sp.waitEvent(direct, 'message.created', mp, m.seq);
@@ -180,7 +181,7 @@ describe('gateway', () => {
       const frame = await sr.waitPush((f) => f.type === 'user', mr);
       expect(frame.user).toMatchObject({ id: q!.id, username: q!.username, avatarUrl: up.body.user.avatarUrl });
       // Barrier: r's message after the change reaches p through the same conversation, and no profile came before it.
-      const sent = await r!.api.post(`/api/conversations/${group}/messages`, { clientMessageId: 'profb-barrier', body: 'x' });
+      const sent = await r!.api.post(`/api/conversations/${group}/messages`, { clientMessageId: 'profb-barrier', kind: 'text', content: { body: 'x' } });
       expect(sent.status, JSON.stringify(sent.body)).toBe(201);
       await sp.waitEvent(group, 'message.created', mp, sent.body.message.seq);
       expect(sp.pushesSince(mp, 'user')).toEqual([]);
@@ -225,7 +226,7 @@ describe('gateway', () => {
       // I still see my own.
       expect((await q!.api.get(`/api/users/${q!.id}`)).body.presence.status).toBe('offline');
       // Barrier: after q's socket closed, a message from q reaches p; no presence came before it.
-      const m = (await q!.api.post(`/api/conversations/${direct}/messages`, { clientMessageId: 'hide-barrier', body: 'x' })).body.message;
+      const m = (await q!.api.post(`/api/conversations/${direct}/messages`, { clientMessageId: 'hide-barrier', kind: 'text', content: { body: 'x' } })).body.message;
       await sp.waitEvent(direct, 'message.created', mp, m.seq);
       expect(sp.pushesSince(mp, 'presence')).toEqual([]);
       await sp.close();
@@ -275,7 +276,7 @@ describe('gateway', () => {
         expect(online.presence).toEqual({ userId: q.id, status: 'online', lastSeenAt: null });
         // Barrier: q's presence was published before p got it; a message in the big group
         // published after it reaches w after anything published to that group before.
-        const m1 = (await q.api.post(`/api/conversations/${bigGroup}/messages`, { clientMessageId: 'aud-1', body: 'hi all' })).body.message;
+        const m1 = (await q.api.post(`/api/conversations/${bigGroup}/messages`, { clientMessageId: 'aud-1', kind: 'text', content: { body: 'hi all' } })).body.message;
         await sw.waitEvent(bigGroup, 'message.created', mw, m1.seq);
         expect(sw.pushesSince(mw, 'presence').filter(ofQ)).toEqual([]);
         expect((await w.api.get(`/api/users/${q.id}`)).body.presence).toEqual({ userId: q.id, status: 'online', lastSeenAt: null });
@@ -283,7 +284,7 @@ describe('gateway', () => {
         await sq.close();
         const offline = await sp.waitPush((f) => ofQ(f) && f.presence.status === 'offline', mp);
         expect(offline.presence.lastSeenAt).toEqual(expect.any(Number));
-        const m2 = (await x.api.post(`/api/conversations/${bigGroup}/messages`, { clientMessageId: 'aud-2', body: 'still here' })).body.message;
+        const m2 = (await x.api.post(`/api/conversations/${bigGroup}/messages`, { clientMessageId: 'aud-2', kind: 'text', content: { body: 'still here' } })).body.message;
         await sw.waitEvent(bigGroup, 'message.created', mw, m2.seq);
         expect(sw.pushesSince(mw, 'presence').filter(ofQ)).toEqual([]);
         expect((await w.api.get(`/api/users/${q.id}`)).body.presence).toEqual({ userId: q.id, status: 'offline', lastSeenAt: offline.presence.lastSeenAt });
@@ -311,7 +312,7 @@ describe('gateway', () => {
   describe('receipts', () => {
     it('delivered and read watermarks are pushed as receipts to the other member', async () => {
       const [sa, sb] = await Promise.all([RawSocket.connect(server.wsUrl, a.token), RawSocket.connect(server.wsUrl, b.token)]);
-      const m = (await sa.ok('send', { conversationId: conv, clientMessageId: 'rcpt-1', body: 'did you get this?' })).message;
+      const m = (await sa.ok('send', { conversationId: conv, clientMessageId: 'rcpt-1', kind: 'text', content: { body: 'did you get this?' } })).message;
       const ma = sa.mark();
       const delivered = await sb.ok('delivered', { conversationId: conv, seq: m.seq });
       expect(delivered).toEqual({ deliveredSeq: m.seq });
@@ -328,7 +329,7 @@ describe('gateway', () => {
       // An unchanged watermark pushes nothing; a barrier proves it.
       await sb.ok('read', { conversationId: conv, seq: m.seq });
       await sb.ok('delivered', { conversationId: conv, seq: 1 });
-      const barrier = (await sa.ok('send', { conversationId: conv, clientMessageId: 'rcpt-barrier', body: 'b' })).message;
+      const barrier = (await sa.ok('send', { conversationId: conv, clientMessageId: 'rcpt-barrier', kind: 'text', content: { body: 'b' } })).message;
       await sa.waitEvent(conv, 'message.created', mark2, barrier.seq);
       // Receipts are coalesced over a short window: wait past one flush with a fresh change.
       await sb.ok('delivered', { conversationId: conv, seq: barrier.seq });
@@ -343,7 +344,7 @@ describe('gateway', () => {
       const g = (await p!.api.post('/api/conversations/group', { title: 'r', memberIds: [q!.id] })).body.conversation.id;
       await q!.api.patch('/api/me/privacy', { readReceipts: false });
       const [sp, sq] = await Promise.all([RawSocket.connect(server.wsUrl, p!.token), RawSocket.connect(server.wsUrl, q!.token)]);
-      const m = (await sp.ok('send', { conversationId: g, clientMessageId: 'nr-1', body: 'read me' })).message;
+      const m = (await sp.ok('send', { conversationId: g, clientMessageId: 'nr-1', kind: 'text', content: { body: 'read me' } })).message;
       const mp = sp.mark();
       const read = await sq.ok('read', { conversationId: g, seq: m.seq });
       expect(read.readSeq).toBe(m.seq);
@@ -382,9 +383,9 @@ describe('gateway', () => {
     await a.api.post(`/api/conversations/${g}/members`, { userIds: [c.id] });
     const added = await sc.waitEvent(g, 'member.added', mc);
     expect(added.userId).toBe(c.id);
-    const m = (await b.api.post(`/api/conversations/${g}/messages`, { clientMessageId: 'join-1', body: 'welcome c' })).body.message;
+    const m = (await b.api.post(`/api/conversations/${g}/messages`, { clientMessageId: 'join-1', kind: 'text', content: { body: 'welcome c' } })).body.message;
     const ev = await sc.waitEvent(g, 'message.created', mc, m.seq);
-    expect(ev.message.body).toBe('welcome c');
+    expect(ev.message.content.body).toBe('welcome c');
     await sc.close();
   });
 });

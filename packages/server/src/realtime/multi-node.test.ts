@@ -30,7 +30,7 @@ describeEachBackend('two nodes', (backend) => {
     const sb = await RawSocket.connect(n2.wsUrl, b.token);
     const sa = await RawSocket.connect(n1.wsUrl, a.token);
     const mb = sb.mark();
-    const sent = await sa.ok('send', { conversationId: conv, clientMessageId: 'mn-1', body: 'across nodes' });
+    const sent = await sa.ok('send', { conversationId: conv, clientMessageId: 'mn-1', kind: 'text', content: { body: 'across nodes' } });
     const ev = await sb.waitEvent(conv, 'message.created', mb, sent.message.seq);
     expect(ev.message).toEqual(sent.message);
     // And back: typing and receipts cross too.
@@ -46,7 +46,7 @@ describeEachBackend('two nodes', (backend) => {
     const conv = (await on(n1, a).post('/api/conversations/group', { title: 'devices', memberIds: [b.id] })).body.conversation.id;
     const [s1, s2] = await Promise.all([RawSocket.connect(n1.wsUrl, a.token), RawSocket.connect(n2.wsUrl, a.token)]);
     const m2 = s2.mark();
-    const sent = await s1.ok('send', { conversationId: conv, clientMessageId: 'dev-1', body: 'from device 1' });
+    const sent = await s1.ok('send', { conversationId: conv, clientMessageId: 'dev-1', kind: 'text', content: { body: 'from device 1' } });
     await s2.waitEvent(conv, 'message.created', m2, sent.message.seq);
     await on(n1, a).delete(`/api/conversations/${conv}/messages/${sent.message.id}?for=me`);
     await s2.waitPush((f) => f.type === 'user_event' && f.event.type === 'message.hidden' && f.event.messageId === sent.message.id, m2);
@@ -59,15 +59,15 @@ describeEachBackend('two nodes', (backend) => {
     const mc = sc.mark();
     await on(n1, a).post(`/api/conversations/${conv}/members`, { userIds: [c.id] });
     await sc.waitEvent(conv, 'member.added', mc);
-    const m = (await on(n1, b).post(`/api/conversations/${conv}/messages`, { clientMessageId: 'join-2', body: 'hi c' })).body.message;
+    const m = (await on(n1, b).post(`/api/conversations/${conv}/messages`, { clientMessageId: 'join-2', kind: 'text', content: { body: 'hi c' } })).body.message;
     await sc.waitEvent(conv, 'message.created', mc, m.seq);
     // Removed on node 1: node 2 stops routing it to c.
     await on(n1, a).delete(`/api/conversations/${conv}/members/${c.id}`);
     await sc.waitEvent(conv, 'member.removed', mc);
     const direct = (await on(n1, c).post('/api/conversations/direct', { userId: a.id })).body.conversation.id;
     const mark = sc.mark();
-    await on(n1, a).post(`/api/conversations/${conv}/messages`, { clientMessageId: 'after-removal', body: 'c must not see' });
-    const barrier = (await on(n1, a).post(`/api/conversations/${direct}/messages`, { clientMessageId: 'mn-barrier', body: 'barrier' })).body.message;
+    await on(n1, a).post(`/api/conversations/${conv}/messages`, { clientMessageId: 'after-removal', kind: 'text', content: { body: 'c must not see' } });
+    const barrier = (await on(n1, a).post(`/api/conversations/${direct}/messages`, { clientMessageId: 'mn-barrier', kind: 'text', content: { body: 'barrier' } })).body.message;
     await sc.waitEvent(direct, 'message.created', mark, barrier.seq);
     expect(sc.eventsSince(mark, conv)).toEqual([]);
     await sc.close();
@@ -80,7 +80,7 @@ describeEachBackend('two nodes', (backend) => {
     await sb1.close();
     const sa = await RawSocket.connect(n1.wsUrl, a.token);
     const sent = [];
-    for (let i = 0; i < 3; i++) sent.push((await sa.ok('send', { conversationId: conv, clientMessageId: `away-${i}`, body: `m${i}` })).message);
+    for (let i = 0; i < 3; i++) sent.push((await sa.ok('send', { conversationId: conv, clientMessageId: `away-${i}`, kind: 'text', content: { body: `m${i}` } })).message);
     const sb2 = await RawSocket.connect(n2.wsUrl, b.token);
     const res = await sb2.ok('sync', { conversations: [{ id: conv, seq: base.lastSeq, receiptsVersion: base.receiptsVersion }] });
     const events = res.conversations.find((x: { id: string }) => x.id === conv).events;
@@ -120,7 +120,7 @@ describeEachBackend('two nodes', (backend) => {
     const isQ = (status: string) => (f: { type: string; presence?: { userId: string; status: string } }) => f.type === 'presence' && f.presence?.userId === q.id && f.presence.status === status;
     await sp.waitPush(isQ('online'), mp);
     // A barrier: published after the presence frames, on one of the same topics.
-    const m = await sq.ok('send', { conversationId: groups[1], clientMessageId: 'mnq-1', body: 'after presence' });
+    const m = await sq.ok('send', { conversationId: groups[1], clientMessageId: 'mnq-1', kind: 'text', content: { body: 'after presence' } });
     await sp.waitEvent(groups[1]!, 'message.created', mp, m.message.seq);
     expect(sp.pushesSince(mp, 'presence').filter(isQ('online'))).toHaveLength(1);
 
@@ -131,7 +131,7 @@ describeEachBackend('two nodes', (backend) => {
     n2.app.services.fanout.presence(all, presence('online'));
     n2.app.services.fanout.presence(all, presence('offline'));
     n2.app.services.fanout.presence(all, presence('online'));
-    const m2 = await sq.ok('send', { conversationId: groups[1], clientMessageId: 'mnq-2', body: 'after flapping' });
+    const m2 = await sq.ok('send', { conversationId: groups[1], clientMessageId: 'mnq-2', kind: 'text', content: { body: 'after flapping' } });
     await sp.waitEvent(groups[1]!, 'message.created', mark, m2.message.seq);
     const seen = sp.pushesSince(mark, 'presence').map((f) => (f as { presence: { status: string } }).presence.status);
     expect(seen).toEqual(['online', 'offline', 'online']);

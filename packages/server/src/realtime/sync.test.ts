@@ -30,7 +30,7 @@ describeEachBackend('sync', (backend) => {
   it("unknown: 'heads' gives a fresh client the heads and no events", async () => {
     const [p, q] = await registerUsers(server.url, 2, 'heads');
     const g = (await p.api.post('/api/conversations/group', { title: 'h', memberIds: [q.id] })).body.conversation.id;
-    await p.api.post(`/api/conversations/${g}/messages`, { clientMessageId: 'h1', body: 'x' });
+    await p.api.post(`/api/conversations/${g}/messages`, { clientMessageId: 'h1', kind: 'text', content: { body: 'x' } });
     await q.api.post(`/api/conversations/${g}/read`, { seq: 5 });
     const sock = await RawSocket.connect(server.wsUrl, q.token);
     const res = await sock.ok('sync', { unknown: 'heads' });
@@ -42,7 +42,7 @@ describeEachBackend('sync', (backend) => {
   it('after a disconnect: exactly the missed events in order, receipts, my other device\'s user events, removals and new conversations', async () => {
     const g = (await a.api.post('/api/conversations/group', { title: 'Before', memberIds: [b.id] })).body.conversation.id as ConversationId;
     const h = (await a.api.post('/api/conversations/group', { title: 'Leaving', memberIds: [b.id] })).body.conversation.id as ConversationId;
-    const pre = (await a.api.post(`/api/conversations/${g}/messages`, { clientMessageId: 's-pre', body: 'seen' })).body.message;
+    const pre = (await a.api.post(`/api/conversations/${g}/messages`, { clientMessageId: 's-pre', kind: 'text', content: { body: 'seen' } })).body.message;
 
     // B's device 1 is online, takes its baseline, then goes away.
     const b1 = await RawSocket.connect(server.wsUrl, b.token);
@@ -54,9 +54,9 @@ describeEachBackend('sync', (backend) => {
 
     // While B is away.
     const sa = await RawSocket.connect(server.wsUrl, a.token);
-    const m1 = (await sa.ok('send', { conversationId: g, clientMessageId: 's-m1', body: 'one' })).message;
-    const m2 = (await sa.ok('send', { conversationId: g, clientMessageId: 's-m2', body: 'two' })).message;
-    await a.api.patch(`/api/conversations/${g}/messages/${m1.id}`, { body: 'one (edited)' });
+    const m1 = (await sa.ok('send', { conversationId: g, clientMessageId: 's-m1', kind: 'text', content: { body: 'one' } })).message;
+    const m2 = (await sa.ok('send', { conversationId: g, clientMessageId: 's-m2', kind: 'text', content: { body: 'two' } })).message;
+    await a.api.patch(`/api/conversations/${g}/messages/${m1.id}`, { kind: 'text', content: { body: 'one (edited)' } });
     await a.api.delete(`/api/conversations/${g}/messages/${m2.id}?for=everyone`);
     await a.api.post(`/api/conversations/${g}/members`, { userIds: [c.id] });
     await a.api.patch(`/api/conversations/${g}`, { title: 'After' });
@@ -77,7 +77,7 @@ describeEachBackend('sync', (backend) => {
     expect(gs.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6].map((i) => pre.seq + i));
     expect(gs.lastSeq).toBe(pre.seq + 6);
     expect(gs.events[0]).toMatchObject({ message: { id: m1.id } });
-    expect(gs.events[2]).toMatchObject({ messageId: m1.id, body: 'one (edited)' });
+    expect(gs.events[2]).toMatchObject({ messageId: m1.id, content: { body: 'one (edited)' } });
     expect(gs.events[3]).toMatchObject({ messageId: m2.id });
     expect(gs.events[4]).toMatchObject({ userId: c.id });
     expect(gs.events[5]).toMatchObject({ title: 'After' });
@@ -113,7 +113,7 @@ describeEachBackend('sync', (backend) => {
     const [p, q] = await registerUsers(server.url, 2, 'page');
     const g = (await p.api.post('/api/conversations/group', { title: 'long', memberIds: [q.id] })).body.conversation.id;
     const sp = await RawSocket.connect(server.wsUrl, p.token);
-    await Promise.all(Array.from({ length: 520 }, (_, i) => sp.ok('send', { conversationId: g, clientMessageId: `bulk-${i}`, body: `m${i}` })));
+    await Promise.all(Array.from({ length: 520 }, (_, i) => sp.ok('send', { conversationId: g, clientMessageId: `bulk-${i}`, kind: 'text', content: { body: `m${i}` } })));
     const sq = await RawSocket.connect(server.wsUrl, q.token);
     const seen: number[] = [];
     let seq = 0;
@@ -137,7 +137,7 @@ describeEachBackend('sync', (backend) => {
   it('pages a long backlog of user events; the next page starts after the last one returned', async () => {
     const [p, q] = await registerUsers(server.url, 2, 'upage');
     const g = (await p.api.post('/api/conversations/group', { title: 'hide', memberIds: [q.id] })).body.conversation.id as ConversationId;
-    const m = (await p.api.post(`/api/conversations/${g}/messages`, { clientMessageId: 'uh', body: 'x' })).body.message;
+    const m = (await p.api.post(`/api/conversations/${g}/messages`, { clientMessageId: 'uh', kind: 'text', content: { body: 'x' } })).body.message;
     // Setup through the port for speed: 510 archive/unarchive user events.
     for (let i = 0; i < 510; i++) await server.store.setArchived({ conversationId: g, userId: q.id as UserId, archived: i % 2 === 0, at: Date.now() });
     await q.api.delete(`/api/conversations/${g}/messages/${m.id as MessageId}?for=me`);
@@ -155,11 +155,11 @@ describeEachBackend('sync', (backend) => {
     const [p, q] = await registerUsers(server.url, 2, 'join');
     // In a group that shows new members its history: every event from the start.
     const g = (await p.api.post('/api/conversations/group', { title: 'g', historyVisibility: 'all' })).body.conversation.id;
-    await p.api.post(`/api/conversations/${g}/messages`, { clientMessageId: 'j1', body: 'before q joined' });
+    await p.api.post(`/api/conversations/${g}/messages`, { clientMessageId: 'j1', kind: 'text', content: { body: 'before q joined' } });
     await p.api.post(`/api/conversations/${g}/members`, { userIds: [q.id] });
     // By default ('joined'): from q's own join on.
     const h = (await p.api.post('/api/conversations/group', { title: 'h' })).body.conversation.id;
-    await p.api.post(`/api/conversations/${h}/messages`, { clientMessageId: 'j2', body: 'before q joined' });
+    await p.api.post(`/api/conversations/${h}/messages`, { clientMessageId: 'j2', kind: 'text', content: { body: 'before q joined' } });
     await p.api.post(`/api/conversations/${h}/members`, { userIds: [q.id] });
     const sq = await RawSocket.connect(server.wsUrl, q.token);
     const res = await sq.ok('sync', {});

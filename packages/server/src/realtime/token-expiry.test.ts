@@ -178,8 +178,8 @@ describe('access token expiry on an open socket (movable clock, sweep run by the
     // Still u's feed, not the other user's: the other's message to w is not pushed here,
     // w's message to u (the barrier, sent after it) is.
     const mark = sock.mark();
-    expect((await other.api.post('/api/compose', { recipient: w.username, clientMessageId: 'not-for-u', title: 'x', body: 'to w' })).status).toBe(201);
-    const barrier = await w.api.post('/api/compose', { recipient: u.username, clientMessageId: 'for-u', title: 'x', body: 'to u' });
+    expect((await other.api.post('/api/compose', { recipient: w.username, clientMessageId: 'not-for-u', body: 'to w', title: 'x' })).status).toBe(201);
+    const barrier = await w.api.post('/api/compose', { recipient: u.username, clientMessageId: 'for-u', body: 'to u', title: 'x' });
     expect(barrier.status).toBe(201);
     await sock.waitEvent(barrier.body.conversation.id, 'message.created', mark);
     expect(sock.eventsSince(mark).every((e) => e.conversationId === barrier.body.conversation.id)).toBe(true);

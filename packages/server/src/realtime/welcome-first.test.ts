@@ -54,7 +54,7 @@ it('an event pushed while the hello is still being served arrives after welcome,
   const sock = await RawSocket.open(server.wsUrl);
   sock.send({ type: 'hello', protocol: PROTOCOL_VERSION, token: b.token });
   await gate.reached; // b's socket is routed, its welcome not sent yet
-  const sent = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'in-the-window', body: 'hi b' });
+  const sent = await a.api.post(`/api/conversations/${conv}/messages`, { clientMessageId: 'in-the-window', kind: 'text', content: { body: 'hi b' } });
   expect(sent.status).toBe(201);
   gate.release();
   const pushed = await sock.waitPush((f) => f.type === 'event');

@@ -17,6 +17,7 @@ import {
 import { StoreError, type SendInput, type Store } from './port';
 import { RuleError } from '../domain/rules/refusals';
 import { openForSuite, type StoreFactory } from './contract';
+import { textSend } from '../test-support/text-content';
 
 const T0 = 1_700_000_000_000;
 const QUOTA = 1_000_000;
@@ -57,7 +58,7 @@ export function attachmentsContract(name: string, factory: StoreFactory): void {
       return id;
     }
     function send(conv: ConversationId, senderId: UserId, attachmentIds: AttachmentId[], clientMessageId = fresh('k')): SendInput {
-      return { conversationId: conv, senderId, clientMessageId: clientMessageId as ClientMessageId, messageId: fresh('m') as MessageId, title: null, body: 'with files', at: T0 + 1, attachmentIds };
+      return { conversationId: conv, senderId, clientMessageId: clientMessageId as ClientMessageId, messageId: fresh('m') as MessageId, ...textSend('with files', null), at: T0 + 1, attachmentIds };
     }
     async function code(p: Promise<unknown>): Promise<string> {
       try {

@@ -17,6 +17,7 @@ import { reading } from './contract/reading';
 import { rules } from './contract/rules';
 import { accessStates } from './contract/access-states';
 import { historyVisibility } from './contract/history-visibility';
+import { typedContent } from './contract/typed-content';
 
 export type StoreFactory = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -47,5 +48,6 @@ export function storeContract(name: string, factory: StoreFactory): void {
     rules(kit);
     accessStates(kit);
     historyVisibility(kit);
+    typedContent(kit);
   });
 }

@@ -9,6 +9,7 @@ import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley
 import { StoreError, type Store } from './port';
 import { RuleError } from '../domain/rules/refusals';
 import { openForSuite, type StoreFactory } from './contract';
+import { textSend, DELETED_TEXT } from '../test-support/text-content';
 
 const T0 = 1_700_000_000_000;
 
@@ -28,7 +29,7 @@ export function moderationContract(name: string, factory: StoreFactory): void {
     }
     async function send(conversationId: ConversationId, senderId: UserId, body = 'hello') {
       const clientMessageId = fresh('k') as ClientMessageId;
-      const [r] = await store.appendMessages([{ conversationId, senderId, clientMessageId, messageId: fresh('m') as MessageId, title: null, body, at: T0 + 1 }]);
+      const [r] = await store.appendMessages([{ conversationId, senderId, clientMessageId, messageId: fresh('m') as MessageId, ...textSend(body), at: T0 + 1 }]);
       if (!r?.ok) throw new Error('send failed');
       return r.message;
     }
@@ -76,8 +77,7 @@ export function moderationContract(name: string, factory: StoreFactory): void {
         senderId,
         clientMessageId,
         messageId: fresh('m') as MessageId,
-        title: null,
-        body: 'after',
+        ...textSend('after'),
         at: T0 + 3,
       });
       const results = await store.appendMessages([
@@ -129,7 +129,7 @@ export function moderationContract(name: string, factory: StoreFactory): void {
       const before = (await store.getConversation(d))!.lastSeq;
       const event = await store.moderation.deleteMessageAsModerator({ conversationId: d, messageId: m.id, moderatorId: mod, at: T0 + 100 });
       expect(event).toMatchObject({ type: 'message.deleted', conversationId: d, seq: before + 1, actorId: mod, at: T0 + 100, messageId: m.id });
-      expect(await store.getMessage(d, m.id)).toMatchObject({ body: '', title: null, deletedAt: T0 + 100 });
+      expect(await store.getMessage(d, m.id)).toMatchObject({ ...DELETED_TEXT, deletedAt: T0 + 100 });
       expect((await store.eventsAfter(d, before, 10)).events).toEqual([event]);
       expect(await code(store.moderation.deleteMessageAsModerator({ conversationId: d, messageId: m.id, moderatorId: mod, at: T0 + 101 }))).toBe('NOT_FOUND');
       expect(await code(store.moderation.deleteMessageAsModerator({ conversationId: d, messageId: 'nope' as MessageId, moderatorId: mod, at: T0 }))).toBe('NOT_FOUND');

@@ -9,6 +9,7 @@ import type { ClientMessageId, ConversationId, Message, MessageId, UserId } from
 import { StoreError, type Store } from './port';
 import { openForSuite, type StoreFactory } from './contract';
 import type { NewNotification } from './notifications-port';
+import { textEdit, textMessage, textSend } from '../test-support/text-content';
 
 const T0 = 1_700_000_000_000;
 
@@ -27,7 +28,7 @@ export function notificationsContract(name: string, factory: StoreFactory): void
       return (await store.createGroup({ id: fresh('c') as ConversationId, ownerId: owner, title, memberIds: members, maxMembers: 100, at: T0 })).conversation.id;
     }
     async function send(conversationId: ConversationId, senderId: UserId, body: string, at = T0 + 1): Promise<Message> {
-      const [r] = await store.appendMessages([{ conversationId, senderId, clientMessageId: fresh('k') as ClientMessageId, messageId: fresh('m') as MessageId, title: null, body, at }]);
+      const [r] = await store.appendMessages([{ conversationId, senderId, clientMessageId: fresh('k') as ClientMessageId, messageId: fresh('m') as MessageId, ...textSend(body), at }]);
       if (!r?.ok) throw new Error('send failed');
       return r.message;
     }
@@ -52,32 +53,32 @@ export function notificationsContract(name: string, factory: StoreFactory): void
       const nowhere = { ...about(b, m), id: fresh('n'), conversationId: 'nowhere' as ConversationId };
       expect(await n().createNotifications([first, ghost, nowhere])).toEqual([first.id]);
       expect(await n().createNotifications([first])).toEqual([]);
-      const [rec] = await n().getNotifications(b, [first.id], 50);
-      expect(rec).toMatchObject({ id: first.id, userId: b, kind: 'message', conversationId: c, conversationKind: 'group', conversationTitle: 'G', messageId: m.id, seq: m.seq, preview: 'hello there', count: 1, readAt: null });
+      const [rec] = await n().getNotifications(b, [first.id]);
+      expect(rec).toMatchObject({ id: first.id, userId: b, kind: 'message', conversationId: c, conversationKind: 'group', conversationTitle: 'G', messageId: m.id, seq: m.seq, message: textMessage('hello there'), count: 1, readAt: null });
       expect(rec?.actor).toMatchObject({ id: a, displayName: 'Alice' });
       // Someone else's id is not mine to read.
-      expect(await n().getNotifications(a, [first.id], 50)).toEqual([]);
+      expect(await n().getNotifications(a, [first.id])).toEqual([]);
     });
 
-    it('lists newest first in keyset pages; previews follow edits and deletes, capped in length', async () => {
+    it('lists newest first in keyset pages; the message follows edits and deletes', async () => {
       const [a, b] = [await user(), await user()];
       const c = await group(a, [b]);
       const msgs = [];
       for (let i = 0; i < 5; i++) msgs.push(await send(c, a, `message number ${i}`, T0 + 10 + i));
       const items = msgs.map((m) => about(b, m));
       await n().createNotifications(items);
-      const page1 = await n().listNotifications({ userId: b, limit: 2, unreadOnly: false, previewChars: 9 });
+      const page1 = await n().listNotifications({ userId: b, limit: 2, unreadOnly: false });
       expect(page1.map((r) => r.messageId)).toEqual([msgs[4]!.id, msgs[3]!.id]);
-      expect(page1[0]!.preview).toBe('message n');
+      expect(page1[0]!.message).toEqual(textMessage('message number 4'));
       const last = page1[1]!;
-      const page2 = await n().listNotifications({ userId: b, limit: 10, unreadOnly: false, previewChars: 100, cursor: { at: last.createdAt, id: last.id } });
+      const page2 = await n().listNotifications({ userId: b, limit: 10, unreadOnly: false, cursor: { at: last.createdAt, id: last.id } });
       expect(page2.map((r) => r.messageId)).toEqual([msgs[2]!.id, msgs[1]!.id, msgs[0]!.id]);
 
-      await store.editMessage({ conversationId: c, messageId: msgs[4]!.id, actorId: a, title: undefined, body: 'edited text', at: T0 + 50 });
+      await store.editMessage({ conversationId: c, messageId: msgs[4]!.id, actorId: a, ...textEdit('edited text'), at: T0 + 50 });
       await store.deleteMessageForEveryone({ conversationId: c, messageId: msgs[3]!.id, actorId: a, at: T0 + 51 });
       await store.hideMessage({ conversationId: c, messageId: msgs[2]!.id, userId: b, at: T0 + 52 });
-      const again = await n().listNotifications({ userId: b, limit: 3, unreadOnly: false, previewChars: 100 });
-      expect(again.map((r) => r.preview)).toEqual(['edited text', '', '']);
+      const again = await n().listNotifications({ userId: b, limit: 3, unreadOnly: false });
+      expect(again.map((r) => r.message)).toEqual([textMessage('edited text'), null, null]);
     });
 
     it('counts unread with a cap, marks one or all (or one conversation) read, only mine', async () => {
@@ -94,10 +95,10 @@ export function notificationsContract(name: string, factory: StoreFactory): void
       expect(await n().markRead({ userId: a, id: n1.id, at: T0 + 100 })).toBe(false);
       expect(await n().markRead({ userId: b, id: n1.id, at: T0 + 100 })).toBe(true);
       expect(await n().markRead({ userId: b, id: n1.id, at: T0 + 200 })).toBe(true);
-      expect((await n().getNotifications(b, [n1.id], 10))[0]?.readAt).toBe(T0 + 100);
+      expect((await n().getNotifications(b, [n1.id]))[0]?.readAt).toBe(T0 + 100);
       expect(await n().markRead({ userId: b, id: 'unknown', at: T0 })).toBe(false);
 
-      const unread = await n().listNotifications({ userId: b, limit: 10, unreadOnly: true, previewChars: 10 });
+      const unread = await n().listNotifications({ userId: b, limit: 10, unreadOnly: true });
       expect(unread.map((r) => r.id).sort()).toEqual([n2.id, n3.id].sort());
       expect(await n().markAllRead({ userId: b, conversationId: c2, at: T0 + 300 })).toBe(1);
       expect(await n().unreadCounts([b], 100)).toEqual(new Map([[b, 1]]));
@@ -113,29 +114,29 @@ export function notificationsContract(name: string, factory: StoreFactory): void
       const id = fresh('n');
       const notice = (m: Message, count?: number): NewNotification => ({ ...about(c, m), id, ...(count ? { count } : {}) });
       expect(await n().createNotifications([notice(m1)])).toEqual([id]);
-      expect((await n().getNotifications(c, [id], 50))[0]).toMatchObject({ messageId: m1.id, count: 1, readAt: null });
+      expect((await n().getNotifications(c, [id]))[0]).toMatchObject({ messageId: m1.id, count: 1, readAt: null });
       // A later message (two at once, as a batch merges them): latest message, actor and time, counts add up.
       expect(await n().createNotifications([notice(m3, 2)])).toEqual([id]);
-      const [merged] = await n().getNotifications(c, [id], 50);
-      expect(merged).toMatchObject({ messageId: m3.id, seq: m3.seq, preview: 'three', count: 3, createdAt: m3.createdAt, readAt: null });
+      const [merged] = await n().getNotifications(c, [id]);
+      expect(merged).toMatchObject({ messageId: m3.id, seq: m3.seq, message: textMessage('three'), count: 3, createdAt: m3.createdAt, readAt: null });
       expect(merged?.actor?.id).toBe(a);
       // The same message again, or an older one: nothing changes, nothing reported.
       expect(await n().createNotifications([notice(m3), notice(m2)])).toEqual([]);
-      expect((await n().getNotifications(c, [id], 50))[0]).toMatchObject({ messageId: m3.id, count: 3 });
-      expect(await n().listNotifications({ userId: c, limit: 10, unreadOnly: false, previewChars: 10 })).toHaveLength(1);
+      expect((await n().getNotifications(c, [id]))[0]).toMatchObject({ messageId: m3.id, count: 3 });
+      expect(await n().listNotifications({ userId: c, limit: 10, unreadOnly: false })).toHaveLength(1);
       expect(await n().unreadCounts([c], 100)).toEqual(new Map([[c, 1]]));
 
       // Read, then a new message: unread again, counting from one.
       await n().markAllRead({ userId: c, conversationId: g, at: T0 + 10 });
       expect(await n().createNotifications([notice(m4)])).toEqual([id]);
-      expect((await n().getNotifications(c, [id], 50))[0]).toMatchObject({ messageId: m4.id, count: 1, readAt: null });
+      expect((await n().getNotifications(c, [id]))[0]).toMatchObject({ messageId: m4.id, count: 1, readAt: null });
       // One id twice in a call: stored in order, the second merged into the first.
       const twice = fresh('n');
       expect(await n().createNotifications([{ ...about(b, m1), id: twice }, { ...about(b, m3), id: twice }])).toEqual([twice]);
-      expect((await n().getNotifications(b, [twice], 50))[0]).toMatchObject({ messageId: m3.id, count: 2 });
+      expect((await n().getNotifications(b, [twice]))[0]).toMatchObject({ messageId: m3.id, count: 2 });
       // An id that is someone else's is never merged into.
       expect(await n().createNotifications([{ ...about(a, m4), id: twice }])).toEqual([]);
-      expect(await n().getNotifications(a, [twice], 50)).toEqual([]);
+      expect(await n().getNotifications(a, [twice])).toEqual([]);
     });
 
     it('hides title and preview once the owner left the conversation', async () => {
@@ -145,8 +146,8 @@ export function notificationsContract(name: string, factory: StoreFactory): void
       const item = about(b, m, 'mention');
       await n().createNotifications([item]);
       await store.removeMember({ conversationId: c, actorId: b, userId: b, at: T0 + 5 });
-      const [rec] = await n().getNotifications(b, [item.id], 50);
-      expect(rec).toMatchObject({ kind: 'mention', conversationTitle: null, preview: '' });
+      const [rec] = await n().getNotifications(b, [item.id]);
+      expect(rec).toMatchObject({ kind: 'mention', conversationTitle: null, message: null });
     });
 
     it('mute is a flag on the membership', async () => {

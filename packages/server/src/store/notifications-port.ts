@@ -15,12 +15,12 @@
  *   their number (markAllRead: the unread ones it changes): by id, one page of the list (also of the unread ones), the unread
  *   count up to its cap (sqlite- and postgres-notification-plans.test.ts check
  *   the adapters' query plans at 10,000 notifications).
- * - Notifications are listed newest first by (createdAt, id), keyset-paged. The message
- *   preview and the conversation title are read at list time (so an edit or a delete
- *   for everyone shows) and are empty/null once the user is no longer a member; the
- *   preview is empty too for a message before where the member's reading starts
- *   (visibleFromSeq: a member added again to a 'joined' group). The store never copies
- *   message text into a notification.
+ * - Notifications are listed newest first by (createdAt, id), keyset-paged. The message's
+ *   content and the conversation title are read at list time (so an edit or a delete
+ *   for everyone shows) and are null once the user is no longer a member; the content
+ *   is null too for a message before where the member's reading starts (visibleFromSeq:
+ *   a member added again to a 'joined' group). The store never copies message content
+ *   into a notification; the domain makes the preview (message-kinds.ts).
  * - markRead / markAllRead only touch the caller's own notifications; marking a read
  *   notification again changes nothing.
  * - Mute is a flag on the membership: it ends with the membership (leaving, removal).
@@ -28,7 +28,7 @@
  *   the row, so an endpoint belongs to the user who registered it last.
  * - Errors are StoreError; NOT_FOUND / NOT_MEMBER where a method names a conversation.
  */
-import type { ConversationId, MessageId, NotificationKind, UserId } from '@parley/protocol';
+import type { ConversationId, MessageId, MessageKind, NotificationKind, UserId } from '@parley/protocol';
 import type { PublicUserRecord, TimeCursor } from './port';
 
 export interface NewNotification {
@@ -54,8 +54,11 @@ export interface NotificationRecord {
   actor: PublicUserRecord | null;
   messageId: MessageId | null;
   seq: number | null;
-  /** At most previewChars characters of the current body; '' when deleted or not a member any more. */
-  preview: string;
+  /**
+   * The message's current kind and content, for the domain to preview (message-kinds.ts);
+   * null when deleted, hidden, not readable by the member or not a member any more.
+   */
+  message: { kind: MessageKind; content: unknown } | null;
   /** Messages it stands for since it was last read (1 for a mention or an add). */
   count: number;
   createdAt: number;
@@ -85,8 +88,8 @@ export interface PushSubscriptionRecord {
 export interface NotificationsStore {
   createNotifications(items: readonly NewNotification[]): Promise<string[]>;
   /** The caller's notifications by id (others' are left out), with previews. */
-  getNotifications(userId: UserId, ids: readonly string[], previewChars: number): Promise<NotificationRecord[]>;
-  listNotifications(input: { userId: UserId; limit: number; cursor?: TimeCursor; unreadOnly: boolean; previewChars: number }): Promise<NotificationRecord[]>;
+  getNotifications(userId: UserId, ids: readonly string[]): Promise<NotificationRecord[]>;
+  listNotifications(input: { userId: UserId; limit: number; cursor?: TimeCursor; unreadOnly: boolean }): Promise<NotificationRecord[]>;
   /** Unread counts per user, each capped at `cap` (counting stops there). Users with none are absent. */
   unreadCounts(userIds: readonly UserId[], cap: number): Promise<Map<UserId, number>>;
   /** Returns whether the notification exists and is the user's; marking it again keeps the first readAt. */

@@ -10,6 +10,8 @@
  *   nothing.
  * - appendMessages is idempotent per (senderId, clientMessageId): a repeat returns the
  *   stored message with duplicate = true and appends nothing.
+ * - A message's content is opaque to adapters: stored and returned as given, with its
+ *   kind; what may be searched comes in as searchText (message-kinds.ts decides it).
  * - Errors are StoreError with a port code, or the RuleError of a rule the adapter
  *   applied (domain/rules); no driver error or SQL escapes an adapter.
  * - A member reads messages from their membership's visibleFromSeq on: history, views
@@ -29,6 +31,7 @@ import type {
   HistoryVisibility,
   Message,
   MessageId,
+  MessageKind,
   Privacy,
   Receipt,
   Role,
@@ -162,8 +165,18 @@ export interface SendInput {
   clientMessageId: ClientMessageId;
   /** Server-made, used only when the message is new. */
   messageId: MessageId;
-  title: string | null;
-  body: string;
+  /**
+   * The kind and its content, stored as given: adapters never look inside content, so a
+   * kind the server cannot read (encrypted) is stored and delivered like any other.
+   */
+  kind: MessageKind;
+  content: unknown;
+  /** What search indexes (with attachment names), from the kind registry; null: never indexed. */
+  searchText: string | null;
+  /** Relations (domain/rules/message-relations.ts), checked in the writing transaction. */
+  replyTo: MessageId | null;
+  threadRootId: MessageId | null;
+  targetId: MessageId | null;
   at: number;
   /** Uploads of the sender to attach, linked in the same transaction (see AttachmentsStore). */
   attachmentIds?: readonly AttachmentId[];
@@ -172,7 +185,7 @@ export interface SendInput {
 /** One result per SendInput, in the same order. A failed item does not fail the batch. */
 export type SendResult =
   | { ok: true; message: Message; duplicate: boolean; event: ConversationEvent | null }
-  | { ok: false; code: 'NOT_FOUND' | 'NOT_MEMBER' | 'BLOCKED' | 'ATTACHMENT_INVALID' };
+  | { ok: false; code: 'NOT_FOUND' | 'NOT_MEMBER' | 'BLOCKED' | 'ATTACHMENT_INVALID' | 'RELATION_INVALID' };
 
 export interface WatermarkInput {
   conversationId: ConversationId;
@@ -183,10 +196,10 @@ export interface WatermarkInput {
 
 export type WatermarkResult = { ok: true; receipt: Receipt; changed: boolean } | { ok: false; code: 'NOT_FOUND' | 'NOT_MEMBER' };
 
-export interface MailboxItem extends Message {
+export type MailboxItem = Message & {
   sender: PublicUserRecord;
   conversationTitle: string | null;
-}
+};
 
 /** Keyset cursor for lists ordered newest first: (time, id) of the last item returned. */
 export interface TimeCursor {
@@ -303,9 +316,12 @@ export interface Store {
   /** Group commit: all inputs in one transaction. See SendResult and the idempotency guarantee above. */
   appendMessages(inputs: readonly SendInput[]): Promise<SendResult[]>;
   getMessage(conversationId: ConversationId, messageId: MessageId): Promise<Message | null>;
-  /** The rules of domain/rules/message-rights.ts: author only; NOT_FOUND for a deleted or unknown message. */
-  editMessage(input: { conversationId: ConversationId; messageId: MessageId; actorId: UserId; title: string | null | undefined; body: string; at: number }): Promise<{ message: Message; event: ConversationEvent }>;
-  /** Author, or group owner/admin (domain/rules/message-rights.ts). Body and title are erased. */
+  /**
+   * Replaces the content (checkEdit: author only, same kind; NOT_FOUND for a deleted or
+   * unknown message) and re-indexes searchText (null: not indexed).
+   */
+  editMessage(input: { conversationId: ConversationId; messageId: MessageId; actorId: UserId; kind: MessageKind; content: unknown; searchText: string | null; at: number }): Promise<{ message: Message; event: ConversationEvent }>;
+  /** Author, or group owner/admin (domain/rules/message-rights.ts). Content becomes null (the kind stays) and the search index forgets it. */
   deleteMessageForEveryone(input: { conversationId: ConversationId; messageId: MessageId; actorId: UserId; at: number }): Promise<ConversationEvent>;
   /** Hides the message for the user only and appends a message.hidden user event. */
   hideMessage(input: { conversationId: ConversationId; messageId: MessageId; userId: UserId; at: number }): Promise<UserEvent>;

@@ -9,6 +9,7 @@ import { ConversationEventSchema, type AttachmentId, type ClientMessageId, type 
 import type { SendInput, Store } from './port';
 import { openForSuite, type StoreFactory } from './contract';
 import { DAY_MS } from './maintenance-port';
+import { DELETED_TEXT, bodyOf, textEdit, textSend } from '../test-support/text-content';
 
 export function privacyContract(name: string, factory: StoreFactory): void {
   describe(`Privacy and maintenance contract: ${name}`, () => {
@@ -26,9 +27,9 @@ export function privacyContract(name: string, factory: StoreFactory): void {
       await store.createGroup({ id, ownerId: owner, title: 'G', memberIds: members, maxMembers: 100, at });
       return id;
     }
-    async function send(conversationId: ConversationId, senderId: UserId, body: string, at: number, extra: Partial<SendInput> = {}) {
+    async function send(conversationId: ConversationId, senderId: UserId, body: string, at: number, { title = null, ...extra }: Partial<SendInput> & { title?: string | null } = {}) {
       const [r] = await store.appendMessages([
-        { conversationId, senderId, clientMessageId: fresh('k') as ClientMessageId, messageId: fresh('m') as MessageId, title: null, body, at, ...extra },
+        { conversationId, senderId, clientMessageId: fresh('k') as ClientMessageId, messageId: fresh('m') as MessageId, ...textSend(body, title), at, ...extra },
       ]);
       if (!r?.ok) throw new Error('send failed');
       return r.message;
@@ -42,7 +43,7 @@ export function privacyContract(name: string, factory: StoreFactory): void {
       const direct = fresh('c') as ConversationId;
       await store.getOrCreateDirect({ id: direct, a, b, at });
       const m1 = await send(g, a, 'secret one', at + 1, { title: 'secret title' });
-      await store.editMessage({ conversationId: g, messageId: m1.id, actorId: a, title: undefined, body: 'secret edited', at: at + 2 });
+      await store.editMessage({ conversationId: g, messageId: m1.id, actorId: a, ...textEdit('secret edited'), at: at + 2 });
       const m2 = await send(direct, a, 'secret two', at + 3);
       const gone = await send(g, a, 'already deleted', at + 4);
       await store.deleteMessageForEveryone({ conversationId: g, messageId: gone.id, actorId: a, at: at + 5 });
@@ -78,10 +79,10 @@ export function privacyContract(name: string, factory: StoreFactory): void {
       expect((await store.getMember(g, b))!.role).toBe('owner');
       expect(await store.listConversationIds(a)).toEqual([]);
       for (const [conv, id] of [[g, m1.id], [direct, m2.id]] as const) {
-        expect(await store.getMessage(conv, id)).toMatchObject({ body: '', title: null, senderId: a });
+        expect(await store.getMessage(conv, id)).toMatchObject({ ...DELETED_TEXT, senderId: a });
         expect((await store.getMessage(conv, id))!.deletedAt).not.toBeNull();
       }
-      expect((await store.getMessage(g, keep.id))!.body).toBe('b keeps this');
+      expect(bodyOf((await store.getMessage(g, keep.id))!)).toBe('b keeps this');
       for (const conv of [g, direct]) {
         const { events } = await store.eventsAfter(conv, 0, 100);
         gapless(events.map((e) => e.seq));
@@ -93,10 +94,10 @@ export function privacyContract(name: string, factory: StoreFactory): void {
       // Nodes re-checking their sockets see the leaves even if the bus lost them.
       expect((await store.accessStates([a]))[0]!.membershipVersion).not.toBe(beforeAccess!.membershipVersion);
       expect((await store.userEventsAfter(a, 0, 10)).events).toEqual([]);
-      expect(await store.notifications.listNotifications({ userId: a, limit: 10, unreadOnly: false, previewChars: 50 })).toEqual([]);
+      expect(await store.notifications.listNotifications({ userId: a, limit: 10, unreadOnly: false })).toEqual([]);
       expect((await store.notifications.unreadCounts([a], 10)).has(a)).toBe(false);
       expect(await store.notifications.pushSubscriptionsOf([a])).toEqual([]);
-      expect((await store.notifications.getNotifications(b, [theirs.id], 50)).map((x) => x.preview)).toEqual(['']);
+      expect((await store.notifications.getNotifications(b, [theirs.id])).map((x) => x.message)).toEqual([null]);
       expect((await store.notifications.pushSubscriptionsOf([b])).map((x) => x.endpoint)).toEqual([`${push.endpoint}-b`]);
       expect(await store.attachments.get(file)).toMatchObject({ messageId: null, conversationId: null, releasedAt: at + 10 });
       expect(await store.privacy.messagesByAuthor({ userId: a, limit: 10 })).toEqual([]);
@@ -124,7 +125,7 @@ export function privacyContract(name: string, factory: StoreFactory): void {
       const [a, b] = [await user(t0), await user(t0)];
       const g = await group(a, [b], t0);
       const old = await send(g, a, 'old text', t0 + 1);
-      await store.editMessage({ conversationId: g, messageId: old.id, actorId: a, title: undefined, body: 'old edited text', at: t0 + DAY_MS });
+      await store.editMessage({ conversationId: g, messageId: old.id, actorId: a, ...textEdit('old edited text'), at: t0 + DAY_MS });
       await store.hideMessage({ conversationId: g, messageId: old.id, userId: b, at: t0 + DAY_MS });
       const file = fresh('a') as AttachmentId;
       await store.attachments.reserve({ id: file, ownerId: a, name: 'old.pdf', reservedBytes: 5, quotaBytes: 100, at: t0 });
@@ -139,7 +140,7 @@ export function privacyContract(name: string, factory: StoreFactory): void {
       expect(report.detachedFiles).toBe(1);
       expect(await store.getMessage(g, old.id)).toBeNull();
       expect(await store.getMessage(g, oldWithFile.id)).toBeNull();
-      expect((await store.getMessage(g, young.id))!.body).toBe('young text');
+      expect(bodyOf((await store.getMessage(g, young.id))!)).toBe('young text');
       expect(await store.attachments.get(file)).toMatchObject({ messageId: null, conversationId: null, releasedAt: now });
       expect((await store.history({ conversationId: g, viewerId: b, limit: 10 })).messages.map((m) => m.id)).toEqual([young.id]);
       const { events } = await store.eventsAfter(g, 0, 100);

@@ -3,11 +3,11 @@
  * port records. Flags arrive as 0/1 from SQLite and as booleans from PostgreSQL, so the
  * mappers accept either.
  */
-import type { AttachmentId, ConversationId, HistoryVisibility, MessageId, NotificationKind, Role, UserId } from '@parley/protocol';
+import type { AttachmentId, ConversationId, HistoryVisibility, Message, MessageAttachment, MessageId, MessageKind, NotificationKind, Role, UserId } from '@parley/protocol';
 import type { AttachmentRecord } from './attachments-port';
 import type { NotificationRecord, PushSubscriptionRecord } from './notifications-port';
 import type { ReportRecord } from './moderation-port';
-import type { ConversationRecord, MemberRecord, PublicUserRecord, RefreshTokenRecord } from './port';
+import type { ConversationRecord, MemberRecord, PublicUserRecord, RefreshTokenRecord, SendInput } from './port';
 
 export interface PublicUserRow {
   id: string;
@@ -163,7 +163,9 @@ export interface NotificationRow {
   actor_avatar_url: string | null;
   message_id: string | null;
   seq: number | null;
-  preview: string | null;
+  message_kind: string | null;
+  /** JSON text (SQLite) or parsed jsonb (PostgreSQL); null when the member may not see it. */
+  message_content: unknown;
   message_count: number;
   created_at: number;
   read_at: number | null;
@@ -191,7 +193,10 @@ export function toNotification(r: NotificationRow): NotificationRecord {
         : null,
     messageId: r.message_id as MessageId | null,
     seq: r.seq,
-    preview: r.preview ?? '',
+    message:
+      r.message_kind !== null && r.message_content !== null
+        ? { kind: r.message_kind as MessageKind, content: typeof r.message_content === 'string' ? (JSON.parse(r.message_content) as unknown) : r.message_content }
+        : null,
     count: r.message_count,
     createdAt: r.created_at,
     readAt: r.read_at,
@@ -200,4 +205,24 @@ export function toNotification(r: NotificationRow): NotificationRecord {
 
 export function toPush(r: PushRow): PushSubscriptionRecord {
   return { endpoint: r.endpoint, userId: r.user_id as UserId, p256dh: r.p256dh, auth: r.auth, createdAt: r.created_at };
+}
+
+/** The message a send stores, as both adapters return it: content as given, never looked into. */
+export function newMessage(input: SendInput, seq: number, attachments: readonly MessageAttachment[] | null | undefined): Message {
+  return {
+    id: input.messageId,
+    conversationId: input.conversationId,
+    seq,
+    senderId: input.senderId,
+    clientMessageId: input.clientMessageId,
+    kind: input.kind,
+    content: input.content,
+    replyTo: input.replyTo,
+    threadRootId: input.threadRootId,
+    targetId: input.targetId,
+    createdAt: input.at,
+    editedAt: null,
+    deletedAt: null,
+    ...(attachments?.length ? { attachments: [...attachments] } : {}),
+  } as Message;
 }

@@ -9,6 +9,7 @@ import type { AttachmentId, ClientMessageId, ConversationId, MessageId, UserId }
 import type { SendInput, Store } from './port';
 import { openForSuite, type StoreFactory } from './contract';
 import { SEARCH_SCAN_MAX, type SearchCursor } from './search-port';
+import { textEdit, textSend } from '../test-support/text-content';
 
 const T0 = 1_700_000_000_000;
 
@@ -30,17 +31,17 @@ export function searchContract(name: string, factory: StoreFactory): void {
       await store.createGroup({ id, ownerId: owner, title: 'G', memberIds: members, maxMembers: 100, at: T0 });
       return id;
     }
-    const input = (conversationId: ConversationId, senderId: UserId, body: string, extra: Partial<SendInput> = {}): SendInput => ({
+    type Extra = Partial<SendInput> & { title?: string | null };
+    const input = (conversationId: ConversationId, senderId: UserId, body: string, { title = null, ...extra }: Extra = {}): SendInput => ({
       conversationId,
       senderId,
       clientMessageId: fresh('k') as ClientMessageId,
       messageId: fresh('m') as MessageId,
-      title: null,
-      body,
+      ...textSend(body, title),
       at: ++clock,
       ...extra,
     });
-    async function send(conversationId: ConversationId, senderId: UserId, body: string, extra: Partial<SendInput> = {}) {
+    async function send(conversationId: ConversationId, senderId: UserId, body: string, extra: Extra = {}) {
       const [r] = await store.appendMessages([input(conversationId, senderId, body, extra)]);
       if (!r?.ok) throw new Error('send failed');
       return r.message;
@@ -72,7 +73,7 @@ export function searchContract(name: string, factory: StoreFactory): void {
       const conv = await group(a, [b]);
       const [t1, t2] = [tag(), tag()];
       const m = await send(conv, a, `first ${t1}`);
-      await store.editMessage({ conversationId: conv, messageId: m.id, actorId: a, title: undefined, body: `second ${t2}`, at: ++clock });
+      await store.editMessage({ conversationId: conv, messageId: m.id, actorId: a, ...textEdit(`second ${t2}`), at: ++clock });
       expect(await ids(b, [t1])).toEqual([]);
       expect(await ids(b, [t2])).toEqual([m.id]);
       await store.hideMessage({ conversationId: conv, messageId: m.id, userId: b, at: ++clock });

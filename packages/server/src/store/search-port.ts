@@ -14,7 +14,7 @@
  *   use its index and examines at most SEARCH_SCAN_MAX of the user's newest messages
  *   per call: a page may then be short with a non-null `next`.
  */
-import type { ConversationId, Message, UserId } from '@parley/protocol';
+import { searchTextOf, type ConversationId, type Message, type UserId } from '@parley/protocol';
 
 /** Trigram indexes need three characters (code points) to narrow anything down. */
 export const SEARCH_MIN_INDEXED_TERM = 3;
@@ -74,9 +74,13 @@ export function containsAllTerms(text: string, terms: readonly string[]): boolea
   return terms.every((t) => folded.includes(foldCase(t).folded));
 }
 
-/** The searchable text of a message: what the indexes cover. */
-export function searchableText(m: Message): string {
-  return [m.title ?? '', m.body, ...(m.attachments ?? []).map((a) => a.name)].join('\n');
+/**
+ * The searchable text of a message: what the indexes cover (the kind registry's search
+ * text, then attachment names), or null for a message the server may not read.
+ */
+export function searchableText(m: Message): string | null {
+  const text = searchTextOf(m);
+  return text === null ? null : [text, ...(m.attachments ?? []).map((a) => a.name)].join('\n');
 }
 
 /**
@@ -96,7 +100,8 @@ export function scanForTerms<R extends { visible?: number | boolean | null; crea
     const row = rows[i]!;
     if (!row.visible) continue;
     const hit = toHit(row);
-    if (!containsAllTerms(searchableText(hit.message), terms)) continue;
+    const text = searchableText(hit.message);
+    if (text === null || !containsAllTerms(text, terms)) continue;
     hits.push(hit);
     if (hits.length === limit) {
       const more = i < rows.length - 1 || rows.length === SEARCH_SCAN_MAX;

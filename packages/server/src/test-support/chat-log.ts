@@ -4,6 +4,7 @@
  */
 import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley/protocol';
 import type { SendInput, Store } from '../store/port';
+import { bodyOf, textSend } from './text-content';
 
 /** Two users and `count` messages between them, ids made from `prefix` (fixed ids: the restore must keep them). */
 export async function seedChat(store: Store, prefix: string, count: number): Promise<{ conversationId: ConversationId; viewerId: UserId; inputs: SendInput[] }> {
@@ -16,8 +17,7 @@ export async function seedChat(store: Store, prefix: string, count: number): Pro
     senderId: i % 2 ? a.id : b.id,
     clientMessageId: `m${i}` as ClientMessageId,
     messageId: `id${i}` as MessageId,
-    title: null,
-    body: `message ${i}`,
+    ...textSend(`message ${i}`),
     at: now + i,
   }));
   await store.appendMessages(inputs);
@@ -30,7 +30,7 @@ export async function allBodies(store: Store, conversationId: ConversationId, vi
   let before: number | undefined;
   for (;;) {
     const page = await store.history({ conversationId, viewerId, limit: 100, ...(before ? { before } : {}) });
-    seen.unshift(...page.messages.map((m) => m.body));
+    seen.unshift(...page.messages.map((m) => bodyOf(m)));
     if (!page.hasMore) return seen;
     before = page.messages[0]!.seq;
   }

@@ -30,6 +30,8 @@
 import { hash } from 'node:crypto';
 import {
   NOTIFICATION_COUNT_CAP,
+  previewOf,
+  readableFields,
   type ConversationEvent,
   type ConversationId,
   type Notification,
@@ -86,7 +88,7 @@ export function toNotification(r: NotificationRecord): Notification {
     actor: r.actor ? publicUser(r.actor) : null,
     messageId: r.messageId,
     seq: r.seq,
-    preview: r.preview.length > PREVIEW_CHARS ? `${r.preview.slice(0, PREVIEW_CHARS - 1)}…` : r.preview,
+    preview: r.message ? clip(previewOf(r.message)) : '',
     count: r.count,
     createdAt: r.createdAt,
     readAt: r.readAt,
@@ -171,7 +173,8 @@ export class NotificationDecider {
   private async recipientsOf(audience: AudienceRecord, e: MessageCreated): Promise<Recipient[]> {
     const { store } = this.deps;
     const m = e.message;
-    const names = mentionedUsernames(`${m.title ?? ''}\n${m.body}`);
+    // Mentions are read from what the server may read: none in an encrypted message.
+    const names = mentionedUsernames(readableFields(m).map((f) => f.text).join('\n'));
     const recipients = (
       audience.members
         ? audience.members.filter((u) => mayRead(u, m.seq)).map((u) => ({ userId: u.userId, muted: u.muted, mentioned: names.includes(u.username) }))
@@ -245,7 +248,7 @@ export class NotificationDecider {
     }
     const counts = await store.notifications.unreadCounts([...byUser.keys()], NOTIFICATION_COUNT_CAP);
     for (const [userId, ids] of byUser) {
-      const records = await store.notifications.getNotifications(userId, ids, PREVIEW_CHARS + 1);
+      const records = await store.notifications.getNotifications(userId, ids);
       for (const r of records.reverse()) this.publish(userId, { type: 'notification', notification: toNotification(r), unreadCount: counts.get(userId) ?? 0 });
     }
   }
@@ -269,7 +272,7 @@ export class NotificationDecider {
 const attentionKey = (userId: UserId, conversationId: ConversationId) => `${userId}\n${conversationId}`;
 
 function pushPayload(audience: AudienceRecord, m: MessageCreated['message'], senderName: string, mention: boolean): PushPayload {
-  const text = m.body.length > PREVIEW_CHARS ? `${m.body.slice(0, PREVIEW_CHARS - 1)}…` : m.body;
+  const text = clip(previewOf(m));
   return {
     type: 'message',
     conversationId: m.conversationId,
@@ -280,4 +283,9 @@ function pushPayload(audience: AudienceRecord, m: MessageCreated['message'], sen
     mention,
     sentAt: m.createdAt,
   };
+}
+
+/** A preview cut to PREVIEW_CHARS, marked with an ellipsis where cut. */
+function clip(preview: string): string {
+  return preview.length > PREVIEW_CHARS ? `${preview.slice(0, PREVIEW_CHARS - 1)}…` : preview;
 }

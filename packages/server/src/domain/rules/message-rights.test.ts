@@ -4,8 +4,8 @@ import { RuleError, type Refusal } from './refusals';
 import { checkDeleteForEveryone, checkEdit, checkHide, checkModeratorDelete, type MessageFacts } from './message-rights';
 
 const me = 'me' as UserId;
-const mine: MessageFacts = { senderId: me, deletedAt: null };
-const theirs: MessageFacts = { senderId: 'other' as UserId, deletedAt: null };
+const mine: MessageFacts = { senderId: me, deletedAt: null, kind: 'text' };
+const theirs: MessageFacts = { senderId: 'other' as UserId, deletedAt: null, kind: 'text' };
 const deleted: MessageFacts = { senderId: me, deletedAt: 5 };
 
 function outcome(fn: () => void): Refusal | 'ok' {
@@ -22,10 +22,11 @@ describe('message rights', () => {
   it.each([
     [mine, 'ok'],
     [theirs, 'authorOnly'],
+    [{ senderId: me, deletedAt: null, kind: 'encrypted' }, 'editKeepsKind'],
     [deleted, 'messageGone'],
     [null, 'messageGone'],
   ] as const)('checkEdit of %o: %s', (message, expected) => {
-    expect(outcome(() => checkEdit(me, message))).toBe(expected);
+    expect(outcome(() => checkEdit(me, message, 'text'))).toBe(expected);
   });
 
   it.each([

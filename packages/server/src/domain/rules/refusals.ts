@@ -20,6 +20,8 @@ export const REFUSALS = {
   // messages
   messageGone: { code: 'NOT_FOUND', message: 'not found' },
   authorOnly: { code: 'FORBIDDEN', message: 'only the author may edit a message' },
+  editKeepsKind: { code: 'CONFLICT', message: 'an edit keeps the kind of the message' },
+  kindNotSendable: { code: 'FORBIDDEN', message: 'clients may not send this kind of message' },
   authorOrModerator: { code: 'FORBIDDEN', message: 'only the author, or an owner or admin of the group, may delete a message for everyone' },
   // attachments
   quotaExceeded: { code: 'QUOTA_EXCEEDED', message: 'your attachment storage quota is used up' },

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationId, Message } from '@parley/protocol';
 import type { Store, UserRecord } from '../port';
 import { T0, type Kit } from './kit';
+import { textEdit, textMessage } from '../../test-support/text-content';
 
 export function historyVisibility(k: Kit): void {
   const { fresh, convId, users, direct, send, expectCode, checkEvents, allEvents, lastSeq } = k;
@@ -169,10 +170,10 @@ export function historyVisibility(k: Kit): void {
       const after = await send(id, a, { body: 'after the join echo', at: T0 + 70 });
       // A notification decided for a message from before the join (a decider racing the add).
       await store.notifications.createNotifications([about(before[1]!), about(after)]);
-      const listed = await store.notifications.listNotifications({ userId: j.id, limit: 10, unreadOnly: false, previewChars: 100 });
-      expect(listed.map((n) => [n.messageId, n.preview])).toEqual([
-        [after.id, 'after the join echo'],
-        [before[1]!.id, ''],
+      const listed = await store.notifications.listNotifications({ userId: j.id, limit: 10, unreadOnly: false });
+      expect(listed.map((n) => [n.messageId, n.message])).toEqual([
+        [after.id, textMessage('after the join echo')],
+        [before[1]!.id, null],
       ]);
       // Who may be notified of a message: each member with where their reading starts.
       const audience = (await store.notifications.audiences([id], 100)).get(id)!;
@@ -213,7 +214,7 @@ export function historyVisibility(k: Kit): void {
       expect(await store.getConversationView(id, j.id)).toMatchObject({ lastMessage: null, unreadCount: 0 });
       expect(await store.mailbox({ userId: j.id, box: 'received', limit: 10 })).toEqual([]);
       expect(await store.mailbox({ userId: j.id, box: 'sent', limit: 10 })).toEqual([]);
-      await expectCode(store.editMessage({ conversationId: id, messageId: mine.id, actorId: j.id, title: undefined, body: 'changed', at: T0 + 60 }), 'NOT_FOUND');
+      await expectCode(store.editMessage({ conversationId: id, messageId: mine.id, actorId: j.id, ...textEdit('changed'), at: T0 + 60 }), 'NOT_FOUND');
       // My own words stay mine: the export still has them.
       expect(ids(await store.privacy.messagesByAuthor({ userId: j.id, limit: 10 }))).toEqual([mine.id]);
       const after = await send(id, o, { body: 'welcome back', at: T0 + 70 });

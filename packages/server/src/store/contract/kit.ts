@@ -22,6 +22,10 @@ import {
   type UserRecord,
 } from '../port';
 import { RuleError, type RuleErrorCode } from '../../domain/rules/refusals';
+import { textSend } from '../../test-support/text-content';
+
+/** Overrides of a test send: SendInput fields, or the text's body and title. */
+export type TextOverrides = Partial<SendInput> & { body?: string; title?: string | null };
 
 /** A base time; tests add small offsets so ordering by time is explicit. */
 export const T0 = 1_700_000_000_000;
@@ -68,10 +72,12 @@ export function createKit(getStore: () => Store) {
     const { conversation } = await store.getOrCreateDirect({ id: convId(), a: a.id, b: b.id, at });
     return conversation.id;
   }
-  function input(conversationId: ConversationId, sender: UserRecord, over: Partial<SendInput> = {}): SendInput {
-    return { conversationId, senderId: sender.id, clientMessageId: cmid(), messageId: msgId(), title: null, body: 'hello', at: T0 + 1, ...over };
+  /** A send of text (`body`, `title`) unless `over` names another kind and content. */
+  function input(conversationId: ConversationId, sender: UserRecord, over: TextOverrides = {}): SendInput {
+    const { body = 'hello', title = null, ...rest } = over;
+    return { conversationId, senderId: sender.id, clientMessageId: cmid(), messageId: msgId(), ...textSend(body, title), at: T0 + 1, ...rest };
   }
-  async function send(conversationId: ConversationId, sender: UserRecord, over: Partial<SendInput> = {}): Promise<Message> {
+  async function send(conversationId: ConversationId, sender: UserRecord, over: TextOverrides = {}): Promise<Message> {
     const [result] = await store.appendMessages([input(conversationId, sender, over)]);
     return okMessage(result);
   }

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MessageSchema, type ClientMessageId, type Message } from '@parley/protocol';
 import { type SendResult, type Store } from '../port';
 import { T0, type Kit } from './kit';
+import { bodyOf, textSend, textEdit, textMessage, DELETED_TEXT } from '../../test-support/text-content';
 
 export function messages(k: Kit): void {
   const { fresh, convId, msgId, cmid, user, users, group, direct, input, send, okMessage, expectCode, checkEvents, checkUserEvent, allEvents, lastSeq, seqs, range } = k;
@@ -16,7 +17,7 @@ export function messages(k: Kit): void {
     it('appends with the next seq and a message.created event, and sets lastSeq and updatedAt', async () => {
       const [a, b] = await users(2);
       const id = await direct(a!, b!);
-      const inp = input(id, a!, { title: 'Subject', body: 'Body', at: T0 + 42 });
+      const inp = input(id, a!, { ...textSend('Body', 'Subject'), at: T0 + 42 });
       const [result] = await store.appendMessages([inp]);
       expect(result).toEqual({
         ok: true,
@@ -27,8 +28,10 @@ export function messages(k: Kit): void {
           seq: 4,
           senderId: a!.id,
           clientMessageId: inp.clientMessageId,
-          title: 'Subject',
-          body: 'Body',
+          ...textMessage('Body', 'Subject'),
+          replyTo: null,
+          threadRootId: null,
+          targetId: null,
           createdAt: T0 + 42,
           editedAt: null,
           deletedAt: null,
@@ -58,7 +61,7 @@ export function messages(k: Kit): void {
         input(d1, b!, { body: 'three' }),
         input(g, c!, { body: 'four' }),
       ]);
-      expect(results.map((r) => (r.ok ? [r.message.conversationId, r.message.seq, r.duplicate, r.message.body] : r.code))).toEqual([
+      expect(results.map((r) => (r.ok ? [r.message.conversationId, r.message.seq, r.duplicate, bodyOf(r.message)] : r.code))).toEqual([
         [d1, 4, false, 'one'],
         'NOT_FOUND',
         [g, 4, false, 'two'],
@@ -173,9 +176,9 @@ export function messages(k: Kit): void {
     it('numbers every kind of change with one gapless seq and keeps events as appended', async () => {
       const [o, a, b] = await users(3);
       const id = await group(o!, [a!]); // 1..3
-      const m1 = await send(id, a!, { body: 'v1', title: 't1', at: T0 + 10 }); // 4
+      const m1 = await send(id, a!, { ...textSend('v1', 't1'), at: T0 + 10 }); // 4
       await store.renameGroup({ conversationId: id, actorId: o!.id, title: 'R', at: T0 + 11 }); // 5
-      const edit = await store.editMessage({ conversationId: id, messageId: m1.id, actorId: a!.id, title: undefined, body: 'v2', at: T0 + 12 }); // 6
+      const edit = await store.editMessage({ conversationId: id, messageId: m1.id, actorId: a!.id, ...textEdit('v2'), at: T0 + 12 }); // 6
       await store.addMembers({ conversationId: id, actorId: o!.id, userIds: [b!.id], maxMembers: 10, at: T0 + 13 }); // 7
       const m2 = await send(id, b!, { at: T0 + 14 }); // 8
       await store.deleteMessageForEveryone({ conversationId: id, messageId: m2.id, actorId: o!.id, at: T0 + 15 }); // 9
@@ -204,7 +207,7 @@ export function messages(k: Kit): void {
       ]);
       expect(events.every((e) => e.conversationId === id)).toBe(true);
       // message.created keeps what was sent; the edit is its own event.
-      expect(events[3]).toMatchObject({ message: { id: m1.id, body: 'v1', title: 't1', editedAt: null } });
+      expect(events[3]).toMatchObject({ message: { id: m1.id, ...textMessage('v1', 't1'), editedAt: null } });
       expect(events[5]).toEqual(edit.event);
       expect(events[8]).toEqual({ type: 'message.deleted', conversationId: id, seq: 9, actorId: o!.id, at: T0 + 15, messageId: m2.id });
       expect(await store.getConversation(id)).toMatchObject({ lastSeq: 12, updatedAt: T0 + 18 });
@@ -226,12 +229,12 @@ export function messages(k: Kit): void {
   });
 
   describe('edit, delete for everyone, hide', () => {
-    it('edits: author only, title undefined keeps, null clears, editedAt set', async () => {
+    it('edits: author only, the new content replaces the old (same kind), editedAt set', async () => {
       const [a, b, out] = await users(3);
       const id = await direct(a!, b!);
-      const m = await send(id, a!, { title: 'T', body: 'B' });
-      const r1 = await store.editMessage({ conversationId: id, messageId: m.id, actorId: a!.id, title: undefined, body: 'B2', at: T0 + 5 });
-      expect(MessageSchema.parse(r1.message)).toEqual({ ...m, title: 'T', body: 'B2', editedAt: T0 + 5 });
+      const m = await send(id, a!, { ...textSend('B', 'T') });
+      const r1 = await store.editMessage({ conversationId: id, messageId: m.id, actorId: a!.id, ...textEdit('B2', 'T'), at: T0 + 5 });
+      expect(MessageSchema.parse(r1.message)).toEqual({ ...m, ...textMessage('B2', 'T'), editedAt: T0 + 5 });
       expect(checkEvents([r1.event])[0]).toEqual({
         type: 'message.edited',
         conversationId: id,
@@ -239,41 +242,44 @@ export function messages(k: Kit): void {
         actorId: a!.id,
         at: T0 + 5,
         messageId: m.id,
-        title: 'T',
-        body: 'B2',
+        ...textMessage('B2', 'T'),
         editedAt: T0 + 5,
       });
-      const r2 = await store.editMessage({ conversationId: id, messageId: m.id, actorId: a!.id, title: null, body: 'B3', at: T0 + 6 });
-      expect(r2.message).toMatchObject({ title: null, body: 'B3', editedAt: T0 + 6 });
-      expect(r2.event).toMatchObject({ title: null, body: 'B3', seq: 6 });
+      const r2 = await store.editMessage({ conversationId: id, messageId: m.id, actorId: a!.id, ...textEdit('B3', null), at: T0 + 6 });
+      expect(r2.message).toMatchObject({ ...textMessage('B3', null), editedAt: T0 + 6 });
+      expect(r2.event).toMatchObject({ ...textMessage('B3', null), seq: 6 });
       expect(await store.getMessage(id, m.id)).toEqual(r2.message);
       expect(await store.getConversation(id)).toMatchObject({ lastSeq: 6, updatedAt: T0 + 6 });
 
-      await expectCode(store.editMessage({ conversationId: id, messageId: m.id, actorId: b!.id, title: null, body: 'x', at: T0 + 7 }), 'FORBIDDEN');
-      await expectCode(store.editMessage({ conversationId: id, messageId: m.id, actorId: out!.id, title: null, body: 'x', at: T0 + 7 }), 'NOT_MEMBER');
-      await expectCode(store.editMessage({ conversationId: id, messageId: msgId(), actorId: a!.id, title: null, body: 'x', at: T0 + 7 }), 'NOT_FOUND');
+      await expectCode(store.editMessage({ conversationId: id, messageId: m.id, actorId: b!.id, ...textEdit('x', null), at: T0 + 7 }), 'FORBIDDEN');
+      // An edit keeps the kind: new content of another kind is refused, and changes nothing.
+      const encrypted = { kind: 'encrypted' as const, content: { algorithm: 'test', ciphertext: 'AAAA' }, searchText: null };
+      await expectCode(store.editMessage({ conversationId: id, messageId: m.id, actorId: a!.id, ...encrypted, at: T0 + 7 }), 'CONFLICT');
+      expect(await store.getMessage(id, m.id)).toEqual(r2.message);
+      await expectCode(store.editMessage({ conversationId: id, messageId: m.id, actorId: out!.id, ...textEdit('x', null), at: T0 + 7 }), 'NOT_MEMBER');
+      await expectCode(store.editMessage({ conversationId: id, messageId: msgId(), actorId: a!.id, ...textEdit('x', null), at: T0 + 7 }), 'NOT_FOUND');
       await store.deleteMessageForEveryone({ conversationId: id, messageId: m.id, actorId: a!.id, at: T0 + 8 });
-      await expectCode(store.editMessage({ conversationId: id, messageId: m.id, actorId: a!.id, title: null, body: 'x', at: T0 + 9 }), 'NOT_FOUND');
+      await expectCode(store.editMessage({ conversationId: id, messageId: m.id, actorId: a!.id, ...textEdit('x', null), at: T0 + 9 }), 'NOT_FOUND');
       expect(await lastSeq(id)).toBe(7);
       // The log keeps every entry, but none of the deleted message's text.
       const log = checkEvents((await store.eventsAfter(id, 0, 100)).events);
       expect(log.map((e) => e.type)).toContain('message.edited');
       for (const text of ['B2', 'B3', '"T"']) expect(JSON.stringify(log)).not.toContain(text);
-      expect(log.find((e) => e.type === 'message.created')).toMatchObject({ message: { id: m.id, body: '', title: null } });
+      expect(log.find((e) => e.type === 'message.created')).toMatchObject({ message: { id: m.id, ...DELETED_TEXT } });
     });
 
     it('deletes for everyone: author or group owner/admin, erasing body and title, once', async () => {
       const [o, ad, m1, m2] = await users(4);
       const id = await group(o!, [ad!, m1!, m2!]);
       await store.setMemberRole({ conversationId: id, actorId: o!.id, userId: ad!.id, role: 'admin', at: T0 });
-      const byM1 = await send(id, m1!, { title: 'secret', body: 'text' });
+      const byM1 = await send(id, m1!, { ...textSend('text', 'secret') });
       const byM2 = await send(id, m2!);
       const byO = await send(id, o!);
 
       await expectCode(store.deleteMessageForEveryone({ conversationId: id, messageId: byM1.id, actorId: m2!.id, at: T0 + 2 }), 'FORBIDDEN');
       const ev = await store.deleteMessageForEveryone({ conversationId: id, messageId: byM1.id, actorId: m1!.id, at: T0 + 3 });
       expect(checkEvents([ev])[0]).toEqual({ type: 'message.deleted', conversationId: id, seq: byO.seq + 1, actorId: m1!.id, at: T0 + 3, messageId: byM1.id });
-      expect(await store.getMessage(id, byM1.id)).toEqual({ ...byM1, title: null, body: '', deletedAt: T0 + 3 });
+      expect(await store.getMessage(id, byM1.id)).toEqual({ ...byM1, ...DELETED_TEXT, deletedAt: T0 + 3 });
       await expectCode(store.deleteMessageForEveryone({ conversationId: id, messageId: byM1.id, actorId: m1!.id, at: T0 + 4 }), 'NOT_FOUND');
       await expectCode(store.deleteMessageForEveryone({ conversationId: id, messageId: msgId(), actorId: o!.id, at: T0 + 4 }), 'NOT_FOUND');
 
@@ -281,10 +287,10 @@ export function messages(k: Kit): void {
       await store.deleteMessageForEveryone({ conversationId: id, messageId: byO.id, actorId: o!.id, at: T0 + 6 });
       // The tombstones stay in history.
       const h = await store.history({ conversationId: id, viewerId: m2!.id, limit: 10 });
-      expect(h.messages.map((m) => [m.id, m.body, m.title, m.deletedAt !== null])).toEqual([
-        [byM1.id, '', null, true],
-        [byM2.id, '', null, true],
-        [byO.id, '', null, true],
+      expect(h.messages.map((m) => [m.id, m.kind, m.content, m.deletedAt !== null])).toEqual([
+        [byM1.id, 'text', null, true],
+        [byM2.id, 'text', null, true],
+        [byO.id, 'text', null, true],
       ]);
     });
 

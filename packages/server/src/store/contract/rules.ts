@@ -9,6 +9,7 @@ import type { UserId } from '@parley/protocol';
 import type { Store, UserRecord } from '../port';
 import { REFUSALS, RuleError } from '../../domain/rules/refusals';
 import { T0, type Kit } from './kit';
+import { textEdit } from '../../test-support/text-content';
 
 export function rules(k: Kit): void {
   const { fresh, users, group, direct, input, send, expectCode, checkEvents, lastSeq } = k;
@@ -130,7 +131,7 @@ export function rules(k: Kit): void {
       const [o, m] = await users(2);
       const id = await group(o!, [m!]);
       const msg = await send(id, m!);
-      await expectCode(store.editMessage({ conversationId: id, messageId: msg.id, actorId: o!.id, title: null, body: 'x', at: T0 + 2 }), 'FORBIDDEN');
+      await expectCode(store.editMessage({ conversationId: id, messageId: msg.id, actorId: o!.id, ...textEdit('x', null), at: T0 + 2 }), 'FORBIDDEN');
       expect(await store.getMessage(id, msg.id)).toEqual(msg);
     });
 
@@ -140,7 +141,7 @@ export function rules(k: Kit): void {
       const msg = await send(id, m!);
       await store.deleteMessageForEveryone({ conversationId: id, messageId: msg.id, actorId: o!.id, at: T0 + 2 });
       const seq = await lastSeq(id);
-      await expectCode(store.editMessage({ conversationId: id, messageId: msg.id, actorId: m!.id, title: null, body: 'x', at: T0 + 3 }), 'NOT_FOUND');
+      await expectCode(store.editMessage({ conversationId: id, messageId: msg.id, actorId: m!.id, ...textEdit('x', null), at: T0 + 3 }), 'NOT_FOUND');
       await expectCode(store.deleteMessageForEveryone({ conversationId: id, messageId: msg.id, actorId: m!.id, at: T0 + 3 }), 'NOT_FOUND');
       await expectCode(store.moderation.deleteMessageAsModerator({ conversationId: id, messageId: msg.id, moderatorId: o!.id, at: T0 + 3 }), 'NOT_FOUND');
       const hidden = await store.hideMessage({ conversationId: id, messageId: msg.id, userId: m!.id, at: T0 + 4 });
@@ -161,7 +162,7 @@ export function rules(k: Kit): void {
       const [a, b, out] = await users(3);
       const id = await direct(a!, b!);
       const msg = await send(id, a!);
-      await expectCode(store.editMessage({ conversationId: id, messageId: msg.id, actorId: out!.id, title: null, body: 'x', at: T0 + 2 }), 'NOT_MEMBER');
+      await expectCode(store.editMessage({ conversationId: id, messageId: msg.id, actorId: out!.id, ...textEdit('x', null), at: T0 + 2 }), 'NOT_MEMBER');
       await expectCode(store.deleteMessageForEveryone({ conversationId: id, messageId: msg.id, actorId: out!.id, at: T0 + 2 }), 'NOT_MEMBER');
       await expectCode(store.hideMessage({ conversationId: id, messageId: msg.id, userId: out!.id, at: T0 + 2 }), 'NOT_MEMBER');
     });

@@ -26,14 +26,18 @@ import { toMessage, type MessageRow } from './rows';
 import { attachRefusal, toMessageAttachment } from '../attachments-port';
 import { linkAttachments, lockAttachments } from './attachments';
 import { decideSend } from '../../domain/rules/send-rights';
+import { relatedIds, relationsHold } from '../../domain/rules/message-relations';
+import { newMessage } from '../rows-common';
+import { MESSAGE_COLUMNS } from './messages';
 
 const MAX_ATTEMPTS = 3;
 
 const WRITE_BATCH = `
   WITH msg AS (
-    INSERT INTO messages (conversation_id, seq, id, sender_id, client_message_id, title, body, created_at, attachments)
-    SELECT c, s, i, se, k, t, b, w, a::jsonb
-    FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $13::text[]) AS x(c, s, i, se, k, t, b, w, a)
+    INSERT INTO messages (conversation_id, seq, id, sender_id, client_message_id, kind, content, search_text, reply_to, thread_root_id, target_id, created_at, attachments)
+    SELECT c, s, i, se, k, kd, ct::jsonb, st, rt, tr, tg, w, a::jsonb
+    FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $14::text[], $15::text[], $16::text[], $17::text[], $8::bigint[], $13::text[])
+      AS x(c, s, i, se, k, kd, ct, st, rt, tr, tg, w, a)
   ), keys AS (
     INSERT INTO message_keys (sender_id, client_message_id, message_id, conversation_id, seq, created_at)
     SELECT * FROM unnest($4::text[], $5::text[], $3::text[], $1::text[], $2::bigint[], $8::bigint[])
@@ -61,13 +65,13 @@ async function appendOnce(tx: Tx, commitWith: CommitWith, inputs: readonly SendI
   // One round trip for the lock and the reads: the driver pipelines the three
   // statements, and the server runs the reads after the lock statement has its locks,
   // each with a fresh snapshot (see the file comment).
-  const [locked, memberRows, existingRows] = await Promise.all([
+  const [locked, memberRows, existingRows, relatedFacts] = await Promise.all([
     tx<{ id: string; kind: 'direct' | 'group'; last_seq: number; updated_at: number }[]>`
       SELECT id, kind, last_seq, updated_at FROM conversations WHERE id = ANY(${convIds}::text[]) ORDER BY id FOR NO KEY UPDATE
     `,
     // Blocks are read for direct conversations only, the only ones send-rights applies them to.
-    tx<{ conversation_id: string; user_id: string; blocked: boolean }[]>`
-      SELECT m.conversation_id, m.user_id, (c.kind = 'direct' AND EXISTS (
+    tx<{ conversation_id: string; user_id: string; visible_from_seq: number; blocked: boolean }[]>`
+      SELECT m.conversation_id, m.user_id, m.visible_from_seq, (c.kind = 'direct' AND EXISTS (
         SELECT 1 FROM members o JOIN blocks b
           ON (b.blocker_id = m.user_id AND b.blocked_id = o.user_id) OR (b.blocker_id = o.user_id AND b.blocked_id = m.user_id)
         WHERE o.conversation_id = m.conversation_id AND o.user_id <> m.user_id)) AS blocked
@@ -76,27 +80,37 @@ async function appendOnce(tx: Tx, commitWith: CommitWith, inputs: readonly SendI
       JOIN conversations c ON c.id = m.conversation_id
     `,
     tx<MessageRow[]>`
-      SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.title, m.body, m.created_at, m.edited_at, m.deleted_at, m.attachments
+      SELECT ${tx.unsafe(MESSAGE_COLUMNS)}
       FROM unnest(${inputs.map((i) => i.senderId)}::text[], ${inputs.map((i) => i.clientMessageId)}::text[]) AS x(s, c)
       JOIN message_keys k ON k.sender_id = x.s AND k.client_message_id = x.c
       JOIN messages m ON m.conversation_id = k.conversation_id AND m.seq = k.seq AND m.created_at = k.created_at
     `,
+    relatedRows(tx, inputs),
   ]);
+  const related = new Map(relatedFacts.map((r) => [r.id, { conversationId: r.conversation_id, seq: r.seq, threadRootId: r.thread_root_id }]));
   const heads = new Map<string, Head>(locked.map((r) => [r.id, { kind: r.kind, lastSeq: r.last_seq, at: r.updated_at, changed: false }]));
   const live = inputs.filter((i) => heads.has(i.conversationId));
   if (live.length === 0) return inputs.map(() => ({ ok: false, code: 'NOT_FOUND' }));
   const members = new Set(memberRows.map((r) => keyOf(r.conversation_id, r.user_id)));
   const blocked = new Set(memberRows.filter((r) => r.blocked).map((r) => keyOf(r.conversation_id, r.user_id)));
+  const visibleFrom = new Map(memberRows.map((r) => [keyOf(r.conversation_id, r.user_id), r.visible_from_seq]));
   const stored = new Map<string, Message>(existingRows.map((r) => [keyOf(r.sender_id, r.client_message_id), toMessage(r)]));
   const attachmentRows = await lockAttachments(tx, live.flatMap((i) => i.attachmentIds ?? []));
   const claimed = new Set<string>();
   const links: { id: string; conversationId: string; messageId: string }[] = [];
 
   const fresh: { message: Message; event: ConversationEvent }[] = [];
+  const searchTexts = new Map<string, string | null>();
   const results = inputs.map((input): SendResult => {
     const key = keyOf(input.senderId, input.clientMessageId);
     const member = keyOf(input.conversationId, input.senderId);
-    const decision = decideSend({ conversation: heads.get(input.conversationId) ?? null, isMember: members.has(member), original: stored.get(key) ?? null, blocked: () => blocked.has(member) });
+    const decision = decideSend({
+      conversation: heads.get(input.conversationId) ?? null,
+      isMember: members.has(member),
+      original: stored.get(key) ?? null,
+      blocked: () => blocked.has(member),
+      relationsHold: () => relationsHold(input, visibleFrom.get(member) ?? 1, (id) => related.get(id) ?? null),
+    });
     if (decision.kind === 'refuse') return { ok: false, code: decision.code };
     if (decision.kind === 'duplicate') return { ok: true, message: decision.original, duplicate: true, event: null };
     const head = decision.conversation;
@@ -109,19 +123,8 @@ async function appendOnce(tx: Tx, commitWith: CommitWith, inputs: readonly SendI
     head.lastSeq += 1;
     head.at = input.at;
     head.changed = true;
-    const message: Message = {
-      id: input.messageId,
-      conversationId: input.conversationId,
-      seq: head.lastSeq,
-      senderId: input.senderId,
-      clientMessageId: input.clientMessageId,
-      title: input.title,
-      body: input.body,
-      createdAt: input.at,
-      editedAt: null,
-      deletedAt: null,
-      ...(attachmentIds.length > 0 ? { attachments: attachmentIds.map((id) => toMessageAttachment(attachmentRows.get(id)!)) } : {}),
-    };
+    const message = newMessage(input, head.lastSeq, attachmentIds.map((id) => toMessageAttachment(attachmentRows.get(id)!)));
+    searchTexts.set(message.id, input.searchText);
     const event: ConversationEvent = {
       type: 'message.created',
       conversationId: input.conversationId,
@@ -148,19 +151,38 @@ async function appendOnce(tx: Tx, commitWith: CommitWith, inputs: readonly SendI
       msgs.map((m) => m.id),
       msgs.map((m) => m.senderId),
       msgs.map((m) => m.clientMessageId),
-      msgs.map((m) => m.title),
-      msgs.map((m) => m.body),
+      msgs.map((m) => m.kind),
+      msgs.map((m) => JSON.stringify(m.content)),
       msgs.map((m) => m.createdAt),
       fresh.map((f) => JSON.stringify(f.event)),
       moved.map(([id]) => id),
       moved.map(([, h]) => h.lastSeq),
       moved.map(([, h]) => h.at),
       msgs.map((m) => (m.attachments ? JSON.stringify(m.attachments) : null)),
+      msgs.map((m) => searchTexts.get(m.id) ?? null),
+      msgs.map((m) => m.replyTo),
+      msgs.map((m) => m.threadRootId),
+      msgs.map((m) => m.targetId),
     ] as never,
     { prepare: true },
   ));
   await commitWith(written, linkAttachments(tx, links));
   return results;
+}
+
+/**
+ * What the relation rule reads of every message the batch's sends point at (usually
+ * none: then no query). Sent with the batch's other reads, after the lock.
+ */
+function relatedRows(tx: Tx, inputs: readonly SendInput[]): Promise<{ id: string; conversation_id: string; seq: number; thread_root_id: string | null }[]> {
+  const ids = [...new Set(inputs.flatMap((i) => relatedIds(i)))];
+  if (ids.length === 0) return Promise.resolve([]);
+  return tx<{ id: string; conversation_id: string; seq: number; thread_root_id: string | null }[]>`
+    SELECT k.message_id AS id, k.conversation_id, k.seq, m.thread_root_id
+    FROM message_keys k
+    JOIN messages m ON m.conversation_id = k.conversation_id AND m.seq = k.seq AND m.created_at = k.created_at
+    WHERE k.message_id = ANY(${ids}::text[])
+  `;
 }
 
 export async function appendMessages(sql: Sql, inputs: readonly SendInput[]): Promise<SendResult[]> {

@@ -20,15 +20,15 @@ export async function eraseMessage(tx: Tx, conv: ConversationRow, message: Messa
     `;
   }
   await tx`
-    UPDATE messages SET deleted_at = ${at}, body = '', title = NULL, attachments = NULL
+    UPDATE messages SET deleted_at = ${at}, content = NULL, search_text = NULL, attachments = NULL
     WHERE conversation_id = ${message.conversation_id} AND seq = ${message.seq} AND created_at = ${message.created_at}
   `;
   await tx`
-    UPDATE events SET payload = jsonb_set(jsonb_set(payload, '{message,body}', '""'), '{message,title}', 'null') #- '{message,attachments}'
+    UPDATE events SET payload = jsonb_set(payload, '{message,content}', 'null') #- '{message,attachments}'
     WHERE type = 'message.created' AND message_id = ${message.id}
   `;
   await tx`
-    UPDATE events SET payload = jsonb_set(jsonb_set(payload, '{body}', '""'), '{title}', 'null')
+    UPDATE events SET payload = jsonb_set(payload, '{content}', 'null')
     WHERE type = 'message.edited' AND message_id = ${message.id}
   `;
   const [event] = await appendEvents(tx, conv, [{ type: 'message.deleted', actorId, at, messageId: message.id as MessageId }]);

@@ -1,14 +1,15 @@
 /** Reading and changing messages, and reading the conversation event log. */
-import type { ConversationEvent, ConversationId, Message, MessageId, UserEvent, UserId } from '@parley/protocol';
+import type { ConversationEvent, ConversationId, Message, MessageId, MessageKind, UserEvent, UserId } from '@parley/protocol';
 import { StoreError, type EventPage } from '../port';
 import type { Db, Sql, Tx } from './db';
-import { appendEvents, lockConversation, requireMember } from './event-log';
+import { appendEvents, lockConversation, requireMember, type EventDraft } from './event-log';
 import { eraseMessage } from './erase-message';
 import { toConversation, toMember, toMessage, toUserEvent, type EventRow, type MemberRow, type MessageRow, type UserEventRow } from './rows';
 import { checkDeleteForEveryone, checkEdit, checkHide } from '../../domain/rules/message-rights';
 import { readableMessage } from '../../domain/rules/history-visibility';
 
-export const MESSAGE_COLUMNS = 'm.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.title, m.body, m.created_at, m.edited_at, m.deleted_at, m.attachments';
+export const MESSAGE_COLUMNS =
+  'm.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.kind, m.content, m.reply_to, m.thread_root_id, m.target_id, m.created_at, m.edited_at, m.deleted_at, m.attachments';
 
 /** Finds a message through message_keys, which pins its partition (created_at). */
 export async function findMessage(db: Db, conversationId: ConversationId, messageId: MessageId): Promise<MessageRow | null> {
@@ -27,7 +28,7 @@ export async function findMessage(db: Db, conversationId: ConversationId, messag
  */
 const factsOf = (member: MemberRow, row: MessageRow | null) => {
   const readable = readableMessage(toMember(member), row);
-  return readable ? { senderId: readable.sender_id, deletedAt: readable.deleted_at } : null;
+  return readable ? { senderId: readable.sender_id, deletedAt: readable.deleted_at, kind: readable.kind as MessageKind } : null;
 };
 
 /** Next gapless per-user seq; the row lock serializes the user's concurrent events. */
@@ -55,21 +56,20 @@ export function messageQueries(sql: Sql) {
       return row ? toMessage(row) : null;
     },
 
-    async editMessage(input: { conversationId: ConversationId; messageId: MessageId; actorId: UserId; title: string | null | undefined; body: string; at: number }) {
+    async editMessage(input: { conversationId: ConversationId; messageId: MessageId; actorId: UserId; kind: MessageKind; content: unknown; searchText: string | null; at: number }) {
       return (await sql.begin(async (tx) => {
         const conv = await lockConversation(tx, input.conversationId);
         const actor = await requireMember(tx, input.conversationId, input.actorId);
         const found = await findMessage(tx, input.conversationId, input.messageId);
-        checkEdit(input.actorId, factsOf(actor, found));
+        checkEdit(input.actorId, factsOf(actor, found), input.kind);
         const current = found!;
-        const title = input.title === undefined ? current.title : input.title;
         const [row] = await tx<MessageRow[]>`
-          UPDATE messages m SET title = ${title}, body = ${input.body}, edited_at = ${input.at}
+          UPDATE messages m SET content = ${JSON.stringify(input.content)}::text::jsonb, search_text = ${input.searchText}, edited_at = ${input.at}
           WHERE m.conversation_id = ${current.conversation_id} AND m.seq = ${current.seq} AND m.created_at = ${current.created_at}
           RETURNING ${tx.unsafe(MESSAGE_COLUMNS)}
         `;
         const [event] = await appendEvents(tx, conv, [
-          { type: 'message.edited', actorId: input.actorId, at: input.at, messageId: input.messageId, title, body: input.body, editedAt: input.at },
+          { type: 'message.edited', actorId: input.actorId, at: input.at, messageId: input.messageId, kind: input.kind, content: input.content, editedAt: input.at } as EventDraft,
         ]);
         return { message: toMessage(row!), event: event! };
       })) as { message: Message; event: ConversationEvent };

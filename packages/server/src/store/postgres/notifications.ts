@@ -19,14 +19,16 @@ const str = (v: number | string | null | undefined): string | null => (v === nul
  * cursor, at most `cap` unread entries. Built lazily: nothing runs until awaited.
  */
 export function notificationQueries(sql: Db) {
-  // Title and preview only while the owner is still a member; a hidden or deleted message
+  // Title and message only while the owner is still a member; a hidden or deleted message
   // has none, nor one before where the member's reading starts (a member added again).
-  const select = (chars: number, from = sql`notifications n`) => sql`
+  const unseen = sql.unsafe('me.user_id IS NULL OR m.id IS NULL OR m.seq < me.visible_from_seq OR m.deleted_at IS NOT NULL OR h.message_id IS NOT NULL');
+  const select = (from = sql`notifications n`) => sql`
     SELECT n.id, n.user_id, n.kind, n.conversation_id, c.kind AS conversation_kind,
       CASE WHEN me.user_id IS NULL THEN NULL ELSE c.title END AS conversation_title,
       n.actor_id, u.username AS actor_username, u.display_name AS actor_display_name, u.avatar_url AS actor_avatar_url,
       n.message_id, n.seq,
-      CASE WHEN me.user_id IS NULL OR m.id IS NULL OR m.seq < me.visible_from_seq OR m.deleted_at IS NOT NULL OR h.message_id IS NOT NULL THEN '' ELSE left(m.body, ${chars}::int) END AS preview,
+      CASE WHEN ${unseen} THEN NULL ELSE m.kind END AS message_kind,
+      CASE WHEN ${unseen} THEN NULL ELSE m.content END AS message_content,
       n.message_count, n.created_at, n.read_at
     FROM ${from}
     JOIN conversations c ON c.id = n.conversation_id
@@ -58,11 +60,11 @@ export function notificationQueries(sql: Db) {
       RETURNING id`,
     // By primary key whatever the statistics say: with user_id beside it, a planner without
     // them walks the user's whole notifications_by_user_idx range testing each id.
-    byIds: (userId: UserId, ids: readonly string[], chars: number) =>
+    byIds: (userId: UserId, ids: readonly string[]) =>
       sql<NotificationRow[]>`WITH hit AS MATERIALIZED (SELECT * FROM notifications WHERE id = ANY(${[...ids]}::text[]))
-        ${select(chars, sql`hit n`)} WHERE n.user_id = ${userId} ORDER BY n.created_at DESC, n.id DESC`,
-    page: ({ userId, limit, cursor, unreadOnly, previewChars }: { userId: UserId; limit: number; cursor?: TimeCursor | undefined; unreadOnly: boolean; previewChars: number }) =>
-      sql<NotificationRow[]>`${select(previewChars)}
+        ${select(sql`hit n`)} WHERE n.user_id = ${userId} ORDER BY n.created_at DESC, n.id DESC`,
+    page: ({ userId, limit, cursor, unreadOnly }: { userId: UserId; limit: number; cursor?: TimeCursor | undefined; unreadOnly: boolean }) =>
+      sql<NotificationRow[]>`${select()}
         WHERE n.user_id = ${userId}
           ${unreadOnly ? sql`AND n.read_at IS NULL` : sql``}
           ${cursor ? sql`AND (n.created_at, n.id) < (${cursor.at}::bigint, ${cursor.id}::text)` : sql``}
@@ -107,10 +109,10 @@ export function createPostgresNotifications(sql: Sql): NotificationsStore {
         const changed = new Set(rows.map((r) => r.id));
         return [...new Set(items.map((n) => n.id))].filter((id) => changed.has(id));
       }),
-    getNotifications: (userId, ids, chars) =>
+    getNotifications: (userId, ids) =>
       guarded(async () => {
         if (ids.length === 0) return [];
-        return (await q.byIds(userId, ids, chars)).map(toNotification);
+        return (await q.byIds(userId, ids)).map(toNotification);
       }),
     listNotifications: (input) => guarded(async () => (await q.page(input)).map(toNotification)),
     unreadCounts: (userIds, cap) =>

@@ -9,6 +9,7 @@ import { StoreError, type SendInput, type Store } from '../port';
 import { translateError } from './errors';
 import { openPostgresStore } from './postgres-store';
 import { TEST_DATABASE_URL, describeWithPostgres, dropSchema, freshSchemaName, postgresReachable } from './test-support';
+import { textSend } from '../../test-support/text-content';
 
 const reachable = await postgresReachable();
 
@@ -88,8 +89,7 @@ describeWithPostgres('postgres adapter', reachable, () => {
       senderId,
       clientMessageId,
       messageId: fresh('m') as MessageId,
-      title: null,
-      body: 'hi',
+      ...textSend('hi'),
       at: 10,
     });
 

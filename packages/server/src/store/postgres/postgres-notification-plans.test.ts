@@ -39,7 +39,7 @@ describeWithPostgres('postgres notification plans', reachable, () => {
         SELECT 'n' || i, 'u1', 'mention', 'c' || (i % 100 + 1), 'm' || i, i, i, 'u2', i, CASE WHEN i % 2 = 0 THEN i + 1 END FROM generate_series(1, ${MANY}) i`;
       await sql`INSERT INTO notifications (id, user_id, kind, conversation_id, message_id, seq, message_at, actor_id, created_at, read_at)
         SELECT 'o' || i, 'u' || (i % 19 + 2), 'mention', 'c' || (i % 100 + 1), 'm' || i, i, i, 'u1', i, NULL FROM generate_series(1, 5000) i`;
-      byIdsUnanalyzed = await plan(notificationQueries(sql).byIds(u1, ['n77', 'n4242'], 20));
+      byIdsUnanalyzed = await plan(notificationQueries(sql).byIds(u1, ['n77', 'n4242']));
       await sql`ANALYZE`;
     });
     afterAll(async () => drop?.());
@@ -52,12 +52,12 @@ describeWithPostgres('postgres notification plans', reachable, () => {
 
     it('by id: the primary key, whatever the statistics', async () => {
       const q = notificationQueries(sql);
-      for (const nodes of [byIdsUnanalyzed, await plan(q.byIds(u1, ['n77', 'n4242'], 20))]) {
+      for (const nodes of [byIdsUnanalyzed, await plan(q.byIds(u1, ['n77', 'n4242']))]) {
         const used = nodes.filter((n) => n['Index Name']?.startsWith('notifications')).map((n) => n['Index Name']);
         expect(used).toEqual(['notifications_pkey']);
         expect(nodes.filter((n) => n['Relation Name'] === 'notifications' && !n['Index Name']).map((n) => n['Node Type'])).not.toContain('Seq Scan');
       }
-      expect((await q.byIds(u1, ['n77', 'n4242', 'o5'], 20)).map((r) => r.id)).toEqual(['n4242', 'n77']);
+      expect((await q.byIds(u1, ['n77', 'n4242', 'o5'])).map((r) => r.id)).toEqual(['n4242', 'n77']);
     });
 
     it('a page (all or unread, first or at a cursor) walks an index already in order, from the cursor', async () => {
@@ -69,12 +69,12 @@ describeWithPostgres('postgres notification plans', reachable, () => {
         [{ unreadOnly: true, cursor: { at: 5000, id: 'n5000' } }, 'notifications_unread_by_time_idx'],
       ] as const;
       for (const [input, index] of cases) {
-        const nodes = await plan(q.page({ userId: u1, limit: 21, previewChars: 20, ...input }));
+        const nodes = await plan(q.page({ userId: u1, limit: 21, ...input }));
         expect(indexesOn(nodes, 'notifications'), JSON.stringify(input)).toEqual([`Index Scan ${index}`]);
         expect(nodes.map((n) => n['Node Type'])).not.toContain('Sort');
         if ('cursor' in input) expect(nodes.find((n) => n['Index Name'] === index)?.['Index Cond']).toMatch(/ROW\(created_at, id\) < ROW/);
       }
-      const unread = await q.page({ userId: u1, limit: 21, previewChars: 20, unreadOnly: true, cursor: { at: 5000, id: 'n5000' } });
+      const unread = await q.page({ userId: u1, limit: 21, unreadOnly: true, cursor: { at: 5000, id: 'n5000' } });
       expect(unread.map((r) => r.id)).toEqual(Array.from({ length: 21 }, (_, i) => `n${4999 - 2 * i}`));
     });
 

@@ -8,6 +8,7 @@ import { dropPartitionsOlderThan, ensurePartitions, listPartitions } from './par
 import { connect } from './db';
 import { createPostgresStore, openPostgresStore } from './postgres-store';
 import { TEST_DATABASE_URL, describeWithPostgres, dropSchema, freshSchemaName, postgresReachable, scratchSchema } from './test-support';
+import { textSend, textEdit } from '../../test-support/text-content';
 
 const reachable = await postgresReachable();
 
@@ -46,7 +47,7 @@ describeWithPostgres('postgres message partitions', reachable, () => {
     }
     async function send(id: ConversationId, senderId: UserId, at: number) {
       const [r] = await store.appendMessages([
-        { conversationId: id, senderId, clientMessageId: fresh('k') as ClientMessageId, messageId: fresh('m') as MessageId, title: null, body: 'x', at },
+        { conversationId: id, senderId, clientMessageId: fresh('k') as ClientMessageId, messageId: fresh('m') as MessageId, ...textSend('x', null), at },
       ]);
       if (!r?.ok) throw new Error('send failed');
       return r.message;
@@ -95,7 +96,7 @@ describeWithPostgres('postgres message partitions', reachable, () => {
       const { a, b, id } = await conversation();
       const jan = await send(id, a.id, JAN_2030 + 2 * DAY);
       const feb = await send(id, a.id, FEB_2030 + 2 * DAY);
-      await store.editMessage({ conversationId: id, messageId: jan.id, actorId: a.id, title: undefined, body: 'edited', at: FEB_2030 + 3 * DAY });
+      await store.editMessage({ conversationId: id, messageId: jan.id, actorId: a.id, ...textEdit('edited', undefined), at: FEB_2030 + 3 * DAY });
       await store.hideMessage({ conversationId: id, messageId: jan.id, userId: b.id, at: FEB_2030 + 3 * DAY });
 
       // Mid-February: February still holds rows newer than the cutoff, so it stays.

@@ -52,15 +52,15 @@ export function createPostgresPrivacy(sql: Sql): PrivacyStore {
 
             // The log keeps text as appended: blank it in the entries of every message I wrote.
             await tx`
-              UPDATE events SET payload = jsonb_set(jsonb_set(jsonb_set(payload, '{message,body}', '""'), '{message,title}', 'null'), '{message,deletedAt}', to_jsonb(${at}::bigint)) #- '{message,attachments}'
+              UPDATE events SET payload = jsonb_set(jsonb_set(payload, '{message,content}', 'null'), '{message,deletedAt}', to_jsonb(${at}::bigint)) #- '{message,attachments}'
               WHERE type = 'message.created' AND message_id IN (SELECT id FROM messages WHERE sender_id = ${userId})
             `;
             await tx`
-              UPDATE events SET payload = jsonb_set(jsonb_set(payload, '{body}', '""'), '{title}', 'null')
+              UPDATE events SET payload = jsonb_set(payload, '{content}', 'null')
               WHERE type = 'message.edited' AND message_id IN (SELECT id FROM messages WHERE sender_id = ${userId})
             `;
             await tx`
-              UPDATE messages SET title = NULL, body = '', attachments = NULL, deleted_at = coalesce(deleted_at, ${at})
+              UPDATE messages SET content = NULL, search_text = NULL, attachments = NULL, deleted_at = coalesce(deleted_at, ${at})
               WHERE sender_id = ${userId}
             `;
 

@@ -9,6 +9,7 @@ import type {
   ConversationId,
   Message,
   MessageId,
+  MessageKind,
   UserEvent,
   UserId,
 } from '@parley/protocol';
@@ -54,8 +55,12 @@ export interface MessageRow {
   seq: number;
   sender_id: string;
   client_message_id: string;
-  title: string | null;
-  body: string;
+  kind: string;
+  /** Parsed jsonb; null once deleted for everyone. */
+  content: unknown;
+  reply_to: string | null;
+  thread_root_id: string | null;
+  target_id: string | null;
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
@@ -69,13 +74,17 @@ export function toMessage(r: MessageRow): Message {
     seq: r.seq,
     senderId: r.sender_id as UserId,
     clientMessageId: r.client_message_id as ClientMessageId,
-    title: r.title,
-    body: r.body,
+    // Stored as the domain gave it (validated by the kind's schema): never interpreted here.
+    kind: r.kind as MessageKind,
+    content: r.content ?? null,
+    replyTo: r.reply_to as MessageId | null,
+    threadRootId: r.thread_root_id as MessageId | null,
+    targetId: r.target_id as MessageId | null,
     createdAt: r.created_at,
     editedAt: r.edited_at,
     deletedAt: r.deleted_at,
     ...attachmentsField(r.attachments),
-  };
+  } as Message;
 }
 
 export interface EventRow {

@@ -40,7 +40,7 @@ export function createPostgresSearch(sql: Sql): SearchStore {
         if (terms.some((t) => termLength(t) >= SEARCH_MIN_INDEXED_TERM)) {
           // One ILIKE per term (an ILIKE ALL(array) could not use the GIN index).
           const matches = terms.reduce(
-            (acc, t) => sql`${acc} AND message_search_text(m.title, m.body, m.attachments) ILIKE ${likePattern(t)}`,
+            (acc, t) => sql`${acc} AND message_search_text(m.search_text, m.attachments) ILIKE ${likePattern(t)}`,
             sql``,
           );
           const rows = await sql<HitRow[]>`

@@ -1,6 +1,6 @@
 /**
- * Delete for everyone on SQLite: the message becomes a tombstone AND its text leaves the
- * log. Events keep the text they were appended with, so without blanking them `sync` and
+ * Delete for everyone on SQLite: the message becomes a tombstone (its kind stays, its
+ * content becomes null) AND its content leaves the log. Events keep the text they were appended with, so without blanking them `sync` and
  * `/events` would keep serving a deleted message's body to anyone catching up. Its
  * uploads are released (attachments-port.ts), so the orphan sweep deletes their bytes.
  */
@@ -18,12 +18,12 @@ export function createMessageEraser(ctx: SqliteContext): MessageEraser {
   const release = db.prepare(`UPDATE attachments SET message_id = NULL, conversation_id = NULL, released_at = @at
     WHERE message_id = @messageId
       AND id IN (SELECT json_extract(a.value, '$.id') FROM messages m, json_each(m.attachments) a WHERE m.id = @messageId)`);
-  const tombstone = db.prepare("UPDATE messages SET title = NULL, body = '', attachments = NULL, deleted_at = ? WHERE id = ?");
+  const tombstone = db.prepare('UPDATE messages SET content = NULL, search_text = NULL, attachments = NULL, deleted_at = ? WHERE id = ?');
   const blankCreated = db.prepare(`UPDATE events
-    SET payload = json_remove(json_set(payload, '$.message.body', '', '$.message.title', json('null')), '$.message.attachments')
+    SET payload = json_remove(json_set(payload, '$.message.content', json('null')), '$.message.attachments')
     WHERE type = 'message.created' AND ${EVENT_IS_MESSAGE} AND ${EVENT_MESSAGE_ID} = @messageId`);
   const blankEdited = db.prepare(`UPDATE events
-    SET payload = json_set(payload, '$.body', '', '$.title', json('null'))
+    SET payload = json_set(payload, '$.content', json('null'))
     WHERE type = 'message.edited' AND ${EVENT_IS_MESSAGE} AND ${EVENT_MESSAGE_ID} = @messageId`);
   return ({ conversationId, messageId, actorId, at }) => {
     release.run({ messageId, at });

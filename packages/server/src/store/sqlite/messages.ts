@@ -2,14 +2,16 @@
  * Messages: the group-commit append (hot path), edits, deletes, hiding, history,
  * the event log read and the mailbox lists.
  */
-import type { ConversationId } from '@parley/protocol';
-import type { MailboxItem, MemberRecord, SendResult } from '../port';
+import type { ConversationEvent, ConversationId, Message } from '@parley/protocol';
+import type { MailboxItem, MemberRecord, SendInput, SendResult } from '../port';
+import { newMessage } from '../rows-common';
 import { createMessageEraser } from './erase-message';
 import { createSearchIndexer } from './search-index';
 import type { SqliteContext, SyncStore } from './context';
 import { attachmentsJson, createAttachmentClaimer } from './attachments';
 import { checkDeleteForEveryone, checkEdit, checkHide } from '../../domain/rules/message-rights';
 import { decideSend } from '../../domain/rules/send-rights';
+import { relatedIds, relationsHold, type RelatedFacts } from '../../domain/rules/message-relations';
 import { readableMessage } from '../../domain/rules/history-visibility';
 import { MESSAGE_COLUMNS, toEvent, toMessage, toPublicUser, toUserEvent, type EventRow, type MessageRow, type UserEventRow } from './rows';
 
@@ -40,10 +42,15 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
     WHERE o.conversation_id = @conversation AND o.user_id <> @sender LIMIT 1`);
   const byClientId = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.sender_id = ? AND m.client_message_id = ?`);
   const insertMessage = db.prepare(
-    'INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, title, body, created_at, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    `INSERT INTO messages (id, conversation_id, seq, sender_id, client_message_id, kind, content, search_text, reply_to, thread_root_id, target_id, created_at, attachments)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const byId = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = ? AND m.id = ?`);
-  const applyEdit = db.prepare('UPDATE messages SET title = ?, body = ?, edited_at = ? WHERE id = ?');
+  // The search trigger of migration 0016 re-indexes search_text.
+  const applyEdit = db.prepare('UPDATE messages SET content = ?, search_text = ?, edited_at = ? WHERE id = ?');
+  // What a relation rule reads of a related message (message-relations.ts).
+  const relatedById = db.prepare('SELECT conversation_id, seq, thread_root_id FROM messages WHERE id = ?');
+  const senderVisibleFrom = db.prepare('SELECT visible_from_seq FROM members WHERE conversation_id = ? AND user_id = ?');
   const erase = createMessageEraser(ctx);
   const claimAttachments = createAttachmentClaimer(ctx);
   const indexForSearch = createSearchIndexer(ctx);
@@ -94,6 +101,12 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
     sentAfterCursor: db.prepare(sentSql(cursorFilter('m'))),
   };
 
+  const related = (id: string): RelatedFacts => {
+    const row = relatedById.get(id) as { conversation_id: string; seq: number; thread_root_id: string | null } | undefined;
+    return row ? { conversationId: row.conversation_id, seq: row.seq, threadRootId: row.thread_root_id } : null;
+  };
+  const visibleFrom = (input: SendInput) => (senderVisibleFrom.get(input.conversationId, input.senderId) as { visible_from_seq: number } | undefined)?.visible_from_seq ?? 1;
+
   /** The message as the member sees it: null when there is none, or it came before their reading starts. */
   const messageFor = (member: MemberRecord, conversationId: ConversationId, messageId: string) => {
     const row = byId.get(conversationId, messageId) as MessageRow | undefined;
@@ -109,34 +122,26 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
             | undefined;
           const existing = found?.member_id ? (byClientId.get(input.senderId, input.clientMessageId) as MessageRow | undefined) : undefined;
           const blocked = () => blockedInDirect.get({ sender: input.senderId, conversation: input.conversationId }) !== undefined;
-          const decision = decideSend({ conversation: found ?? null, isMember: Boolean(found?.member_id), original: existing ? toMessage(existing) : null, blocked });
+          const relationsValid = () => relatedIds(input).length === 0 || relationsHold(input, visibleFrom(input), related);
+          const decision = decideSend({ conversation: found ?? null, isMember: Boolean(found?.member_id), original: existing ? toMessage(existing) : null, blocked, relationsHold: relationsValid });
           if (decision.kind === 'refuse') return { ok: false, code: decision.code };
           if (decision.kind === 'duplicate') return { ok: true, message: decision.original, duplicate: true, event: null };
           const attachments = claimAttachments({ ids: input.attachmentIds, senderId: input.senderId, conversationId: input.conversationId, messageId: input.messageId });
           if (attachments === 'ATTACHMENT_INVALID') return { ok: false, code: attachments };
           const event = ctx.appendEvent(input.conversationId, input.senderId, input.at, (seq) => {
-            insertMessage.run(input.messageId, input.conversationId, seq, input.senderId, input.clientMessageId, input.title, input.body, input.at, attachmentsJson(attachments));
-            return {
-              type: 'message.created',
-              message: {
-                id: input.messageId,
-                conversationId: input.conversationId,
-                seq,
-                senderId: input.senderId,
-                clientMessageId: input.clientMessageId,
-                title: input.title,
-                body: input.body,
-                createdAt: input.at,
-                editedAt: null,
-                deletedAt: null,
-                ...(attachments ? { attachments } : {}),
-              },
-            };
+            insertMessage.run(
+              input.messageId, input.conversationId, seq, input.senderId, input.clientMessageId, input.kind, JSON.stringify(input.content), input.searchText,
+              input.replyTo, input.threadRootId, input.targetId, input.at, attachmentsJson(attachments),
+            );
+            return { type: 'message.created', message: newMessage(input, seq, attachments) };
           });
           const message = (event as Extract<typeof event, { type: 'message.created' }>).message;
           return { ok: true, message, duplicate: false, event };
         });
-        indexForSearch(results.flatMap((r) => (r.ok && !r.duplicate ? [r.message] : [])));
+        indexForSearch(inputs.flatMap((input, i) => {
+          const r = results[i]!;
+          return r.ok && !r.duplicate && input.searchText !== null ? [{ id: r.message.id, text: input.searchText, attachments: r.message.attachments }] : [];
+        }));
         return results;
       });
     },
@@ -144,16 +149,14 @@ export function messageMethods(ctx: SqliteContext): MessageMethods {
       const row = byId.get(conversationId, messageId) as MessageRow | undefined;
       return row ? toMessage(row) : null;
     },
-    editMessage({ conversationId, messageId, actorId, title, body, at }) {
+    editMessage({ conversationId, messageId, actorId, kind, content, searchText, at }) {
       return ctx.write(() => {
         const { member } = ctx.requireMembership(conversationId, actorId);
         const found = messageFor(member, conversationId, messageId);
-        checkEdit(actorId, found);
-        const message = found!;
-        const newTitle = title === undefined ? message.title : title;
-        applyEdit.run(newTitle, body, at, messageId);
-        const event = ctx.appendEvent(conversationId, actorId, at, { type: 'message.edited', messageId, title: newTitle, body, editedAt: at });
-        return { message: { ...message, title: newTitle, body, editedAt: at }, event };
+        checkEdit(actorId, found, kind);
+        applyEdit.run(JSON.stringify(content), searchText, at, messageId);
+        const event = ctx.appendEvent(conversationId, actorId, at, { type: 'message.edited', messageId, kind, content, editedAt: at } as ConversationEvent);
+        return { message: { ...found!, content, editedAt: at } as Message, event };
       });
     },
     deleteMessageForEveryone({ conversationId, messageId, actorId, at }) {

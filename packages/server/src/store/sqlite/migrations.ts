@@ -17,6 +17,7 @@ import { membershipVersionsSchema } from './migrations/0012-membership-versions'
 import { avatarsServedByParleySchema } from './migrations/0013-avatars-served-by-parley';
 import { peopleSearchSchema } from './migrations/0014-people-search';
 import { historyVisibilitySchema } from './migrations/0015-history-visibility';
+import { typedMessageContentSchema } from './migrations/0016-typed-message-content';
 import { notificationCoalescingFunctions, notificationCoalescingSchema } from './migrations/0017-notification-coalescing';
 
 export interface SqliteMigration {
@@ -42,6 +43,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   { version: 13, name: 'avatars served by parley', sql: avatarsServedByParleySchema },
   { version: 14, name: 'people search', sql: peopleSearchSchema },
   { version: 15, name: 'history visibility', sql: historyVisibilitySchema },
+  { version: 16, name: 'typed message content', sql: typedMessageContentSchema },
   { version: 17, name: 'notification coalescing', sql: notificationCoalescingSchema, functions: notificationCoalescingFunctions },
 ];
 

@@ -8,14 +8,16 @@ import { StoreError } from '../port';
 import type { SqliteContext } from './context';
 import { toNotification, toPush, type NotificationRow, type PushRow } from '../rows-common';
 
-// Title and preview only while the owner is still a member; a hidden or deleted message has
+// Title and message only while the owner is still a member; a hidden or deleted message has
 // none, nor one before where the member's reading starts (a member added again).
+const UNSEEN = 'me.user_id IS NULL OR m.id IS NULL OR m.seq < me.visible_from_seq OR m.deleted_at IS NOT NULL OR h.message_id IS NOT NULL';
 const COLUMNS = `
   SELECT n.id, n.user_id, n.kind, n.conversation_id, c.kind AS conversation_kind,
     CASE WHEN me.user_id IS NULL THEN NULL ELSE c.title END AS conversation_title,
     n.actor_id, u.username AS actor_username, u.display_name AS actor_display_name, u.avatar_url AS actor_avatar_url,
     n.message_id, n.seq,
-    CASE WHEN me.user_id IS NULL OR m.id IS NULL OR m.seq < me.visible_from_seq OR m.deleted_at IS NOT NULL OR h.message_id IS NOT NULL THEN '' ELSE substr(m.body, 1, @chars) END AS preview,
+    CASE WHEN ${UNSEEN} THEN NULL ELSE m.kind END AS message_kind,
+    CASE WHEN ${UNSEEN} THEN NULL ELSE m.content END AS message_content,
     n.message_count, n.created_at, n.read_at`;
 const JOINS = `
   JOIN conversations c ON c.id = n.conversation_id
@@ -105,9 +107,9 @@ export function createSqliteNotifications(ctx: SqliteContext): NotificationsStor
           return [...changed];
         }),
       ),
-    getNotifications: (userId, ids, chars) =>
-      guard(() => (ids.length === 0 ? [] : (byIds.all({ userId, ids: JSON.stringify(ids), chars }) as NotificationRow[]).map(toNotification))),
-    listNotifications: ({ userId, limit, cursor, unreadOnly, previewChars }) =>
+    getNotifications: (userId, ids) =>
+      guard(() => (ids.length === 0 ? [] : (byIds.all({ userId, ids: JSON.stringify(ids) }) as NotificationRow[]).map(toNotification))),
+    listNotifications: ({ userId, limit, cursor, unreadOnly }) =>
       guard(() =>
         (
           (unreadOnly ? unreadPage : page).all({
@@ -115,7 +117,6 @@ export function createSqliteNotifications(ctx: SqliteContext): NotificationsStor
             at: cursor?.at ?? Number.MAX_SAFE_INTEGER,
             cid: cursor?.id ?? '\uffff',
             limit,
-            chars: previewChars,
           }) as NotificationRow[]
         ).map(toNotification),
       ),

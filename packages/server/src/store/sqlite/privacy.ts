@@ -23,14 +23,14 @@ export function createSqlitePrivacy(ctx: SqliteContext): PrivacyStore {
   const memberships = db.prepare('SELECT m.conversation_id, m.role, c.kind FROM members m JOIN conversations c ON c.id = m.conversation_id WHERE m.user_id = ? ORDER BY m.conversation_id');
   // The log keeps text as appended: blank it in the entries of every message I wrote.
   const blankCreated = db.prepare(`UPDATE events
-    SET payload = json_remove(json_set(payload, '$.message.body', '', '$.message.title', json('null'), '$.message.deletedAt', @at), '$.message.attachments')
+    SET payload = json_remove(json_set(payload, '$.message.content', json('null'), '$.message.deletedAt', @at), '$.message.attachments')
     WHERE type = 'message.created' AND ${EVENT_IS_MESSAGE}
       AND ${EVENT_MESSAGE_ID} IN (SELECT id FROM messages WHERE sender_id = @userId)`);
   const blankEdited = db.prepare(`UPDATE events
-    SET payload = json_set(payload, '$.body', '', '$.title', json('null'))
+    SET payload = json_set(payload, '$.content', json('null'))
     WHERE type = 'message.edited' AND ${EVENT_IS_MESSAGE}
       AND ${EVENT_MESSAGE_ID} IN (SELECT id FROM messages WHERE sender_id = @userId)`);
-  const tombstone = db.prepare("UPDATE messages SET title = NULL, body = '', attachments = NULL, deleted_at = coalesce(deleted_at, @at) WHERE sender_id = @userId");
+  const tombstone = db.prepare('UPDATE messages SET content = NULL, search_text = NULL, attachments = NULL, deleted_at = coalesce(deleted_at, @at) WHERE sender_id = @userId');
   const leave = db.prepare('DELETE FROM members WHERE conversation_id = ? AND user_id = ?');
   const membersOf = db.prepare(`SELECT ${MEMBER_COLUMNS} FROM members me WHERE me.conversation_id = ? ORDER BY me.joined_at, me.rowid`);
   const makeOwner = db.prepare("UPDATE members SET role = 'owner' WHERE conversation_id = ? AND user_id = ?");

@@ -1,5 +1,5 @@
 /** Row shapes as SQLite returns them, and their mapping to port records. */
-import type { ConversationEvent, ConversationId, Message, MessageId, UserEvent, UserId, ClientMessageId } from '@parley/protocol';
+import type { ConversationEvent, ConversationId, Message, MessageId, MessageKind, UserEvent, UserId, ClientMessageId } from '@parley/protocol';
 import type { UserRecord } from '../port';
 import { parseAttachments } from './attachments';
 export { toConversation, toMember, toPublicUser, toRefreshToken, type ConversationRow, type MemberRow, type PublicUserRow, type RefreshTokenRow } from '../rows-common';
@@ -41,15 +41,19 @@ export interface MessageRow {
   seq: number;
   sender_id: string;
   client_message_id: string;
-  title: string | null;
-  body: string;
+  kind: string;
+  /** JSON; null once deleted for everyone. */
+  content: string | null;
+  reply_to: string | null;
+  thread_root_id: string | null;
+  target_id: string | null;
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
   attachments: string | null;
 }
 
-export const MESSAGE_COLUMNS = 'm.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.title, m.body, m.created_at, m.edited_at, m.deleted_at, m.attachments';
+export const MESSAGE_COLUMNS = 'm.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.kind, m.content, m.reply_to, m.thread_root_id, m.target_id, m.created_at, m.edited_at, m.deleted_at, m.attachments';
 
 export function toMessage(r: MessageRow): Message {
   return {
@@ -58,13 +62,17 @@ export function toMessage(r: MessageRow): Message {
     seq: r.seq,
     senderId: r.sender_id as UserId,
     clientMessageId: r.client_message_id as ClientMessageId,
-    title: r.title,
-    body: r.body,
+    // Stored as the domain gave it (validated by the kind's schema): never interpreted here.
+    kind: r.kind as MessageKind,
+    content: r.content === null ? null : (JSON.parse(r.content) as unknown),
+    replyTo: r.reply_to as MessageId | null,
+    threadRootId: r.thread_root_id as MessageId | null,
+    targetId: r.target_id as MessageId | null,
     createdAt: r.created_at,
     editedAt: r.edited_at,
     deletedAt: r.deleted_at,
     ...parseAttachments(r.attachments),
-  };
+  } as Message;
 }
 
 export interface EventRow {

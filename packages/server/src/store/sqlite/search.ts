@@ -25,7 +25,7 @@ interface HitRow extends MessageRow {
 const NOT_HIDDEN = 'NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = @viewer AND h.message_id = m.id)';
 const HIT_COLUMNS = `${MESSAGE_COLUMNS}, c.kind AS conversation_kind, c.title AS conversation_title,
   CASE WHEN c.kind = 'direct' THEN (SELECT o.user_id FROM members o WHERE o.conversation_id = c.id AND o.user_id <> @viewer LIMIT 1) END AS peer_id`;
-const SEARCH_TEXT = `coalesce(m.title, '') || char(10) || m.body || char(10) ||
+const SEARCH_TEXT = `m.search_text || char(10) ||
   coalesce((SELECT group_concat(json_extract(a.value, '$.name'), char(10)) FROM json_each(m.attachments) a), '')`;
 
 /** An FTS5 query: each term a quoted phrase (substring under trigram), all required. */

@@ -7,6 +7,7 @@ import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley
 import { storeContract } from '../contract';
 import { StoreError } from '../port';
 import { listAppliedMigrations, migrateSqlite, openSqliteStore, SQLITE_MIGRATIONS } from './index';
+import { textSend } from '../../test-support/text-content';
 
 storeContract('sqlite', async () => {
   const store = openSqliteStore({ path: ':memory:' });
@@ -53,7 +54,7 @@ describe('SQLite adapter specifics', () => {
     const b = await first.createUser({ id: 'ub' as UserId, username: 'ub', displayName: 'B', passwordHash: 'h', createdAt: 1 });
     const { conversation } = await first.getOrCreateDirect({ id: 'c1' as ConversationId, a: a.id, b: b.id, at: 2 });
     const [sent] = await first.appendMessages([
-      { conversationId: conversation.id, senderId: a.id, clientMessageId: 'k1' as ClientMessageId, messageId: 'm1' as MessageId, title: null, body: 'kept', at: 3 },
+      { conversationId: conversation.id, senderId: a.id, clientMessageId: 'k1' as ClientMessageId, messageId: 'm1' as MessageId, ...textSend('kept', null), at: 3 },
     ]);
     await first.close();
     await expect(first.ping()).rejects.toMatchObject({ code: 'UNAVAILABLE' });

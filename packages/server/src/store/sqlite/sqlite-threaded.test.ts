@@ -18,6 +18,7 @@ import type { ClientMessageId, ConversationId, MessageId, UserId } from '@parley
 import { newId } from '../../domain/ids';
 import { StoreError, type NewUser, type SendInput } from '../port';
 import { openThreadedSqliteStore, WRITER } from './threaded-store';
+import { textSend } from '../../test-support/text-content';
 
 const threaded: StoreFactory = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-threaded-'));
@@ -186,8 +187,7 @@ describe('background checkpoints (checkpointer.ts)', () => {
         senderId: i % 2 ? a.id : b.id,
         clientMessageId: `c-${k}-${i}` as ClientMessageId,
         messageId: newId() as MessageId,
-        title: null,
-        body: `${k}.${i} `.padEnd(1500, 'lorem ipsum dolor sit amet '),
+        ...textSend(`${k}.${i} `.padEnd(1500, 'lorem ipsum dolor sit amet ')),
         at: 2 + k,
       }));
       expect((await store.appendMessages(batch)).every((r) => r.ok)).toBe(true);

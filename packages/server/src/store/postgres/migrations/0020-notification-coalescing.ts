@@ -12,9 +12,9 @@
  * - notifications_unread_by_time_idx pages the unread ones newest first without walking
  *   the read ones.
  */
-import type { Migration } from './migrations';
+import type { Migration } from './step';
 
-export const notificationCoalescing: Migration = {
+export const notificationCoalescingStep: Migration = {
   version: 20,
   name: 'notification coalescing',
   up: `
