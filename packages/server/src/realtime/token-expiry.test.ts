@@ -47,10 +47,10 @@ async function refreshed(server: Server, refreshToken: string): Promise<{ access
   return res.body;
 }
 
-describe('access token expiry on an open socket (real clock, 2 s tokens)', () => {
+describe('access token expiry on an open socket (real clock, 4 s tokens)', () => {
   let server: Server;
   beforeAll(async () => {
-    server = await startTestServer({ config: { rateLimits: testRateLimits(), accessTokenTtlSec: 2, gatewayTickMs: 50 } });
+    server = await startTestServer({ config: { rateLimits: testRateLimits(), accessTokenTtlSec: 4, gatewayTickMs: 50 } });
   });
   afterAll(() => server.close());
 
@@ -60,12 +60,12 @@ describe('access token expiry on an open socket (real clock, 2 s tokens)', () =>
     const sock = await RawSocket.connect(server.wsUrl, u.token);
     expect((await sock.request('ping')).ok).toBe(true);
 
-    const closed = await closedWithin(sock, expiresAt - Date.now() + 5000);
+    const closed = await closedWithin(sock, expiresAt - Date.now() + 12_000);
     const closedAt = Date.now();
     expect(closed).toEqual({ code: CLOSE.UNAUTHENTICATED, reason: 'access token expired' });
     expect(closedAt).toBeGreaterThanOrEqual(expiresAt);
-    // Within a sweep or so of expiry (generous: a loaded CI box is slow).
-    expect(closedAt - expiresAt).toBeLessThan(3000);
+    // Closed by the expiry sweep, not by the heartbeat (50 s): a cap sized for a loaded machine.
+    expect(closedAt - expiresAt).toBeLessThan(10_000);
 
     // What 4401 asks for: refresh, reconnect.
     const next = await refreshed(server, u.refreshToken);
@@ -79,8 +79,9 @@ describe('access token expiry on an open socket (real clock, 2 s tokens)', () =>
     const first = expiresAtOf(u.token);
     const sock = await RawSocket.connect(server.wsUrl, u.token);
 
-    // exp has whole seconds: a token made a second after the hello's expires later.
-    await reached(first - 1000);
+    // exp has whole seconds: a token made over a second after the hello's expires later;
+    // 2.5 s left to refresh and renew, room for a stalled event loop on a loaded machine.
+    await reached(first - 2500);
     const next = await refreshed(server, u.refreshToken);
     const second = expiresAtOf(next.accessToken);
     expect(second).toBeGreaterThan(first);
