@@ -6,14 +6,15 @@
 import { readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 
-interface CpuNode {
+/** The parts of a V8 `.cpuprofile` the readers here use. */
+export interface CpuNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
   children?: number[];
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: CpuNode[];
   samples?: number[];
   timeDeltas?: number[];

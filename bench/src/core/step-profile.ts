@@ -10,25 +10,10 @@
  * CLOCK_MONOTONIC like process.hrtime) count.
  */
 import { readFileSync } from 'node:fs';
+import type { CpuNode, CpuProfile } from './profile';
 
-interface CallFrame {
-  functionName: string;
-  url: string;
-}
+type CallFrame = CpuNode['callFrame'];
 
-interface CpuNode {
-  id: number;
-  callFrame: CallFrame;
-  children?: number[];
-}
-
-interface CpuProfile {
-  nodes: CpuNode[];
-  samples?: number[];
-  timeDeltas?: number[];
-  startTime: number;
-  endTime: number;
-}
 
 /** The steps, in the order the table prints them. */
 export const STEPS = [

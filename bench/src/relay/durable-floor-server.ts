@@ -19,6 +19,7 @@ import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { Rooms } from './rooms';
+import { listenUntilSignalled } from './serve';
 
 interface SendFrame {
   id?: unknown;
@@ -125,18 +126,7 @@ async function main(): Promise<void> {
     });
   });
 
-  server.listen(port, '127.0.0.1', () => {
-    const addr = server.address();
-    console.log(`FLOOR LISTENING ${typeof addr === 'object' && addr ? addr.port : port}`);
-  });
-  const stop = () => {
-    wss.close();
-    server.close();
-    setTimeout(() => process.exit(0), 200).unref();
-    server.closeAllConnections();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  listenUntilSignalled(server, wss, port, 'FLOOR');
 }
 
 void main().catch((err: unknown) => {

@@ -9,6 +9,7 @@
 import http from 'node:http';
 import { WebSocketServer, type RawData } from 'ws';
 import { Rooms } from './rooms';
+import { listenUntilSignalled } from './serve';
 
 interface RelayFrame {
   data?: { to?: unknown };
@@ -59,18 +60,7 @@ function main(): void {
     });
   });
 
-  server.listen(port, '127.0.0.1', () => {
-    const addr = server.address();
-    console.log(`RELAY LISTENING ${typeof addr === 'object' && addr ? addr.port : port}`);
-  });
-  const stop = () => {
-    wss.close();
-    server.close();
-    setTimeout(() => process.exit(0), 200).unref();
-    server.closeAllConnections();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  listenUntilSignalled(server, wss, port, 'RELAY');
 }
 
 main();
